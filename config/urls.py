@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from safeloop.api.api import api
+
+admin.site.site_header = "SafeLoop 系统管理"
+admin.site.site_title = "SafeLoop"
+
+urlpatterns = [
+    # Admin sign-in goes through the same lockout-protected login as every other page.
+    path("admin/login/", RedirectView.as_view(url="/accounts/login/?next=/admin/", query_string=False)),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("safeloop.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("enterprises/", include("safeloop.registry.urls")),
+    path("", include("safeloop.core.urls")),
+]

@@ -1,0 +1,34 @@
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+
+from safeloop.accounts.services import login_authenticate, token_issue, token_revoke
+
+router = Router(tags=["认证"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: str
+
+
+class Revoked(Schema):
+    revoked: bool
+
+
+@router.post("/token", auth=None, response=TokenOut, summary="用户名密码换取令牌")
+def token_create(request: HttpRequest, payload: TokenIn):
+    user = login_authenticate(request=request, username=payload.username, password=payload.password)
+    raw, token = token_issue(user=user)
+    return {"token": raw, "expires_at": timezone.localtime(token.expires_at).isoformat()}
+
+
+@router.delete("/token", response=Revoked, summary="吊销当前令牌")
+def token_delete(request: HttpRequest):
+    token_revoke(token=request.api_token)
+    return {"revoked": True}

@@ -1,0 +1,85 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CITY = "city", _("市安委办/应急局")
+    DEPARTMENT = "department", _("行业部门")
+    COUNTY = "county", _("县区")
+    TOWNSHIP = "township", _("乡镇街道")
+    ENTERPRISE = "enterprise", _("企业")
+    EXPERT = "expert", _("专家")
+    SYSADMIN = "sysadmin", _("系统管理员")
+
+
+REGULATOR_ROLES = frozenset({Role.CITY, Role.DEPARTMENT, Role.COUNTY, Role.TOWNSHIP, Role.SYSADMIN})
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True)
+    display_name = models.CharField(_("姓名"), max_length=40, blank=True)
+    phone = models.CharField(_("手机"), max_length=20, blank=True)
+    region = models.ForeignKey(
+        "registry.Region", verbose_name=_("所辖区划"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    department = models.ForeignKey(
+        "registry.Department", verbose_name=_("所属部门"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name=_("所属企业"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="users",
+    )
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_regulator(self) -> bool:
+        return self.role in REGULATOR_ROLES
+
+
+class ExpertAssignment(models.Model):
+    """An enterprise assigned to an expert; the expert's whole scope."""
+
+    expert = models.ForeignKey(User, on_delete=models.CASCADE, related_name="expert_assignments")
+    enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.CASCADE, related_name="+")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("专家分派")
+        verbose_name_plural = _("专家分派")
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "enterprise"], name="expert_assignment_unique")
+        ]
+
+
+class ApiToken(models.Model):
+    """A bearer token; only its SHA-256 is stored, so a database leak does not leak tokens."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+
+class LoginFailure(models.Model):
+    """One failed login, for lockout across pages and API and across server processes."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    at = models.DateTimeField(auto_now_add=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "at"], name="loginfailure_user_at")]

@@ -1,0 +1,20 @@
+"""/api/v1/: every app's router, one auth, one error shape."""
+
+from ninja import NinjaAPI
+
+from safeloop.accounts.api import router as accounts_router
+from safeloop.core.api import BearerAuth, install_error_handlers
+from safeloop.registry.api import router as registry_router
+from safeloop.registry.validation import LABELS
+
+api = NinjaAPI(
+    title="SafeLoop 安全生产闭环治理平台 API",
+    version="1",
+    description="省级平台与移动端使用的 JSON 接口。认证：POST /api/v1/auth/token 取得令牌，"
+    "之后在请求头 Authorization: Bearer <token> 中携带。错误格式：{\"error\": {\"code\", \"message\", \"fields\"}}。",
+    auth=BearerAuth(),
+    urls_namespace="api",
+)
+install_error_handlers(api, lambda name: LABELS.get(name, name))
+api.add_router("/auth", accounts_router)
+api.add_router("/", registry_router)

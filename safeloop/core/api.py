@@ -1,0 +1,102 @@
+"""Shared pieces of the JSON API: bearer auth, the error shape, pagination."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from safeloop.accounts.services import token_user
+from safeloop.core.errors import ServiceError
+
+MAX_PAGE_SIZE = 500
+DEFAULT_PAGE_SIZE = 50
+
+PYDANTIC_MESSAGES = {
+    "missing": "为必填项",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "float_parsing": "应为数字",
+    "decimal_parsing": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "string_type": "应为文本",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "datetime_parsing": "应为带时区的时间（ISO 8601）",
+    "json_invalid": "不是有效的 JSON",
+    "model_attributes_type": "格式不正确",
+    "dict_type": "应为 JSON 对象",
+}
+
+
+class BearerAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = token_user(token)
+        if found is None:
+            return None
+        request.user, request.api_token = found
+        return request.user
+
+
+def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def install_error_handlers(api: NinjaAPI, labels: Callable[[str], str]) -> None:
+    @api.exception_handler(ServiceError)
+    def service_error(request, exc: ServiceError):
+        return api.create_response(request, exc.as_dict(), status=exc.status)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return api.create_response(request, error_body("not_found", "对象不存在或不在您的管辖范围内"), status=404)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        return api.create_response(
+            request, error_body("unauthorized", "未登录或令牌无效、已过期、已吊销"), status=401
+        )
+
+    @api.exception_handler(NinjaValidationError)
+    def invalid(request, exc: NinjaValidationError):
+        fields = _validation_fields(exc.errors, labels)
+        first = next(iter(fields.values()), "请求格式不正确")
+        return api.create_response(request, error_body("invalid_input", f"提交的信息有误：{first}", fields), status=400)
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        return api.create_response(request, error_body("error", str(exc)), status=exc.status_code)
+
+
+def _validation_fields(errors: list[dict], labels: Callable[[str], str]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for err in errors:
+        loc = [str(part) for part in err.get("loc", []) if part not in ("body", "payload", "query", "path")]
+        name = loc[-1] if loc else "body"
+        fields[name] = f"{labels(name)}{PYDANTIC_MESSAGES.get(err.get('type', ''), '格式不正确')}"
+    return fields
+
+
+def paginate(request: HttpRequest, qs: QuerySet, serialize: Callable[[Any], dict], page: int, page_size: int) -> dict:
+    page = max(page, 1)
+    page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
+    count = qs.count()
+    start = (page - 1) * page_size
+    results = [serialize(obj) for obj in qs[start : start + page_size]]
+    return {"count": count, "results": results, "next": _next_url(request, page, page_size, count)}
+
+
+def _next_url(request: HttpRequest, page: int, page_size: int, count: int) -> str | None:
+    if page * page_size >= count:
+        return None
+    params = request.GET.copy()
+    params["page"] = str(page + 1)
+    params["page_size"] = str(page_size)
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")

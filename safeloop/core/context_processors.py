@@ -1,0 +1,12 @@
+from safeloop.core.navigation import menu_for
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None:
+        return {"menu": []}
+    match = getattr(request, "resolver_match", None)
+    current = match.namespace if match else ""
+    return {
+        "menu": [(item, item.url_name.split(":")[0] == current) for item in menu_for(user)],
+    }

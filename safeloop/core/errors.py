@@ -1,0 +1,65 @@
+"""Errors raised by services, one class per API status. Messages are Chinese, for people."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    status = 400
+    code = "invalid_input"
+
+    def __init__(self, message: str, *, fields: dict[str, str] | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+        if code:
+            self.code = code
+
+    def as_dict(self) -> dict:
+        return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
+
+
+class ValidationFailed(ServiceError):
+    """Bad input: `fields` names each offending field with a Chinese reason."""
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, str]) -> ValidationFailed:
+        first = next(iter(fields.values()))
+        return cls(f"提交的信息有误：{first}", fields=fields)
+
+
+class Forbidden(ServiceError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(ServiceError):
+    status = 404
+    code = "not_found"
+
+    def __init__(self, message: str = "对象不存在或不在您的管辖范围内", **kwargs):
+        super().__init__(message, **kwargs)
+
+
+class Conflict(ServiceError):
+    status = 409
+    code = "conflict"
+
+
+class TooLarge(ServiceError):
+    status = 413
+    code = "file_too_large"
+
+
+class UnsupportedType(ServiceError):
+    status = 415
+    code = "unsupported_file_type"
+
+
+class Unauthorized(ServiceError):
+    status = 401
+    code = "unauthorized"
+
+
+class Locked(ServiceError):
+    status = 429
+    code = "account_locked"

@@ -1,0 +1,28 @@
+"""The module menu. Each app adds its entry here when it ships; nothing is listed before it works."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from safeloop.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    icon: str
+    roles: frozenset[str] | None = None  # None: every signed-in role
+
+
+MENU = (
+    MenuItem("工作台", "core:home", "⌂"),
+    MenuItem("企业档案", "registry:enterprise_list", "▦"),
+    MenuItem("接口文档", "api:openapi-view", "⇄", frozenset({Role.SYSADMIN, Role.CITY})),
+)
+
+
+def menu_for(user) -> list[MenuItem]:
+    if not user.is_authenticated:
+        return []
+    return [item for item in MENU if item.roles is None or user.role in item.roles]

@@ -1,0 +1,92 @@
+"""The one scope mechanism: what a user may see, for every page, API route, export and count.
+
+A scoped model declares, in `scope = ScopePaths(...)`, the lookups that lead from it to the
+enterprise, its region, its supervision category and the department override. `visible()`
+turns the user's role into a filter on those paths. Anything outside it is treated as
+missing (404), never as forbidden.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from safeloop.accounts.models import User
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class ScopePaths:
+    enterprise: str
+    region: str
+    category: str
+    department_override: str
+
+
+def region_q(path: str, prefix: str) -> Q:
+    """Codes in a subtree share a prefix; a range keeps the filter on the index on both databases."""
+    if len(prefix) >= 9:
+        return Q(**{f"{path}_id": prefix})
+    return Q(**{f"{path}_id__gte": prefix, f"{path}_id__lt": prefix + ":"})
+
+
+def _department_q(paths: ScopePaths, user: User) -> Q:
+    department = user.department
+    category_ids = list(department.categories.values_list("code", flat=True))
+    own_categories = Q(**{f"{paths.category}_id__in": category_ids}) & Q(
+        **{f"{paths.department_override}__isnull": True}
+    )
+    overridden_to_me = Q(**{f"{paths.department_override}_id": department.pk})
+    return region_q(paths.region, department.region.subtree_prefix) & (own_categories | overridden_to_me)
+
+
+def scope_q(user: User, paths: ScopePaths) -> Q | None:
+    """The filter for this user, or None when the user sees nothing."""
+    from safeloop.accounts.models import Role
+
+    if not (user.is_authenticated and user.is_active):
+        return None
+    role = user.role
+    if role == Role.SYSADMIN:
+        return Q()
+    if role in (Role.CITY, Role.COUNTY, Role.TOWNSHIP) and user.region_id:
+        return region_q(paths.region, user.region.subtree_prefix)
+    if role == Role.DEPARTMENT and user.department_id:
+        return _department_q(paths, user)
+    if role == Role.ENTERPRISE and user.enterprise_id:
+        return Q(**{_pk_path(paths.enterprise): user.enterprise_id})
+    if role == Role.EXPERT:
+        ids = user.expert_assignments.filter(active=True).values("enterprise_id")
+        return Q(**{f"{_pk_path(paths.enterprise)}__in": ids})
+    return None
+
+
+def _pk_path(path: str) -> str:
+    return "pk" if path == "pk" else f"{path}_id"
+
+
+def visible(user: User, queryset: QuerySet[M]) -> QuerySet[M]:
+    q = scope_q(user, queryset.model.scope)
+    return queryset.none() if q is None else queryset.filter(q)
+
+
+def get_visible_or_404(user: User, queryset: QuerySet[M], **lookup: object) -> M:
+    try:
+        return visible(user, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def region_in_scope(user: User, region_code: str) -> bool:
+    """May this user place something in this region? (Creation and import checks.)"""
+    from safeloop.accounts.models import Role
+
+    if user.role == Role.SYSADMIN:
+        return True
+    scope_region = user.department.region if user.role == Role.DEPARTMENT else user.region
+    return scope_region is not None and scope_region.contains(region_code)

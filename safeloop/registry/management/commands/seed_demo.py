@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from safeloop.registry.demo import seed_demo
+from safeloop.registry.models import Enterprise
+
+
+class Command(BaseCommand):
+    help = "Load the deterministic demo city (益阳市) with its accounts; --scale N multiplies the data."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=1, help="N×5,000 enterprises; N>1 spreads them over 湖南省")
+        parser.add_argument("--seed", type=int, default=20261129)
+        parser.add_argument("--if-empty", action="store_true", help="do nothing when enterprises exist")
+
+    def handle(self, *args, scale: int, seed: int, if_empty: bool, **options):
+        if Enterprise.objects.exists():
+            if if_empty:
+                self.stdout.write("数据库已有数据，跳过演示数据加载。")
+                return
+            raise CommandError("数据库已有企业数据；演示数据只加载到空数据库（可设置 SAFELOOP_DATA_DIR 使用新目录）。")
+        if scale < 1:
+            raise CommandError("--scale 必须是正整数")
+        accounts = seed_demo(
+            seed=seed, scale=scale, password=settings.SAFELOOP_DEMO_PASSWORD,
+            progress=lambda line: self.stdout.write(line),
+        )
+        self.stdout.write(self.style.SUCCESS("演示数据已加载。演示账号（密码均为 %s）：" % accounts.password))
+        for name in accounts.usernames:
+            self.stdout.write(f"  {name}")

@@ -1,0 +1,105 @@
+"""Reads of the registry. Every enterprise read goes through `scope.visible`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import Q, QuerySet
+
+from safeloop.accounts.models import User
+from safeloop.core.codes import normalise_credit_code
+from safeloop.core.scope import get_visible_or_404, region_q, visible
+from safeloop.core.text import clean_text
+from safeloop.registry.models import Category, Department, Enterprise, Region, RegionLevel
+
+
+@dataclass
+class EnterpriseFilters:
+    q: str = ""
+    region: str = ""
+    category: str = ""
+    risk_level: str = ""
+    key_sector: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> EnterpriseFilters:
+        return cls(**{name: clean_text(params.get(name, "")) for name in cls.__dataclass_fields__})
+
+
+def enterprise_queryset(user: User) -> QuerySet[Enterprise]:
+    return visible(user, Enterprise.objects.all())
+
+
+def enterprise_list(user: User, filters: EnterpriseFilters) -> QuerySet[Enterprise]:
+    qs = enterprise_queryset(user)
+    if filters.q:
+        qs = qs.filter(_search_q(filters.q))
+    if filters.region:
+        qs = qs.filter(_region_filter(filters.region))
+    if filters.category:
+        qs = qs.filter(Q(category_id=filters.category) | Q(category__parent_id=filters.category))
+    if filters.risk_level:
+        qs = qs.filter(risk_level=filters.risk_level)
+    if filters.key_sector in ("1", "0"):
+        qs = qs.filter(key_sector=filters.key_sector == "1")
+    return qs
+
+
+def enterprise_get(user: User, pk: object) -> Enterprise:
+    qs = Enterprise.objects.select_related("region__parent", "category", "supervising_department_override")
+    return get_visible_or_404(user, qs, pk=pk)
+
+
+def _search_q(text: str) -> Q:
+    code = normalise_credit_code(text)
+    q = Q(name__icontains=text)
+    if len(code) >= 6 and code.isalnum():
+        q |= Q(credit_code__startswith=code)
+    if text.isascii() and text.isalpha():
+        q |= Q(name_initials__startswith=text.lower())
+    return q
+
+
+def _region_filter(code: str) -> Q:
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        return Q(pk__in=[])
+    return region_q("region", region.subtree_prefix)
+
+
+class DepartmentResolver:
+    """Supervising department derived from category and region (三管三必须), unless overridden.
+
+    The department of the enterprise's county that supervises its category comes first, then
+    the city's, then the province's. Loaded once, so a page of 50 costs one query.
+    """
+
+    @cached_property
+    def _by_region_category(self) -> dict[tuple[str, str], Department]:
+        pairs = Department.categories.through.objects.select_related("department")
+        return {(p.department.region_id, p.category_id): p.department for p in pairs}
+
+    def resolve(self, enterprise: Enterprise) -> Department | None:
+        if enterprise.supervising_department_override_id:
+            return enterprise.supervising_department_override
+        code = enterprise.region_id
+        for prefix_len, pad in ((6, ""), (4, "00"), (2, "0000")):
+            found = self._by_region_category.get((code[:prefix_len] + pad, enterprise.category_id))
+            if found:
+                return found
+        return None
+
+
+def regions_for_user(user: User) -> QuerySet[Region]:
+    """Counties and townships inside the user's own area, for filter drop-downs."""
+    scope_region = user.department.region if user.department_id else user.region
+    qs = Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP])
+    if scope_region is not None:
+        prefix = scope_region.subtree_prefix
+        qs = qs.filter(code__gte=prefix, code__lt=prefix + ":")
+    return qs.order_by("code")
+
+
+def category_tree() -> list[Category]:
+    return list(Category.objects.select_related("parent").order_by("sort", "code"))

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from safeloop.core.errors import ServiceError
+from safeloop.core.models import AuditEntry
+from safeloop.core.xlsx import XLSX_CONTENT_TYPE, ImportFailed, spooled_workbook
+from safeloop.registry import io
+from safeloop.registry.forms import EnterpriseForm, ImportForm
+from safeloop.registry.models import RiskLevel
+from safeloop.registry.selectors import (
+    DepartmentResolver,
+    EnterpriseFilters,
+    category_tree,
+    enterprise_get,
+    enterprise_list,
+    regions_for_user,
+)
+from safeloop.registry.services import CREATOR_ROLES, enterprise_create, enterprise_update
+from safeloop.registry.validation import editable_fields
+
+PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def enterprise_index(request: HttpRequest) -> HttpResponse:
+    filters = EnterpriseFilters.from_params(request.GET)
+    qs = enterprise_list(request.user, filters).select_related(
+        "region", "category", "supervising_department_override"
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    resolver = DepartmentResolver()
+    context = {
+        "page": page,
+        "rows": [(e, resolver.resolve(e)) for e in page],
+        "filters": filters,
+        "query": request.GET.urlencode(),
+        "regions": regions_for_user(request.user).filter(level="county"),
+        "categories": category_tree(),
+        "risk_levels": RiskLevel.choices,
+        "can_create": request.user.role in CREATOR_ROLES,
+    }
+    template = "registry/enterprise_list.html"
+    return render(request, f"{template}#results" if request.htmx else template, context)
+
+
+@login_required
+@require_GET
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = enterprise_get(request.user, pk)
+    history = AuditEntry.objects.filter(
+        target_type="registry.enterprise", target_id=str(enterprise.pk)
+    ).select_related("actor")[:20]
+    return render(request, "registry/enterprise_detail.html", {
+        "enterprise": enterprise,
+        "department": DepartmentResolver().resolve(enterprise),
+        "history": history,
+        "can_edit": bool(editable_fields(request.user)),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_new(request: HttpRequest) -> HttpResponse:
+    if request.user.role not in CREATOR_ROLES:
+        raise _forbidden()
+    form = EnterpriseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = enterprise_create(actor=request.user, data=form.service_data())
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, f"已登记企业“{enterprise.name}”")
+            return redirect("registry:enterprise_detail", pk=enterprise.pk)
+    return render(request, "registry/enterprise_form.html", {"form": form, "title": "登记企业"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = enterprise_get(request.user, pk)
+    if not editable_fields(request.user):
+        raise _forbidden()
+    initial = _initial(enterprise)
+    form = EnterpriseForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise_update(
+                actor=request.user, enterprise=enterprise, data=form.service_data(),
+                version=form.cleaned_data.get("version"),
+            )
+        except ServiceError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, "企业信息已保存")
+            return redirect("registry:enterprise_detail", pk=enterprise.pk)
+    return render(request, "registry/enterprise_form.html", {
+        "form": form, "title": f"编辑：{enterprise.name}", "enterprise": enterprise,
+    })
+
+
+def _initial(enterprise) -> dict:
+    initial = {name: getattr(enterprise, name) for name in (
+        "name", "credit_code", "industry_code", "address", "lng", "lat", "employees", "scale",
+        "risk_level", "key_sector", "principal_name", "principal_phone", "safety_contact_name",
+        "safety_contact_phone", "version",
+    )}
+    initial.update(region=enterprise.region_id, category=enterprise.category_id,
+                   supervising_department_override=enterprise.supervising_department_override_id or "")
+    return initial
+
+
+@login_required
+@require_GET
+def enterprise_export(request: HttpRequest) -> FileResponse:
+    filters = EnterpriseFilters.from_params(request.GET)
+    objects = io.export_queryset(enterprise_list(request.user, filters))
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return FileResponse(
+        spooled_workbook("企业档案", io.COLUMNS, objects),
+        as_attachment=True, filename=f"企业档案-{stamp}.xlsx", content_type=XLSX_CONTENT_TYPE,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_import(request: HttpRequest) -> HttpResponse:
+    if request.user.role not in CREATOR_ROLES:
+        raise _forbidden()
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = io.enterprise_import(actor=request.user, data=form.cleaned_data["file"].read())
+        except ImportFailed as exc:
+            report = exc.report
+        except ServiceError as exc:
+            form.add_error("file", exc.message)
+    return render(request, "registry/enterprise_import.html", {"form": form, "report": report})
+
+
+@login_required
+@require_GET
+def enterprise_template(request: HttpRequest) -> FileResponse:
+    """An empty workbook with the import headers (red: required)."""
+    return FileResponse(
+        spooled_workbook("企业档案", io.COLUMNS, []),
+        as_attachment=True, filename="企业档案导入模板.xlsx", content_type=XLSX_CONTENT_TYPE,
+    )
+
+
+def _forbidden() -> PermissionDenied:
+    return PermissionDenied("您的角色不能执行此操作")

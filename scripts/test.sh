@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole suite on SQLite, then again on PostgreSQL (SAFELOOP_TEST_DATABASE_URL).
+# Without a reachable PostgreSQL it says so loudly; in CI (CI=true) that is a failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+PG_URL="${SAFELOOP_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+
+echo "== SafeLoop test suite on SQLite =="
+env -u DATABASE_URL SAFELOOP_ENV=local "$PY" -m pytest "$@"
+
+echo "== SafeLoop test suite on PostgreSQL ($PG_URL) =="
+if ! "$PY" scripts/pg_reachable.py "$PG_URL"; then
+  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2
+  echo "!! PostgreSQL at $PG_URL is NOT reachable: the PostgreSQL run was NOT done." >&2
+  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2
+  if [ "${CI:-}" = "true" ]; then
+    echo "CI=true: an unreachable PostgreSQL is a failure." >&2
+    exit 1
+  fi
+  exit 0
+fi
+DATABASE_URL="$PG_URL" SAFELOOP_ENV=local "$PY" -m pytest "$@"

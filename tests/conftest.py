@@ -1,0 +1,107 @@
+"""Shared fixtures: reference data, enterprises with valid codes, a user per role."""
+
+from __future__ import annotations
+
+import itertools
+import os
+
+import pytest
+
+from safeloop.accounts.models import Role, User
+from safeloop.accounts.services import expert_assign, user_create
+from safeloop.core.codes import make_credit_code
+from safeloop.registry.models import Category, Department, Enterprise
+from safeloop.registry.reference import reference_load
+from safeloop.registry.services import enterprises_bulk_register
+
+PASSWORD = "Test@pass-2026"
+_serial = itertools.count(1)
+
+# Two townships in different counties of the demo city, used throughout.
+ZIYANG_TOWN = "430902005"  # 资阳区 大码头街道
+HESHAN_TOWN = "430903003"  # 赫山区
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+def credit_code(county: str = "430902") -> str:
+    return make_credit_code(f"91{county}{next(_serial):09d}")
+
+
+@pytest.fixture
+def reference(db):
+    """Reference data; reloaded when a transactional test has flushed it."""
+    if not Category.objects.exists():
+        reference_load()
+
+
+def make_enterprise(*, region: str = ZIYANG_TOWN, category: str = "hazchem", **fields) -> Enterprise:
+    fields.setdefault("name", f"测试企业{next(_serial)}有限公司")
+    fields.setdefault("credit_code", credit_code(region[:6]))
+    enterprise = Enterprise(region_id=region, category_id=category, **fields)
+    enterprises_bulk_register(enterprises=[enterprise])
+    return Enterprise.objects.get(credit_code=enterprise.credit_code)
+
+
+def make_user(role: str, username: str | None = None, **scope) -> User:
+    return user_create(username=username or f"{role}{next(_serial)}", password=PASSWORD, role=role, **scope)
+
+
+@pytest.fixture
+def ziyang_enterprise(reference) -> Enterprise:
+    return make_enterprise(region=ZIYANG_TOWN, category="hazchem", name="资阳安达化工有限公司")
+
+
+@pytest.fixture
+def heshan_enterprise(reference) -> Enterprise:
+    return make_enterprise(region=HESHAN_TOWN, category="road_transport", name="赫山顺达运输有限公司")
+
+
+@pytest.fixture
+def city_user(reference) -> User:
+    return make_user(Role.CITY, region_id="430900")
+
+
+@pytest.fixture
+def ziyang_user(reference) -> User:
+    return make_user(Role.COUNTY, region_id="430902")
+
+
+@pytest.fixture
+def heshan_user(reference) -> User:
+    return make_user(Role.COUNTY, region_id="430903")
+
+
+@pytest.fixture
+def township_user(reference) -> User:
+    return make_user(Role.TOWNSHIP, region_id=ZIYANG_TOWN)
+
+
+@pytest.fixture
+def transport_user(reference) -> User:
+    return make_user(Role.DEPARTMENT, department=Department.objects.get(region_id="430900", kind="transport"))
+
+
+@pytest.fixture
+def enterprise_user(ziyang_enterprise) -> User:
+    return make_user(Role.ENTERPRISE, enterprise=ziyang_enterprise)
+
+
+@pytest.fixture
+def expert_user(reference, heshan_enterprise) -> User:
+    user = make_user(Role.EXPERT)
+    expert_assign(expert=user, enterprise_ids=[heshan_enterprise.pk])
+    return user
+
+
+@pytest.fixture
+def sysadmin_user(reference) -> User:
+    return make_user(Role.SYSADMIN)
+
+
+@pytest.fixture
+def login(client):
+    def _login(user: User):
+        client.force_login(user)
+        return client
+
+    return _login
