@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from safeloop.core.api import DEFAULT_PAGE_SIZE, paginate
 from safeloop.registry.models import Category, Department, Enterprise, Region
@@ -177,7 +177,7 @@ def enterprises(request: HttpRequest, query: Query[EnterpriseQuery]):
 @router.post("/enterprises", response={201: EnterpriseOut}, summary="登记企业")
 def enterprise_post(request: HttpRequest, payload: EnterpriseIn):
     enterprise = enterprise_create(actor=request.user, data=_service_data(payload, partial=False))
-    return 201, _enterprise(enterprise_get(request.user, enterprise.pk), DepartmentResolver())
+    return Status(201, _enterprise(enterprise_get(request.user, enterprise.pk), DepartmentResolver()))
 
 
 @router.get("/enterprises/{int:enterprise_id}", response=EnterpriseOut, summary="企业详情")
