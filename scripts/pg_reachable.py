@@ -8,8 +8,12 @@ import psycopg
 cfg = dj_database_url.parse(sys.argv[1])
 try:
     psycopg.connect(
-        host=cfg["HOST"] or "127.0.0.1", port=cfg["PORT"] or 5432, user=cfg["USER"] or None,
-        password=cfg["PASSWORD"] or None, dbname=cfg["NAME"] or "postgres", connect_timeout=5,
+        host=cfg["HOST"] or "127.0.0.1",
+        port=cfg["PORT"] or 5432,
+        user=cfg["USER"] or None,
+        password=cfg["PASSWORD"] or None,
+        dbname=cfg["NAME"] or "postgres",
+        connect_timeout=5,
     ).close()
 except psycopg.Error as exc:
     print(f"PostgreSQL unreachable: {exc}", file=sys.stderr)

@@ -27,6 +27,19 @@ def credit_code(county: str = "430902") -> str:
     return make_credit_code(f"91{county}{next(_serial):09d}")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference data is loaded once into the test database, like a migration would."""
+    with django_db_blocker.unblock():
+        reference_load()
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests flush the database (transactional); run them last so the rest keep the
+    reference data loaded once at set-up."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture
 def reference(db):
     """Reference data; reloaded when a transactional test has flushed it."""

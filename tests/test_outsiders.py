@@ -11,8 +11,13 @@ OBJECT_ROUTES = ["registry:enterprise_detail", "registry:enterprise_edit"]
 LIST_ROUTES = ["registry:enterprise_list", "registry:enterprise_export"]
 # Routes that reveal no enterprise data at all (login, reference pages, API assembled elsewhere).
 NO_DATA_ROUTES = {
-    "core:home", "core:health", "accounts:login", "accounts:logout", "registry:enterprise_new",
-    "registry:enterprise_import", "registry:enterprise_template",
+    "core:home",
+    "core:health",
+    "accounts:login",
+    "accounts:logout",
+    "registry:enterprise_new",
+    "registry:enterprise_import",
+    "registry:enterprise_template",
 }
 
 

@@ -27,8 +27,12 @@ class User(AbstractUser):
         "registry.Department", verbose_name=_("所属部门"), null=True, blank=True, on_delete=models.PROTECT
     )
     enterprise = models.ForeignKey(
-        "registry.Enterprise", verbose_name=_("所属企业"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="users",
+        "registry.Enterprise",
+        verbose_name=_("所属企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
 
     class Meta:
@@ -54,9 +58,10 @@ class ExpertAssignment(models.Model):
     class Meta:
         verbose_name = _("专家分派")
         verbose_name_plural = _("专家分派")
-        constraints = [
-            models.UniqueConstraint(fields=["expert", "enterprise"], name="expert_assignment_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["expert", "enterprise"], name="expert_assignment_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.expert} → {self.enterprise_id}"
 
 
 class ApiToken(models.Model):
@@ -73,6 +78,9 @@ class ApiToken(models.Model):
         verbose_name = _("接口令牌")
         verbose_name_plural = _("接口令牌")
 
+    def __str__(self) -> str:
+        return f"{self.user} 的令牌（至 {self.expires_at:%Y-%m-%d %H:%M}）"
+
 
 class LoginFailure(models.Model):
     """One failed login, for lockout across pages and API and across server processes."""
@@ -83,3 +91,6 @@ class LoginFailure(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["username", "at"], name="loginfailure_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.at}"

@@ -11,7 +11,7 @@ api = NinjaAPI(
     title="SafeLoop 安全生产闭环治理平台 API",
     version="1",
     description="省级平台与移动端使用的 JSON 接口。认证：POST /api/v1/auth/token 取得令牌，"
-    "之后在请求头 Authorization: Bearer <token> 中携带。错误格式：{\"error\": {\"code\", \"message\", \"fields\"}}。",
+    '之后在请求头 Authorization: Bearer <token> 中携带。错误格式：{"error": {"code", "message", "fields"}}。',
     auth=BearerAuth(),
     urls_namespace="api",
 )

@@ -60,9 +60,7 @@ def install_error_handlers(api: NinjaAPI, labels: Callable[[str], str]) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
-        return api.create_response(
-            request, error_body("unauthorized", "未登录或令牌无效、已过期、已吊销"), status=401
-        )
+        return api.create_response(request, error_body("unauthorized", "未登录或令牌无效、已过期、已吊销"), status=401)
 
     @api.exception_handler(NinjaValidationError)
     def invalid(request, exc: NinjaValidationError):

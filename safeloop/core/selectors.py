@@ -12,9 +12,7 @@ from safeloop.registry.selectors import enterprise_queryset
 def workbench_figures(user: User) -> dict:
     qs = enterprise_queryset(user)
     by_risk = dict(qs.order_by().values_list("risk_level").annotate(n=Count("pk")))
-    by_category = list(
-        qs.order_by().values("category__name").annotate(n=Count("pk")).order_by("-n")[:8]
-    )
+    by_category = list(qs.order_by().values("category__name").annotate(n=Count("pk")).order_by("-n")[:8])
     return {
         "total": sum(by_risk.values()),
         "by_risk": [(value, label, by_risk.get(value, 0)) for value, label in RiskLevel.choices],

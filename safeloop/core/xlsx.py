@@ -94,7 +94,7 @@ def _value(value: Any) -> Any:
 
 def spooled_workbook(title: str, columns: list[Column], objects: Iterable[Any]) -> tempfile.SpooledTemporaryFile:
     """Write to a temporary file (kept in memory while small) and rewind it for streaming."""
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - the response closes it
     write_workbook(out, title, columns, objects)
     out.seek(0)
     return out

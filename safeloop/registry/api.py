@@ -59,8 +59,13 @@ def departments(request: HttpRequest, query: Query[Page]):
 
 
 def _department(d: Department) -> dict:
-    return {"id": d.pk, "name": d.name, "kind": d.kind, "region": d.region_id,
-            "categories": [c.code for c in d.categories.all()]}
+    return {
+        "id": d.pk,
+        "name": d.name,
+        "kind": d.kind,
+        "region": d.region_id,
+        "categories": [c.code for c in d.categories.all()],
+    }
 
 
 class EnterpriseQuery(Page):
@@ -141,14 +146,33 @@ class EnterpriseOut(Schema):
 
 def _enterprise(e: Enterprise, resolver: DepartmentResolver) -> dict:
     dept = resolver.resolve(e)
-    data = {name: getattr(e, name) for name in (
-        "name", "credit_code", "industry_code", "address", "lat", "lng", "employees", "scale",
-        "risk_level", "key_sector", "principal_name", "principal_phone", "safety_contact_name",
-        "safety_contact_phone", "version",
-    )}
+    data = {
+        name: getattr(e, name)
+        for name in (
+            "name",
+            "credit_code",
+            "industry_code",
+            "address",
+            "lat",
+            "lng",
+            "employees",
+            "scale",
+            "risk_level",
+            "key_sector",
+            "principal_name",
+            "principal_phone",
+            "safety_contact_name",
+            "safety_contact_phone",
+            "version",
+        )
+    }
     data.update(
-        id=e.pk, region=e.region_id, region_name=e.region.name, category=e.category_id,
-        category_name=e.category.name, supervising_department=dept.pk if dept else None,
+        id=e.pk,
+        region=e.region_id,
+        region_name=e.region.name,
+        category=e.category_id,
+        category_name=e.category.name,
+        supervising_department=dept.pk if dept else None,
         supervising_department_name=dept.name if dept else None,
         supervising_department_overridden=bool(e.supervising_department_override_id),
         updated_at=timezone.localtime(e.updated_at).isoformat(),
@@ -161,15 +185,17 @@ def _service_data(payload: Schema, *, partial: bool) -> dict:
     data.pop("version", None)
     if "supervising_department" in data:
         data["supervising_department_override"] = data.pop("supervising_department") or ""
-    return {k: ("" if v is None and k != "key_sector" else v) for k, v in data.items() if not (k == "key_sector" and v is None)}
+    return {
+        k: ("" if v is None and k != "key_sector" else v)
+        for k, v in data.items()
+        if not (k == "key_sector" and v is None)
+    }
 
 
 @router.get("/enterprises", summary="企业列表（按管辖范围）")
 def enterprises(request: HttpRequest, query: Query[EnterpriseQuery]):
     filters = EnterpriseFilters(**query.dict(exclude={"page", "page_size"}))
-    qs = enterprise_list(request.user, filters).select_related(
-        "region", "category", "supervising_department_override"
-    )
+    qs = enterprise_list(request.user, filters).select_related("region", "category", "supervising_department_override")
     resolver = DepartmentResolver()
     return paginate(request, qs, lambda e: _enterprise(e, resolver), query.page, query.page_size)
 
@@ -189,9 +215,9 @@ def enterprise_detail(request: HttpRequest, enterprise_id: int):
 def enterprise_patch(request: HttpRequest, enterprise_id: int, payload: EnterprisePatch):
     enterprise = enterprise_get(request.user, enterprise_id)
     enterprise_update(
-        actor=request.user, enterprise=enterprise, data=_service_data(payload, partial=True),
+        actor=request.user,
+        enterprise=enterprise,
+        data=_service_data(payload, partial=True),
         version=payload.version,
     )
     return _enterprise(enterprise_get(request.user, enterprise_id), DepartmentResolver())
-
-

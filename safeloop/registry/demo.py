@@ -27,11 +27,33 @@ BATCH = 5000
 
 # Share of enterprises per category in a mid-sized inland city (demo assumption, not a statistic).
 CATEGORY_WEIGHTS = {
-    "commerce": 24, "light_industry": 13, "machinery": 9, "building_materials": 6, "construction": 8,
-    "road_transport": 7, "hazchem": 5, "fire_safety": 6, "special_equipment": 3, "gas": 1.5,
-    "textile": 2, "metallurgy": 0.5, "nonferrous": 1, "noncoal_mine": 1.5, "fireworks": 1.5,
-    "water_transport": 2, "chemical": 1.5, "pharma": 1, "tobacco": 0.1, "fishery": 1, "education": 1,
-    "medical": 1, "elderly_care": 0.8, "tourism": 1, "power": 0.5, "civil_explosives": 0.1, "other": 1,
+    "commerce": 24,
+    "light_industry": 13,
+    "machinery": 9,
+    "building_materials": 6,
+    "construction": 8,
+    "road_transport": 7,
+    "hazchem": 5,
+    "fire_safety": 6,
+    "special_equipment": 3,
+    "gas": 1.5,
+    "textile": 2,
+    "metallurgy": 0.5,
+    "nonferrous": 1,
+    "noncoal_mine": 1.5,
+    "fireworks": 1.5,
+    "water_transport": 2,
+    "chemical": 1.5,
+    "pharma": 1,
+    "tobacco": 0.1,
+    "fishery": 1,
+    "education": 1,
+    "medical": 1,
+    "elderly_care": 0.8,
+    "tourism": 1,
+    "power": 0.5,
+    "civil_explosives": 0.1,
+    "other": 1,
 }
 # (GB/T 4754 division, noun used in generated names) per category.
 CATEGORY_FLAVOUR = {
@@ -65,12 +87,19 @@ CATEGORY_FLAVOUR = {
 }
 BRANDS = list("安达华兴恒盛鑫隆泰丰瑞昌宏源远金银鹏飞腾湘资益桃梅山江洞庭雪峰龙凤天地永")
 SUFFIXES = ["有限公司", "有限责任公司", "股份有限公司", "有限公司", "有限公司"]
-SURNAMES = list("李王张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段漕钱汤尹黎易常武乔贺赖龚文")
+SURNAMES = list(
+    "李王张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段漕钱汤尹黎易常武乔贺赖龚文"
+)
 GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红玉兰军辉志")
 COUNTY_CENTRES = {  # approximate seats (lat, lng), for plausible demo coordinates
-    "430902": (28.60, 112.32), "430903": (28.57, 112.40), "430921": (29.37, 112.40),
-    "430922": (28.52, 112.15), "430923": (28.38, 111.21), "430971": (29.18, 112.55),
-    "430972": (28.55, 112.28), "430981": (28.84, 112.36),
+    "430902": (28.60, 112.32),
+    "430903": (28.57, 112.40),
+    "430921": (29.37, 112.40),
+    "430922": (28.52, 112.15),
+    "430923": (28.38, 111.21),
+    "430971": (29.18, 112.55),
+    "430972": (28.55, 112.28),
+    "430981": (28.84, 112.36),
 }
 RISK_WEIGHTS = [(RiskLevel.RED, 3), (RiskLevel.ORANGE, 12), (RiskLevel.YELLOW, 35), (RiskLevel.BLUE, 50)]
 
@@ -143,7 +172,8 @@ def _enterprise(rng, index, township: Region, category: Category, used_names: se
         category=category,
         industry_code=industry,
         address=f"{township.name}{rng.randint(1, 399)}号",
-        lat=lat, lng=lng,
+        lat=lat,
+        lng=lng,
         employees=employees,
         scale=_scale(employees),
         risk_level=rng.choices([r for r, _ in RISK_WEIGHTS], weights=[w for _, w in RISK_WEIGHTS])[0],
@@ -226,11 +256,14 @@ def _accounts(rng: random.Random, password: str) -> DemoAccounts:
         ("expert_demo", Role.EXPERT, "危化专家", {}),
         ("sysadmin", Role.SYSADMIN, "系统管理员", {}),
     ]
-    users = {name: user_create(username=name, password=password, role=role, display_name=label, **scope)
-             for name, role, label, scope in specs}
+    users = {
+        name: user_create(username=name, password=password, role=role, display_name=label, **scope)
+        for name, role, label, scope in specs
+    }
     hazchem = list(
         Enterprise.objects.filter(region_q("region", YIYANG[:4]), category_id__in=["hazchem", "chemical"])
-        .order_by("pk").values_list("pk", flat=True)[:60]
+        .order_by("pk")
+        .values_list("pk", flat=True)[:60]
     )
     expert_assign(expert=users["expert_demo"], enterprise_ids=sorted(rng.sample(hazchem, min(12, len(hazchem)))))
     return DemoAccounts(password=password, usernames=[name for name, *_ in specs])

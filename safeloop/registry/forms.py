@@ -22,9 +22,7 @@ class EnterpriseForm(forms.Form):
     lat = forms.CharField(label=LABELS["lat"], required=False)
     employees = forms.CharField(label=LABELS["employees"], required=False)
     scale = forms.ChoiceField(label=LABELS["scale"], required=False, choices=[("", "—")] + Scale.choices)
-    risk_level = forms.ChoiceField(
-        label=LABELS["risk_level"], required=False, choices=[("", "—")] + RiskLevel.choices
-    )
+    risk_level = forms.ChoiceField(label=LABELS["risk_level"], required=False, choices=[("", "—")] + RiskLevel.choices)
     key_sector = forms.BooleanField(label=LABELS["key_sector"], required=False)
     supervising_department_override = forms.ChoiceField(label="指定监管部门", required=False)
     principal_name = forms.CharField(label=LABELS["principal_name"], required=False, max_length=40)

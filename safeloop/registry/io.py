@@ -20,7 +20,15 @@ from safeloop.core.codes import normalise_credit_code
 from safeloop.core.errors import Forbidden, TooLarge, ValidationFailed
 from safeloop.core.scope import visible
 from safeloop.core.text import clean_text, pinyin_initials
-from safeloop.core.xlsx import MAX_REPORTED_ERRORS, Column, ImportFailed, ImportReport, RowError, column_letter, read_rows
+from safeloop.core.xlsx import (
+    MAX_REPORTED_ERRORS,
+    Column,
+    ImportFailed,
+    ImportReport,
+    RowError,
+    column_letter,
+    read_rows,
+)
 from safeloop.registry.models import Enterprise, RiskLevel, Scale
 from safeloop.registry.services import CREATOR_ROLES, apply_changes
 from safeloop.registry.validation import EnterpriseCleaner
@@ -48,8 +56,12 @@ COLUMNS = [
     Column("企业规模", "scale", lambda e: _label(Scale, e.scale), 8),
     Column("风险等级", "risk_level", lambda e: _label(RiskLevel, e.risk_level), 14),
     Column("重点监管", "key_sector", lambda e: "是" if e.key_sector else "否", 8),
-    Column("指定监管部门", "supervising_department_override",
-           lambda e: e.supervising_department_override.name if e.supervising_department_override else "", 22),
+    Column(
+        "指定监管部门",
+        "supervising_department_override",
+        lambda e: e.supervising_department_override.name if e.supervising_department_override else "",
+        22,
+    ),
     Column("主要负责人", "principal_name", lambda e: e.principal_name, 10),
     Column("负责人电话", "principal_phone", lambda e: e.principal_phone, 14),
     Column("安全管理联系人", "safety_contact_name", lambda e: e.safety_contact_name, 12),
@@ -105,7 +117,9 @@ class _EnterpriseImport:
         found: dict[str, Enterprise] = {}
         ordered = sorted(codes)
         for start in range(0, len(ordered), CHUNK):
-            for e in Enterprise.objects.filter(credit_code__in=ordered[start : start + CHUNK]).only("pk", "credit_code"):
+            for e in Enterprise.objects.filter(credit_code__in=ordered[start : start + CHUNK]).only(
+                "pk", "credit_code"
+            ):
                 found[e.credit_code] = e
         return found
 
@@ -131,7 +145,9 @@ class _EnterpriseImport:
             return
         seen[code] = number
         if region_name and region_name != values["region"].name:
-            self._error(number, "region_name", f"乡镇名称“{region_name}”与乡镇代码对应的“{values['region'].name}”不一致")
+            self._error(
+                number, "region_name", f"乡镇名称“{region_name}”与乡镇代码对应的“{values['region'].name}”不一致"
+            )
             return
         if code in mine:
             self._update(mine[code], values)
@@ -167,4 +183,3 @@ class _EnterpriseImport:
         audit_bulk(actor=self.actor, action="enterprise.import.create", targets=[(e, {}) for e in created])
         audit_bulk(actor=self.actor, action="enterprise.import.update", targets=list(self.changed.values()))
         self.report.created, self.report.updated = len(created), len(updated)
-

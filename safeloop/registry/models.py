@@ -31,11 +31,16 @@ class Region(models.Model):
     name = models.CharField(_("名称"), max_length=60)
     level = models.CharField(_("层级"), max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     statutory = models.BooleanField(
-        _("法定区划"), default=True,
+        _("法定区划"),
+        default=True,
         help_text=_("否：管理区、园区等仅有统计用代码的功能区"),
     )
 
@@ -62,11 +67,16 @@ class Category(models.Model):
     code = models.CharField(_("代码"), max_length=32, primary_key=True)
     name = models.CharField(_("名称"), max_length=40)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     key_sector = models.BooleanField(
-        _("重点行业"), default=False,
+        _("重点行业"),
+        default=False,
         help_text=_("安委〔2024〕7号 所列14个重点行业领域"),
     )
     lead_department_kind = models.CharField(_("牵头监管部门类型"), max_length=32, blank=True)
@@ -102,17 +112,13 @@ class Department(models.Model):
     name = models.CharField(_("名称"), max_length=60)
     kind = models.CharField(_("部门类型"), max_length=32)
     region = models.ForeignKey(Region, verbose_name=_("所属区划"), on_delete=models.PROTECT)
-    categories = models.ManyToManyField(
-        Category, verbose_name=_("监管行业"), blank=True, related_name="departments"
-    )
+    categories = models.ManyToManyField(Category, verbose_name=_("监管行业"), blank=True, related_name="departments")
 
     class Meta:
         ordering = ["region_id", "kind"]
         verbose_name = _("部门")
         verbose_name_plural = _("部门")
-        constraints = [
-            models.UniqueConstraint(fields=["region", "kind"], name="department_unique_kind_per_region")
-        ]
+        constraints = [models.UniqueConstraint(fields=["region", "kind"], name="department_unique_kind_per_region")]
 
     def __str__(self) -> str:
         return self.name
@@ -154,8 +160,12 @@ class Enterprise(models.Model):
     risk_level = models.CharField(_("风险等级"), max_length=10, choices=RiskLevel.choices, blank=True)
     key_sector = models.BooleanField(_("重点监管"), default=False)
     supervising_department_override = models.ForeignKey(
-        Department, verbose_name=_("指定监管部门"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="overridden_enterprises",
+        Department,
+        verbose_name=_("指定监管部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="overridden_enterprises",
     )
     principal_name = models.CharField(_("主要负责人"), max_length=40, blank=True)
     principal_phone = models.CharField(_("负责人电话"), max_length=20, blank=True)

@@ -48,10 +48,17 @@ def reference_load(*, province: bool = False) -> dict[str, int]:
 
 def _load_categories() -> None:
     for sort, row in enumerate(read_csv("categories.csv")):
-        Category.objects.update_or_create(code=row["code"], defaults={
-            "name": row["name"], "parent_id": row["parent"] or None, "key_sector": row["key_sector"] == "1",
-            "lead_department_kind": row["lead_department_kind"], "source": row["source"], "sort": sort,
-        })
+        Category.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "parent_id": row["parent"] or None,
+                "key_sector": row["key_sector"] == "1",
+                "lead_department_kind": row["lead_department_kind"],
+                "source": row["source"],
+                "sort": sort,
+            },
+        )
 
 
 def _load_industries() -> None:

@@ -34,7 +34,11 @@ def enterprise_create(*, actor: User, data: dict[str, Any], cleaner: EnterpriseC
 
 
 def enterprise_update(
-    *, actor: User, enterprise: Enterprise, data: dict[str, Any], version: int | None = None,
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    data: dict[str, Any],
+    version: int | None = None,
     cleaner: EnterpriseCleaner | None = None,
 ) -> Enterprise:
     """Apply the given fields. With `version`, a stale edit is refused instead of overwriting."""
@@ -62,9 +66,7 @@ def _check_editable(actor: User, data: dict[str, Any]) -> None:
         raise Forbidden("您的角色不能修改企业信息")
     denied = sorted(set(data) - allowed - {"version"})
     if denied:
-        raise Forbidden(
-            "您的角色不能修改这些字段", fields={name: "无权修改" for name in denied}
-        )
+        raise Forbidden("您的角色不能修改这些字段", fields=dict.fromkeys(denied, "无权修改"))
 
 
 def apply_changes(enterprise: Enterprise, values: dict[str, Any]) -> dict[str, list[str]]:

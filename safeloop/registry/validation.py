@@ -31,13 +31,36 @@ LABELS = {f.name: str(f.verbose_name) for f in Enterprise._meta.get_fields() if 
 LABELS["supervising_department_override"] = "指定监管部门"
 REQUIRED = ("name", "credit_code", "region", "category")
 ENTERPRISE_SELF_FIELDS = frozenset(
-    {"address", "lat", "lng", "employees", "scale", "principal_name", "principal_phone",
-     "safety_contact_name", "safety_contact_phone"}
+    {
+        "address",
+        "lat",
+        "lng",
+        "employees",
+        "scale",
+        "principal_name",
+        "principal_phone",
+        "safety_contact_name",
+        "safety_contact_phone",
+    }
 )
 ALL_FIELDS = (
-    "name", "credit_code", "region", "category", "industry_code", "address", "lat", "lng",
-    "employees", "scale", "risk_level", "key_sector", "supervising_department_override",
-    "principal_name", "principal_phone", "safety_contact_name", "safety_contact_phone",
+    "name",
+    "credit_code",
+    "region",
+    "category",
+    "industry_code",
+    "address",
+    "lat",
+    "lng",
+    "employees",
+    "scale",
+    "risk_level",
+    "key_sector",
+    "supervising_department_override",
+    "principal_name",
+    "principal_phone",
+    "safety_contact_name",
+    "safety_contact_phone",
 )
 TEXT_LIMITS = {"name": 200, "address": 200, "principal_name": 40, "safety_contact_name": 40}
 PHONE_FIELDS = ("principal_phone", "safety_contact_phone")

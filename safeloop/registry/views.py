@@ -33,9 +33,7 @@ PAGE_SIZE = 50
 @require_GET
 def enterprise_index(request: HttpRequest) -> HttpResponse:
     filters = EnterpriseFilters.from_params(request.GET)
-    qs = enterprise_list(request.user, filters).select_related(
-        "region", "category", "supervising_department_override"
-    )
+    qs = enterprise_list(request.user, filters).select_related("region", "category", "supervising_department_override")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     resolver = DepartmentResolver()
     context = {
@@ -56,15 +54,19 @@ def enterprise_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = enterprise_get(request.user, pk)
-    history = AuditEntry.objects.filter(
-        target_type="registry.enterprise", target_id=str(enterprise.pk)
-    ).select_related("actor")[:20]
-    return render(request, "registry/enterprise_detail.html", {
-        "enterprise": enterprise,
-        "department": DepartmentResolver().resolve(enterprise),
-        "history": history,
-        "can_edit": bool(editable_fields(request.user)),
-    })
+    history = AuditEntry.objects.filter(target_type="registry.enterprise", target_id=str(enterprise.pk)).select_related(
+        "actor"
+    )[:20]
+    return render(
+        request,
+        "registry/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "department": DepartmentResolver().resolve(enterprise),
+            "history": history,
+            "can_edit": bool(editable_fields(request.user)),
+        },
+    )
 
 
 @login_required
@@ -95,7 +97,9 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             enterprise_update(
-                actor=request.user, enterprise=enterprise, data=form.service_data(),
+                actor=request.user,
+                enterprise=enterprise,
+                data=form.service_data(),
                 version=form.cleaned_data.get("version"),
             )
         except ServiceError as exc:
@@ -103,19 +107,43 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "企业信息已保存")
             return redirect("registry:enterprise_detail", pk=enterprise.pk)
-    return render(request, "registry/enterprise_form.html", {
-        "form": form, "title": f"编辑：{enterprise.name}", "enterprise": enterprise,
-    })
+    return render(
+        request,
+        "registry/enterprise_form.html",
+        {
+            "form": form,
+            "title": f"编辑：{enterprise.name}",
+            "enterprise": enterprise,
+        },
+    )
 
 
 def _initial(enterprise) -> dict:
-    initial = {name: getattr(enterprise, name) for name in (
-        "name", "credit_code", "industry_code", "address", "lng", "lat", "employees", "scale",
-        "risk_level", "key_sector", "principal_name", "principal_phone", "safety_contact_name",
-        "safety_contact_phone", "version",
-    )}
-    initial.update(region=enterprise.region_id, category=enterprise.category_id,
-                   supervising_department_override=enterprise.supervising_department_override_id or "")
+    initial = {
+        name: getattr(enterprise, name)
+        for name in (
+            "name",
+            "credit_code",
+            "industry_code",
+            "address",
+            "lng",
+            "lat",
+            "employees",
+            "scale",
+            "risk_level",
+            "key_sector",
+            "principal_name",
+            "principal_phone",
+            "safety_contact_name",
+            "safety_contact_phone",
+            "version",
+        )
+    }
+    initial.update(
+        region=enterprise.region_id,
+        category=enterprise.category_id,
+        supervising_department_override=enterprise.supervising_department_override_id or "",
+    )
     return initial
 
 
@@ -127,7 +155,9 @@ def enterprise_export(request: HttpRequest) -> FileResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return FileResponse(
         spooled_workbook("企业档案", io.COLUMNS, objects),
-        as_attachment=True, filename=f"企业档案-{stamp}.xlsx", content_type=XLSX_CONTENT_TYPE,
+        as_attachment=True,
+        filename=f"企业档案-{stamp}.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
     )
 
 
@@ -154,7 +184,9 @@ def enterprise_template(request: HttpRequest) -> FileResponse:
     """An empty workbook with the import headers (red: required)."""
     return FileResponse(
         spooled_workbook("企业档案", io.COLUMNS, []),
-        as_attachment=True, filename="企业档案导入模板.xlsx", content_type=XLSX_CONTENT_TYPE,
+        as_attachment=True,
+        filename="企业档案导入模板.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
     )
 
 

@@ -13,8 +13,9 @@ def api(client):
         token = None
 
         def auth(self, user):
-            response = client.post("/api/v1/auth/token", {"username": user.username, "password": PASSWORD},
-                                   content_type="application/json")
+            response = client.post(
+                "/api/v1/auth/token", {"username": user.username, "password": PASSWORD}, content_type="application/json"
+            )
             assert response.status_code == 200, response.content
             self.token = response.json()["token"]
             return self
@@ -30,8 +31,9 @@ def api(client):
 
 
 def test_wrong_password_is_401_with_the_error_shape(api, ziyang_user, client):
-    response = client.post("/api/v1/auth/token", {"username": ziyang_user.username, "password": "x"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token", {"username": ziyang_user.username, "password": "x"}, content_type="application/json"
+    )
     assert response.status_code == 401
     assert response.json() == {"error": {"code": "unauthorized", "message": "用户名或密码错误", "fields": {}}}
 
@@ -39,9 +41,12 @@ def test_wrong_password_is_401_with_the_error_shape(api, ziyang_user, client):
 @override_settings(SAFELOOP_LOGIN_MAX_FAILURES=3)
 def test_repeated_failures_lock_the_account_even_for_the_right_password(ziyang_user, client):
     for _ in range(3):
-        client.post("/api/v1/auth/token", {"username": ziyang_user.username, "password": "x"}, content_type="application/json")
-    response = client.post("/api/v1/auth/token", {"username": ziyang_user.username, "password": PASSWORD},
-                           content_type="application/json")
+        client.post(
+            "/api/v1/auth/token", {"username": ziyang_user.username, "password": "x"}, content_type="application/json"
+        )
+    response = client.post(
+        "/api/v1/auth/token", {"username": ziyang_user.username, "password": PASSWORD}, content_type="application/json"
+    )
     assert response.status_code == 429
     assert "锁定" in response.json()["error"]["message"]
 
@@ -49,7 +54,9 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(ziyang_u
 @override_settings(SAFELOOP_LOGIN_MAX_FAILURES=3)
 def test_lockout_applies_to_the_login_page_too(ziyang_user, client):
     for _ in range(3):
-        client.post("/api/v1/auth/token", {"username": ziyang_user.username, "password": "x"}, content_type="application/json")
+        client.post(
+            "/api/v1/auth/token", {"username": ziyang_user.username, "password": "x"}, content_type="application/json"
+        )
     response = client.post("/accounts/login/", {"username": ziyang_user.username, "password": PASSWORD})
     assert response.status_code == 200
     assert "锁定" in response.content.decode()
@@ -112,14 +119,17 @@ def test_page_size_is_capped_at_500_and_next_link_given(api, city_user, referenc
 def test_outsider_gets_404_for_detail_and_patch(api, heshan_user, ziyang_enterprise):
     api.auth(heshan_user)
     for method in ("get", "patch"):
-        response = api.call(method, f"/enterprises/{ziyang_enterprise.pk}", {"address": "x"} if method == "patch" else None)
+        response = api.call(
+            method, f"/enterprises/{ziyang_enterprise.pk}", {"address": "x"} if method == "patch" else None
+        )
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "not_found"
 
 
 def test_create_validation_errors_name_each_field_in_chinese(api, ziyang_user):
-    response = api.auth(ziyang_user).call("post", "/enterprises", {"name": "甲", "credit_code": "123", "region": ZIYANG_TOWN,
-                                                                    "category": "hazchem"})
+    response = api.auth(ziyang_user).call(
+        "post", "/enterprises", {"name": "甲", "credit_code": "123", "region": ZIYANG_TOWN, "category": "hazchem"}
+    )
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {"credit_code": "统一社会信用代码应为18位，当前为3位"}
 
@@ -132,8 +142,15 @@ def test_create_with_missing_fields_is_400_in_chinese(api, ziyang_user):
 
 
 def test_create_and_duplicate(api, ziyang_user):
-    data = {"name": "接口企业", "credit_code": credit_code(), "region": ZIYANG_TOWN, "category": "hazchem",
-            "lat": "28.5", "lng": "112.3", "employees": 10}
+    data = {
+        "name": "接口企业",
+        "credit_code": credit_code(),
+        "region": ZIYANG_TOWN,
+        "category": "hazchem",
+        "lat": "28.5",
+        "lng": "112.3",
+        "employees": 10,
+    }
     created = api.auth(ziyang_user).call("post", "/enterprises", data)
     assert created.status_code == 201
     assert created.json()["version"] == 1 and created.json()["updated_at"].endswith("+08:00")

@@ -29,8 +29,12 @@ def test_department_sees_its_categories_across_the_city(transport_user, ziyang_e
 
 def test_department_override_moves_an_enterprise_between_departments(transport_user, reference):
     housing = Department.objects.get(region_id="430900", kind="housing")
-    make_enterprise(region=HESHAN_TOWN, category="road_transport", name="指定给住建的运输企业",
-                    supervising_department_override=housing)
+    make_enterprise(
+        region=HESHAN_TOWN,
+        category="road_transport",
+        name="指定给住建的运输企业",
+        supervising_department_override=housing,
+    )
     assert "指定给住建的运输企业" not in seen(transport_user)
     housing_user = make_user(Role.DEPARTMENT, department=housing)
     assert "指定给住建的运输企业" in seen(housing_user)

@@ -43,8 +43,15 @@ def test_import_registers_new_enterprises(ziyang_user):
 
 
 def test_export_reimports_unchanged(city_user, reference):
-    make_enterprise(name="导出一", lat="28.123456", lng="112.654321", employees=33, risk_level="red",
-                    principal_phone="0737-1234567", industry_code="2614")
+    make_enterprise(
+        name="导出一",
+        lat="28.123456",
+        lng="112.654321",
+        employees=33,
+        risk_level="red",
+        principal_phone="0737-1234567",
+        industry_code="2614",
+    )
     make_enterprise(region=HESHAN_TOWN, category="commerce", name="导出二", key_sector=True)
     before = list(Enterprise.objects.order_by("pk").values())
     report = enterprise_import(actor=city_user, data=export_bytes(city_user))

@@ -8,8 +8,14 @@ from tests.conftest import HESHAN_TOWN, ZIYANG_TOWN, credit_code
 
 
 def valid_data(**overrides):
-    data = {"name": "资阳新建机械有限公司", "credit_code": credit_code(), "region": ZIYANG_TOWN,
-            "category": "machinery", "employees": "120", "risk_level": "黄"}
+    data = {
+        "name": "资阳新建机械有限公司",
+        "credit_code": credit_code(),
+        "region": ZIYANG_TOWN,
+        "category": "machinery",
+        "employees": "120",
+        "risk_level": "黄",
+    }
     data.update(overrides)
     return data
 
@@ -63,7 +69,9 @@ def test_enterprise_and_expert_roles_cannot_register(enterprise_user, expert_use
 
 def test_bad_numbers_and_choices_are_explained(ziyang_user):
     with pytest.raises(ValidationFailed) as exc:
-        enterprise_create(actor=ziyang_user, data=valid_data(employees="很多", lat="95", risk_level="紫", industry_code="99"))
+        enterprise_create(
+            actor=ziyang_user, data=valid_data(employees="很多", lat="95", risk_level="紫", industry_code="99")
+        )
     assert exc.value.fields == {
         "employees": "从业人数应为整数",
         "lat": "纬度应在3至54之间（中国境内）",

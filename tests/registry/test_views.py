@@ -28,7 +28,11 @@ def test_search_by_credit_code_name_and_pinyin_initials(login, city_user, ziyang
 
 
 def test_search_never_finds_an_outsiders_enterprise(login, ziyang_user, heshan_enterprise):
-    page = login(ziyang_user).get(reverse("registry:enterprise_list"), {"q": heshan_enterprise.credit_code}).context["page"]
+    page = (
+        login(ziyang_user)
+        .get(reverse("registry:enterprise_list"), {"q": heshan_enterprise.credit_code})
+        .context["page"]
+    )
     assert page.paginator.count == 0
 
 
@@ -64,18 +68,30 @@ def test_detail_shows_derived_supervising_department(login, city_user, heshan_en
 
 
 def test_create_page_rejects_invalid_code_with_message_on_the_field(login, ziyang_user):
-    response = login(ziyang_user).post(reverse("registry:enterprise_new"), {
-        "name": "新企业", "credit_code": "914309020000000011", "region": ZIYANG_TOWN, "category": "hazchem",
-    })
+    response = login(ziyang_user).post(
+        reverse("registry:enterprise_new"),
+        {
+            "name": "新企业",
+            "credit_code": "914309020000000011",
+            "region": ZIYANG_TOWN,
+            "category": "hazchem",
+        },
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["credit_code"] == ["统一社会信用代码校验位错误"]
     assert not Enterprise.objects.exists()
 
 
 def test_create_page_registers_and_redirects(login, ziyang_user):
-    response = login(ziyang_user).post(reverse("registry:enterprise_new"), {
-        "name": "新企业", "credit_code": credit_code(), "region": ZIYANG_TOWN, "category": "hazchem",
-    })
+    response = login(ziyang_user).post(
+        reverse("registry:enterprise_new"),
+        {
+            "name": "新企业",
+            "credit_code": credit_code(),
+            "region": ZIYANG_TOWN,
+            "category": "hazchem",
+        },
+    )
     enterprise = Enterprise.objects.get(name="新企业")
     assert response.url == reverse("registry:enterprise_detail", args=[enterprise.pk])
 
@@ -103,7 +119,9 @@ def test_expert_cannot_open_the_edit_page(login, expert_user, heshan_enterprise)
     assert response.status_code == 403
 
 
-def test_export_download_has_the_import_headers_and_only_scope(login, ziyang_user, ziyang_enterprise, heshan_enterprise):
+def test_export_download_has_the_import_headers_and_only_scope(
+    login, ziyang_user, ziyang_enterprise, heshan_enterprise
+):
     response = login(ziyang_user).get(reverse("registry:enterprise_export"))
     ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(ws.iter_rows(values_only=True))

@@ -22,9 +22,11 @@ class Command(BaseCommand):
         if scale < 1:
             raise CommandError("--scale 必须是正整数")
         accounts = seed_demo(
-            seed=seed, scale=scale, password=settings.SAFELOOP_DEMO_PASSWORD,
+            seed=seed,
+            scale=scale,
+            password=settings.SAFELOOP_DEMO_PASSWORD,
             progress=lambda line: self.stdout.write(line),
         )
-        self.stdout.write(self.style.SUCCESS("演示数据已加载。演示账号（密码均为 %s）：" % accounts.password))
+        self.stdout.write(self.style.SUCCESS(f"演示数据已加载。演示账号（密码均为 {accounts.password}）："))
         for name in accounts.usernames:
             self.stdout.write(f"  {name}")
