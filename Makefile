@@ -10,7 +10,7 @@ export PORT
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
-	@$(BIN)/python manage.py shell -c "from django.conf import settings; print('\n演示账号 demo accounts: city_admin county_ziyang county_heshan dept_transport dept_housing enterprise_demo expert_demo sysadmin\n密码 password: ' + settings.SAFELOOP_DEMO_PASSWORD + '\n打开 open: http://127.0.0.1:$(PORT)/\n')"
+	@$(BIN)/python manage.py demo_accounts --url http://127.0.0.1:$(PORT)/
 	$(BIN)/python manage.py serve --port $(PORT)
 
 test: $(VENV)/.dev

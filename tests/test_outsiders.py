@@ -61,3 +61,13 @@ def test_lists_and_exports_do_not_mention_other_county(route, login, heshan_user
 def test_workbench_counts_only_own_scope(login, heshan_user, ziyang_enterprise, heshan_enterprise):
     figures = login(heshan_user).get(reverse("core:home")).context["figures"]
     assert figures["total"] == 1
+
+
+def test_workbench_query_count_is_bounded(login, city_user, reference, django_assert_max_num_queries):
+    from tests.conftest import make_enterprise
+
+    for i in range(30):
+        make_enterprise(name=f"工作台{i}", risk_level="red")
+    client = login(city_user)
+    with django_assert_max_num_queries(8):
+        client.get(reverse("core:home"))

@@ -82,12 +82,15 @@ def _validation_fields(errors: list[dict], labels: Callable[[str], str]) -> dict
     return fields
 
 
-def paginate(request: HttpRequest, qs: QuerySet, serialize: Callable[[Any], dict], page: int, page_size: int) -> dict:
+def paginate(
+    request: HttpRequest, qs: QuerySet, serialize: Callable[[list[Any]], list[dict]], page: int, page_size: int
+) -> dict:
+    """The list envelope; `serialize` gets the whole page, so it can batch what rows share."""
     page = max(page, 1)
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
     count = qs.count()
     start = (page - 1) * page_size
-    results = [serialize(obj) for obj in qs[start : start + page_size]]
+    results = serialize(list(qs[start : start + page_size]))
     return {"count": count, "results": results, "next": _next_url(request, page, page_size, count)}
 
 

@@ -36,7 +36,7 @@ def regions(request: HttpRequest, query: Query[RegionQuery]):
     qs = qs.filter(parent_id=query.parent) if query.parent else qs.filter(parent__isnull=True)
     if query.level:
         qs = qs.filter(level=query.level)
-    return paginate(request, qs, _region, query.page, query.page_size)
+    return paginate(request, qs, lambda rows: [_region(r) for r in rows], query.page, query.page_size)
 
 
 def _region(r: Region) -> dict:
@@ -45,7 +45,9 @@ def _region(r: Region) -> dict:
 
 @router.get("/categories", summary="监管行业")
 def categories(request: HttpRequest, query: Query[Page]):
-    return paginate(request, Category.objects.all(), _category, query.page, query.page_size)
+    return paginate(
+        request, Category.objects.all(), lambda rows: [_category(c) for c in rows], query.page, query.page_size
+    )
 
 
 def _category(c: Category) -> dict:
@@ -55,7 +57,7 @@ def _category(c: Category) -> dict:
 @router.get("/departments", summary="部门及其监管行业")
 def departments(request: HttpRequest, query: Query[Page]):
     qs = Department.objects.prefetch_related("categories")
-    return paginate(request, qs, _department, query.page, query.page_size)
+    return paginate(request, qs, lambda rows: [_department(d) for d in rows], query.page, query.page_size)
 
 
 def _department(d: Department) -> dict:
@@ -180,6 +182,16 @@ def _enterprise(e: Enterprise, resolver: DepartmentResolver) -> dict:
     return data
 
 
+def _enterprises(rows: list[Enterprise]) -> list[dict]:
+    resolver = DepartmentResolver(rows)
+    return [_enterprise(e, resolver) for e in rows]
+
+
+def _one(user, enterprise_id: int) -> dict:
+    enterprise = enterprise_get(user, enterprise_id)
+    return _enterprise(enterprise, DepartmentResolver([enterprise]))
+
+
 def _service_data(payload: Schema, *, partial: bool) -> dict:
     data = payload.dict(exclude_unset=partial)
     data.pop("version", None)
@@ -196,19 +208,18 @@ def _service_data(payload: Schema, *, partial: bool) -> dict:
 def enterprises(request: HttpRequest, query: Query[EnterpriseQuery]):
     filters = EnterpriseFilters(**query.dict(exclude={"page", "page_size"}))
     qs = enterprise_list(request.user, filters).select_related("region", "category", "supervising_department_override")
-    resolver = DepartmentResolver()
-    return paginate(request, qs, lambda e: _enterprise(e, resolver), query.page, query.page_size)
+    return paginate(request, qs, _enterprises, query.page, query.page_size)
 
 
 @router.post("/enterprises", response={201: EnterpriseOut}, summary="登记企业")
 def enterprise_post(request: HttpRequest, payload: EnterpriseIn):
     enterprise = enterprise_create(actor=request.user, data=_service_data(payload, partial=False))
-    return Status(201, _enterprise(enterprise_get(request.user, enterprise.pk), DepartmentResolver()))
+    return Status(201, _one(request.user, enterprise.pk))
 
 
 @router.get("/enterprises/{int:enterprise_id}", response=EnterpriseOut, summary="企业详情")
 def enterprise_detail(request: HttpRequest, enterprise_id: int):
-    return _enterprise(enterprise_get(request.user, enterprise_id), DepartmentResolver())
+    return _one(request.user, enterprise_id)
 
 
 @router.patch("/enterprises/{int:enterprise_id}", response=EnterpriseOut, summary="修改企业（可带 version 防止覆盖）")
@@ -220,4 +231,4 @@ def enterprise_patch(request: HttpRequest, enterprise_id: int, payload: Enterpri
         data=_service_data(payload, partial=True),
         version=payload.version,
     )
-    return _enterprise(enterprise_get(request.user, enterprise_id), DepartmentResolver())
+    return _one(request.user, enterprise_id)

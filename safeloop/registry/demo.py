@@ -101,6 +101,16 @@ COUNTY_CENTRES = {  # approximate seats (lat, lng), for plausible demo coordinat
     "430972": (28.55, 112.28),
     "430981": (28.84, 112.36),
 }
+DEMO_USERNAMES = (
+    "city_admin",
+    "county_ziyang",
+    "county_heshan",
+    "dept_transport",
+    "dept_housing",
+    "enterprise_demo",
+    "expert_demo",
+    "sysadmin",
+)
 RISK_WEIGHTS = [(RiskLevel.RED, 3), (RiskLevel.ORANGE, 12), (RiskLevel.YELLOW, 35), (RiskLevel.BLUE, 50)]
 
 

@@ -18,17 +18,26 @@ class EnterpriseForm(forms.Form):
     category = forms.ChoiceField(label=LABELS["category"])
     industry_code = forms.CharField(label=LABELS["industry_code"], required=False, max_length=8)
     address = forms.CharField(label=LABELS["address"], required=False, max_length=200)
-    lng = forms.CharField(label=LABELS["lng"], required=False)
-    lat = forms.CharField(label=LABELS["lat"], required=False)
-    employees = forms.CharField(label=LABELS["employees"], required=False)
+    lng = forms.CharField(label=LABELS["lng"], required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    lat = forms.CharField(label=LABELS["lat"], required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    employees = forms.CharField(
+        label=LABELS["employees"], required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
     scale = forms.ChoiceField(label=LABELS["scale"], required=False, choices=[("", "—")] + Scale.choices)
     risk_level = forms.ChoiceField(label=LABELS["risk_level"], required=False, choices=[("", "—")] + RiskLevel.choices)
     key_sector = forms.BooleanField(label=LABELS["key_sector"], required=False)
     supervising_department_override = forms.ChoiceField(label="指定监管部门", required=False)
     principal_name = forms.CharField(label=LABELS["principal_name"], required=False, max_length=40)
-    principal_phone = forms.CharField(label=LABELS["principal_phone"], required=False, max_length=20)
+    principal_phone = forms.CharField(
+        label=LABELS["principal_phone"], required=False, max_length=20, widget=forms.TextInput(attrs={"type": "tel"})
+    )
     safety_contact_name = forms.CharField(label=LABELS["safety_contact_name"], required=False, max_length=40)
-    safety_contact_phone = forms.CharField(label=LABELS["safety_contact_phone"], required=False, max_length=20)
+    safety_contact_phone = forms.CharField(
+        label=LABELS["safety_contact_phone"],
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user: User, **kwargs):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
@@ -11,7 +11,7 @@ from safeloop.accounts.models import User
 from safeloop.core.codes import normalise_credit_code
 from safeloop.core.scope import get_visible_or_404, region_q, visible
 from safeloop.core.text import clean_text
-from safeloop.registry.models import Category, Department, Enterprise, Region, RegionLevel
+from safeloop.registry.models import Category, Department, Enterprise, Industry, Region, RegionLevel
 
 
 @dataclass
@@ -52,12 +52,15 @@ def enterprise_get(user: User, pk: object) -> Enterprise:
 
 
 def _search_q(text: str) -> Q:
+    """A credit code (or its first 6+ characters) matches by prefix; words match the name;
+    Latin letters also match the pinyin initials. Prefixes are ranges, so indexes serve them."""
     code = normalise_credit_code(text)
+    if len(code) >= 6 and code.isalnum() and any(ch.isdigit() for ch in code):
+        return Q(credit_code__gte=code, credit_code__lt=code + "~")
     q = Q(name__icontains=text)
-    if len(code) >= 6 and code.isalnum():
-        q |= Q(credit_code__startswith=code)
     if text.isascii() and text.isalpha():
-        q |= Q(name_initials__startswith=text.lower())
+        initials = text.lower()
+        q |= Q(name_initials__gte=initials, name_initials__lt=initials + "{")
     return q
 
 
@@ -72,23 +75,33 @@ class DepartmentResolver:
     """Supervising department derived from category and region (三管三必须), unless overridden.
 
     The department of the enterprise's county that supervises its category comes first, then
-    the city's, then the province's. Loaded once, so a page of 50 costs one query.
+    the city's, then the province's. Built for a batch of enterprises (a page, an export chunk)
+    with one query for just the region/category pairs they need.
     """
 
-    @cached_property
-    def _by_region_category(self) -> dict[tuple[str, str], Department]:
-        pairs = Department.categories.through.objects.select_related("department")
-        return {(p.department.region_id, p.category_id): p.department for p in pairs}
+    LEVELS = ((6, ""), (4, "00"), (2, "0000"))
+
+    def __init__(self, enterprises: Iterable[Enterprise]):
+        enterprises = list(enterprises)
+        regions = {e.region_id[:n] + pad for e in enterprises for n, pad in self.LEVELS}
+        categories = {e.category_id for e in enterprises}
+        pairs = Department.categories.through.objects.filter(
+            department__region_id__in=regions, category_id__in=categories
+        ).select_related("department")
+        self._by_region_category = {(p.department.region_id, p.category_id): p.department for p in pairs}
 
     def resolve(self, enterprise: Enterprise) -> Department | None:
         if enterprise.supervising_department_override_id:
             return enterprise.supervising_department_override
-        code = enterprise.region_id
-        for prefix_len, pad in ((6, ""), (4, "00"), (2, "0000")):
-            found = self._by_region_category.get((code[:prefix_len] + pad, enterprise.category_id))
+        for n, pad in self.LEVELS:
+            found = self._by_region_category.get((enterprise.region_id[:n] + pad, enterprise.category_id))
             if found:
                 return found
         return None
+
+
+def supervising_department(enterprise: Enterprise) -> Department | None:
+    return DepartmentResolver([enterprise]).resolve(enterprise)
 
 
 def regions_for_user(user: User) -> QuerySet[Region]:
@@ -103,3 +116,11 @@ def regions_for_user(user: User) -> QuerySet[Region]:
 
 def category_tree() -> list[Category]:
     return list(Category.objects.select_related("parent").order_by("sort", "code"))
+
+
+def industry_label(code: str) -> str:
+    """'2614' -> '2614（26 化学原料和化学制品制造业）'; the division names the class."""
+    if not code:
+        return ""
+    division = Industry.objects.filter(code=code[:2]).values_list("name", flat=True).first()
+    return f"{code}（{code[:2]} {division}）" if division and len(code) > 2 else f"{code} {division or ''}".strip()

@@ -21,7 +21,9 @@ from safeloop.registry.selectors import (
     category_tree,
     enterprise_get,
     enterprise_list,
+    industry_label,
     regions_for_user,
+    supervising_department,
 )
 from safeloop.registry.services import CREATOR_ROLES, enterprise_create, enterprise_update
 from safeloop.registry.validation import editable_fields
@@ -35,7 +37,7 @@ def enterprise_index(request: HttpRequest) -> HttpResponse:
     filters = EnterpriseFilters.from_params(request.GET)
     qs = enterprise_list(request.user, filters).select_related("region", "category", "supervising_department_override")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    resolver = DepartmentResolver()
+    resolver = DepartmentResolver(page.object_list)
     context = {
         "page": page,
         "rows": [(e, resolver.resolve(e)) for e in page],
@@ -62,7 +64,8 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "registry/enterprise_detail.html",
         {
             "enterprise": enterprise,
-            "department": DepartmentResolver().resolve(enterprise),
+            "department": supervising_department(enterprise),
+            "industry": industry_label(enterprise.industry_code),
             "history": history,
             "can_edit": bool(editable_fields(request.user)),
         },
