@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from django.db import connection
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -28,11 +29,25 @@ class ScopePaths:
     department_override: str
 
 
+def prefix_q(column: str, prefix: str) -> Q:
+    """`column` starts with `prefix`, in the form each database can answer from an index.
+
+    SQLite compares text bytewise (BINARY), so a range [prefix, prefix + U+FFFF) is exact and
+    uses the ordinary index; its LIKE is case-insensitive and would not. PostgreSQL's range
+    would depend on the database collation (zh_CN sorts punctuation unlike bytes), while a
+    left-anchored LIKE is exact and uses the varchar_pattern_ops index Django creates for
+    indexed character columns.
+    """
+    if connection.vendor == "sqlite":
+        return Q(**{f"{column}__gte": prefix, f"{column}__lt": prefix + "\uffff"})
+    return Q(**{f"{column}__startswith": prefix})
+
+
 def region_q(path: str, prefix: str) -> Q:
-    """Codes in a subtree share a prefix; a range keeps the filter on the index on both databases."""
+    """Codes in a subtree share a prefix (GB/T 2260 / NBS code structure)."""
     if len(prefix) >= 9:
         return Q(**{f"{path}_id": prefix})
-    return Q(**{f"{path}_id__gte": prefix, f"{path}_id__lt": prefix + ":"})
+    return prefix_q(f"{path}__code" if path else "code", prefix)
 
 
 def _department_q(paths: ScopePaths, user: User) -> Q:

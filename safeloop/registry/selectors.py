@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from safeloop.accounts.models import User
 from safeloop.core.codes import normalise_credit_code
-from safeloop.core.scope import get_visible_or_404, region_q, visible
+from safeloop.core.scope import get_visible_or_404, prefix_q, region_q, visible
 from safeloop.core.text import clean_text
 from safeloop.registry.models import Category, Department, Enterprise, Industry, Region, RegionLevel
 
@@ -35,6 +35,8 @@ def enterprise_list(user: User, filters: EnterpriseFilters) -> QuerySet[Enterpri
     qs = enterprise_queryset(user)
     if filters.q:
         qs = qs.filter(_search_q(filters.q))
+        if _is_code(filters.q):  # few matches: let the credit-code index order them too
+            qs = qs.order_by("credit_code")
     if filters.region:
         qs = qs.filter(_region_filter(filters.region))
     if filters.category:
@@ -54,14 +56,18 @@ def enterprise_get(user: User, pk: object) -> Enterprise:
 def _search_q(text: str) -> Q:
     """A credit code (or its first 6+ characters) matches by prefix; words match the name;
     Latin letters also match the pinyin initials. Prefixes are ranges, so indexes serve them."""
-    code = normalise_credit_code(text)
-    if len(code) >= 6 and code.isalnum() and any(ch.isdigit() for ch in code):
-        return Q(credit_code__gte=code, credit_code__lt=code + "~")
+    if _is_code(text):
+        return prefix_q("credit_code", normalise_credit_code(text))
     q = Q(name__icontains=text)
     if text.isascii() and text.isalpha():
         initials = text.lower()
-        q |= Q(name_initials__gte=initials, name_initials__lt=initials + "{")
+        q |= prefix_q("name_initials", initials)
     return q
+
+
+def _is_code(text: str) -> bool:
+    code = normalise_credit_code(text)
+    return len(code) >= 6 and code.isalnum() and any(ch.isdigit() for ch in code)
 
 
 def _region_filter(code: str) -> Q:
@@ -109,8 +115,7 @@ def regions_for_user(user: User) -> QuerySet[Region]:
     scope_region = user.department.region if user.department_id else user.region
     qs = Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP])
     if scope_region is not None:
-        prefix = scope_region.subtree_prefix
-        qs = qs.filter(code__gte=prefix, code__lt=prefix + ":")
+        qs = qs.filter(region_q("", scope_region.subtree_prefix))
     return qs.order_by("code")
 
 
