@@ -21,3 +21,25 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_type}#{self.target_id}"
+
+
+class CalendarDay(models.Model):
+    """An administrator's word on one date, entered when the State Council announces a year's
+    holidays (usually November/December) and chinese-calendar does not know that year yet.
+
+    A year with at least one row counts as announced: its other weekdays are then workdays
+    and its other weekend days rest days, no longer provisional.
+    """
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    note = models.CharField(_("说明"), max_length=100, blank=True, help_text=_("例如：2027年春节调休"))
+    source = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("例如：国务院办公厅通知文号"))
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("节假日与调休")
+        verbose_name_plural = _("节假日与调休")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {'工作日' if self.is_workday else '休息日'}"
