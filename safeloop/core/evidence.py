@@ -1,0 +1,132 @@
+"""Evidence files: photos and PDFs that prove a hazard was rectified.
+
+The type is sniffed from the content, never taken from the file name or the client's claim.
+Files are stored through Django's default storage (filesystem or S3-compatible, chosen by
+settings only) under a content-hash name, so the user's file name never reaches a path and
+the same photo uploaded twice is stored once. The SHA-256 goes into the hazard's event chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from dataclasses import dataclass
+
+import filetype
+import pillow_heif
+from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from safeloop.core.errors import TooLarge, UnsupportedType
+
+# HEIC/HEIF straight from phone cameras opens through Pillow once registered.
+pillow_heif.register_heif_opener()
+
+EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "image/heic": ".heic",
+    "image/heif": ".heif",
+    "application/pdf": ".pdf",
+}
+THUMBNAIL_SIDE = 480
+SNIFF_BYTES = 4096
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class StoredEvidence:
+    name: str
+    thumbnail_name: str | None
+    sha256: str
+    content_type: str
+    size: int
+    original_name: str
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The accepted content type of a file starting with `head`, or None."""
+    if head[4:8] == b"ftyp":
+        # libheif knows more HEIF brands (heix, mif1 …) than filetype does.
+        mime = pillow_heif.get_file_mimetype(head)
+        return mime if mime in EXTENSIONS else None
+    kind = filetype.guess(head)
+    return kind.mime if kind and kind.mime in EXTENSIONS else None
+
+
+def evidence_store(*, upload: File, folder: str) -> StoredEvidence:
+    """Check, hash and store one upload (and its thumbnail) under `folder`."""
+    _check_size(upload.size)
+    head = _head(upload)
+    content_type = sniff_content_type(head)
+    if content_type is None:
+        raise _unsupported(head, upload)
+    sha256, size = _hash(upload)
+    thumbnail = _thumbnail(upload) if content_type.startswith("image/") else None
+    base = f"{folder.strip('/')}/{sha256}"
+    name = _save(f"{base}{EXTENSIONS[content_type]}", upload)
+    thumbnail_name = _save(f"{base}.thumb.jpg", thumbnail) if thumbnail else None
+    original_name = os.path.basename(upload.name or "")[:255]
+    return StoredEvidence(name, thumbnail_name, sha256, content_type, size, original_name)
+
+
+def _max_bytes() -> int:
+    return settings.SAFELOOP_EVIDENCE_MAX_BYTES
+
+
+def _check_size(size: int | None) -> None:
+    if size is not None and size > _max_bytes():
+        limit_mb = _max_bytes() / (1024 * 1024)
+        raise TooLarge(f"文件过大：证据文件不能超过 {limit_mb:g} MB", fields={"file": f"文件不能超过 {limit_mb:g} MB"})
+
+
+def _head(upload: File) -> bytes:
+    upload.seek(0)
+    return upload.read(SNIFF_BYTES)
+
+
+def _unsupported(head: bytes, upload: File) -> UnsupportedType:
+    kind = filetype.guess(head)
+    detected = kind.mime if kind else "未知类型"
+    claimed = getattr(upload, "content_type", None) or "未声明"
+    reason = f"不支持的文件类型（检测为 {detected}，声明为 {claimed}）：请上传 JPEG、PNG、WebP、HEIC 照片或 PDF 文件"
+    return UnsupportedType(reason, fields={"file": reason})
+
+
+def _hash(upload: File) -> tuple[str, int]:
+    """Stream once: hash and count, stopping as soon as the size limit is passed
+    (the declared size is the client's word)."""
+    digest, size = hashlib.sha256(), 0
+    for chunk in upload.chunks(_CHUNK):
+        size += len(chunk)
+        _check_size(size)
+        digest.update(chunk)
+    return digest.hexdigest(), size
+
+
+def _thumbnail(upload: File) -> ContentFile:
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            image.draft("RGB", (THUMBNAIL_SIDE, THUMBNAIL_SIDE))  # JPEG: decode at reduced scale
+            small = ImageOps.exif_transpose(image).convert("RGB")
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        reason = "图片无法读取：文件可能已损坏"
+        raise UnsupportedType(reason, fields={"file": reason}) from exc
+    small.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+    out = io.BytesIO()
+    small.save(out, "JPEG", quality=85, optimize=True)
+    return ContentFile(out.getvalue())
+
+
+def _save(name: str, content: File) -> str:
+    """Content-addressed: a name that exists already holds these very bytes."""
+    if default_storage.exists(name):
+        return name
+    content.seek(0)
+    return default_storage.save(name, content)
