@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "safeloop.core",
     "safeloop.accounts",
     "safeloop.registry",
+    "safeloop.hazards",
     "safeloop.api",
 ]
 
@@ -113,6 +114,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Tests use a file, not the shared-cache in-memory database: shared-cache SQLite fails
+    # concurrent writers at once ("table is locked") instead of queueing them as production does.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test_safeloop.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -177,3 +181,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Hazard loop (safeloop.hazards): look-back after closing, in calendar days; deadline
+# supervision thresholds in working days (reminder before due; overdue → 督办, 挂牌督办 for
+# major hazards, 约谈). Local practice differs (RULES.md §2.4), hence settings.
+SAFELOOP_LOOK_BACK_DAYS_GENERAL = int(os.environ.get("SAFELOOP_LOOK_BACK_DAYS_GENERAL", "30"))
+SAFELOOP_LOOK_BACK_DAYS_MAJOR = int(os.environ.get("SAFELOOP_LOOK_BACK_DAYS_MAJOR", "90"))
+SAFELOOP_REMIND_WORKDAYS = int(os.environ.get("SAFELOOP_REMIND_WORKDAYS", "3"))
+SAFELOOP_ESCALATE_WORKDAYS = [int(x) for x in os.environ.get("SAFELOOP_ESCALATE_WORKDAYS", "1,5,10").split(",")]
+# Extra notification channels: dotted paths to callables (user, title, url), e.g. an SMS gateway.
+SAFELOOP_NOTIFY_CHANNELS = env_list("SAFELOOP_NOTIFY_CHANNELS")

@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/", include("safeloop.accounts.urls")),
     path("api/v1/", api.urls),
     path("enterprises/", include("safeloop.registry.urls")),
+    path("hazards/", include("safeloop.hazards.urls")),
     path("", include("safeloop.core.urls")),
 ]

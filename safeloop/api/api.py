@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from safeloop.accounts.api import router as accounts_router
 from safeloop.core.api import BearerAuth, install_error_handlers
+from safeloop.hazards.api import router as hazards_router
 from safeloop.registry.api import router as registry_router
 from safeloop.registry.validation import LABELS
 
@@ -18,3 +19,4 @@ api = NinjaAPI(
 install_error_handlers(api, lambda name: LABELS.get(name, name))
 api.add_router("/auth", accounts_router)
 api.add_router("/", registry_router)
+api.add_router("/", hazards_router)

@@ -17,6 +17,7 @@ class MenuItem:
 
 MENU = (
     MenuItem("工作台", "core:home", "⌂"),
+    MenuItem("隐患台账", "hazards:ledger", "⚠"),
     MenuItem("企业档案", "registry:enterprise_list", "▦"),
     MenuItem("接口文档", "api:openapi-view", "⇄", frozenset({Role.SYSADMIN, Role.CITY})),
 )

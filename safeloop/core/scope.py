@@ -51,7 +51,11 @@ def region_q(path: str, prefix: str) -> Q:
 
 
 def _department_q(paths: ScopePaths, user: User) -> Q:
-    department = user.department
+    return department_q(paths, user.department)
+
+
+def department_q(paths: ScopePaths, department) -> Q:
+    """What a department supervises: its categories in its region, plus enterprises assigned to it."""
     category_ids = list(department.categories.values_list("code", flat=True))
     own_categories = Q(**{f"{paths.category}_id__in": category_ids}) & Q(
         **{f"{paths.department_override}__isnull": True}

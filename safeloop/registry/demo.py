@@ -275,5 +275,6 @@ def _accounts(rng: random.Random, password: str) -> DemoAccounts:
         .order_by("pk")
         .values_list("pk", flat=True)[:60]
     )
-    expert_assign(expert=users["expert_demo"], enterprise_ids=sorted(rng.sample(hazchem, min(12, len(hazchem)))))
+    chosen = set(rng.sample(hazchem, min(11, len(hazchem)))) | ({heshan.pk} if heshan else set())
+    expert_assign(expert=users["expert_demo"], enterprise_ids=sorted(chosen))
     return DemoAccounts(password=password, usernames=[name for name, *_ in specs])

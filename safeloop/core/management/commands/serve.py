@@ -4,6 +4,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 
 from django.core.management.base import BaseCommand
 from waitress import serve
@@ -22,6 +24,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, host: str, port: int, threads: int, no_worker: bool, **options):
         worker = None if no_worker else subprocess.Popen([sys.executable, "manage.py", "db_worker"])
+        if worker is not None:
+            threading.Thread(target=_daily, name="safeloop-scheduler", daemon=True).start()
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         self.stdout.write(f"SafeLoop 已启动：http://{host}:{port}/  （Ctrl+C 停止）")
         try:
@@ -30,3 +34,12 @@ class Command(BaseCommand):
             if worker is not None:
                 worker.terminate()
                 worker.wait(timeout=10)
+
+
+def _daily() -> None:
+    """Enqueue the daily jobs at start-up and every 24 hours after (production: cron or a timer unit)."""
+    from safeloop.hazards.tasks import supervise_hazards
+
+    while True:
+        supervise_hazards.enqueue()
+        time.sleep(24 * 3600)

@@ -1,0 +1,260 @@
+"""A plausible year of hazards for the demo city, in every state of the loop.
+
+Each hazard is found on a day of the past year and walked forward through the six links with
+realistic delays; it stops where "today" cuts it off, so recent hazards are early in the loop
+and old ones closed or looked back at. Some are withdrawn, extended, rejected, overdue and
+escalated, recurred, or major with both signatures. Deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from safeloop.core.workdays import WorkdayCalendar
+from safeloop.hazards.history import Act, HazardWithHistory, hazards_bulk_create
+from safeloop.hazards.models import Escalation, Hazard, Level, NumberSequence, Source, Status
+from safeloop.registry.models import Enterprise
+
+PER_ENTERPRISE = 5  # ~25,000 hazards for the demo city; 1,000,000 at --scale 40
+BATCH = 5000
+SOURCE_WEIGHTS = {
+    Source.SELF_CHECK: 50,
+    Source.REGULATOR: 20,
+    Source.TOWNSHIP_PATROL: 10,
+    Source.EXPERT: 8,
+    Source.INTERNAL_REPORT: 6,
+    Source.PUBLIC_REPORT: 3,
+    Source.DRAGNET: 3,
+}
+GENERAL = [
+    "消防通道堆放杂物",
+    "灭火器压力不足",
+    "配电箱未接地",
+    "安全出口指示灯损坏",
+    "员工未佩戴安全帽",
+    "电气线路私拉乱接",
+    "特种作业人员证件过期",
+    "安全警示标志缺失",
+    "防护栏杆松动",
+    "应急预案未演练",
+    "危化品存放未分区",
+    "叉车未定期检验",
+    "动火作业未审批",
+    "有限空间未设警示标识",
+    "隐患排查台账不完整",
+]
+MAJOR = [
+    ("粉尘爆炸危险场所除尘系统未采取泄爆、惰化、抑爆措施", "GM10-11-03"),
+    ("涉氨制冷速冻间作业人员超过9人", "GM10-12-02"),
+    ("有限空间作业未执行先通风、再检测、后作业", "GM10-13-02"),
+    ("可燃气体泄漏区域未设置检测报警装置", "化工121-12"),
+    ("特种作业人员未持证上岗", "GM10-3-02"),
+]
+ESCALATE_AFTER = (1, 5, 10)
+
+
+def seed_hazards(*, seed: int, progress: Callable[[str], None], today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    rng = random.Random(seed)
+    calendar = WorkdayCalendar(today - timedelta(days=400), today + timedelta(days=400))
+    counters: dict[tuple[str, int], int] = defaultdict(int)
+    enterprises = list(Enterprise.objects.select_related("region__parent").order_by("pk"))
+    total = len(enterprises) * PER_ENTERPRISE
+    made = 0
+    for batch in _batches(_generate(rng, enterprises, today, calendar, counters), BATCH):
+        made += hazards_bulk_create(items=batch)
+        progress(f"隐患 {made:,}/{total:,}（{made * 100 // max(total, 1)}%）")
+    NumberSequence.objects.bulk_create([NumberSequence(key=k, year=y, last=n) for (k, y), n in counters.items()])
+    return made
+
+
+def _batches(items: Iterator[HazardWithHistory], size: int) -> Iterator[list[HazardWithHistory]]:
+    batch: list[HazardWithHistory] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _generate(rng, enterprises, today, calendar, counters) -> Iterator[HazardWithHistory]:
+    days = sorted(rng.randint(0, 364) for _ in range(len(enterprises) * PER_ENTERPRISE))
+    for back in reversed(days):  # oldest first, so numbers follow discovery order
+        yield _hazard(rng, rng.choice(enterprises), today - timedelta(days=back), today, calendar, counters)
+
+
+def _number(counters, key: str, year: int) -> int:
+    counters[(key, year)] += 1
+    return counters[(key, year)]
+
+
+def _hazard(rng, enterprise: Enterprise, found: date, today: date, calendar, counters) -> HazardWithHistory:
+    source = rng.choices(list(SOURCE_WEIGHTS), weights=list(SOURCE_WEIGHTS.values()))[0]
+    major = rng.random() < 0.03
+    description, clause = rng.choice(MAJOR) if major else (rng.choice(GENERAL), "")
+    county = enterprise.region_id[:6]
+    hazard = Hazard(
+        enterprise=enterprise,
+        description=description,
+        clause=clause,
+        source=source,
+        level=Level.MAJOR if major else Level.GENERAL,
+        found_on=found,
+        location=rng.choice(["生产车间", "仓库", "配电房", "罐区", "办公楼", "厂区道路"]),
+        finder_name=enterprise.safety_contact_name or "检查人员",
+        code=f"YH-{county}-{found.year}-{_number(counters, f'YH-{county}', found.year):06d}",
+    )
+    acts = list(_walk(rng, hazard, enterprise, today, calendar, counters))
+    return HazardWithHistory(hazard, acts)
+
+
+def _at(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, 30)))
+
+
+def _walk(rng, h: Hazard, e: Enterprise, today: date, calendar, counters) -> Iterator[Act]:
+    """Yield the acts that have happened by `today`, setting the hazard's fields as they go."""
+    self_run = h.level == Level.GENERAL and h.source in (Source.SELF_CHECK, Source.INTERNAL_REPORT)
+    firm = (e.safety_contact_name or "企业安全员", "enterprise")
+    county_name = e.region.parent.name if e.region.parent else e.region.name
+    regulator = (f"{county_name}应急管理局", "county")
+    boss = firm if self_run else regulator
+    day = h.found_on
+    yield Act("report", _at(day, 9), Status.REPORTED, *(firm if self_run else regulator), {"imported": True})
+    if rng.random() < 0.02:
+        yield Act("withdraw", _at(day + timedelta(days=1), 10), Status.WITHDRAWN, *boss, {"reason": "重复上报"})
+        return
+    if h.level == Level.MAJOR:
+        day += timedelta(days=rng.randint(1, 4))
+        if day > today:
+            return
+        yield Act(
+            "sign", _at(day, 10), Status.REPORTED, "专家组", "expert", {"stage": "confirmation", "party": "expert"}
+        )
+        yield Act(
+            "sign",
+            _at(day, 11),
+            Status.REPORTED,
+            e.principal_name or "主要负责人",
+            "enterprise",
+            {"stage": "confirmation", "party": "enterprise"},
+        )
+    day += timedelta(days=rng.randint(0, 2))
+    if day > today:
+        return
+    yield Act("confirm", _at(day, 14), Status.CONFIRMED, *boss, {"level": h.level, "clause": h.clause})
+    day += timedelta(days=rng.randint(0, 3))
+    if day > today:
+        return
+    yield from _assign_to_close(rng, h, e, day, today, calendar, counters, boss, firm, regulator, self_run)
+
+
+def _assign_to_close(rng, h, e, day, today, calendar, counters, boss, firm, regulator, self_run):
+    due = calendar.add_workdays(day, rng.choice([5, 10, 15, 20, 30] if h.level == Level.GENERAL else [40, 60, 90]))
+    h.deadline = h.original_deadline = due.date
+    h.responsible_unit, h.responsible_person = h.location, e.principal_name or "负责人"
+    if not self_run and h.source != Source.SELF_CHECK:
+        h.order_no = f"{regulator[0][:2]}应急责改〔{day.year}〕{_number(counters, f'ZG-{e.region_id[:6]}', day.year)}号"
+    yield Act(
+        "assign",
+        _at(day, 15),
+        Status.ASSIGNED,
+        *boss,
+        {"deadline": h.deadline.isoformat(), "responsible_unit": h.responsible_unit, "order_no": h.order_no},
+    )
+    if h.level == Level.MAJOR:
+        h.measures, h.funds = "制定专项治理方案，落实资金、人员和应急措施", rng.randint(20, 500) * 1000
+        h.plan_submitted_at = _at(day + timedelta(days=2), 9)
+        yield Act(
+            "submit_plan", h.plan_submitted_at, Status.ASSIGNED, *firm, {"measures": h.measures, "funds": str(h.funds)}
+        )
+    else:
+        h.measures = "立即整改：" + h.description.replace("未", "补齐").replace("缺失", "补设")[:40]
+    day += timedelta(days=rng.randint(1, 3))
+    if day > today:
+        return
+    yield Act("start", _at(day, 9), Status.RECTIFYING, *firm, {})
+    late = rng.random() < 0.18
+    finish = (
+        h.deadline + timedelta(days=rng.randint(1, 25))
+        if late
+        else day + timedelta(days=rng.randint(0, max(0, (h.deadline - day).days)))
+    )
+    if rng.random() < 0.06 and day + timedelta(days=3) <= today:
+        new = h.deadline + timedelta(days=rng.choice([10, 15, 30]))
+        yield Act(
+            "request_extension",
+            _at(day + timedelta(days=2), 10),
+            Status.RECTIFYING,
+            *firm,
+            {"deadline": new.isoformat(), "reason": "设备采购周期长"},
+        )
+        yield Act(
+            "decide_extension",
+            _at(day + timedelta(days=3), 16),
+            Status.RECTIFYING,
+            *boss,
+            {"approve": True, "deadline": new.isoformat(), "original_deadline": h.original_deadline.isoformat()},
+        )
+        h.deadline = new
+    if finish > today:
+        yield from _escalations(h, today, calendar, regulator)
+        return
+    yield from _accept_to_look_back(rng, h, e, finish, today, boss, firm)
+
+
+def _escalations(h: Hazard, today: date, calendar, regulator) -> Iterator[Act]:
+    if h.deadline >= today:
+        return
+    overdue, _ = calendar.workdays_between(h.deadline, today)
+    levels = [Escalation.SUPERVISED, Escalation.LISTED if h.level == Level.MAJOR else None, Escalation.INTERVIEW]
+    for threshold, level in zip(ESCALATE_AFTER, levels, strict=True):
+        if level is not None and overdue >= threshold:
+            day = calendar.add_workdays(h.deadline, threshold).date
+            h.escalation = level
+            yield Act(
+                "escalate",
+                _at(day, 2),
+                Status.RECTIFYING,
+                "系统",
+                "system",
+                {"level": int(level), "level_name": str(Escalation(level).label), "overdue_workdays": threshold},
+            )
+
+
+def _accept_to_look_back(rng, h, e, day, today, boss, firm):
+    yield Act("submit_rectification", _at(day, 16), Status.AWAITING_ACCEPTANCE, *firm, {"note": "已按要求整改"})
+    if rng.random() < 0.08 and day + timedelta(days=4) <= today:
+        yield Act("reject", _at(day + timedelta(days=2), 10), Status.RECTIFYING, *boss, {"reason": "整改不彻底"})
+        day += timedelta(days=4)
+        yield Act("submit_rectification", _at(day, 16), Status.AWAITING_ACCEPTANCE, *firm, {"note": "已再次整改"})
+    h.rectified_on = day
+    day += timedelta(days=rng.randint(1, 5))
+    if day > today:
+        return
+    accepter = ("企业安全负责人", "enterprise") if boss[1] == "enterprise" else boss
+    h.accepted_by_name, h.accepted_on = accepter[0], day
+    yield Act("accept", _at(day, 10), Status.ACCEPTED, *accepter, {"opinion": "整改到位"})
+    day += timedelta(days=rng.randint(0, 3))
+    if day > today:
+        return
+    h.closed_on = day
+    h.look_back_due = day + timedelta(days=90 if h.level == Level.MAJOR else 30)
+    yield Act("close", _at(day, 15), Status.CLOSED, *boss, {"look_back_due": h.look_back_due.isoformat()})
+    look = h.look_back_due + timedelta(days=rng.randint(0, 10))
+    if look <= today and rng.random() < 0.8:
+        result = "recurred" if rng.random() < 0.04 else "holds"
+        yield Act(
+            "look_back",
+            _at(look, 10),
+            Status.RECURRED if result == "recurred" else Status.VERIFIED,
+            *boss,
+            {"result": result, "note": "回头看复查"},
+        )

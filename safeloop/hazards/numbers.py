@@ -1,0 +1,36 @@
+"""Numbers that are issued once and never reused: hazard codes and document numbers."""
+
+from __future__ import annotations
+
+from safeloop.hazards.models import Hazard, NumberSequence
+
+
+def next_number(key: str, year: int) -> int:
+    """Atomically take the next number for (key, year); call inside a transaction."""
+    seq, _ = NumberSequence.objects.select_for_update().get_or_create(key=key, year=year)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return seq.last
+
+
+def hazard_code(county_code: str, year: int) -> str:
+    """YH-<county code>-<year>-<sequence>, e.g. YH-430903-2026-000123."""
+    return f"YH-{county_code}-{year}-{next_number(f'YH-{county_code}', year):06d}"
+
+
+def _issuer(hazard: Hazard) -> str:
+    county = hazard.enterprise.region.parent
+    name = county.name if county else hazard.enterprise.region.name
+    return name.removesuffix("区").removesuffix("县").removesuffix("市")[:2] or name
+
+
+def order_number(hazard: Hazard, year: int) -> str:
+    """责令限期整改指令书 number, e.g. 赫山应急责改〔2026〕12号 (per county and year)."""
+    county = hazard.enterprise.region_id[:6]
+    return f"{_issuer(hazard)}应急责改〔{year}〕{next_number(f'ZG-{county}', year)}号"
+
+
+def review_number(hazard: Hazard, year: int) -> str:
+    """整改复查意见书 number, e.g. 赫山应急复查〔2026〕7号."""
+    county = hazard.enterprise.region_id[:6]
+    return f"{_issuer(hazard)}应急复查〔{year}〕{next_number(f'FC-{county}', year)}号"

@@ -1,0 +1,133 @@
+"""Reads of the hazard ledger; every one goes through `scope.visible`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from safeloop.accounts.models import User
+from safeloop.core.codes import normalise_credit_code
+from safeloop.core.inputs import Inputs
+from safeloop.core.scope import department_q, get_visible_or_404, prefix_q, region_q, visible
+from safeloop.core.text import clean_text
+from safeloop.hazards.models import DEADLINE_STATUSES, Hazard, HazardEvent, Level, Source, Status
+from safeloop.hazards.workflow import todo_q
+from safeloop.registry.models import Department, Region
+
+SORTS = {
+    "found": ("-found_on", "-id"),
+    "deadline": ("deadline", "id"),
+    "code": ("code",),
+    "status": ("status", "-found_on", "-id"),
+}
+# 问题清单 (still to be solved) and 销号清单 (closed out) as preset status sets.
+LISTS = {
+    "problems": (Status.REPORTED, Status.CONFIRMED, Status.ASSIGNED, Status.RECTIFYING, Status.AWAITING_ACCEPTANCE),
+    "closures": (Status.ACCEPTED, Status.CLOSED, Status.VERIFIED, Status.RECURRED),
+}
+
+
+@dataclass
+class LedgerFilters:
+    q: str = ""
+    region: str = ""
+    department: str = ""
+    enterprise: str = ""
+    category: str = ""
+    level: str = ""
+    status: str = ""
+    source: str = ""
+    overdue: str = ""
+    found_from: str = ""
+    found_to: str = ""
+    list: str = ""
+    sort: str = "found"
+
+    @classmethod
+    def from_params(cls, params) -> LedgerFilters:
+        return cls(**{f.name: clean_text(params.get(f.name, f.default)) for f in fields(cls)})
+
+    def dates(self) -> tuple[date | None, date | None]:
+        inp = Inputs({"found_from": self.found_from, "found_to": self.found_to})
+        return inp.date("found_from", "发现日期起"), inp.date("found_to", "发现日期止")
+
+
+def hazard_queryset(user: User) -> QuerySet[Hazard]:
+    return visible(user, Hazard.objects.all())
+
+
+def ledger(user: User, f: LedgerFilters, today: date | None = None) -> QuerySet[Hazard]:
+    today = today or timezone.localdate()
+    qs = hazard_queryset(user)
+    for q in _filter_terms(f, today):
+        qs = qs.filter(q)
+    return qs.order_by(*SORTS.get(f.sort, SORTS["found"]))
+
+
+def _filter_terms(f: LedgerFilters, today: date) -> list[Q]:
+    terms = [_search_q(f.q)] if f.q else []
+    if f.region:
+        region = Region.objects.filter(code=f.region).first()
+        terms.append(region_q("enterprise__region", region.subtree_prefix) if region else Q(pk__in=[]))
+    if f.department.isdigit():
+        dept = Department.objects.filter(pk=int(f.department)).first()
+        terms.append(department_q(Hazard.scope, dept) if dept else Q(pk__in=[]))
+    if f.enterprise.isdigit():
+        terms.append(Q(enterprise_id=int(f.enterprise)))
+    if f.category:
+        terms.append(Q(enterprise__category_id=f.category) | Q(enterprise__category__parent_id=f.category))
+    terms += [Q(**{name: getattr(f, name)}) for name in ("level", "status", "source") if getattr(f, name)]
+    if f.list in LISTS:
+        terms.append(Q(status__in=LISTS[f.list]))
+    if f.overdue == "1":
+        terms.append(overdue_q(today))
+    found_from, found_to = f.dates()
+    terms += [Q(found_on__gte=found_from)] if found_from else []
+    terms += [Q(found_on__lte=found_to)] if found_to else []
+    return terms
+
+
+def overdue_q(today: date) -> Q:
+    """Overdue is derived: still to be rectified and past its deadline."""
+    return Q(status__in=DEADLINE_STATUSES, deadline__lt=today)
+
+
+def is_overdue(hazard: Hazard, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return hazard.status in DEADLINE_STATUSES and hazard.deadline is not None and hazard.deadline < today
+
+
+def _search_q(text: str) -> Q:
+    code = text.upper()
+    if code.startswith("YH-"):
+        return prefix_q("code", code)
+    credit = normalise_credit_code(text)
+    if len(credit) >= 6 and credit.isalnum() and any(ch.isdigit() for ch in credit):
+        return prefix_q("enterprise__credit_code", credit)
+    return Q(enterprise__name__icontains=text) | Q(description__icontains=text)
+
+
+def status_counts(qs: QuerySet[Hazard]) -> list[tuple[str, str, int]]:
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
+    return [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+
+
+def hazard_get(user: User, pk: object) -> Hazard:
+    qs = Hazard.objects.select_related("enterprise__region__parent", "enterprise__category", "recurrence_of")
+    return get_visible_or_404(user, qs, pk=pk)
+
+
+def hazard_events(hazard: Hazard) -> QuerySet[HazardEvent]:
+    return hazard.events.order_by("seq")
+
+
+def todo(user: User, today: date | None = None) -> QuerySet[Hazard]:
+    q = todo_q(user, today or timezone.localdate())
+    qs = hazard_queryset(user)
+    return qs.none() if q is None else qs.filter(q).order_by("deadline", "-found_on")
+
+
+LEVELS, SOURCES, STATUSES = Level.choices, Source.choices, Status.choices

@@ -1,0 +1,154 @@
+"""Writes outside the workflow table: reporting a hazard (its first event), evidence uploads,
+and the new hazard a failed look-back opens. Status changes live in workflow.apply_action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from safeloop.accounts.models import Role, User
+from safeloop.core.errors import Forbidden, NotFound, ValidationFailed
+from safeloop.core.evidence import evidence_store
+from safeloop.core.inputs import Inputs
+from safeloop.core.scope import visible
+from safeloop.hazards.events import event_append
+from safeloop.hazards.models import Attachment, Hazard, Level, Nature, Source, Status
+from safeloop.hazards.numbers import hazard_code
+from safeloop.registry.models import Enterprise
+
+SOURCES_BY_ROLE = {
+    Role.ENTERPRISE: {Source.SELF_CHECK, Source.INTERNAL_REPORT},
+    Role.EXPERT: {Source.EXPERT},
+}
+REGULATOR_SOURCES = {Source.REGULATOR, Source.TOWNSHIP_PATROL, Source.PUBLIC_REPORT, Source.DRAGNET, Source.EXPERT}
+
+
+def allowed_sources(actor: User) -> set[str]:
+    if actor.is_regulator:
+        return REGULATOR_SOURCES
+    return SOURCES_BY_ROLE.get(actor.role, set())
+
+
+def hazard_report(*, actor: User, data: dict[str, Any]) -> Hazard:
+    """排查: record a found hazard as `reported`, with its first event."""
+    inp = Inputs(data)
+    values = _report_values(actor, inp)
+    with transaction.atomic():
+        enterprise = values.pop("enterprise")
+        now = timezone.now()
+        hazard = Hazard(
+            enterprise=enterprise,
+            found_by=actor,
+            status=Status.REPORTED,
+            code=hazard_code(enterprise.region_id[:6], values["found_on"].year),
+            **values,
+        )
+        hazard.save()
+        event_append(
+            hazard=hazard, action="report", actor=actor, at=now, from_status="", payload=_report_payload(hazard)
+        )
+    return hazard
+
+
+def _report_values(actor: User, inp: Inputs) -> dict[str, Any]:
+    enterprise = _enterprise(actor, inp)
+    source = inp.choice("source", "来源", Source, required=True)
+    if source and source not in allowed_sources(actor):
+        inp.error("source", "您的角色不能以该来源上报隐患")
+    level = inp.choice("level", "隐患等级", Level, default=Level.GENERAL)
+    values = {
+        "enterprise": enterprise,
+        "source": source,
+        "level": level,
+        "description": inp.text("description", "隐患描述", required=True, max_length=4000),
+        "location": inp.text("location", "部位", max_length=200),
+        "nature": inp.choice("nature", "类别", Nature),
+        "clause": inp.text("clause", "判定依据", max_length=200),
+        "finder_name": inp.text("finder_name", "发现人", max_length=60) or str(actor),
+        "found_on": inp.date("found_on", "发现日期") or timezone.localdate(),
+    }
+    if values["found_on"] > timezone.localdate():
+        inp.error("found_on", "发现日期不能晚于今天")
+    if level == Level.MAJOR and not values["clause"]:
+        inp.error("clause", "重大隐患必须注明判定依据（标准条款）")
+    inp.check()
+    return values
+
+
+def _enterprise(actor: User, inp: Inputs) -> Enterprise | None:
+    if actor.role == Role.ENTERPRISE:
+        return actor.enterprise
+    pk = inp.integer("enterprise", "企业", required=True, minimum=1)
+    found = visible(actor, Enterprise.objects.select_related("region")).filter(pk=pk).first() if pk else None
+    if pk and found is None:
+        inp.error("enterprise", "企业不存在或不在您的管辖范围内")
+    return found
+
+
+def _report_payload(hazard: Hazard) -> dict[str, Any]:
+    return {
+        "enterprise": hazard.enterprise_id,
+        "description": hazard.description,
+        "location": hazard.location,
+        "level": hazard.level,
+        "source": hazard.source,
+        "clause": hazard.clause,
+        "nature": hazard.nature,
+        "finder_name": hazard.finder_name,
+        "found_on": hazard.found_on.isoformat(),
+    }
+
+
+def hazard_recur(*, original: Hazard, actor: User, note: str) -> Hazard:
+    """A failed look-back reopens the loop as a new hazard linked to the old one."""
+    now = timezone.now()
+    hazard = Hazard(
+        enterprise=original.enterprise,
+        location=original.location,
+        nature=original.nature,
+        description=f"【回头看复发】{note}（原隐患 {original.code}：{original.description}）"[:4000],
+        level=original.level,
+        clause=original.clause,
+        source=original.source,
+        found_by=actor,
+        finder_name=str(actor),
+        found_on=timezone.localdate(now),
+        status=Status.REPORTED,
+        recurrence_of=original,
+        code=hazard_code(original.enterprise.region_id[:6], timezone.localdate(now).year),
+    )
+    hazard.save()
+    event_append(
+        hazard=hazard,
+        action="report",
+        actor=actor,
+        at=now,
+        from_status="",
+        payload={**_report_payload(hazard), "recurrence_of": original.code},
+    )
+    return hazard
+
+
+def attachment_add(*, actor: User, hazard_id: int, upload: File) -> Attachment:
+    """Store one evidence file (sniffed, size-limited, hashed, thumbnailed) for a hazard."""
+    hazard = visible(actor, Hazard.objects.all()).filter(pk=hazard_id).first()
+    if hazard is None:
+        raise NotFound()
+    if hazard.status in (Status.CLOSED, Status.VERIFIED, Status.RECURRED, Status.WITHDRAWN):
+        raise Forbidden("已销号或已撤销的隐患不能再上传附件")
+    if upload is None:
+        raise ValidationFailed("请选择要上传的文件", fields={"file": "请选择文件"})
+    stored = evidence_store(upload=upload, folder=f"hazards/{hazard.code}")
+    return Attachment.objects.create(
+        hazard=hazard,
+        file=stored.name,
+        thumbnail=stored.thumbnail_name or "",
+        original_name=stored.original_name,
+        sha256=stored.sha256,
+        content_type=stored.content_type,
+        size=stored.size,
+        uploaded_by=actor,
+    )

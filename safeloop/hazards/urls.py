@@ -1,0 +1,17 @@
+from django.urls import path
+
+from safeloop.hazards import views
+
+app_name = "hazards"
+urlpatterns = [
+    path("", views.hazard_ledger, name="ledger"),
+    path("todo/", views.hazard_todo, name="todo"),
+    path("new/", views.hazard_new, name="new"),
+    path("new/enterprises/", views.enterprise_options, name="enterprise_options"),
+    path("export.xlsx", views.ledger_export, name="export"),
+    path("<int:pk>/", views.hazard_detail, name="detail"),
+    path("<int:pk>/act/<str:action>/", views.hazard_act, name="act"),
+    path("<int:pk>/attachments/", views.attachment_upload, name="upload"),
+    path("<int:pk>/documents/<str:kind>.docx", views.hazard_document, name="document"),
+    path("attachments/<int:pk>/<str:variant>/", views.attachment_file, name="attachment"),
+]

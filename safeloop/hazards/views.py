@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from safeloop.core.errors import ServiceError
+from safeloop.core.scope import get_visible_or_404
+from safeloop.core.xlsx import XLSX_CONTENT_TYPE, spooled_workbook
+from safeloop.hazards import ledger_io
+from safeloop.hazards.documents import DOCUMENTS, available_documents
+from safeloop.hazards.forms import ACTION_FIELDS, REPORT_FIELDS
+from safeloop.hazards.models import Attachment, Status
+from safeloop.hazards.selectors import (
+    LEVELS,
+    SOURCES,
+    STATUSES,
+    LedgerFilters,
+    hazard_events,
+    hazard_get,
+    is_overdue,
+    ledger,
+    status_counts,
+    todo,
+)
+from safeloop.hazards.services import allowed_sources, hazard_report
+from safeloop.hazards.workflow import ACTION_LABELS, apply_action, available_actions, signatures
+from safeloop.registry.selectors import (
+    EnterpriseFilters,
+    category_tree,
+    enterprise_list,
+    enterprise_queryset,
+    regions_for_user,
+)
+
+PAGE_SIZE = 50
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+STATUS_LABELS = dict(Status.choices)
+
+
+@login_required
+@require_GET
+def hazard_ledger(request: HttpRequest) -> HttpResponse:
+    filters = LedgerFilters.from_params(request.GET)
+    qs = ledger(request.user, filters)
+    page = Paginator(qs.select_related("enterprise__region", "enterprise__category"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": _query_without_page(request),
+        "today": timezone.localdate(),
+        "counts": status_counts(ledger(request.user, LedgerFilters(**{**filters.__dict__, "status": ""}))),
+        "regions": regions_for_user(request.user).filter(level="county"),
+        "categories": category_tree(),
+        "levels": LEVELS,
+        "sources": SOURCES,
+        "statuses": STATUSES,
+        "can_report": bool(allowed_sources(request.user)),
+    }
+    template = "hazards/ledger.html"
+    return render(request, f"{template}#results" if request.htmx else template, context)
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+@require_GET
+def hazard_todo(request: HttpRequest) -> HttpResponse:
+    page = Paginator(todo(request.user).select_related("enterprise"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "hazards/todo.html", {"page": page, "today": timezone.localdate()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hazard_new(request: HttpRequest) -> HttpResponse:
+    sources = [(v, label) for v, label in SOURCES if v in allowed_sources(request.user)]
+    if not sources:
+        raise Http404
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            hazard = hazard_report(actor=request.user, data=request.POST.dict())
+        except ServiceError as exc:
+            errors = exc.fields or {"__all__": exc.message}
+        else:
+            messages.success(request, f"隐患 {hazard.code} 已上报")
+            return redirect("hazards:detail", pk=hazard.pk)
+    chosen = request.POST.get("enterprise") or request.GET.get("enterprise")
+    enterprise = enterprise_queryset(request.user).filter(pk=chosen).first() if str(chosen).isdigit() else None
+    return render(
+        request,
+        "hazards/new.html",
+        {
+            "field_values": [(f, request.POST.get(f.name, "")) for f in REPORT_FIELDS],
+            "sources": sources,
+            "errors": errors,
+            "values": request.POST,
+            "pick_enterprise": not request.user.enterprise_id,
+            "enterprise": enterprise,
+        },
+    )
+
+
+@login_required
+@require_GET
+def enterprise_options(request: HttpRequest) -> HttpResponse:
+    """Search-as-you-type choice of an enterprise for the report form (htmx)."""
+    q = request.GET.get("q", "").strip()
+    found = enterprise_list(request.user, EnterpriseFilters(q=q))[:12] if q else []
+    return render(request, "hazards/partials/enterprise_options.html", {"enterprises": found})
+
+
+@login_required
+@require_GET
+def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    hazard = hazard_get(request.user, pk)
+    actions = [(t, ACTION_FIELDS.get(t.action, ())) for t in available_actions(request.user, hazard)]
+    return render(
+        request,
+        "hazards/detail.html",
+        {
+            "hazard": hazard,
+            "actions": actions,
+            "attachments": hazard.attachments.all(),
+            "overdue": is_overdue(hazard),
+            "fresh_attachments": hazard.attachments.filter(used_in_event__isnull=True),
+            "signatures": {stage: signatures(hazard, stage) for stage in ("confirmation", "acceptance")},
+            "errors": request.session.pop(f"hazard-errors-{pk}", None),
+            "documents": available_documents(hazard),
+            "timeline": [
+                (e, ACTION_LABELS.get(e.action, e.action), STATUS_LABELS.get(e.to_status, ""))
+                for e in hazard_events(hazard)
+            ],
+        },
+    )
+
+
+@login_required
+@require_GET
+def hazard_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    hazard = hazard_get(request.user, pk)
+    if kind not in dict(available_documents(hazard)):
+        raise Http404
+    title, build, _ = DOCUMENTS[kind]
+    response = HttpResponse(build(hazard).to_bytes(), content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, f"{title}-{hazard.code}.docx")
+    return response
+
+
+@login_required
+@require_POST
+def hazard_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    data = request.POST.dict()
+    data["attachments"] = request.POST.getlist("attachments")
+    try:
+        hazard = apply_action(
+            hazard_id=pk, actor=request.user, action=action, version=data.pop("version", None), data=data
+        )
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        request.session[f"hazard-errors-{pk}"] = {"action": action, "message": exc.message, "fields": exc.fields}
+    else:
+        messages.success(request, f"已完成：{hazard.get_status_display()}")
+    return redirect("hazards:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    from safeloop.hazards.services import attachment_add
+
+    try:
+        for upload in request.FILES.getlist("file") or [None]:
+            attachment_add(actor=request.user, hazard_id=pk, upload=upload)
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        request.session[f"hazard-errors-{pk}"] = {"action": "upload", "message": exc.message, "fields": exc.fields}
+    else:
+        messages.success(request, "附件已上传")
+    return redirect("hazards:detail", pk=pk)
+
+
+@login_required
+@require_GET
+def attachment_file(request: HttpRequest, pk: int, variant: str) -> FileResponse:
+    attachment = get_visible_or_404(request.user, Attachment.objects.all(), pk=pk)
+    name = attachment.thumbnail if variant == "thumb" and attachment.thumbnail else attachment.file
+    content_type = "image/jpeg" if name == attachment.thumbnail else attachment.content_type
+    return FileResponse(
+        default_storage.open(name),
+        content_type=content_type,
+        filename=attachment.original_name if variant == "file" else None,
+    )
+
+
+@login_required
+@require_GET
+def ledger_export(request: HttpRequest) -> FileResponse:
+    qs = ledger(request.user, LedgerFilters.from_params(request.GET))
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return FileResponse(
+        spooled_workbook("隐患台账", ledger_io.COLUMNS, ledger_io.export_rows(qs)),
+        as_attachment=True,
+        filename=f"隐患台账-{stamp}.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
+    )

@@ -1,0 +1,82 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from safeloop.accounts.models import Role
+from safeloop.accounts.services import expert_assign
+from safeloop.hazards.models import Hazard
+from safeloop.hazards.services import attachment_add, hazard_report
+from safeloop.hazards.workflow import apply_action
+from tests.conftest import make_user
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def photo(name: str = "after.jpg") -> SimpleUploadedFile:
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 120, 60)).save(buf, "JPEG")
+    return SimpleUploadedFile(name, buf.getvalue(), content_type="image/jpeg")
+
+
+@pytest.fixture
+def boss(ziyang_enterprise):
+    """The enterprise's principal (企业主要负责人) account."""
+    return make_user(Role.ENTERPRISE, enterprise=ziyang_enterprise, display_name="企业负责人")
+
+
+@pytest.fixture
+def worker(ziyang_enterprise):
+    """Another enterprise account: the one who fixes (so the boss can accept)."""
+    return make_user(Role.ENTERPRISE, enterprise=ziyang_enterprise, display_name="整改人")
+
+
+@pytest.fixture
+def expert(ziyang_enterprise):
+    user = make_user(Role.EXPERT, display_name="危化专家")
+    expert_assign(expert=user, enterprise_ids=[ziyang_enterprise.pk])
+    return user
+
+
+class Loop:
+    """Drive a hazard through actions, always with its current version."""
+
+    def __init__(self, hazard: Hazard):
+        self.hazard = hazard
+
+    def act(self, actor, action, **data):
+        self.hazard.refresh_from_db()
+        self.hazard = apply_action(
+            hazard_id=self.hazard.pk, actor=actor, action=action, version=self.hazard.version, data=data
+        )
+        return self.hazard
+
+    def upload(self, actor) -> int:
+        return attachment_add(actor=actor, hazard_id=self.hazard.pk, upload=photo()).pk
+
+
+@pytest.fixture
+def general_self_found(boss):
+    return Loop(
+        hazard_report(actor=boss, data={"source": "self_check", "description": "配电箱未接地", "location": "二号车间"})
+    )
+
+
+@pytest.fixture
+def major_regulator_found(ziyang_user, ziyang_enterprise):
+    return Loop(
+        hazard_report(
+            actor=ziyang_user,
+            data={
+                "enterprise": ziyang_enterprise.pk,
+                "source": "regulator",
+                "level": "major",
+                "clause": "化工121-12",
+                "description": "可燃气体泄漏区域未设置检测报警装置",
+            },
+        )
+    )

@@ -1,0 +1,62 @@
+"""Every hazard route, tried by a user of another county: 404 for objects, nothing in lists."""
+
+import pytest
+from django.urls import reverse
+
+from safeloop.hazards.models import HazardEvent
+
+
+@pytest.fixture
+def secret(general_self_found, boss, worker):
+    """A Ziyang hazard with an order number, a document and an attachment."""
+    loop = general_self_found
+    loop.act(boss, "confirm")
+    loop.act(boss, "assign", responsible_unit="车间", responsible_person="王", deadline="2099-12-31")
+    attachment_id = loop.upload(worker)
+    return loop.hazard, attachment_id
+
+
+@pytest.mark.parametrize(
+    "name, method, kwargs",
+    [
+        ("hazards:detail", "get", lambda h, a: {"pk": h.pk}),
+        ("hazards:act", "post", lambda h, a: {"pk": h.pk, "action": "start"}),
+        ("hazards:upload", "post", lambda h, a: {"pk": h.pk}),
+        ("hazards:document", "get", lambda h, a: {"pk": h.pk, "kind": "notice"}),
+        ("hazards:attachment", "get", lambda h, a: {"pk": a, "variant": "file"}),
+    ],
+)
+def test_other_county_gets_404_for_every_hazard_object_route(name, method, kwargs, login, heshan_user, secret):
+    hazard, attachment_id = secret
+    before = HazardEvent.objects.count()
+    response = getattr(login(heshan_user), method)(
+        reverse(name, kwargs=kwargs(hazard, attachment_id)), {"version": hazard.version}
+    )
+    assert response.status_code == 404
+    assert HazardEvent.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "name, params",
+    [
+        ("hazards:ledger", {}),
+        ("hazards:export", {}),
+        ("hazards:todo", {}),
+        ("hazards:enterprise_options", {"q": "资阳"}),
+        ("hazards:ledger", {"q": "YH-430902"}),
+    ],
+)
+def test_other_county_lists_do_not_mention_the_hazard(name, params, login, heshan_user, secret):
+    hazard, _ = secret
+    response = login(heshan_user).get(reverse(name), params)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert hazard.code.encode() not in body
+    assert hazard.enterprise.name.encode() not in body
+
+
+def test_owner_can_reach_every_object_route(login, boss, secret):
+    hazard, attachment_id = secret
+    client = login(boss)
+    assert client.get(reverse("hazards:detail", args=[hazard.pk])).status_code == 200
+    assert client.get(reverse("hazards:document", args=[hazard.pk, "notice"])).status_code == 200
+    assert client.get(reverse("hazards:attachment", args=[attachment_id, "thumb"])).status_code == 200
