@@ -127,7 +127,8 @@ def _walk(rng, h: Hazard, e: Enterprise, today: date, calendar, counters) -> Ite
     regulator = (f"{county_name}应急管理局", "county")
     boss = firm if self_run else regulator
     day = h.found_on
-    yield Act("report", _at(day, 9), Status.REPORTED, *(firm if self_run else regulator), {"imported": True})
+    found_by_firm = h.source in (Source.SELF_CHECK, Source.INTERNAL_REPORT)
+    yield Act("report", _at(day, 9), Status.REPORTED, *(firm if found_by_firm else regulator), {"imported": True})
     if rng.random() < 0.02:
         yield Act("withdraw", _at(day + timedelta(days=1), 10), Status.WITHDRAWN, *boss, {"reason": "重复上报"})
         return

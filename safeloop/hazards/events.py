@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from safeloop.core.chain import GENESIS, entry_hash
@@ -20,7 +20,7 @@ def event_content(hazard_code: str, event: HazardEvent) -> dict[str, Any]:
         "actor": event.actor_id,
         "actor_name": event.actor_name,
         "actor_role": event.actor_role,
-        "at": event.at.isoformat(),
+        "at": event.at.astimezone(UTC).isoformat(),  # the database may hand it back in another zone
         "from": event.from_status,
         "to": event.to_status,
         "payload": event.payload,

@@ -93,7 +93,7 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
         try:
             hazard = hazard_report(actor=request.user, data=request.POST.dict())
         except ServiceError as exc:
-            errors = exc.fields or {"__all__": exc.message}
+            errors = exc.fields or {"form": exc.message}
         else:
             messages.success(request, f"隐患 {hazard.code} 已上报")
             return redirect("hazards:detail", pk=hazard.pk)

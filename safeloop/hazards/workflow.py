@@ -417,6 +417,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "企业",
         "新期限晚于当前期限、理由；原期限保留在记录中",
         run_request_extension,
+        offered=lambda hazard: not hazard.extension_request,
     ),
     Transition(
         "decide_extension",
@@ -428,6 +429,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "同意或不同意；不同意须写理由",
         run_decide_extension,
         lambda today: Q(extension_request__isnull=False),
+        lambda hazard: bool(hazard.extension_request),
     ),
     Transition(
         "submit_rectification",

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from safeloop.hazards.demo import seed_hazards
 from safeloop.registry.demo import seed_demo
 from safeloop.registry.models import Enterprise
 
@@ -21,12 +22,9 @@ class Command(BaseCommand):
             raise CommandError("数据库已有企业数据；演示数据只加载到空数据库（可设置 SAFELOOP_DATA_DIR 使用新目录）。")
         if scale < 1:
             raise CommandError("--scale 必须是正整数")
-        accounts = seed_demo(
-            seed=seed,
-            scale=scale,
-            password=settings.SAFELOOP_DEMO_PASSWORD,
-            progress=lambda line: self.stdout.write(line),
-        )
+        progress = self.stdout.write
+        accounts = seed_demo(seed=seed, scale=scale, password=settings.SAFELOOP_DEMO_PASSWORD, progress=progress)
+        seed_hazards(seed=seed, progress=progress)
         self.stdout.write(self.style.SUCCESS(f"演示数据已加载。演示账号（密码均为 {accounts.password}）："))
         for name in accounts.usernames:
             self.stdout.write(f"  {name}")

@@ -1,0 +1,144 @@
+"""The loop through the JSON API, as a provincial client or a phone app would drive it."""
+
+import io
+
+import pytest
+import time_machine
+from PIL import Image
+
+from tests.conftest import PASSWORD
+
+TODAY = "2026-11-02 09:00 +0800"
+
+
+@pytest.fixture
+def api(client):
+    def as_user(user):
+        token = client.post(
+            "/api/v1/auth/token", {"username": user.username, "password": PASSWORD}, content_type="application/json"
+        ).json()["token"]
+        headers = {"Authorization": f"Bearer {token}"}
+
+        class Caller:
+            def get(self, path, **params):
+                return client.get(f"/api/v1{path}", params, headers=headers)
+
+            def post(self, path, data):
+                return client.post(f"/api/v1{path}", data, content_type="application/json", headers=headers)
+
+            def act(self, hazard_id, action, **data):
+                version = self.get(f"/hazards/{hazard_id}").json()["version"]
+                return self.post(f"/hazards/{hazard_id}/actions/{action}", {"version": version, **data})
+
+            def upload(self, hazard_id, data=None, name="evidence.png"):
+                if data is None:
+                    out = io.BytesIO()
+                    Image.new("RGB", (40, 30), (200, 10, 10)).save(out, "PNG")
+                    data = out.getvalue()
+                buf = io.BytesIO(data)
+                buf.name = name
+                return client.post(f"/api/v1/hazards/{hazard_id}/attachments", {"file": buf}, headers=headers)
+
+        return Caller()
+
+    return as_user
+
+
+def ok(response, status=200):
+    assert response.status_code == status, response.content.decode()
+    return response.json()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_major_regulator_finding_through_all_six_links_by_api(
+    api, ziyang_user, ziyang_enterprise, boss, worker, expert
+):
+    county, firm, fixer, specialist = api(ziyang_user), api(boss), api(worker), api(expert)
+    hazard = ok(
+        county.post(
+            "/hazards",
+            {
+                "enterprise": ziyang_enterprise.pk,
+                "source": "regulator",
+                "level": "major",
+                "clause": "化工121-12",
+                "description": "储罐区未设置可燃气体报警",
+            },
+        ),
+        201,
+    )
+    hid = hazard["id"]
+    assert hazard["status"] == "reported" and hazard["actions"] == ["confirm", "withdraw"]
+    ok(specialist.act(hid, "sign", stage="confirmation"))
+    ok(firm.act(hid, "sign", stage="confirmation"))
+    ok(county.act(hid, "confirm"))
+    assigned = ok(county.act(hid, "assign", responsible_unit="罐区", responsible_person="李", deadline_days=20))
+    assert assigned["order_no"] and assigned["deadline"] == "2026-11-30"
+    ok(
+        firm.act(
+            hid,
+            "submit_plan",
+            measures="加装报警",
+            funds="30000",
+            responsible_person="李",
+            deadline="2026-11-25",
+            contingency_plan="停用罐区",
+        )
+    )
+    ok(fixer.act(hid, "start"))
+    evidence = ok(fixer.upload(hid), 201)
+    assert len(evidence["sha256"]) == 64 and evidence["content_type"] == "image/png"
+    ok(fixer.act(hid, "submit_rectification", note="已安装", attachments=[evidence["id"]]))
+    ok(specialist.act(hid, "sign", stage="acceptance"))
+    ok(firm.act(hid, "sign", stage="acceptance"))
+    ok(county.act(hid, "accept", opinion="合格"))
+    closed = ok(county.act(hid, "close"))
+    assert closed["status"] == "closed" and closed["look_back_due"] == "2027-01-31"
+    events = ok(county.get(f"/hazards/{hid}/events"))["results"]
+    assert events[-1]["prev_hash"] == events[-2]["hash"]
+    assert evidence["sha256"] in next(e for e in events if e["action"] == "submit_rectification")["attachments"]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_api_errors_have_the_contract_codes(api, ziyang_user, heshan_user, ziyang_enterprise, boss, expert):
+    county = api(ziyang_user)
+    hid = ok(
+        county.post(
+            "/hazards",
+            {
+                "enterprise": ziyang_enterprise.pk,
+                "source": "regulator",
+                "level": "major",
+                "clause": "GM10-3-02",
+                "description": "特种作业人员未持证",
+            },
+        ),
+        201,
+    )["id"]
+    stale = county.post(f"/hazards/{hid}/actions/confirm", {"version": 99})
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "stale_version"
+    wrong_state = county.act(hid, "close")
+    assert wrong_state.status_code == 409 and wrong_state.json()["error"]["code"] == "wrong_state"
+    one_signature = county.act(hid, "confirm")
+    assert one_signature.status_code == 400 and "signatures" in one_signature.json()["error"]["fields"]
+    assert api(expert).act(hid, "confirm").status_code == 403
+    assert api(heshan_user).get(f"/hazards/{hid}").status_code == 404
+    assert api(heshan_user).post(f"/hazards/{hid}/actions/confirm", {"version": 1}).status_code == 404
+    assert county.act(hid, "fly").status_code == 404
+    missing = county.post("/hazards", {"source": "regulator", "description": ""})
+    assert missing.status_code == 400 and set(missing.json()["error"]["fields"]) >= {"enterprise", "description"}
+
+
+def test_evidence_type_and_size_are_checked(api, settings, general_self_found, boss):
+    caller = api(boss)
+    hid = general_self_found.hazard.pk
+    renamed = caller.upload(hid, b"MZ\x90\x00 an executable, not a picture", name="photo.jpg")
+    assert renamed.status_code == 415 and renamed.json()["error"]["fields"]["file"]
+    settings.SAFELOOP_EVIDENCE_MAX_BYTES = 10
+    assert caller.upload(hid).status_code == 413
+
+
+def test_ledger_list_filters_and_scope(api, ziyang_user, heshan_user, general_self_found):
+    assert ok(api(ziyang_user).get("/hazards", status="reported"))["count"] == 1
+    assert ok(api(ziyang_user).get("/hazards", status="closed"))["count"] == 0
+    assert ok(api(heshan_user).get("/hazards"))["count"] == 0
