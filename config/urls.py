@@ -14,5 +14,7 @@ urlpatterns = [
     path("accounts/", include("safeloop.accounts.urls")),
     path("api/v1/", api.urls),
     path("enterprises/", include("safeloop.registry.urls")),
+    path("accidents/", include("safeloop.accidents.urls")),
+    path("targets/", include("safeloop.targets.urls")),
     path("", include("safeloop.core.urls")),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from safeloop.accounts.models import Role
+from safeloop.accounts.models import REGULATOR_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,8 @@ class MenuItem:
 MENU = (
     MenuItem("工作台", "core:home", "⌂"),
     MenuItem("企业档案", "registry:enterprise_list", "▦"),
+    MenuItem("目标指标", "targets:dashboard", "◎", REGULATOR_ROLES),
+    MenuItem("事故灾害", "accidents:accident_list", "⚠"),
     MenuItem("接口文档", "api:openapi-view", "⇄", frozenset({Role.SYSADMIN, Role.CITY})),
 )
 

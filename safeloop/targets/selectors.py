@@ -43,6 +43,10 @@ class Row:
         return float((self.value - self.last_year) / self.last_year * 100)
 
     @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
     def probability_pct(self) -> float | None:
         p = self.projection.probability if self.projection else None
         return None if p is None else round(p * 100, 1)
