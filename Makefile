@@ -5,23 +5,20 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint clean
 
-run: $(VENV)/.runtime
+run: $(VENV)/.runtime node_modules/.package-lock.json
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
 	@$(BIN)/python manage.py demo_accounts --url http://127.0.0.1:$(PORT)/
 	$(BIN)/python manage.py serve --port $(PORT)
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev node_modules/.package-lock.json
 	scripts/test.sh
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-
-bench: $(VENV)/.dev
-	$(BIN)/python bench/run.py
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +29,10 @@ $(VENV)/.runtime: requirements.txt
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
+
+# Front-end libraries (ECharts) from npm with the lockfile; served by the app, never by a CDN.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
 
 clean:
 	rm -rf $(VENV) .pytest_cache

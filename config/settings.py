@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "safeloop.accounts",
     "safeloop.registry",
     "safeloop.hazards",
+    "safeloop.accidents",
+    "safeloop.targets",
     "safeloop.api",
 ]
 
@@ -138,7 +140,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# ECharts comes from npm (package-lock.json, `npm ci`) and is served at /static/vendor/echarts/.
+STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist")]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("SAFELOOP_MEDIA_ROOT", DATA_DIR / "media"))
 STORAGES = {
@@ -191,3 +194,8 @@ SAFELOOP_REMIND_WORKDAYS = int(os.environ.get("SAFELOOP_REMIND_WORKDAYS", "3"))
 SAFELOOP_ESCALATE_WORKDAYS = [int(x) for x in os.environ.get("SAFELOOP_ESCALATE_WORKDAYS", "1,5,10").split(",")]
 # Extra notification channels: dotted paths to callables (user, title, url), e.g. an SMS gateway.
 SAFELOOP_NOTIFY_CHANNELS = env_list("SAFELOOP_NOTIFY_CHANNELS")
+# Accidents and targets: facts RULES.md marks as "not found", kept as settings (docs/targets.md).
+# Whether 失踪 counts with 死亡 when grading an accident (国务院令第493号 第三条 names deaths only).
+SAFELOOP_GRADE_COUNTS_MISSING = env_bool("SAFELOOP_GRADE_COUNTS_MISSING", False)
+# Whether 失踪 counts in 每百万人口因自然灾害死亡率 (RULES.md §4.2: definition not confirmed).
+SAFELOOP_DISASTER_DEATHS_INCLUDE_MISSING = env_bool("SAFELOOP_DISASTER_DEATHS_INCLUDE_MISSING", False)

@@ -9,6 +9,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 OBJECT_ROUTES = ["registry:enterprise_detail", "registry:enterprise_edit"]
 LIST_ROUTES = ["registry:enterprise_list", "registry:enterprise_export"]
+ACCIDENT_OBJECT_ROUTES = ["accidents:accident_detail"]
+ACCIDENT_LIST_ROUTES = [
+    "accidents:accident_list",
+    "accidents:accident_export",
+    "accidents:disaster_list",
+    "accidents:disaster_export",
+    "accidents:response_list",
+    "accidents:response_export",
+    "accidents:denominator_list",
+    "accidents:denominator_export",
+]
+TARGET_ROUTES = ["targets:dashboard", "targets:export"]
 # Routes that reveal no enterprise data at all (login, reference pages, API assembled elsewhere).
 NO_DATA_ROUTES = {
     "core:home",
@@ -19,6 +31,7 @@ NO_DATA_ROUTES = {
     "registry:enterprise_import",
     "registry:enterprise_template",
     "hazards:new",
+    "accidents:denominator_import",
 }
 # Hazard routes, checked in tests/hazards/test_outsiders.py with a hazard and its attachment.
 HAZARD_ROUTES = {
@@ -47,6 +60,7 @@ def _names(resolver, prefix=""):
 
 def test_every_route_has_an_outsider_check():
     declared = set(OBJECT_ROUTES) | set(LIST_ROUTES) | NO_DATA_ROUTES | HAZARD_ROUTES
+    declared |= set(ACCIDENT_OBJECT_ROUTES) | set(ACCIDENT_LIST_ROUTES) | set(TARGET_ROUTES)
     assert set(_names(get_resolver())) == declared
 
 
@@ -84,3 +98,54 @@ def test_workbench_query_count_is_bounded(login, city_user, reference, django_as
     client = login(city_user)
     with django_assert_max_num_queries(8):
         client.get(reverse("core:home"))
+
+
+@pytest.fixture
+def ziyang_records(reference):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from safeloop.accidents.models import Accident, Denominator, Disaster, EmergencyResponse
+
+    now = timezone.now() - timedelta(hours=1)
+    accident = Accident.objects.create(
+        title="资阳秘密事故", occurred_at=now, region_id="430902005", sector="fire", deaths=1
+    )
+    Disaster.objects.create(
+        title="资阳秘密灾害", kind="flood", occurred_on=now.date(), region_id="430902005", affected=9
+    )
+    EmergencyResponse.objects.create(title="资阳秘密响应", region_id="430902005", reported_at=now)
+    Denominator.objects.create(region_id="430902", year=now.year, gdp=777, source="资阳秘密来源")
+    return accident
+
+
+@pytest.mark.parametrize("route", ACCIDENT_OBJECT_ROUTES)
+def test_county_user_cannot_reach_other_county_accident(route, login, heshan_user, ziyang_records):
+    client = login(heshan_user)
+    assert client.get(reverse(route, args=[ziyang_records.pk])).status_code == 404
+    assert client.get(reverse(route, args=[ziyang_records.pk + 1000])).status_code == 404
+
+
+@pytest.mark.parametrize("route", ACCIDENT_LIST_ROUTES)
+def test_accident_lists_and_exports_do_not_mention_other_county(route, login, heshan_user, ziyang_records):
+    response = login(heshan_user).get(reverse(route))
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert "资阳秘密".encode() not in body
+    if route.endswith("export"):
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+
+        rows = list(load_workbook(BytesIO(body)).active.iter_rows(values_only=True))
+        assert not any("资阳秘密" in str(cell) for row in rows for cell in row)
+
+
+def test_county_user_cannot_open_other_county_targets(login, heshan_user, ziyang_records):
+    client = login(heshan_user)
+    assert client.get(reverse("targets:dashboard"), {"region": "430902"}).status_code == 404
+    assert client.get(reverse("targets:export", args=["indicators"]), {"region": "430902"}).status_code == 404
+
+
+def test_enterprise_user_gets_no_dashboard(login, enterprise_user):
+    assert login(enterprise_user).get(reverse("targets:dashboard")).status_code == 403

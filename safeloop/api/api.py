@@ -2,11 +2,13 @@
 
 from ninja import NinjaAPI
 
+from safeloop.accidents.api import router as accidents_router
 from safeloop.accounts.api import router as accounts_router
 from safeloop.core.api import BearerAuth, install_error_handlers
 from safeloop.hazards.api import router as hazards_router
 from safeloop.registry.api import router as registry_router
 from safeloop.registry.validation import LABELS
+from safeloop.targets.api import router as targets_router
 
 api = NinjaAPI(
     title="SafeLoop 安全生产闭环治理平台 API",
@@ -20,3 +22,5 @@ install_error_handlers(api, lambda name: LABELS.get(name, name))
 api.add_router("/auth", accounts_router)
 api.add_router("/", registry_router)
 api.add_router("/", hazards_router)
+api.add_router("/", accidents_router)
+api.add_router("/", targets_router)

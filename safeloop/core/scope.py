@@ -23,10 +23,13 @@ M = TypeVar("M", bound=Model)
 
 @dataclass(frozen=True)
 class ScopePaths:
-    enterprise: str
+    """None for a path the model does not have: roles scoped through it see none of its rows
+    (e.g. natural disasters belong to a region, never to an enterprise or a department)."""
+
+    enterprise: str | None
     region: str
-    category: str
-    department_override: str
+    category: str | None
+    department_override: str | None
 
 
 def prefix_q(column: str, prefix: str) -> Q:
@@ -75,8 +78,10 @@ def scope_q(user: User, paths: ScopePaths) -> Q | None:
         return Q()
     if role in (Role.CITY, Role.COUNTY, Role.TOWNSHIP) and user.region_id:
         return region_q(paths.region, user.region.subtree_prefix)
-    if role == Role.DEPARTMENT and user.department_id:
+    if role == Role.DEPARTMENT and user.department_id and paths.category and paths.department_override:
         return _department_q(paths, user)
+    if paths.enterprise is None:
+        return None
     if role == Role.ENTERPRISE and user.enterprise_id:
         return Q(**{_pk_path(paths.enterprise): user.enterprise_id})
     if role == Role.EXPERT:

@@ -21,6 +21,7 @@ from safeloop.core.text import pinyin_initials
 from safeloop.registry.models import Category, Department, Enterprise, Region, RegionLevel, RiskLevel, Scale
 from safeloop.registry.reference import YIYANG, reference_load
 from safeloop.registry.services import enterprises_bulk_register
+from safeloop.targets.demo import seed_targets_demo
 
 BASE_ENTERPRISES = 5000
 BATCH = 5000
@@ -131,6 +132,7 @@ def seed_demo(*, seed: int, scale: int, password: str, progress: Callable[[str],
     for batch in _batches(_generate(rng, townships, categories, total), BATCH):
         made += enterprises_bulk_register(enterprises=batch)
         progress(f"企业 {made:,}/{total:,}（{made * 100 // total}%）")
+    seed_targets_demo(seed=seed, scale=scale, progress=progress)
     return _accounts(rng, password)
 
 

@@ -5,7 +5,6 @@ from django.core.management.base import BaseCommand
 from safeloop.hazards.events import verify_all
 from safeloop.hazards.models import Hazard
 
-
 SHOWN = 100  # the first problems are listed; the count covers all
 
 
