@@ -31,6 +31,8 @@ NO_DATA_ROUTES = {
     "registry:enterprise_import",
     "registry:enterprise_template",
     "hazards:new",
+    "hazards:import",
+    "hazards:import_template",
     "accidents:denominator_import",
 }
 # Hazard routes, checked in tests/hazards/test_outsiders.py with a hazard and its attachment.

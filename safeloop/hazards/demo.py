@@ -12,6 +12,7 @@ import random
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -115,8 +116,11 @@ def _hazard(rng, enterprise: Enterprise, found: date, today: date, calendar, cou
     return HazardWithHistory(hazard, acts)
 
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
 def _at(day: date, hour: int) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour, 30)))
+    return datetime.combine(day, time(hour, 30), tzinfo=SHANGHAI)
 
 
 def _walk(rng, h: Hazard, e: Enterprise, today: date, calendar, counters) -> Iterator[Act]:

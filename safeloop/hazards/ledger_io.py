@@ -46,3 +46,4 @@ COLUMNS = [
 def export_rows(qs: QuerySet[Hazard]) -> Iterator[Hazard]:
     """Stream the ledger in chunks; memory stays flat at any size."""
     return qs.select_related("enterprise__region", "enterprise__category").iterator(chunk_size=2000)
+

@@ -34,3 +34,12 @@ def review_number(hazard: Hazard, year: int) -> str:
     """整改复查意见书 number, e.g. 赫山应急复查〔2026〕7号."""
     county = hazard.enterprise.region_id[:6]
     return f"{_issuer(hazard)}应急复查〔{year}〕{next_number(f'FC-{county}', year)}号"
+
+
+def reserve_numbers(key: str, year: int, count: int) -> int:
+    """Take `count` consecutive numbers at once (bulk imports); returns the first."""
+    seq, _ = NumberSequence.objects.select_for_update().get_or_create(key=key, year=year)
+    first = seq.last + 1
+    seq.last += count
+    seq.save(update_fields=["last"])
+    return first

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safeloop.core.errors import ServiceError
 from safeloop.core.scope import get_visible_or_404
-from safeloop.core.xlsx import XLSX_CONTENT_TYPE, spooled_workbook
+from safeloop.core.xlsx import XLSX_CONTENT_TYPE, ImportFailed, spooled_workbook
 from safeloop.hazards import ledger_io
 from safeloop.hazards.documents import DOCUMENTS, available_documents
 from safeloop.hazards.forms import ACTION_FIELDS, REPORT_FIELDS
+from safeloop.hazards.ledger_import import ledger_import
 from safeloop.hazards.models import Attachment, Status
 from safeloop.hazards.selectors import (
     LEVELS,
@@ -218,3 +219,27 @@ def ledger_export(request: HttpRequest) -> FileResponse:
         filename=f"隐患台账-{stamp}.xlsx",
         content_type=XLSX_CONTENT_TYPE,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledger_import_page(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_regulator:
+        raise Http404
+    report, error = None, ""
+    upload = request.FILES.get("file")
+    if request.method == "POST":
+        try:
+            report = ledger_import(actor=request.user, data=upload.read() if upload else b"")
+        except ImportFailed as exc:
+            report = exc.report
+        except ServiceError as exc:
+            error = exc.message
+    return render(request, "hazards/import.html", {"report": report, "error": error})
+
+
+@login_required
+@require_GET
+def ledger_template(request: HttpRequest) -> FileResponse:
+    return FileResponse(spooled_workbook("隐患台账", ledger_io.COLUMNS, []), as_attachment=True,
+                        filename="隐患台账导入模板.xlsx", content_type=XLSX_CONTENT_TYPE)

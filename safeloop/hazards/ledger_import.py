@@ -1,0 +1,209 @@
+"""Import of an existing 台账 (all or nothing), in the ledger export layout.
+
+Every row becomes a hazard with a new YH number (the old number is kept in the history) and
+with its past recorded as imported events up to the row's status, in the same hash chain as
+live events, so verify_ledger checks imported history too.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, time
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from safeloop.accounts.models import User
+from safeloop.core.codes import normalise_credit_code
+from safeloop.core.errors import Forbidden, TooLarge, ValidationFailed
+from safeloop.core.inputs import Inputs
+from safeloop.core.scope import visible
+from safeloop.core.text import clean_text
+from safeloop.core.xlsx import MAX_REPORTED_ERRORS, ImportFailed, ImportReport, RowError, column_letter, read_rows
+from safeloop.hazards.history import Act, HazardWithHistory, hazards_bulk_create
+from safeloop.hazards.ledger_io import COLUMNS
+from safeloop.hazards.models import Hazard, Level, Source, Status
+from safeloop.hazards.numbers import reserve_numbers
+from safeloop.registry.models import Enterprise
+
+BY_NAME = {
+    "level": {str(label): value for value, label in Level.choices} | {v: v for v in Level.values},
+    "source": {str(label): value for value, label in Source.choices} | {v: v for v in Source.values},
+    "status": {str(label): value for value, label in Status.choices} | {v: v for v in Status.values},
+}
+# The loop a row has been through, up to its status: (status reached, action, date field).
+PATH = [
+    (Status.REPORTED, "report", "found_on"),
+    (Status.CONFIRMED, "confirm", "found_on"),
+    (Status.ASSIGNED, "assign", "found_on"),
+    (Status.RECTIFYING, "start", "found_on"),
+    (Status.AWAITING_ACCEPTANCE, "submit_rectification", "rectified_on"),
+    (Status.ACCEPTED, "accept", "accepted_on"),
+    (Status.CLOSED, "close", "closed_on"),
+]
+ORDER = [status for status, _, _ in PATH]
+NEEDS = {  # reaching this status needs these columns filled
+    Status.ASSIGNED: ("responsible_unit", "responsible_person", "deadline"),
+    Status.AWAITING_ACCEPTANCE: ("rectified_on",),
+    Status.ACCEPTED: ("accepted_by_name", "accepted_on"),
+    Status.CLOSED: ("closed_on",),
+}
+MAX_ROWS = 50_000
+CHUNK = 500
+
+
+def ledger_import(*, actor: User, data: bytes, today: date | None = None) -> ImportReport:
+    if not actor.is_regulator:
+        raise Forbidden("只有监管部门和属地账号可以导入台账")
+    if len(data) > settings.SAFELOOP_IMPORT_MAX_BYTES:
+        raise TooLarge(f"文件超过{settings.SAFELOOP_IMPORT_MAX_BYTES // (1024 * 1024)}MB，请分批导入")
+    rows = list(read_rows(data, COLUMNS))
+    if not rows or len(rows) > MAX_ROWS:
+        raise ValidationFailed(f"文件应有1至{MAX_ROWS}行数据", fields={"file": "数据行数不符"})
+    with transaction.atomic():
+        report = _LedgerImport(actor, rows, today or timezone.localdate()).run()
+        if not report.ok:
+            raise ImportFailed(report)
+    return report
+
+
+class _LedgerImport:
+    def __init__(self, actor: User, rows: list[tuple[int, dict[str, Any]]], today: date):
+        self.actor, self.rows, self.today = actor, rows, today
+        self.report = ImportReport()
+        self.items: list[HazardWithHistory] = []
+
+    def run(self) -> ImportReport:
+        enterprises = self._enterprises()
+        for number, raw in self.rows:
+            self._row(number, raw, enterprises)
+            if len(self.report.errors) >= MAX_REPORTED_ERRORS:
+                break
+        if self.report.ok:
+            self._number_and_save()
+        return self.report
+
+    def _enterprises(self) -> dict[str, Enterprise]:
+        codes = sorted({normalise_credit_code(str(raw.get("credit_code", ""))) for _, raw in self.rows})
+        found: dict[str, Enterprise] = {}
+        for start in range(0, len(codes), CHUNK):
+            qs = visible(self.actor, Enterprise.objects.filter(credit_code__in=codes[start : start + CHUNK]))
+            found.update((e.credit_code, e) for e in qs)
+        return found
+
+    def _row(self, number: int, raw: dict[str, Any], enterprises: dict[str, Enterprise]) -> None:
+        inp = Inputs(raw)
+        enterprise = enterprises.get(normalise_credit_code(str(raw.get("credit_code", ""))))
+        if enterprise is None:
+            inp.error("credit_code", "信用代码对应的企业未登记或不在您的管辖范围内")
+        values = _values(inp, self.today)
+        if not inp.errors:
+            _check_path(inp, values)
+        for field_name, message in inp.errors.items():
+            letter, header = column_letter(COLUMNS, field_name)
+            self.report.errors.append(RowError(number, letter, header, message))
+        if not inp.errors:
+            self.items.append(self._item(number, raw, enterprise, values))
+
+    def _item(self, number: int, raw: dict[str, Any], enterprise: Enterprise, v: dict[str, Any]) -> HazardWithHistory:
+        status = v.pop("status")
+        hazard = Hazard(enterprise=enterprise, **{k: val for k, val in v.items() if k != "legacy_code"})
+        hazard.original_deadline = hazard.deadline
+        return HazardWithHistory(hazard, _acts(self.actor, hazard, status, number, v["legacy_code"]))
+
+    def _number_and_save(self) -> None:
+        keys = Counter((item.hazard.enterprise.region_id[:6], item.hazard.found_on.year) for item in self.items)
+        next_free = {key: reserve_numbers(f"YH-{key[0]}", key[1], n) for key, n in keys.items()}
+        for item in self.items:
+            key = (item.hazard.enterprise.region_id[:6], item.hazard.found_on.year)
+            item.hazard.code = f"YH-{key[0]}-{key[1]}-{next_free[key]:06d}"
+            next_free[key] += 1
+        hazards_bulk_create(items=self.items)
+        self.report.created = len(self.items)
+
+
+def _values(inp: Inputs, today: date) -> dict[str, Any]:
+    values = {
+        "legacy_code": inp.text("code", "编号", max_length=60),
+        "description": inp.text("description", "隐患描述", required=True, max_length=4000),
+        "level": _named(inp, "level", "等级", required=True),
+        "clause": inp.text("clause", "判定依据", max_length=200),
+        "source": _named(inp, "source", "来源", required=True),
+        "found_on": inp.date("found_on", "发现日期", required=True),
+        "finder_name": inp.text("finder_name", "发现人", max_length=60),
+        "responsible_unit": inp.text("responsible_unit", "责任单位", max_length=120),
+        "responsible_person": inp.text("responsible_person", "责任人", max_length=60),
+        "measures": inp.text("measures", "整改措施"),
+        "funds": inp.decimal("funds", "资金"),
+        "deadline": inp.date("deadline", "期限"),
+        "rectified_on": inp.date("rectified_on", "完成日期"),
+        "accepted_by_name": inp.text("accepted_by_name", "验收人", max_length=60),
+        "accepted_on": inp.date("accepted_on", "验收日期"),
+        "closed_on": inp.date("closed_on", "销号日期"),
+        "status": _named(inp, "status", "状态", required=True),
+    }
+    for name in ("found_on", "rectified_on", "accepted_on", "closed_on"):
+        if values[name] and values[name] > today:
+            inp.error(name, "日期不能晚于今天")
+    return values
+
+
+def _named(inp: Inputs, name: str, label: str, *, required: bool) -> str:
+    text = clean_text(inp.data.get(name))
+    if not text:
+        if required:
+            inp.error(name, f"{label}为必填项")
+        return ""
+    value = BY_NAME[name].get(text)
+    if value is None:
+        allowed = "、".join(k for k in BY_NAME[name] if not k.isascii())
+        inp.error(name, f"{label}“{text}”无效，可选：{allowed}")
+    return value or ""
+
+
+def _check_path(inp: Inputs, v: dict[str, Any]) -> None:
+    status = v["status"]
+    if status not in ORDER and status != Status.WITHDRAWN:
+        inp.error("status", "导入的状态应为已上报至已销号之一或已撤销；回头看请在系统中办理")
+        return
+    if v["level"] == Level.MAJOR and not v["clause"]:
+        inp.error("clause", "重大隐患必须注明判定依据")
+    reached = ORDER[: ORDER.index(status) + 1] if status in ORDER else [Status.REPORTED]
+    for step in reached:
+        for name in NEEDS.get(step, ()):
+            if not v[name]:
+                letter, header = column_letter(COLUMNS, name)
+                inp.error(name, f"状态为“{Status(status).label}”时{header}为必填项")
+
+
+def _acts(actor: User, hazard: Hazard, status: str, row: int, legacy: str) -> list[Act]:
+    note = {"imported": True, "row": row, "legacy_code": legacy, "imported_by": str(actor)}
+    if status == Status.WITHDRAWN:
+        steps = PATH[:1] + [(Status.WITHDRAWN, "withdraw", "found_on")]
+    else:
+        steps = PATH[: ORDER.index(status) + 1]
+    acts, last = [], timezone.now()
+    for reached, action, when in steps:
+        day = getattr(hazard, when) or hazard.found_on
+        at = min(timezone.make_aware(datetime.combine(day, time(12))), last)
+        payload = {**note, **_payload(hazard, action)}
+        acts.append(Act(action, at, reached, _who(hazard, action, actor), "import", payload))
+    return acts
+
+
+def _payload(hazard: Hazard, action: str) -> dict[str, Any]:
+    if action == "assign":
+        return {"deadline": hazard.deadline.isoformat(), "responsible_unit": hazard.responsible_unit}
+    if action == "report":
+        return {"description": hazard.description, "level": hazard.level, "source": hazard.source}
+    return {}
+
+
+def _who(hazard: Hazard, action: str, actor: User) -> str:
+    if action == "report":
+        return hazard.finder_name or str(actor)
+    if action == "accept":
+        return hazard.accepted_by_name or str(actor)
+    return str(actor)

@@ -1,0 +1,27 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from safeloop.core.errors import ServiceError
+from safeloop.core.xlsx import ImportFailed
+from safeloop.hazards.ledger_import import ledger_import
+from safeloop.registry.management.commands._actor import actor_for
+
+
+class Command(BaseCommand):
+    help = "Import an existing hazard ledger (.xlsx, ledger export layout) with its history; all or nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--as", dest="username", default="sysadmin", help="act as this user (scope, history)")
+
+    def handle(self, *args, file: str, username: str, **options):
+        try:
+            report = ledger_import(actor=actor_for(username), data=Path(file).read_bytes())
+        except ImportFailed as exc:
+            for error in exc.report.errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"导入未保存任何数据：共{len(exc.report.errors)}处错误") from None
+        except (ServiceError, OSError) as exc:
+            raise CommandError(getattr(exc, "message", str(exc))) from None
+        self.stdout.write(f"导入成功：新建隐患 {report.created} 条")
