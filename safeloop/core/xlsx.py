@@ -13,9 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
+import xlsxwriter
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
@@ -66,26 +64,31 @@ class ImportFailed(ValidationFailed):
 
 
 def write_workbook(out: IO[bytes], title: str, columns: list[Column], objects: Iterable[Any]) -> int:
-    """Stream rows to an .xlsx file object; returns the number of data rows written."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title[:31])
-    for index, column in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    ws.freeze_panes = "A2"
-    ws.append([_header_cell(ws, column) for column in columns])
+    """Stream rows to an .xlsx file object; returns the number of data rows written.
+
+    XlsxWriter in constant-memory mode flushes each row to disk as it goes, so memory stays
+    flat at any size, and it writes several times faster than openpyxl's write-only mode.
+    """
+    wb = xlsxwriter.Workbook(
+        out,
+        {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+    )
+    ws = wb.add_worksheet(title[:31])
+    _header(wb, ws, columns)
     count = 0
-    for obj in objects:
-        ws.append([_value(column.export(obj)) for column in columns])
-        count += 1
-    wb.save(out)
+    for count, obj in enumerate(objects, start=1):
+        ws.write_row(count, 0, [_value(column.export(obj)) for column in columns])
+    wb.close()
     return count
 
 
-def _header_cell(ws, column: Column) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=column.header)
-    cell.font = Font(bold=True, color="B91C1C" if column.required else "000000")
-    cell.fill = PatternFill("solid", fgColor="E5E7EB")
-    return cell
+def _header(wb, ws, columns: list[Column]) -> None:
+    plain = wb.add_format({"bold": True, "bg_color": "#E5E7EB"})
+    required = wb.add_format({"bold": True, "bg_color": "#E5E7EB", "font_color": "#B91C1C"})
+    for index, column in enumerate(columns):
+        ws.set_column(index, index, column.width)
+        ws.write_string(0, index, column.header, required if column.required else plain)
+    ws.freeze_panes(1, 0)
 
 
 def _value(value: Any) -> Any:

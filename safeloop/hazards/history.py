@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import connection, transaction
@@ -42,12 +42,35 @@ def _event_rows(hazard: Hazard, acts: list[Act]) -> list[tuple]:
     million Django model instances cost more than the hashing (province-scale demo data)."""
     rows, prev, status = [], GENESIS, ""
     for seq, act in enumerate(acts, start=1):
-        event = SimpleNamespace(seq=seq, action=act.action, actor_id=None, actor_name=act.actor_name,
-                                actor_role=act.actor_role, at=act.at, from_status=status, to_status=act.to_status,
-                                payload=act.payload, attachments=[])
+        event = SimpleNamespace(
+            seq=seq,
+            action=act.action,
+            actor_id=None,
+            actor_name=act.actor_name,
+            actor_role=act.actor_role,
+            at=act.at,
+            from_status=status,
+            to_status=act.to_status,
+            payload=act.payload,
+            attachments=[],
+        )
         digest = entry_hash(prev, event_content(hazard.code, event))
-        rows.append((hazard.pk, seq, act.action, act.actor_name, act.actor_role, act.at.astimezone(UTC), status,
-                     act.to_status, json.dumps(act.payload, ensure_ascii=False), "[]", prev, digest))
+        rows.append(
+            (
+                hazard.pk,
+                seq,
+                act.action,
+                act.actor_name,
+                act.actor_role,
+                act.at.astimezone(UTC),
+                status,
+                act.to_status,
+                json.dumps(act.payload, ensure_ascii=False),
+                "[]",
+                prev,
+                digest,
+            )
+        )
         prev, status = digest, act.to_status
     hazard.chain_head, hazard.status = prev, status
     return rows

@@ -241,5 +241,9 @@ def ledger_import_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def ledger_template(request: HttpRequest) -> FileResponse:
-    return FileResponse(spooled_workbook("隐患台账", ledger_io.COLUMNS, []), as_attachment=True,
-                        filename="隐患台账导入模板.xlsx", content_type=XLSX_CONTENT_TYPE)
+    return FileResponse(
+        spooled_workbook("隐患台账", ledger_io.COLUMNS, []),
+        as_attachment=True,
+        filename="隐患台账导入模板.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
+    )

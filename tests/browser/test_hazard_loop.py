@@ -1,8 +1,6 @@
 """The six links in a real browser: a general self-found hazard run by the enterprise, and a
 major regulator finding with expert + enterprise signatures, on phone and desktop sizes."""
 
-import io
-
 import pytest
 from PIL import Image
 
@@ -97,7 +95,9 @@ def test_general_self_found_hazard_six_links_in_the_browser(browser, live_server
     assert list(verify_all()) == [] and firm.errors == [] and fixer.errors == []
 
 
-def test_major_regulator_finding_six_links_in_the_browser(browser, live_server, size, ziyang_user, ziyang_enterprise, png):
+def test_major_regulator_finding_six_links_in_the_browser(
+    browser, live_server, size, ziyang_user, ziyang_enterprise, png
+):
     boss = make_user(Role.ENTERPRISE, enterprise=ziyang_enterprise, display_name="厂长")
     worker = make_user(Role.ENTERPRISE, enterprise=ziyang_enterprise, display_name="电工")
     expert_user = make_user(Role.EXPERT, display_name="危化专家")
@@ -116,8 +116,15 @@ def test_major_regulator_finding_six_links_in_the_browser(browser, live_server, 
     firm.act(hazard, "签字")
     county.act(hazard, "确认隐患", level="major", clause="化工121-12")
     county.act(hazard, "交办", responsible_unit="储罐区", responsible_person="李明", deadline_days="20")
-    firm.act(hazard, "提交治理方案", measures="加装检测报警并联锁", funds="48000", responsible_person="李明",
-             deadline=Hazard.objects.get().deadline.isoformat(), contingency_plan="整改期间停用储罐区")
+    firm.act(
+        hazard,
+        "提交治理方案",
+        measures="加装检测报警并联锁",
+        funds="48000",
+        responsible_person="李明",
+        deadline=Hazard.objects.get().deadline.isoformat(),
+        contingency_plan="整改期间停用储罐区",
+    )
     fixer.act(hazard, "开始整改")
     fixer.upload(hazard, png)
     fixer.act(hazard, "提交整改", note="已安装并联锁")

@@ -27,15 +27,33 @@ def workbook(rows) -> bytes:
 
 
 def row(enterprise, **cells):
-    base = {"编号": "2025-旧-001", "企业": enterprise.name, "信用代码": enterprise.credit_code,
-            "隐患描述": "消防通道堆放杂物", "等级": "一般", "来源": "监管检查", "发现日期": "2026-10-08", "状态": "已上报"}
+    base = {
+        "编号": "2025-旧-001",
+        "企业": enterprise.name,
+        "信用代码": enterprise.credit_code,
+        "隐患描述": "消防通道堆放杂物",
+        "等级": "一般",
+        "来源": "监管检查",
+        "发现日期": "2026-10-08",
+        "状态": "已上报",
+    }
     return base | cells
 
 
 @time_machine.travel(TODAY, tick=False)
 def test_rows_become_hazards_with_their_history_in_the_chain(ziyang_user, ziyang_enterprise):
-    closed = row(ziyang_enterprise, 状态="已销号", 责任单位="仓库", 责任人="张", 期限="2026-10-20", 完成日期="2026-10-15",
-                 验收人="李工", 验收日期="2026-10-16", 销号日期="2026-10-17", 资金="1200")
+    closed = row(
+        ziyang_enterprise,
+        状态="已销号",
+        责任单位="仓库",
+        责任人="张",
+        期限="2026-10-20",
+        完成日期="2026-10-15",
+        验收人="李工",
+        验收日期="2026-10-16",
+        销号日期="2026-10-17",
+        资金="1200",
+    )
     report = ledger_import(actor=ziyang_user, data=workbook([row(ziyang_enterprise), closed]))
     assert report.created == 2
     hazard = Hazard.objects.get(status="closed")
@@ -49,8 +67,15 @@ def test_rows_become_hazards_with_their_history_in_the_chain(ziyang_user, ziyang
 @time_machine.travel(TODAY, tick=False)
 def test_one_bad_row_saves_nothing_and_names_row_and_column(ziyang_user, ziyang_enterprise):
     rows = [row(ziyang_enterprise) for _ in range(300)]
-    rows[120] = row(ziyang_enterprise, 状态="已验收", 责任单位="仓库", 责任人="张", 期限="2026-10-20",
-                    完成日期="2026-10-15", 验收人="李工")  # 验收日期 missing
+    rows[120] = row(
+        ziyang_enterprise,
+        状态="已验收",
+        责任单位="仓库",
+        责任人="张",
+        期限="2026-10-20",
+        完成日期="2026-10-15",
+        验收人="李工",
+    )  # 验收日期 missing
     with pytest.raises(ImportFailed) as exc:
         ledger_import(actor=ziyang_user, data=workbook(rows))
     [error] = exc.value.report.errors
@@ -77,9 +102,29 @@ def test_export_has_the_ledger_columns_and_only_scope(ziyang_user, heshan_user, 
     out = io.BytesIO()
     write_workbook(out, "隐患台账", COLUMNS, export_rows(hazard_queryset(ziyang_user)))
     rows = list(load_workbook(io.BytesIO(out.getvalue())).active.iter_rows(values_only=True))
-    assert list(rows[0]) == ["编号", "企业", "信用代码", "区域", "行业", "隐患描述", "等级", "判定依据", "来源", "发现日期",
-                             "发现人", "责任单位", "责任人", "整改措施", "资金", "期限", "完成日期", "验收人", "验收日期",
-                             "销号日期", "状态"]
+    assert list(rows[0]) == [
+        "编号",
+        "企业",
+        "信用代码",
+        "区域",
+        "行业",
+        "隐患描述",
+        "等级",
+        "判定依据",
+        "来源",
+        "发现日期",
+        "发现人",
+        "责任单位",
+        "责任人",
+        "整改措施",
+        "资金",
+        "期限",
+        "完成日期",
+        "验收人",
+        "验收日期",
+        "销号日期",
+        "状态",
+    ]
     assert rows[1][2] == ziyang_enterprise.credit_code
     out = io.BytesIO()
     assert write_workbook(out, "隐患台账", COLUMNS, export_rows(hazard_queryset(heshan_user))) == 0
