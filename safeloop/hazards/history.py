@@ -87,8 +87,9 @@ def hazards_bulk_create(*, items: list[HazardWithHistory], batch_size: int = 200
     return len(items)
 
 
+# The table name comes from the model; every value is a parameter.
 INSERT_EVENT = (
-    f"INSERT INTO {HazardEvent._meta.db_table} (hazard_id, seq, action, actor_id, actor_name, actor_role, at,"
+    f"INSERT INTO {HazardEvent._meta.db_table} (hazard_id, seq, action, actor_id, actor_name, actor_role, at,"  # noqa: S608
     " from_status, to_status, payload, attachments, prev_hash, hash)"
     " VALUES (%s, %s, %s, NULL, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
