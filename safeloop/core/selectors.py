@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.db.models import Count
+from django.utils import timezone
 
 from safeloop.accounts.models import User
+from safeloop.hazards.models import OPEN_STATUSES, Level
+from safeloop.hazards.selectors import hazard_queryset, overdue_q, todo
 from safeloop.registry.models import RiskLevel
 from safeloop.registry.selectors import enterprise_queryset
 
@@ -18,4 +21,15 @@ def workbench_figures(user: User) -> dict:
         "by_risk": [(value, label, by_risk.get(value, 0)) for value, label in RiskLevel.choices],
         "by_category": by_category,
         "key_sector": qs.filter(key_sector=True).count(),
+        "hazards": hazard_figures(user),
+    }
+
+
+def hazard_figures(user: User) -> dict:
+    today = timezone.localdate()
+    qs = hazard_queryset(user)
+    return {
+        "todo": todo(user, today).count(),
+        "overdue": qs.filter(overdue_q(today)).count(),
+        "open_major": qs.filter(level=Level.MAJOR, status__in=OPEN_STATUSES).count(),
     }
