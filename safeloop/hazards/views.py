@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.core.errors import ServiceError
+from safeloop.core.http import query_without_page
 from safeloop.core.scope import get_visible_or_404
 from safeloop.core.xlsx import XLSX_CONTENT_TYPE, ImportFailed, spooled_workbook
 from safeloop.hazards import ledger_io
@@ -56,7 +57,7 @@ def hazard_ledger(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "filters": filters,
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
         "today": timezone.localdate(),
         "counts": status_counts(ledger(request.user, LedgerFilters(**{**filters.__dict__, "status": ""}))),
         "regions": regions_for_user(request.user).filter(level="county"),
@@ -68,12 +69,6 @@ def hazard_ledger(request: HttpRequest) -> HttpResponse:
     }
     template = "hazards/ledger.html"
     return render(request, f"{template}#results" if request.htmx else template, context)
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeloop.core.errors import ServiceError
+from safeloop.core.http import query_without_page
 from safeloop.core.models import AuditEntry
 from safeloop.core.xlsx import XLSX_CONTENT_TYPE, ImportFailed, spooled_workbook
 from safeloop.registry import io
@@ -42,7 +43,7 @@ def enterprise_index(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": [(e, resolver.resolve(e)) for e in page],
         "filters": filters,
-        "query": request.GET.urlencode(),
+        "query": query_without_page(request),
         "regions": regions_for_user(request.user).filter(level="county"),
         "categories": category_tree(),
         "risk_levels": RiskLevel.choices,
