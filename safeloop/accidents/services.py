@@ -18,7 +18,14 @@ from safeloop.accidents.models import (
     ReportKind,
 )
 from safeloop.accidents.reference import sectors
-from safeloop.accidents.validation import FIGURES, clean_accident, clean_denominator
+from safeloop.accidents.validation import (
+    FIGURES,
+    check_response_clock,
+    clean_accident,
+    clean_denominator,
+    clean_disaster,
+    clean_response,
+)
 from safeloop.accounts.models import Role, User
 from safeloop.core.audit import audit_record
 from safeloop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -70,12 +77,7 @@ def accident_report(
 
 
 def _locked(actor: User, pk: int, version: int | None) -> Accident:
-    current = visible(actor, Accident.objects.select_for_update()).filter(pk=pk).first()
-    if current is None:
-        raise NotFound()
-    if version is not None and current.version != version:
-        raise Conflict("该事故信息已被他人修改，请刷新后重试", code="stale_version")
-    return current
+    return _locked_row(actor, Accident, pk, version, "该事故信息已被他人修改，请刷新后重试")
 
 
 def re_report_deadline(accident: Accident) -> datetime:
@@ -159,20 +161,59 @@ def denominator_set(*, actor: User, region: Region, year: int, data: dict[str, A
 
 def disaster_create(*, actor: User, data: dict[str, Any]) -> Disaster:
     _check_writer(actor)
-    _check_region(actor, data["region"])
-    disaster = Disaster.objects.create(**data)
-    audit_record(actor=actor, action="disaster.create", target=disaster, changes={"title": disaster.title})
+    values = clean_disaster(actor, data)
+    with transaction.atomic():
+        disaster = Disaster.objects.create(**values)
+        audit_record(actor=actor, action="disaster.create", target=disaster, changes=_display(values))
     return disaster
+
+
+def disaster_update(*, actor: User, disaster: Disaster, data: dict[str, Any], version: int | None = None) -> Disaster:
+    _check_writer(actor)
+    values = clean_disaster(actor, data, partial=True)
+    with transaction.atomic():
+        current = _locked_row(actor, Disaster, disaster.pk, version, "该灾害信息已被他人修改，请刷新后重试")
+        _save_changes(actor, current, values, "disaster.update")
+    return current
 
 
 def response_create(*, actor: User, data: dict[str, Any]) -> EmergencyResponse:
     _check_writer(actor)
-    _check_region(actor, data["region"])
-    response = EmergencyResponse.objects.create(**data)
-    audit_record(actor=actor, action="response.create", target=response, changes={"title": response.title})
+    values = clean_response(actor, data)
+    response = EmergencyResponse(**values)
+    check_response_clock(response)
+    with transaction.atomic():
+        response.save()
+        audit_record(actor=actor, action="response.create", target=response, changes=_display(values))
     return response
 
 
-def _check_region(actor: User, region: Region) -> None:
-    if not region_in_scope(actor, region.code):
-        raise ValidationFailed.from_fields({"region": "区划不在您的管辖范围内"})
+def response_update(
+    *, actor: User, response: EmergencyResponse, data: dict[str, Any], version: int | None = None
+) -> EmergencyResponse:
+    _check_writer(actor)
+    values = clean_response(actor, data, partial=True)
+    with transaction.atomic():
+        current = _locked_row(actor, EmergencyResponse, response.pk, version, "该应急响应已被他人修改，请刷新后重试")
+        _save_changes(actor, current, values, "response.update", check=check_response_clock)
+    return current
+
+
+def _locked_row(actor: User, model, pk: int, version: int | None, message: str):
+    current = visible(actor, model.objects.select_for_update()).filter(pk=pk).first()
+    if current is None:
+        raise NotFound()
+    if version is not None and current.version != version:
+        raise Conflict(message, code="stale_version")
+    return current
+
+
+def _save_changes(actor: User, row, values: dict[str, Any], action: str, check=None) -> None:
+    """Apply, check the merged record, bump the version and audit; a failed check saves nothing."""
+    changes = _apply(row, values)
+    if check is not None:
+        check(row)
+    if changes:
+        row.version += 1
+        row.save()
+        audit_record(actor=actor, action=action, target=row, changes=changes)
