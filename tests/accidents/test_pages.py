@@ -18,7 +18,9 @@ def _moment(delta: timedelta = timedelta(hours=3)) -> str:
 
 def _form(**fields) -> dict:
     data = {"title": "资阳某建筑工地坍塌", "occurred_at": _moment(), "region": ZIYANG_TOWN, "sector": "construction"}
-    data.update(production_safety="on", deaths="1", missing="0", serious_injuries="2", injuries="0", direct_loss="120.5")
+    data.update(
+        production_safety="on", deaths="1", missing="0", serious_injuries="2", injuries="0", direct_loss="120.5"
+    )
     return data | fields
 
 
@@ -145,4 +147,7 @@ def test_response_times_out_of_order_are_refused_naming_the_field(login, ziyang_
     edit = reverse("accidents:response_edit", args=[response.pk])
     late = client.post(edit, data | {"relief_distributed_at": _moment(timedelta(hours=3)), "version": "1"})
     assert "物资发放到户时间不能早于物资送达现场时间" in late.content.decode()
-    assert client.post(edit, data | {"relief_distributed_at": _moment(timedelta(hours=1)), "version": "1"}).status_code == 302
+    assert (
+        client.post(edit, data | {"relief_distributed_at": _moment(timedelta(hours=1)), "version": "1"}).status_code
+        == 302
+    )
