@@ -20,7 +20,7 @@ ROAD_FACTORS = ("factor_person", "factor_vehicle", "factor_road", "factor_enterp
 
 def _count(name: str, required: bool = False) -> forms.CharField:
     return forms.CharField(
-        label=LABELS[name], required=required, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+        label=LABELS[name], required=required, initial="0", widget=forms.TextInput(attrs={"inputmode": "numeric"})
     )
 
 
