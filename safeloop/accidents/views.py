@@ -296,7 +296,8 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"title": response.title, "region": response.region_id, "disaster": response.disaster_id or ""}
     initial.update(relief_needed=response.relief_needed, version=response.version)
     initial.update({name: local_moment(getattr(response, name)) for name in RESPONSE_CLOCK})
-    form = ResponseForm(request.POST or None, user=request.user, disasters=_recent_disasters(request), initial=initial)
+    disasters = _recent_disasters(request, keep=response.disaster)
+    form = ResponseForm(request.POST or None, user=request.user, disasters=disasters, initial=initial)
     return _save_record(
         request,
         form,
@@ -306,8 +307,10 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _recent_disasters(request: HttpRequest):
-    return disaster_list(request.user)[:200]
+def _recent_disasters(request: HttpRequest, keep=None) -> list:
+    """The choices of a response's disaster: the latest 200 in scope, and the one already linked."""
+    recent = list(disaster_list(request.user)[:200])
+    return recent + [keep] if keep is not None and keep not in recent else recent
 
 
 def _save_record(request: HttpRequest, form, title: str, list_name: str, save) -> HttpResponse:
