@@ -71,6 +71,7 @@ class AccidentPatch(Schema):
     title: str | None = None
     occurred_at: datetime | None = None
     region: str | None = None
+    enterprise: int | None = None  # null clears it
     sector: str | None = None
     production_safety: bool | None = None
     description: str | None = None

@@ -98,3 +98,16 @@ def test_department_and_enterprise_users_cannot_write_records(api, transport_use
         response = api.auth(user).call("post", "/disasters", _disaster())
         assert response.status_code == 403
         assert api.call("get", "/disasters").json()["count"] == 0
+
+
+def test_accident_patch_sets_and_clears_the_enterprise(api, ziyang_user, ziyang_enterprise):  # noqa: F811
+    api.auth(ziyang_user)
+    data = {"title": "资阳事故", "occurred_at": _iso(2), "region": ZIYANG_TOWN, "sector": "construction"}
+    created = api.call("post", "/accidents", data).json()
+    path = f"/accidents/{created['id']}"
+    assert (
+        api.call("patch", path, {"enterprise": ziyang_enterprise.pk, "version": 1}).json()["enterprise"]
+        == ziyang_enterprise.pk
+    )
+    cleared = api.call("patch", path, {"enterprise": None, "version": 2}).json()
+    assert (cleared["enterprise"], cleared["version"]) == (None, 3)
