@@ -30,7 +30,7 @@ from safeloop.accounts.models import Role, User
 from safeloop.core.audit import audit_record
 from safeloop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from safeloop.core.scope import region_in_scope, visible
-from safeloop.registry.models import Region
+from safeloop.registry.models import Enterprise, Region
 
 WRITER_ROLES = frozenset({Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.SYSADMIN})
 CASUALTIES = ("deaths", "missing", "serious_injuries", "injuries")
@@ -46,6 +46,7 @@ def accident_create(*, actor: User, data: dict[str, Any]) -> Accident:
     values = clean_accident(actor, data)
     if "enterprise" in values and "region" not in values:
         values["region"] = values["enterprise"].region
+    values["category_id"] = supervision_category(values.get("enterprise"), values["sector"])
     with transaction.atomic():
         accident = Accident.objects.create(**values)
         _report(accident, actor=actor, kind=ReportKind.INITIAL, note="快报")
@@ -61,6 +62,7 @@ def accident_update(*, actor: User, accident: Accident, data: dict[str, Any], ve
         current = _locked(actor, accident.pk, version)
         figures = {name: values.pop(name) for name in FIGURES if name in values}
         changes = _apply(current, values)
+        changes.update(_apply(current, {"category_id": supervision_category(current.enterprise, current.sector)}))
         if figures:
             changes.update(_apply_figures(current, figures, actor=actor, note=str(data.get("note") or "")))
         if changes:
@@ -68,6 +70,11 @@ def accident_update(*, actor: User, accident: Accident, data: dict[str, Any], ve
             current.save()
             audit_record(actor=actor, action="accident.update", target=current, changes=changes)
     return current
+
+
+def supervision_category(enterprise: Enterprise | None, sector: str) -> str | None:
+    """Which departments see the accident: its enterprise's category, else its sector's (sectors.csv)."""
+    return enterprise.category_id if enterprise is not None else (sectors()[sector].category or None)
 
 
 def accident_report(
@@ -126,11 +133,10 @@ def _report(accident: Accident, *, actor: User, kind: str, note: str, at: dateti
 def _apply(obj, values: dict[str, Any]) -> dict[str, list[str]]:
     changes = {}
     for name, value in values.items():
-        attname = "category_id" if name == "category_id" else name
-        old = getattr(obj, attname)
+        old = getattr(obj, name)
         if old != value:
             changes[name] = [_text(old), _text(value)]
-            setattr(obj, attname, value)
+            setattr(obj, name, value)
     return changes
 
 

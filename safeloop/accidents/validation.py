@@ -130,7 +130,6 @@ def _sector(code: str, values: dict, errors: dict) -> None:
         errors["sector"] = "统计行业代码无效"
         return
     values["sector"] = sector.code
-    values["category_id"] = sector.category or None
 
 
 def _enterprise(actor: User, pk: Any, values: dict, errors: dict) -> None:
@@ -139,7 +138,6 @@ def _enterprise(actor: User, pk: Any, values: dict, errors: dict) -> None:
         errors["enterprise"] = "事故单位不存在或不在您的管辖范围内"
         return
     values["enterprise"] = enterprise
-    values["category_id"] = enterprise.category_id
 
 
 def _region(actor: User, code: str, values: dict, errors: dict, label: str = "发生地") -> None:

@@ -50,3 +50,14 @@ def test_county_department_sees_only_its_county(city_accidents):
     county_transport = make_user("department", department=Department.objects.get(region_id="430903", kind="transport"))
     seen = set(accident_list(county_transport, AccidentFilters()).values_list("title", flat=True))
     assert seen == {"赫山货车追尾"}
+
+
+def test_correcting_the_sector_moves_the_accident_to_the_right_department(city_user, transport_user, city_accidents):
+    from safeloop.accidents.services import accident_update
+
+    building = city_accidents["building"]
+    accident_update(actor=city_user, accident=building, data={"sector": "road_transport"})
+    assert accident_list(transport_user, AccidentFilters()).filter(pk=building.pk).exists()
+    road = city_accidents["overridden"]
+    accident_update(actor=city_user, accident=road, data={"enterprise": None, "sector": "road_transport"})
+    assert accident_list(transport_user, AccidentFilters()).filter(pk=road.pk).exists()
