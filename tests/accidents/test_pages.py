@@ -151,3 +151,14 @@ def test_response_times_out_of_order_are_refused_naming_the_field(login, ziyang_
         client.post(edit, data | {"relief_distributed_at": _moment(timedelta(hours=1)), "version": "1"}).status_code
         == 302
     )
+
+
+def test_disaster_and_response_lists_use_a_fixed_number_of_queries(login, city_user, django_assert_max_num_queries):
+    today = timezone.localdate()
+    for i in range(30):
+        Disaster.objects.create(title=f"灾害{i}", kind="flood", occurred_on=today, region_id=ZIYANG_TOWN)
+        EmergencyResponse.objects.create(title=f"响应{i}", region_id=ZIYANG_TOWN, reported_at=timezone.now())
+    client = login(city_user)
+    for route in ("accidents:disaster_list", "accidents:response_list"):
+        with django_assert_max_num_queries(8):
+            assert client.get(reverse(route)).status_code == 200
