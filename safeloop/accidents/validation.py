@@ -48,6 +48,13 @@ LABELS = {
     "relief_arrived_at": "物资送达现场时间",
     "relief_distributed_at": "物资发放到户时间",
 }
+# Names only accident records use: the API's shared error handler may label them without
+# mislabelling another app's field of the same generic name (title, description, kind…).
+API_LABELS = {
+    name: label
+    for name, label in LABELS.items()
+    if name not in ("title", "description", "kind", "year", "enterprise", "region", "disaster")
+}
 # The clock of a response, in the order its moments must follow.
 RESPONSE_CLOCK = ("reported_at", "response_started_at", "relief_arrived_at", "relief_distributed_at")
 FIGURES = ("deaths", "missing", "serious_injuries", "injuries", "direct_loss")
