@@ -9,8 +9,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 OBJECT_ROUTES = ["registry:enterprise_detail", "registry:enterprise_edit"]
 LIST_ROUTES = ["registry:enterprise_list", "registry:enterprise_export"]
-ACCIDENT_OBJECT_ROUTES = ["accidents:accident_detail"]
+# Each object route with the record it opens (see `ziyang_record_ids`) and its methods.
+ACCIDENT_OBJECT_ROUTES = {
+    "accidents:accident_detail": ("accident", ("get",)),
+    "accidents:accident_edit": ("accident", ("get", "post")),
+    "accidents:accident_casualties": ("accident", ("post",)),
+    "accidents:disaster_edit": ("disaster", ("get", "post")),
+    "accidents:response_edit": ("response", ("get", "post")),
+}
 ACCIDENT_LIST_ROUTES = [
+    "accidents:accident_new",  # forms list regions, disasters and enterprises in scope only
+    "accidents:disaster_new",
+    "accidents:response_new",
     "accidents:accident_list",
     "accidents:accident_export",
     "accidents:disaster_list",
@@ -61,6 +71,7 @@ def _names(resolver, prefix=""):
 
 
 def test_every_route_has_an_outsider_check():
+    """Every URL name is declared in exactly one of the lists below."""
     declared = set(OBJECT_ROUTES) | set(LIST_ROUTES) | NO_DATA_ROUTES | HAZARD_ROUTES
     declared |= set(ACCIDENT_OBJECT_ROUTES) | set(ACCIDENT_LIST_ROUTES) | set(TARGET_ROUTES)
     assert set(_names(get_resolver())) == declared
@@ -114,19 +125,45 @@ def ziyang_records(reference):
     accident = Accident.objects.create(
         title="资阳秘密事故", occurred_at=now, region_id="430902005", sector="fire", deaths=1
     )
-    Disaster.objects.create(
+    disaster = Disaster.objects.create(
         title="资阳秘密灾害", kind="flood", occurred_on=now.date(), region_id="430902005", affected=9
     )
-    EmergencyResponse.objects.create(title="资阳秘密响应", region_id="430902005", reported_at=now)
+    EmergencyResponse.objects.create(title="资阳秘密响应", region_id="430902005", reported_at=now, disaster=disaster)
     Denominator.objects.create(region_id="430902", year=now.year, gdp=777, source="资阳秘密来源")
     return accident
 
 
+@pytest.fixture
+def ziyang_record_ids(ziyang_records):
+    from safeloop.accidents.models import Disaster, EmergencyResponse
+
+    return {
+        "accident": ziyang_records.pk,
+        "disaster": Disaster.objects.get().pk,
+        "response": EmergencyResponse.objects.get().pk,
+    }
+
+
 @pytest.mark.parametrize("route", ACCIDENT_OBJECT_ROUTES)
-def test_county_user_cannot_reach_other_county_accident(route, login, heshan_user, ziyang_records):
+def test_county_user_cannot_reach_other_county_accident(route, login, heshan_user, ziyang_record_ids):
     client = login(heshan_user)
-    assert client.get(reverse(route, args=[ziyang_records.pk])).status_code == 404
-    assert client.get(reverse(route, args=[ziyang_records.pk + 1000])).status_code == 404
+    record, methods = ACCIDENT_OBJECT_ROUTES[route]
+    pk = ziyang_record_ids[record]
+    form = {"title": "改", "deaths": "9", "missing": "0", "serious_injuries": "0", "injuries": "0", "direct_loss": "0"}
+    for method in methods:
+        assert getattr(client, method)(reverse(route, args=[pk]), form).status_code == 404
+        assert getattr(client, method)(reverse(route, args=[pk + 1000]), form).status_code == 404
+
+
+def test_outsider_posts_change_nothing(login, heshan_user, ziyang_record_ids):
+    from safeloop.accidents.models import Accident, AccidentReport, Disaster, EmergencyResponse
+
+    for route in ACCIDENT_OBJECT_ROUTES:
+        test_county_user_cannot_reach_other_county_accident(route, login, heshan_user, ziyang_record_ids)
+    assert (Accident.objects.get().title, Accident.objects.get().deaths) == ("资阳秘密事故", 1)
+    assert not AccidentReport.objects.exists()
+    assert Disaster.objects.get().title == "资阳秘密灾害"
+    assert EmergencyResponse.objects.get().title == "资阳秘密响应"
 
 
 @pytest.mark.parametrize("route", ACCIDENT_LIST_ROUTES)

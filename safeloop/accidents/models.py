@@ -166,6 +166,7 @@ class Disaster(models.Model):
     deaths = models.PositiveIntegerField(_("死亡"), default=0)
     missing = models.PositiveIntegerField(_("失踪"), default=0)
     direct_loss = models.DecimalField(_("直接经济损失（万元）"), max_digits=14, decimal_places=2, default=Decimal(0))
+    version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -191,6 +192,7 @@ class EmergencyResponse(models.Model):
     relief_needed = models.BooleanField(_("需要救助物资"), default=True)
     relief_arrived_at = models.DateTimeField(_("物资送达现场时间"), null=True, blank=True)
     relief_distributed_at = models.DateTimeField(_("物资发放到户时间"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:

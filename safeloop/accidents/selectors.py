@@ -67,6 +67,14 @@ def disaster_list(user: User, region: str = "", year: str = "") -> QuerySet[Disa
     return _in_region_and_year(qs, region, year, "occurred_on")
 
 
+def disaster_get(user: User, pk: object) -> Disaster:
+    return get_visible_or_404(user, Disaster.objects.select_related("region"), pk=pk)
+
+
+def response_get(user: User, pk: object) -> EmergencyResponse:
+    return get_visible_or_404(user, EmergencyResponse.objects.select_related("region", "disaster"), pk=pk)
+
+
 def response_list(user: User, region: str = "", year: str = "") -> QuerySet[EmergencyResponse]:
     qs = visible(user, EmergencyResponse.objects.select_related("region__parent"))
     return _in_region_and_year(qs, region, year, "reported_at")

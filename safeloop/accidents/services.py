@@ -18,12 +18,19 @@ from safeloop.accidents.models import (
     ReportKind,
 )
 from safeloop.accidents.reference import sectors
-from safeloop.accidents.validation import FIGURES, clean_accident, clean_denominator
+from safeloop.accidents.validation import (
+    FIGURES,
+    check_response_clock,
+    clean_accident,
+    clean_denominator,
+    clean_disaster,
+    clean_response,
+)
 from safeloop.accounts.models import Role, User
 from safeloop.core.audit import audit_record
 from safeloop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from safeloop.core.scope import region_in_scope, visible
-from safeloop.registry.models import Region
+from safeloop.registry.models import Enterprise, Region
 
 WRITER_ROLES = frozenset({Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.SYSADMIN})
 CASUALTIES = ("deaths", "missing", "serious_injuries", "injuries")
@@ -39,6 +46,7 @@ def accident_create(*, actor: User, data: dict[str, Any]) -> Accident:
     values = clean_accident(actor, data)
     if "enterprise" in values and "region" not in values:
         values["region"] = values["enterprise"].region
+    values["category_id"] = supervision_category(values.get("enterprise"), values["sector"])
     with transaction.atomic():
         accident = Accident.objects.create(**values)
         _report(accident, actor=actor, kind=ReportKind.INITIAL, note="快报")
@@ -54,6 +62,7 @@ def accident_update(*, actor: User, accident: Accident, data: dict[str, Any], ve
         current = _locked(actor, accident.pk, version)
         figures = {name: values.pop(name) for name in FIGURES if name in values}
         changes = _apply(current, values)
+        changes.update(_apply(current, {"category_id": supervision_category(current.enterprise, current.sector)}))
         if figures:
             changes.update(_apply_figures(current, figures, actor=actor, note=str(data.get("note") or "")))
         if changes:
@@ -63,6 +72,11 @@ def accident_update(*, actor: User, accident: Accident, data: dict[str, Any], ve
     return current
 
 
+def supervision_category(enterprise: Enterprise | None, sector: str) -> str | None:
+    """Which departments see the accident: its enterprise's category, else its sector's (sectors.csv)."""
+    return enterprise.category_id if enterprise is not None else (sectors()[sector].category or None)
+
+
 def accident_report(
     *, actor: User, accident: Accident, figures: dict[str, Any], note: str = "", version: int | None = None
 ) -> Accident:
@@ -70,12 +84,7 @@ def accident_report(
 
 
 def _locked(actor: User, pk: int, version: int | None) -> Accident:
-    current = visible(actor, Accident.objects.select_for_update()).filter(pk=pk).first()
-    if current is None:
-        raise NotFound()
-    if version is not None and current.version != version:
-        raise Conflict("该事故信息已被他人修改，请刷新后重试", code="stale_version")
-    return current
+    return _locked_row(actor, Accident, pk, version, "该事故信息已被他人修改，请刷新后重试")
 
 
 def re_report_deadline(accident: Accident) -> datetime:
@@ -124,11 +133,10 @@ def _report(accident: Accident, *, actor: User, kind: str, note: str, at: dateti
 def _apply(obj, values: dict[str, Any]) -> dict[str, list[str]]:
     changes = {}
     for name, value in values.items():
-        attname = "category_id" if name == "category_id" else name
-        old = getattr(obj, attname)
+        old = getattr(obj, name)
         if old != value:
             changes[name] = [_text(old), _text(value)]
-            setattr(obj, attname, value)
+            setattr(obj, name, value)
     return changes
 
 
@@ -159,20 +167,59 @@ def denominator_set(*, actor: User, region: Region, year: int, data: dict[str, A
 
 def disaster_create(*, actor: User, data: dict[str, Any]) -> Disaster:
     _check_writer(actor)
-    _check_region(actor, data["region"])
-    disaster = Disaster.objects.create(**data)
-    audit_record(actor=actor, action="disaster.create", target=disaster, changes={"title": disaster.title})
+    values = clean_disaster(actor, data)
+    with transaction.atomic():
+        disaster = Disaster.objects.create(**values)
+        audit_record(actor=actor, action="disaster.create", target=disaster, changes=_display(values))
     return disaster
+
+
+def disaster_update(*, actor: User, disaster: Disaster, data: dict[str, Any], version: int | None = None) -> Disaster:
+    _check_writer(actor)
+    values = clean_disaster(actor, data, partial=True)
+    with transaction.atomic():
+        current = _locked_row(actor, Disaster, disaster.pk, version, "该灾害信息已被他人修改，请刷新后重试")
+        _save_changes(actor, current, values, "disaster.update")
+    return current
 
 
 def response_create(*, actor: User, data: dict[str, Any]) -> EmergencyResponse:
     _check_writer(actor)
-    _check_region(actor, data["region"])
-    response = EmergencyResponse.objects.create(**data)
-    audit_record(actor=actor, action="response.create", target=response, changes={"title": response.title})
+    values = clean_response(actor, data)
+    response = EmergencyResponse(**values)
+    check_response_clock(response)
+    with transaction.atomic():
+        response.save()
+        audit_record(actor=actor, action="response.create", target=response, changes=_display(values))
     return response
 
 
-def _check_region(actor: User, region: Region) -> None:
-    if not region_in_scope(actor, region.code):
-        raise ValidationFailed.from_fields({"region": "区划不在您的管辖范围内"})
+def response_update(
+    *, actor: User, response: EmergencyResponse, data: dict[str, Any], version: int | None = None
+) -> EmergencyResponse:
+    _check_writer(actor)
+    values = clean_response(actor, data, partial=True)
+    with transaction.atomic():
+        current = _locked_row(actor, EmergencyResponse, response.pk, version, "该应急响应已被他人修改，请刷新后重试")
+        _save_changes(actor, current, values, "response.update", check=check_response_clock)
+    return current
+
+
+def _locked_row(actor: User, model, pk: int, version: int | None, message: str):
+    current = visible(actor, model.objects.select_for_update()).filter(pk=pk).first()
+    if current is None:
+        raise NotFound()
+    if version is not None and current.version != version:
+        raise Conflict(message, code="stale_version")
+    return current
+
+
+def _save_changes(actor: User, row, values: dict[str, Any], action: str, check=None) -> None:
+    """Apply, check the merged record, bump the version and audit; a failed check saves nothing."""
+    changes = _apply(row, values)
+    if check is not None:
+        check(row)
+    if changes:
+        row.version += 1
+        row.save()
+        audit_record(actor=actor, action=action, target=row, changes=changes)

@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from safeloop.accidents.api import router as accidents_router
+from safeloop.accidents.validation import API_LABELS as ACCIDENT_LABELS
 from safeloop.accounts.api import router as accounts_router
 from safeloop.core.api import BearerAuth, install_error_handlers
 from safeloop.hazards.api import router as hazards_router
@@ -18,7 +19,7 @@ api = NinjaAPI(
     auth=BearerAuth(),
     urls_namespace="api",
 )
-install_error_handlers(api, lambda name: LABELS.get(name, name))
+install_error_handlers(api, lambda name: LABELS.get(name) or ACCIDENT_LABELS.get(name, name))
 api.add_router("/auth", accounts_router)
 api.add_router("/", registry_router)
 api.add_router("/", hazards_router)
