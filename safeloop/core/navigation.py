@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from safeloop.accounts.models import REGULATOR_ROLES, Role
+from safeloop.accounts.models import Role
 
 
 @dataclass(frozen=True)
@@ -19,8 +19,8 @@ MENU = (
     MenuItem("工作台", "core:home", "⌂"),
     MenuItem("隐患台账", "hazards:ledger", "⚠"),
     MenuItem("企业档案", "registry:enterprise_list", "▦"),
-    MenuItem("目标指标", "targets:dashboard", "◎", REGULATOR_ROLES),
-    MenuItem("事故灾害", "accidents:accident_list", "⚠"),
+    MenuItem("目标指标", "targets:dashboard", "◎", frozenset({Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.SYSADMIN})),
+    MenuItem("事故灾害", "accidents:accident_list", "✚"),
     MenuItem("接口文档", "api:openapi-view", "⇄", frozenset({Role.SYSADMIN, Role.CITY})),
 )
 

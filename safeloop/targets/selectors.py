@@ -63,11 +63,12 @@ STATUS_LABELS = {
 
 
 def cover_prefix(user: User) -> str | None:
-    """The region prefix a user sees completely ('' for all); None: no complete region."""
+    """The region prefix a user sees completely ('' for all); None: no complete region.
+
+    A department sees only its own sectors' accidents and no denominators, so its figures would
+    pass for the region's while being a part of them: it has no complete region here."""
     if user.role == Role.SYSADMIN:
         return ""
-    if user.role == Role.DEPARTMENT and user.department_id:
-        return user.department.region.subtree_prefix
     if user.role in (Role.CITY, Role.COUNTY, Role.TOWNSHIP) and user.region_id:
         return user.region.subtree_prefix
     return None

@@ -25,7 +25,9 @@ def _choice(request: HttpRequest) -> tuple[Region, int]:
     """The region (default: the user's own, or the demo city) and year asked for, in scope."""
     prefix = cover_prefix(request.user)
     if prefix is None:
-        raise PermissionDenied("目标指标看板面向市、县区、乡镇和行业部门用户")
+        raise PermissionDenied(
+            "目标指标看板面向市、县区和乡镇（属地全口径数据）；行业部门请在“事故灾害”中查看本行业事故"
+        )
     default = request.user.region_id or getattr(request.user.department, "region_id", None) or YIYANG
     code = request.GET.get("region") or default
     region = Region.objects.filter(code=code, level__in=("province", "city", "county")).first()
