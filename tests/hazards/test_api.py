@@ -142,3 +142,30 @@ def test_ledger_list_filters_and_scope(api, ziyang_user, heshan_user, general_se
     assert ok(api(ziyang_user).get("/hazards", status="reported"))["count"] == 1
     assert ok(api(ziyang_user).get("/hazards", status="closed"))["count"] == 0
     assert ok(api(heshan_user).get("/hazards"))["count"] == 0
+
+
+def test_general_self_found_hazard_through_all_six_links_by_api(api, boss, worker):
+    firm, fixer = api(boss), api(worker)
+    with time_machine.travel(TODAY, tick=False):
+        hid = ok(firm.post("/hazards", {"source": "self_check", "description": "消防通道堆放杂物"}), 201)["id"]
+        ok(firm.act(hid, "confirm"))
+        ok(firm.act(hid, "assign", responsible_unit="仓库", responsible_person="王强", deadline_days=3))
+        ok(fixer.act(hid, "start"))
+        evidence = ok(fixer.upload(hid), 201)
+        ok(fixer.act(hid, "submit_rectification", note="已清理", attachments=[evidence["id"]]))
+        assert fixer.act(hid, "accept", opinion="自己验收").status_code == 403  # not by the fixer
+        ok(firm.act(hid, "accept", opinion="通道畅通"))
+        closed = ok(firm.act(hid, "close"))
+    with time_machine.travel("2026-12-03 09:00 +0800", tick=False):
+        verified = ok(firm.act(hid, "look_back", result="holds", note="复查保持"))
+    assert (closed["look_back_due"], verified["status"]) == ("2026-12-02", "verified")
+    assert [e["action"] for e in ok(firm.get(f"/hazards/{hid}/events"))["results"]] == [
+        "report",
+        "confirm",
+        "assign",
+        "start",
+        "submit_rectification",
+        "accept",
+        "close",
+        "look_back",
+    ]
