@@ -144,7 +144,8 @@ def test_ledger_list_filters_and_scope(api, ziyang_user, heshan_user, general_se
     assert ok(api(heshan_user).get("/hazards"))["count"] == 0
 
 
-def test_general_self_found_hazard_through_all_six_links_by_api(api, boss, worker):
+def test_general_self_found_hazard_through_all_six_links_by_api(api, boss, worker, settings):
+    settings.SAFELOOP_TOKEN_HOURS = 24 * 60  # the tokens must outlive the month until the look-back
     firm, fixer = api(boss), api(worker)
     with time_machine.travel(TODAY, tick=False):
         hid = ok(firm.post("/hazards", {"source": "self_check", "description": "消防通道堆放杂物"}), 201)["id"]
