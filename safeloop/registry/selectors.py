@@ -129,3 +129,13 @@ def industry_label(code: str) -> str:
         return ""
     division = Industry.objects.filter(code=code[:2]).values_list("name", flat=True).first()
     return f"{code}（{code[:2]} {division}）" if division and len(code) > 2 else f"{code} {division or ''}".strip()
+
+
+def departments_for_user(user: User) -> QuerySet[Department]:
+    """Departments in or above the user's area, for filter drop-downs (reference data)."""
+    area = user.department.region if user.department_id else user.region
+    qs = Department.objects.select_related("region").order_by("region_id", "kind")
+    if area is None:
+        return qs
+    prefixes = {area.code[:2] + "0000", area.code[:4] + "00", area.code[:6]}
+    return qs.filter(Q(region_id__in=prefixes) | region_q("region", area.subtree_prefix))
