@@ -1,9 +1,12 @@
 from django_tasks import task
 
+from safeloop.core.db import refresh_planner_statistics
 from safeloop.hazards.supervision import supervise
 
 
 @task()
 def supervise_hazards() -> dict:
-    """The daily deadline-supervision pass, run by the task worker."""
-    return vars(supervise())
+    """The daily deadline-supervision pass, run by the task worker; then fresh planner statistics."""
+    report = vars(supervise())
+    refresh_planner_statistics()
+    return report

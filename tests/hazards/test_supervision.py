@@ -46,3 +46,9 @@ def test_escalation_is_part_of_the_verified_chain(assigned):
 
     supervise(today=date(2026, 11, 20))
     assert list(verify_all()) == []
+
+
+def test_the_daily_task_runs_the_pass_and_refreshes_statistics(assigned):
+    from safeloop.hazards.tasks import supervise_hazards
+
+    assert supervise_hazards.call()["checked"] == 1
