@@ -125,7 +125,8 @@ class Hazard(models.Model):
         verbose_name_plural = _("隐患")
         indexes = [
             models.Index(fields=["status", "deadline"], name="hazard_status_deadline"),
-            models.Index(fields=["enterprise", "status"], name="hazard_enterprise_status"),
+            # covers the per-enterprise counts by status of the ledger (scope is enterprise IN …)
+            models.Index(fields=["enterprise", "level", "status"], name="hazard_enterprise_level_status"),
             models.Index(fields=["level", "status"], name="hazard_level_status"),
             models.Index(fields=["-found_on", "-id"], name="hazard_found_desc"),
         ]

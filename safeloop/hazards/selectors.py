@@ -15,7 +15,7 @@ from safeloop.core.scope import department_q, get_visible_or_404, prefix_q, regi
 from safeloop.core.text import clean_text
 from safeloop.hazards.models import DEADLINE_STATUSES, Hazard, HazardEvent, Level, Source, Status
 from safeloop.hazards.workflow import todo_q
-from safeloop.registry.models import Department, Region
+from safeloop.registry.models import Category, Department, Enterprise, Region
 
 SORTS = {
     "found": ("-found_on", "-id"),
@@ -69,16 +69,11 @@ def ledger(user: User, f: LedgerFilters, today: date | None = None) -> QuerySet[
 
 def _filter_terms(f: LedgerFilters, today: date) -> list[Q]:
     terms = [_search_q(f.q)] if f.q else []
-    if f.region:
-        region = Region.objects.filter(code=f.region).first()
-        terms.append(region_q("enterprise__region", region.subtree_prefix) if region else Q(pk__in=[]))
-    if f.department.isdigit():
-        dept = Department.objects.filter(pk=int(f.department)).first()
-        terms.append(department_q(Hazard.scope, dept) if dept else Q(pk__in=[]))
+    enterprise_terms = _enterprise_terms(f)
+    if enterprise_terms:  # one IN (enterprises …) rather than joins: see core.scope._via_enterprise
+        terms.append(Q(enterprise__in=Enterprise.objects.filter(*enterprise_terms).values("pk")))
     if f.enterprise.isdigit():
         terms.append(Q(enterprise_id=int(f.enterprise)))
-    if f.category:
-        terms.append(Q(enterprise__category_id=f.category) | Q(enterprise__category__parent_id=f.category))
     terms += [Q(**{name: getattr(f, name)}) for name in ("level", "status", "source") if getattr(f, name)]
     if f.list in LISTS:
         terms.append(Q(status__in=LISTS[f.list]))
@@ -87,6 +82,20 @@ def _filter_terms(f: LedgerFilters, today: date) -> list[Q]:
     found_from, found_to = f.dates()
     terms += [Q(found_on__gte=found_from)] if found_from else []
     terms += [Q(found_on__lte=found_to)] if found_to else []
+    return terms
+
+
+def _enterprise_terms(f: LedgerFilters) -> list[Q]:
+    terms = []
+    if f.region:
+        region = Region.objects.filter(code=f.region).first()
+        terms.append(region_q("region", region.subtree_prefix) if region else Q(pk__in=[]))
+    if f.department.isdigit():
+        dept = Department.objects.filter(pk=int(f.department)).first()
+        terms.append(department_q(Enterprise.scope, dept) if dept else Q(pk__in=[]))
+    if f.category:  # a category and its children (工贸 → 冶金 … 商贸), as a list: no join
+        children = Category.objects.filter(parent_id=f.category).values_list("code", flat=True)
+        terms.append(Q(category_id__in=[f.category, *children]))
     return terms
 
 
@@ -113,6 +122,14 @@ def _search_q(text: str) -> Q:
 def status_counts(qs: QuerySet[Hazard]) -> list[tuple[str, str, int]]:
     counts = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
     return [(value, label, counts.get(value, 0)) for value, label in Status.choices]
+
+
+def page_of_hazards(ids: list[int]) -> list[Hazard]:
+    """The hazards of one ledger page with what the rows show, in the page's order. The page
+    itself is found on ids alone, so its ordered scan never joins a million rows."""
+    found = Hazard.objects.filter(pk__in=ids).select_related("enterprise__region", "enterprise__category")
+    by_id = {h.pk: h for h in found}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def hazard_get(user: User, pk: object) -> Hazard:

@@ -28,6 +28,7 @@ from safeloop.hazards.selectors import (
     hazard_get,
     is_overdue,
     ledger,
+    page_of_hazards,
     status_counts,
     todo,
 )
@@ -51,9 +52,8 @@ STATUS_LABELS = dict(Status.choices)
 def hazard_ledger(request: HttpRequest) -> HttpResponse:
     filters = LedgerFilters.from_params(request.GET)
     qs = ledger(request.user, filters)
-    page = Paginator(qs.select_related("enterprise__region", "enterprise__category"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = page_of_hazards(list(page.object_list))
     context = {
         "page": page,
         "filters": filters,
