@@ -508,6 +508,10 @@ ACTION_LABELS = {"report": "上报", "escalate": "督办升级", "import": "导�
 
 
 def role_parties(actor: User) -> frozenset[str]:
+    """The system administrator sees everything but acts in no hazard's loop: running the
+    platform is not a supervisory authority."""
+    if actor.role == Role.SYSADMIN:
+        return frozenset()
     if actor.role == Role.ENTERPRISE:
         return frozenset({ENTERPRISE})
     if actor.role == Role.EXPERT:

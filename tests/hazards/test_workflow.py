@@ -201,3 +201,9 @@ def test_working_day_deadline_skips_national_day_holidays(general_self_found, bo
     # (State Council notice, as chinese-calendar 1.11 records it): 28, 29, 30 Sep, 8, 9 Oct.
     assert loop.hazard.deadline == date(2026, 10, 9)
     assert not loop.hazard.deadline_provisional
+
+
+def test_system_administrator_sees_but_does_not_act(general_self_found, sysadmin_user):
+    assert available_actions(sysadmin_user, general_self_found.hazard) == []
+    with pytest.raises(Forbidden):
+        general_self_found.act(sysadmin_user, "confirm")
