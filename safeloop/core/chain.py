@@ -20,3 +20,8 @@ def canonical(content: dict[str, Any]) -> bytes:
 
 def entry_hash(prev_hash: str, content: dict[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode() + canonical(content)).hexdigest()
+
+
+def plain(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload as JSON types (dates, decimals → strings): what is stored is what is hashed."""
+    return json.loads(json.dumps(payload, ensure_ascii=False, default=str))

@@ -59,19 +59,25 @@ class Inputs:
             return None
 
     def decimal(
-        self, name: str, label: str, *, required: bool = False, minimum: Decimal | None = None
+        self, name: str, label: str, *, required: bool = False, minimum: Decimal | None = None, max_digits: int = 12
     ) -> Decimal | None:
+        """A finite number, at most `max_digits` digits before the point (money: under 1 万亿), cents kept."""
         text = self._raw(name, label, required)
         if text is None:
             return None
         try:
             value = Decimal(text.replace(",", ""))
         except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite():
             self.error(name, f"{label}应为数字")
             return None
         if minimum is not None and value < minimum:
             self.error(name, f"{label}不能小于{minimum}")
-        return value
+        if abs(value) >= Decimal(10) ** max_digits:
+            self.error(name, f"{label}数值过大")
+            return None
+        return value.quantize(Decimal("0.01"))
 
     def integer(
         self, name: str, label: str, *, required: bool = False, minimum: int = 0, maximum: int = 10**9

@@ -36,6 +36,12 @@ def _hazard_table(doc: OfficialDocument, hazard: Hazard) -> None:
     )
 
 
+def _assigned_on(hazard: Hazard):
+    """The day the order was issued: the local date of the assign event."""
+    event = hazard.events.filter(action="assign").order_by("-seq").first()
+    return timezone.localdate(event.at) if event else timezone.localdate()
+
+
 def notice(hazard: Hazard) -> OfficialDocument:
     doc = OfficialDocument("隐患整改通知书", hazard.code)
     doc.field_line("单位名称", hazard.enterprise.name)
@@ -63,7 +69,7 @@ def order(hazard: Hazard) -> OfficialDocument:
     _hazard_table(doc, hazard)
     doc.paragraph(RIGHTS)
     doc.field_line("执法人员", "（签名）                 证号：")
-    doc.signature(_issuer(hazard), hazard.updated_at.date())
+    doc.signature(_issuer(hazard), _assigned_on(hazard))
     doc.receipt_line("被检查单位负责人（签名）：                 年   月   日")
     return doc
 

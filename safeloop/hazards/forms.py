@@ -25,6 +25,7 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
     "confirm": (
         Field("level", "隐患等级", "select", choices=_choices(Level)),
         Field("clause", "判定依据（重大隐患必填）"),
+        Field("reason", "降级理由（重大改为一般时必填）", "textarea"),
     ),
     "withdraw": (Field("reason", "撤销理由", "textarea", True),),
     "assign": (

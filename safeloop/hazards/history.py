@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from safeloop.core.chain import GENESIS, entry_hash
+from safeloop.core.chain import GENESIS, entry_hash, plain
 from safeloop.hazards.events import event_content
 from safeloop.hazards.models import Hazard, HazardEvent
 
@@ -42,6 +42,7 @@ def _event_rows(hazard: Hazard, acts: list[Act]) -> list[tuple]:
     million Django model instances cost more than the hashing (province-scale demo data)."""
     rows, prev, status = [], GENESIS, ""
     for seq, act in enumerate(acts, start=1):
+        act.payload = plain(act.payload)
         event = SimpleNamespace(
             seq=seq,
             action=act.action,

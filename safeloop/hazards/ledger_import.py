@@ -8,7 +8,8 @@ live events, so verify_ledger checks imported history too.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from safeloop.hazards.history import Act, HazardWithHistory, hazards_bulk_create
 from safeloop.hazards.ledger_io import COLUMNS
 from safeloop.hazards.models import Hazard, Level, Source, Status
 from safeloop.hazards.numbers import reserve_numbers
+from safeloop.hazards.workflow import look_back_days
 from safeloop.registry.models import Enterprise
 
 BY_NAME = {
@@ -111,6 +113,8 @@ class _LedgerImport:
         status = v.pop("status")
         hazard = Hazard(enterprise=enterprise, **{k: val for k, val in v.items() if k != "legacy_code"})
         hazard.original_deadline = hazard.deadline
+        if hazard.closed_on:
+            hazard.look_back_due = hazard.closed_on + timedelta(days=look_back_days(hazard))
         return HazardWithHistory(hazard, _acts(self.actor, hazard, status, number, v["legacy_code"]))
 
     def _number_and_save(self) -> None:
@@ -136,7 +140,7 @@ def _values(inp: Inputs, today: date) -> dict[str, Any]:
         "responsible_unit": inp.text("responsible_unit", "责任单位", max_length=120),
         "responsible_person": inp.text("responsible_person", "责任人", max_length=60),
         "measures": inp.text("measures", "整改措施"),
-        "funds": inp.decimal("funds", "资金"),
+        "funds": inp.decimal("funds", "资金", minimum=Decimal(0)),
         "deadline": inp.date("deadline", "期限"),
         "rectified_on": inp.date("rectified_on", "完成日期"),
         "accepted_by_name": inp.text("accepted_by_name", "验收人", max_length=60),
@@ -147,7 +151,28 @@ def _values(inp: Inputs, today: date) -> dict[str, Any]:
     for name in ("found_on", "rectified_on", "accepted_on", "closed_on"):
         if values[name] and values[name] > today:
             inp.error(name, "日期不能晚于今天")
+    _check_order(inp, values)
     return values
+
+
+ORDERED_DATES = (
+    ("found_on", "发现日期"),
+    ("rectified_on", "完成日期"),
+    ("accepted_on", "验收日期"),
+    ("closed_on", "销号日期"),
+)
+
+
+def _check_order(inp: Inputs, v: dict[str, Any]) -> None:
+    """The loop's dates must follow one another (and a deadline cannot precede discovery)."""
+    if v["deadline"] and v["found_on"] and v["deadline"] < v["found_on"]:
+        inp.error("deadline", "期限不能早于发现日期")
+    earlier = None
+    for name, label in ORDERED_DATES:
+        if v[name] and earlier and v[name] < v[earlier[0]]:
+            inp.error(name, f"{label}不能早于{earlier[1]}")
+        if v[name]:
+            earlier = (name, label)
 
 
 def _named(inp: Inputs, name: str, label: str, *, required: bool) -> str:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeloop.accounts.models import Role, User
-from safeloop.core.errors import Forbidden, NotFound, ValidationFailed
+from safeloop.core.errors import Conflict, NotFound, ValidationFailed
 from safeloop.core.evidence import evidence_store
 from safeloop.core.inputs import Inputs
 from safeloop.core.scope import visible
@@ -134,21 +134,22 @@ def hazard_recur(*, original: Hazard, actor: User, note: str) -> Hazard:
 
 def attachment_add(*, actor: User, hazard_id: int, upload: File) -> Attachment:
     """Store one evidence file (sniffed, size-limited, hashed, thumbnailed) for a hazard."""
-    hazard = visible(actor, Hazard.objects.all()).filter(pk=hazard_id).first()
-    if hazard is None:
-        raise NotFound()
-    if hazard.status in (Status.CLOSED, Status.VERIFIED, Status.RECURRED, Status.WITHDRAWN):
-        raise Forbidden("已销号或已撤销的隐患不能再上传附件")
-    if upload is None:
-        raise ValidationFailed("请选择要上传的文件", fields={"file": "请选择文件"})
-    stored = evidence_store(upload=upload, folder=f"hazards/{hazard.code}")
-    return Attachment.objects.create(
-        hazard=hazard,
-        file=stored.name,
-        thumbnail=stored.thumbnail_name or "",
-        original_name=stored.original_name,
-        sha256=stored.sha256,
-        content_type=stored.content_type,
-        size=stored.size,
-        uploaded_by=actor,
-    )
+    with transaction.atomic():
+        hazard = visible(actor, Hazard.objects.select_for_update(of=("self",))).filter(pk=hazard_id).first()
+        if hazard is None:
+            raise NotFound()  # before anything else: an outsider learns nothing, not even "file missing"
+        if upload is None:
+            raise ValidationFailed("请选择要上传的文件", fields={"file": "请选择文件"})
+        if hazard.status in (Status.CLOSED, Status.VERIFIED, Status.RECURRED, Status.WITHDRAWN):
+            raise Conflict("已销号或已撤销的隐患不能再上传附件", code="wrong_state")
+        stored = evidence_store(upload=upload, folder=f"hazards/{hazard.code}")
+        return Attachment.objects.create(
+            hazard=hazard,
+            file=stored.name,
+            thumbnail=stored.thumbnail_name or "",
+            original_name=stored.original_name,
+            sha256=stored.sha256,
+            content_type=stored.content_type,
+            size=stored.size,
+            uploaded_by=actor,
+        )

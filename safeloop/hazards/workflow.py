@@ -134,8 +134,8 @@ def run_sign(ctx: Context) -> dict:
     asked = ctx.inp.text("stage", "签字环节", required=True)
     if asked and asked != stage:
         ctx.inp.error("stage", f"当前环节应为“{stage}”（确认 confirmation / 验收 acceptance）")
-    if ctx.hazard.level != Level.MAJOR:
-        ctx.inp.error("stage", "只有重大隐患需要双签字")
+    if stage == "acceptance" and ctx.hazard.level != Level.MAJOR:
+        ctx.inp.error("stage", "只有重大隐患需要验收双签字")
     party = EXPERT if EXPERT in ctx.parties else ENTERPRISE
     if party == ENTERPRISE and ctx.actor.role != Role.ENTERPRISE:
         ctx.inp.error("party", "企业签字须由企业主要负责人账号本人完成")
@@ -147,15 +147,19 @@ def run_sign(ctx: Context) -> dict:
 
 
 def run_confirm(ctx: Context) -> dict:
+    """Confirm at the level being decided: confirming as major needs both signatures (which
+    may be given on a hazard reported as general); downgrading a major one needs a reason."""
     h = ctx.hazard
     level = ctx.inp.choice("level", "隐患等级", Level, default=h.level)
     clause = ctx.inp.text("clause", "判定依据", max_length=200) or h.clause
+    reason = ctx.inp.text("reason", "降级理由", required=h.level == Level.MAJOR and level == Level.GENERAL)
+    was = h.level
     h.level, h.clause = level, clause
     if level == Level.MAJOR and not clause:
         ctx.inp.error("clause", "重大隐患必须注明判定依据（标准条款）")
     _require_both_signatures(ctx, "confirmation")
     ctx.inp.check()
-    return {"level": level, "clause": clause}
+    return {"level": level, "clause": clause, "previous_level": was, "reason": reason}
 
 
 def run_withdraw(ctx: Context) -> dict:
@@ -242,6 +246,7 @@ def run_decide_extension(ctx: Context) -> dict:
     requested = h.extension_request
     if approve:
         h.deadline = date.fromisoformat(requested["deadline"])
+        h.escalation = 0  # supervision starts again from the new deadline
     h.extension_request = None
     return {
         "approve": approve,
@@ -298,13 +303,15 @@ def run_reject(ctx: Context) -> dict:
     return {"reason": reason}
 
 
+def look_back_days(hazard: Hazard) -> int:
+    major = hazard.level == Level.MAJOR
+    return settings.SAFELOOP_LOOK_BACK_DAYS_MAJOR if major else settings.SAFELOOP_LOOK_BACK_DAYS_GENERAL
+
+
 def run_close(ctx: Context) -> dict:
     h = ctx.hazard
     h.closed_on = ctx.today
-    days = (
-        settings.SAFELOOP_LOOK_BACK_DAYS_MAJOR if h.level == Level.MAJOR else settings.SAFELOOP_LOOK_BACK_DAYS_GENERAL
-    )
-    h.look_back_due = ctx.today + timedelta(days=days)
+    h.look_back_due = ctx.today + timedelta(days=look_back_days(h))
     return {"look_back_due": h.look_back_due.isoformat()}
 
 
@@ -330,7 +337,8 @@ def run_reopen(ctx: Context) -> dict:
     h = ctx.hazard
     h.deadline, h.deadline_provisional = due.date, due.provisional
     h.closed_on = h.accepted_on = h.look_back_due = h.rectified_on = None
-    h.accepted_by_name = ""
+    h.accepted_by_name = h.review_no = ""
+    h.escalation = 0
     return {"reason": reason, "deadline": due.date.isoformat()}
 
 
@@ -352,7 +360,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "重大隐患；stage=confirmation（确认）或 acceptance（验收）；每方每轮一次",
         run_sign,
         lambda today: Q(level=Level.MAJOR),
-        lambda hazard: hazard.level == Level.MAJOR,
+        lambda hazard: hazard.level == Level.MAJOR or (hazard.status == S.REPORTED and not is_self_managed(hazard)),
     ),
     Transition(
         "confirm",

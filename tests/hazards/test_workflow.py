@@ -207,3 +207,58 @@ def test_system_administrator_sees_but_does_not_act(general_self_found, sysadmin
     assert available_actions(sysadmin_user, general_self_found.hazard) == []
     with pytest.raises(Forbidden):
         general_self_found.act(sysadmin_user, "confirm")
+
+
+@pytest.mark.parametrize("funds", ["NaN", "Infinity", "1e20", "-5"])
+def test_impossible_funds_are_refused_in_chinese(major_regulator_found, ziyang_user, boss, expert, funds):
+    loop = major_regulator_found
+    loop.act(expert, "sign", stage="confirmation")
+    loop.act(boss, "sign", stage="confirmation")
+    loop.act(ziyang_user, "confirm")
+    loop.act(ziyang_user, "assign", responsible_unit="罐区", responsible_person="李", deadline="2099-12-31")
+    with pytest.raises(ValidationFailed) as exc:
+        loop.act(
+            boss,
+            "submit_plan",
+            measures="m",
+            funds=funds,
+            responsible_person="李",
+            deadline="2099-12-01",
+            contingency_plan="p",
+        )
+    assert "资金" in exc.value.fields["funds"]
+
+
+def test_a_general_report_can_be_confirmed_as_major_with_both_signatures(ziyang_user, ziyang_enterprise, boss, expert):
+    from safeloop.hazards.services import hazard_report
+    from tests.hazards.conftest import Loop
+
+    loop = Loop(
+        hazard_report(
+            actor=ziyang_user,
+            data={"enterprise": ziyang_enterprise.pk, "source": "regulator", "description": "涉氨速冻间超员"},
+        )
+    )
+    assert "sign" in [t.action for t in available_actions(expert, loop.hazard)]
+    loop.act(expert, "sign", stage="confirmation")
+    loop.act(boss, "sign", stage="confirmation")
+    confirmed = loop.act(ziyang_user, "confirm", level="major", clause="GM10-12-02")
+    assert confirmed.level == "major"
+
+
+def test_downgrading_a_major_hazard_needs_a_reason(major_regulator_found, ziyang_user, boss, expert):
+    loop = major_regulator_found
+    with pytest.raises(ValidationFailed) as exc:
+        loop.act(ziyang_user, "confirm", level="general")
+    assert "reason" in exc.value.fields
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_approved_extension_restarts_supervision(general_self_found, boss, worker, ziyang_user):
+    loop = general_self_found
+    loop.act(ziyang_user, "confirm")
+    loop.act(ziyang_user, "assign", responsible_unit="车间", responsible_person="王", deadline="2026-11-05")
+    loop.act(worker, "start")
+    Hazard.objects.filter(pk=loop.hazard.pk).update(escalation=1)
+    loop.act(worker, "request_extension", deadline="2026-11-30", reason="等配件")
+    assert loop.act(ziyang_user, "decide_extension", approve="true").escalation == 0
