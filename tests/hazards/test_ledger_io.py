@@ -132,16 +132,16 @@ def test_export_has_the_ledger_columns_and_only_scope(ziyang_user, heshan_user, 
 
 @time_machine.travel(TODAY, tick=False)
 def test_dates_out_of_order_are_refused_and_closed_rows_get_a_look_back(ziyang_user, ziyang_enterprise):
-    closed = dict(
-        状态="已销号",
-        责任单位="仓库",
-        责任人="张",
-        期限="2026-10-20",
-        完成日期="2026-10-15",
-        验收人="李工",
-        验收日期="2026-10-16",
-        销号日期="2026-10-17",
-    )
+    closed = {
+        "状态": "已销号",
+        "责任单位": "仓库",
+        "责任人": "张",
+        "期限": "2026-10-20",
+        "完成日期": "2026-10-15",
+        "验收人": "李工",
+        "验收日期": "2026-10-16",
+        "销号日期": "2026-10-17",
+    }
     with pytest.raises(ImportFailed) as exc:
         ledger_import(
             actor=ziyang_user, data=workbook([row(ziyang_enterprise, **{**closed, "验收日期": "2026-10-01"})])
