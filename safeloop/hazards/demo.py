@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from itertools import cycle
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -87,8 +88,20 @@ def _batches(items: Iterator[HazardWithHistory], size: int) -> Iterator[list[Haz
 
 def _generate(rng, enterprises, today, calendar, counters) -> Iterator[HazardWithHistory]:
     days = sorted(rng.randint(0, 364) for _ in range(len(enterprises) * PER_ENTERPRISE))
-    for back in reversed(days):  # oldest first, so numbers follow discovery order
-        yield _hazard(rng, rng.choice(enterprises), today - timedelta(days=back), today, calendar, counters)
+    demo = cycle(_demo_enterprises(enterprises) or enterprises)
+    for index, back in enumerate(reversed(days)):  # oldest first, so numbers follow discovery order
+        # The demo accounts' enterprises also get recent hazards, so their to-do lists are not empty.
+        enterprise = next(demo) if back <= 20 and index % 25 == 0 else rng.choice(enterprises)
+        yield _hazard(rng, enterprise, today - timedelta(days=back), today, calendar, counters)
+
+
+def _demo_enterprises(enterprises: list[Enterprise]) -> list[Enterprise]:
+    """The enterprise of the `enterprise_demo` account and those assigned to `expert_demo`."""
+    from safeloop.accounts.models import ExpertAssignment, User
+
+    ids = set(User.objects.filter(username="enterprise_demo").values_list("enterprise_id", flat=True))
+    ids |= set(ExpertAssignment.objects.filter(expert__username="expert_demo").values_list("enterprise_id", flat=True))
+    return [e for e in enterprises if e.pk in ids]
 
 
 def _number(counters, key: str, year: int) -> int:
