@@ -11,8 +11,8 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from itertools import cycle
 from datetime import date, datetime, time, timedelta
+from itertools import cycle
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
