@@ -41,6 +41,7 @@ from safeloop.accidents.services import (
 )
 from safeloop.accidents.validation import RESPONSE_CLOCK
 from safeloop.core.errors import ServiceError
+from safeloop.core.http import query_without_page
 from safeloop.core.xlsx import XLSX_CONTENT_TYPE, ImportFailed, spooled_workbook
 from safeloop.registry.forms import ImportForm
 from safeloop.registry.selectors import enterprise_queryset
@@ -63,7 +64,7 @@ def _xlsx(title: str, columns, objects) -> FileResponse:
 def accident_index(request: HttpRequest) -> HttpResponse:
     filters = AccidentFilters.from_params(request.GET)
     page = Paginator(accident_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "filters": filters, "query": request.GET.urlencode()}
+    context = {"page": page, "filters": filters, "query": query_without_page(request)}
     context.update(sectors=sector_choices(), grades=GRADES, can_write=request.user.role in WRITER_ROLES)
     return render(request, "accidents/accident_list.html", context)
 
@@ -170,7 +171,7 @@ def accident_casualties(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _record_page(request, title: str, qs, columns, export_name: str, edit_name: str = "") -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"title": title, "page": page, "columns": columns, "query": request.GET.urlencode()}
+    context = {"title": title, "page": page, "columns": columns, "query": query_without_page(request)}
     context.update(export_url=export_name, rows=[(o.pk, [(c.header, c.export(o)) for c in columns]) for o in page])
     can_write = bool(edit_name) and request.user.role in WRITER_ROLES
     context.update(
