@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
+from pydantic import ConfigDict, WithJsonSchema, create_model
 
 from safeloop.accounts.services import token_user
 from safeloop.core.errors import ServiceError
+from safeloop.core.fields import FieldSpec
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
@@ -101,3 +104,32 @@ def _next_url(request: HttpRequest, page: int, page_size: int, count: int) -> st
     params["page"] = str(page + 1)
     params["page_size"] = str(page_size)
     return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
+def input_schema(
+    name: str, specs: Sequence[FieldSpec], *, partial: bool = False, extra: dict[str, Any] | None = None
+) -> type[Schema]:
+    """The request body of a resource, built from its field list.
+
+    The types are for the OpenAPI document only: every value reaches the service as sent, and
+    `core.inputs` validates it, so a bad value gets the same Chinese message as on the page.
+    `extra` adds fields that are not the resource's own (`version`, `note`), as pydantic
+    (type, default) pairs.
+    """
+    required = [] if partial else [spec.name for spec in specs if spec.required]
+    config = ConfigDict(json_schema_extra={"required": required} if required else None)
+    base = type(f"{name}Base", (Schema,), {"model_config": config})
+    fields: dict[str, Any] = {spec.name: (Annotated[Any, WithJsonSchema(spec.json_schema())], None) for spec in specs}
+    return create_model(name, __base__=base, **fields, **(extra or {}))
+
+
+@cache
+def page_of(item: type[Schema]) -> type[Schema]:
+    """The list envelope `{"count", "results", "next"}` of `item`, for `response=` of list endpoints."""
+    return create_model(
+        f"{item.__name__}Page",
+        __base__=Schema,
+        count=(int, ...),
+        results=(list[item], ...),  # type: ignore[valid-type]
+        next=(str | None, None),
+    )

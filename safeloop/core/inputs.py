@@ -1,19 +1,50 @@
-"""Reading raw input (form, JSON, Excel cell) into typed values, collecting Chinese errors.
+"""The one reader of outside values (form posts, JSON, Excel cells, command arguments).
 
-inp = Inputs(data)
-reason = inp.text("reason", "理由", required=True)
-due = inp.date("deadline", "整改期限")
-inp.check()   # raises ValidationFailed naming every bad field
+It turns raw values into typed ones and collects a Chinese message per bad field, naming the
+field; nothing else in the code base parses outside input. Either by spec:
+
+    inp = Inputs(data)
+    values = inp.read_all(ACCIDENT_FIELDS)          # FieldSpecs, see core.fields
+    inp.check()                                     # raises ValidationFailed naming every bad field
+
+or field by field inside a service or a workflow action:
+
+    reason = inp.text("reason", "理由", required=True)
+    due = inp.date("deadline", "整改期限")
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import timezone
+
 from safeloop.core.errors import ValidationFailed
+from safeloop.core.fields import FieldSpec, Kind
 from safeloop.core.text import clean_text
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "y", "on", "是", "√", "✓", "同意", "有", "approve"})
+FALSE_WORDS = frozenset({"0", "false", "no", "n", "off", "否", "×", "✗", "不同意", "无", "reject"})
+# 万元 and 亿元 are how officials write money; a plain number is in the field's own unit.
+MONEY_FACTORS = {"": None, "元": Decimal(1), "万": Decimal(10_000), "万元": Decimal(10_000), "亿": Decimal(10**8)}
+MONEY_FACTORS["亿元"] = MONEY_FACTORS["亿"]
+_MONEY = re.compile(r"^([+-]?\d+(?:\.\d+)?)(万元|亿元|万|亿|元)?$")
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_TIME = re.compile(
+    r"^[Tt\s]*(\d{1,2})\s*[:时]\s*(\d{1,2})\s*(?:分)?\s*(?:[:]\s*(\d{1,2})(?:\.\d+)?\s*)?(?:秒)?\s*"
+    r"(Z|z|[+-]\d{2}:?\d{2})?$"
+)
+_PHONE = re.compile(r"^[\d\- ]+$")
+DEFAULT_DIGITS = 12  # digits before the point of an unbounded decimal (money: under 1 万亿)
+
+
+def _plain_number(text: str) -> str:
+    return text.replace(",", "").replace("，", "").replace(" ", "")
 
 
 class Inputs:
@@ -21,12 +52,25 @@ class Inputs:
         self.data = data or {}
         self.errors: dict[str, str] = {}
 
+    # ------------------------------------------------------------ errors
+
     def error(self, name: str, message: str) -> None:
         self.errors.setdefault(name, message)
 
     def check(self) -> None:
         if self.errors:
             raise ValidationFailed.from_fields(self.errors)
+
+    # ------------------------------------------------------------ by spec
+
+    def read(self, spec: FieldSpec) -> Any:
+        return _READERS[spec.kind](self, spec)
+
+    def read_all(self, specs: Sequence[FieldSpec], *, partial: bool = False) -> dict[str, Any]:
+        """Every spec's value; with `partial` (an update), only the fields that were sent."""
+        return {spec.name: self.read(spec) for spec in specs if not partial or spec.name in self.data}
+
+    # ------------------------------------------------------------ field by field
 
     def _raw(self, name: str, label: str, required: bool) -> str | None:
         value = self.data.get(name)
@@ -43,83 +87,298 @@ class Inputs:
             self.error(name, f"{label}不能超过{max_length}个字")
         return text
 
-    def date(self, name: str, label: str, *, required: bool = False) -> date | None:
+    def phone(self, name: str, label: str, *, required: bool = False) -> str:
+        text = self.text(name, label, required=required, max_length=20)
+        digits = text.replace("-", "").replace(" ", "")
+        if text and not (_PHONE.match(text) and 7 <= len(digits) <= 13):
+            self.error(name, f"{label}格式不正确（应为手机号或带区号的座机号）")
+        return text
+
+    def date(self, name: str, label: str, *, required: bool = False, not_future: bool = False) -> date | None:
         value = self.data.get(name)
         if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        text = self._raw(name, label, required)
-        if text is None:
-            return None
-        try:
-            return date.fromisoformat(text.replace("/", "-")[:10])
-        except ValueError:
-            self.error(name, f"{label}应为日期，格式如 2026-12-31")
-            return None
+            value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        if not isinstance(value, date):
+            text = self._raw(name, label, required)
+            if text is None:
+                return None
+            value = _parse_date(text)
+            if value is None:
+                self.error(name, f"{label}应为日期，格式如 2026-05-01")
+                return None
+        if not_future and value > timezone.localdate():
+            self.error(name, f"{label}不能晚于今天")
+        return value
+
+    def moment(self, name: str, label: str, *, required: bool = False, not_future: bool = False) -> datetime | None:
+        """A date and time, with or without an offset (without: Asia/Shanghai)."""
+        value = self.data.get(name)
+        if not isinstance(value, datetime):
+            text = self._raw(name, label, required)
+            if text is None:
+                return None
+            value = _parse_moment(text)
+            if value is None:
+                self.error(name, f"{label}应为日期和时间，格式如 2026-05-01 08:30")
+                return None
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        if not_future and value > timezone.now():
+            self.error(name, f"{label}不能晚于现在")
+        return value
 
     def decimal(
-        self, name: str, label: str, *, required: bool = False, minimum: Decimal | None = None, max_digits: int = 12
+        self,
+        name: str,
+        label: str,
+        *,
+        required: bool = False,
+        minimum: Decimal | int | None = None,
+        maximum: Decimal | int | None = None,
+        places: int = 2,
     ) -> Decimal | None:
-        """A finite number, at most `max_digits` digits before the point (money: under 1 万亿), cents kept."""
+        """A finite number within its bounds, rounded to `places` decimals."""
         text = self._raw(name, label, required)
         if text is None:
             return None
-        try:
-            value = Decimal(text.replace(",", ""))
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite():
+        value = _decimal(_plain_number(text))
+        if value is None:
             self.error(name, f"{label}应为数字")
             return None
+        return self._bounded(name, label, value, minimum, maximum, places)
+
+    def money(
+        self,
+        name: str,
+        label: str,
+        *,
+        unit: str = "元",
+        required: bool = False,
+        minimum: Decimal | int | None = 0,
+        maximum: Decimal | int | None = None,
+        places: int = 2,
+    ) -> Decimal | None:
+        """An amount in `unit`; "12万", "3.5万元", "120,000元" and "0.5亿" are read as written."""
+        text = self._raw(name, label, required)
+        if text is None:
+            return None
+        match = _MONEY.match(_plain_number(text))
+        if match is None:
+            self.error(name, f"{label}应为金额，如 120000、12万 或 3.5万元（单位：{unit}）")
+            return None
+        value = Decimal(match.group(1))
+        typed = MONEY_FACTORS[match.group(2) or ""]
+        if typed is not None:
+            value = value * typed / MONEY_FACTORS[unit]
+        return self._bounded(name, label, value, minimum, maximum, places)
+
+    def _bounded(self, name, label, value: Decimal, minimum, maximum, places: int) -> Decimal | None:
         if minimum is not None and value < minimum:
             self.error(name, f"{label}不能小于{minimum}")
-        if abs(value) >= Decimal(10) ** max_digits:
+            return None
+        if maximum is not None and value > maximum:
+            self.error(name, f"{label}不能大于{maximum}")
+            return None
+        if maximum is None and abs(value) >= Decimal(10) ** DEFAULT_DIGITS:
             self.error(name, f"{label}数值过大")
             return None
-        return value.quantize(Decimal("0.01"))
+        return value.quantize(Decimal(1).scaleb(-places))
 
     def integer(
         self, name: str, label: str, *, required: bool = False, minimum: int = 0, maximum: int = 10**9
     ) -> int | None:
+        if isinstance(self.data.get(name), bool):  # a JSON true is not a count
+            self.error(name, f"{label}应为整数")
+            return None
         text = self._raw(name, label, required)
         if text is None:
             return None
-        if not text.lstrip("-").isdigit() or not minimum <= int(text) <= maximum:
+        number = _decimal(_plain_number(text))
+        if number is None or number != number.to_integral_value():
+            self.error(name, f"{label}应为整数")
+            return None
+        if not minimum <= number <= maximum:
             self.error(name, f"{label}应为{minimum}至{maximum}之间的整数")
             return None
-        return int(text)
+        return int(number)
 
     def choice(self, name: str, label: str, choices: Any, *, required: bool = False, default: str = "") -> str:
+        """A code from `choices` (a Choices enum or (value, label) pairs); its label is accepted too."""
         text = self._raw(name, label, required)
         if text is None:
             return default
-        for value, title in choices.choices:
-            if text in (value, str(title)):
-                return value
-        allowed = "、".join(f"{title}（{value}）" for value, title in choices.choices)
-        self.error(name, f"{label}“{text}”无效，可选：{allowed}")
-        return default
+        pairs = choices.choices if hasattr(choices, "choices") else choices
+        found = _match_choice(text, pairs)
+        if found is None:
+            allowed = "、".join(str(title) for _, title in pairs)
+            self.error(name, f"{label}“{text}”无效，可选：{allowed}")
+            return default
+        return found
 
     def boolean(self, name: str, label: str, *, required: bool = False) -> bool | None:
         value = self.data.get(name)
         if isinstance(value, bool):
             return value
         text = (self._raw(name, label, required) or "").lower()
-        if text in {"true", "1", "yes", "on", "是", "同意", "approve"}:
+        if text in TRUE_WORDS:
             return True
-        if text in {"false", "0", "no", "off", "否", "不同意", "reject"}:
+        if text in FALSE_WORDS:
             return False
         if text:
             self.error(name, f"{label}应为“是”或“否”")
         return None
 
-    def ids(self, name: str, label: str) -> list[int]:
+    def ids(self, name: str, label: str, *, required: bool = False) -> list[int]:
         value = self.data.get(name) or []
         if isinstance(value, (str, int)):
             value = [v for v in str(value).split(",") if v.strip()]
         try:
-            return [int(v) for v in value]
+            found = [int(v) for v in value]
         except (TypeError, ValueError):
-            self.error(name, f"{label}应为附件编号列表")
+            self.error(name, f"{label}应为编号列表")
             return []
+        if required and not found:
+            self.error(name, f"{label}为必填项")
+        return found
+
+
+# ---------------------------------------------------------------- readers by kind
+
+
+def _read_text(inp: Inputs, spec: FieldSpec) -> str:
+    return inp.text(spec.name, spec.label, required=spec.required, max_length=spec.max_length)
+
+
+def _read_phone(inp: Inputs, spec: FieldSpec) -> str:
+    return inp.phone(spec.name, spec.label, required=spec.required)
+
+
+def _read_integer(inp: Inputs, spec: FieldSpec) -> int | None:
+    low = 0 if spec.minimum is None else int(spec.minimum)
+    high = 10**9 if spec.maximum is None else int(spec.maximum)
+    return inp.integer(spec.name, spec.label, required=spec.required, minimum=low, maximum=high)
+
+
+def _read_decimal(inp: Inputs, spec: FieldSpec) -> Decimal | None:
+    return inp.decimal(
+        spec.name, spec.label, required=spec.required, minimum=spec.minimum, maximum=spec.maximum, places=spec.places
+    )
+
+
+def _read_money(inp: Inputs, spec: FieldSpec) -> Decimal | None:
+    low = 0 if spec.minimum is None else spec.minimum
+    return inp.money(
+        spec.name,
+        spec.label,
+        unit=spec.unit or "元",
+        required=spec.required,
+        minimum=low,
+        maximum=spec.maximum,
+        places=spec.places,
+    )
+
+
+def _read_date(inp: Inputs, spec: FieldSpec) -> date | None:
+    return inp.date(spec.name, spec.label, required=spec.required, not_future=spec.not_future)
+
+
+def _read_moment(inp: Inputs, spec: FieldSpec) -> datetime | None:
+    return inp.moment(spec.name, spec.label, required=spec.required, not_future=spec.not_future)
+
+
+def _read_choice(inp: Inputs, spec: FieldSpec) -> str:
+    return inp.choice(spec.name, spec.label, spec.choices, required=spec.required)
+
+
+def _read_boolean(inp: Inputs, spec: FieldSpec) -> bool | None:
+    return inp.boolean(spec.name, spec.label, required=spec.required)
+
+
+def _read_ref(inp: Inputs, spec: FieldSpec) -> str | None:
+    """The key as text ('' → None); the caller resolves it within the actor's scope."""
+    raw = inp.data.get(spec.name)
+    if hasattr(raw, "pk"):
+        return str(raw.pk)
+    return inp._raw(spec.name, spec.label, spec.required)
+
+
+def _read_ids(inp: Inputs, spec: FieldSpec) -> list[int]:
+    return inp.ids(spec.name, spec.label, required=spec.required)
+
+
+_READERS = {
+    Kind.TEXT: _read_text,
+    Kind.TEXTAREA: _read_text,
+    Kind.PHONE: _read_phone,
+    Kind.INTEGER: _read_integer,
+    Kind.DECIMAL: _read_decimal,
+    Kind.MONEY: _read_money,
+    Kind.DATE: _read_date,
+    Kind.MOMENT: _read_moment,
+    Kind.CHOICE: _read_choice,
+    Kind.BOOLEAN: _read_boolean,
+    Kind.REF: _read_ref,
+    Kind.IDS: _read_ids,
+}
+
+
+# ---------------------------------------------------------------- parsing helpers
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def _parse_date(text: str) -> date | None:
+    match = _DATE.match(text) or _COMPACT_DATE.match(text)
+    if match is None:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def _parse_moment(text: str) -> datetime | None:
+    day_match = _DATE.match(text)
+    if day_match is None:
+        return None
+    day = _parse_date(text)
+    rest = _TIME.match(text[day_match.end() :])
+    if day is None or rest is None:
+        return None
+    hour, minute, second, offset = rest.groups()
+    try:
+        moment = datetime.combine(day, time(int(hour), int(minute), int(second or 0)))
+    except ValueError:
+        return None
+    return _with_offset(moment, offset)
+
+
+def _with_offset(moment: datetime, offset: str | None) -> datetime:
+    if not offset:
+        return moment
+    if offset in ("Z", "z"):
+        offset = "+00:00"
+    elif ":" not in offset:
+        offset = f"{offset[:3]}:{offset[3:]}"
+    return datetime.fromisoformat(f"{moment.isoformat()}{offset}")
+
+
+def _fold(text: str) -> str:
+    """For comparing a typed label with ours: brackets and spaces either width."""
+    return text.replace("（", "(").replace("）", ")").replace(" ", "").lower()
+
+
+def _match_choice(text: str, pairs: Iterable[tuple[Any, Any]]) -> str | None:
+    typed = _fold(text)
+    for value, title in pairs:
+        title = str(title)
+        short = title.split("（")[0]  # 红（重大风险） may be written 红
+        if typed in (_fold(str(value)), _fold(title), _fold(short)):
+            return str(value)
+    return None

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
 from safeloop.core.errors import UnsupportedType, ValidationFailed
+from safeloop.core.fields import FieldSpec
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_REPORTED_ERRORS = 200
@@ -30,6 +31,11 @@ class Column:
     export: Callable[[Any], Any]
     width: int = 14
     required: bool = False
+
+    @classmethod
+    def of(cls, spec: FieldSpec, export: Callable[[Any], Any], width: int = 14) -> Column:
+        """The column of a resource field: its header is the field's label and unit."""
+        return cls(spec.header, spec.name, export, width, required=spec.required)
 
 
 @dataclass

@@ -1,0 +1,143 @@
+"""Each resource names its fields once, as `FieldSpec`s.
+
+A spec says what an outside value must be (its kind, bounds, choices, unit) and what the field
+is called in Chinese. Everything else is derived from the same list:
+
+- `core.inputs.Inputs.read(spec)` is the one validator (pages, API, Excel, commands);
+- `core.forms.FormState` renders inputs from it, with what the user typed and the message
+  next to the field;
+- `core.api.input_schema(...)` builds the API request schema (types for the OpenAPI only:
+  the reader validates, so a bad value gets the same Chinese message everywhere);
+- `core.xlsx.Column.of(spec, ...)` builds the Excel column (header = label and unit).
+
+`model_spec(Model, "field", ...)` takes the label, length and required-ness from the model,
+so the model's `verbose_name` is the single source of a field's Chinese name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from django.db import models
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    TEXTAREA = "textarea"
+    PHONE = "phone"
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    MONEY = "money"  # a decimal amount in `unit`; accepts "12万", "3.5万元", "120,000元"
+    DATE = "date"
+    MOMENT = "moment"  # a date and time; naive values are Asia/Shanghai
+    CHOICE = "choice"
+    BOOLEAN = "boolean"
+    REF = "ref"  # the key of another record (a region code, an enterprise id); resolved by the caller
+    IDS = "ids"  # a list of record ids (attachments)
+
+
+# JSON schema type of each kind, for the OpenAPI document.
+JSON_TYPES: dict[Kind, dict[str, Any]] = {
+    Kind.TEXT: {"type": "string"},
+    Kind.TEXTAREA: {"type": "string"},
+    Kind.PHONE: {"type": "string"},
+    Kind.INTEGER: {"type": "integer"},
+    Kind.DECIMAL: {"type": "string", "format": "decimal"},
+    Kind.MONEY: {"type": "string", "format": "decimal"},
+    Kind.DATE: {"type": "string", "format": "date"},
+    Kind.MOMENT: {"type": "string", "format": "date-time"},
+    Kind.CHOICE: {"type": "string"},
+    Kind.BOOLEAN: {"type": "boolean"},
+    Kind.REF: {"type": "string"},
+    Kind.IDS: {"type": "array", "items": {"type": "integer"}},
+}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    max_length: int = 200
+    minimum: Decimal | int | None = None
+    maximum: Decimal | int | None = None
+    places: int = 2  # decimals kept for DECIMAL and MONEY
+    choices: tuple[tuple[str, str], ...] = ()
+    unit: str = ""  # 元, 万元, 亿元, 人, 辆…: shown beside the input and in the Excel header
+    not_future: bool = False  # DATE and MOMENT: may not lie after today / now
+    help: str = ""  # a hint under the input, written for the person filling it in
+    null_clears: bool = False  # on an update, an empty value clears the field
+
+    @property
+    def header(self) -> str:
+        """The Excel column header and the form label: the name and, where it has one, the unit."""
+        return f"{self.label}（{self.unit}）" if self.unit else self.label
+
+    def but(self, **changes: Any) -> FieldSpec:
+        return replace(self, **changes)
+
+    def json_schema(self) -> dict[str, Any]:
+        schema = {**JSON_TYPES[self.kind], "title": self.header}
+        if self.choices:
+            schema["enum"] = [value for value, _ in self.choices]
+            schema["description"] = "；".join(f"{value}：{label}" for value, label in self.choices)
+        if self.help:
+            schema["description"] = f"{schema.get('description', '')} {self.help}".strip()
+        return schema
+
+
+def choices_of(enum: type[models.Choices]) -> tuple[tuple[str, str], ...]:
+    return tuple((str(value), str(label)) for value, label in enum.choices)
+
+
+def model_spec(model: type[models.Model], name: str, kind: Kind | None = None, **options: Any) -> FieldSpec:
+    """A spec whose label, length, required-ness and choices come from the model field."""
+    field = model._meta.get_field(name)
+    defaults: dict[str, Any] = {
+        "label": str(getattr(field, "verbose_name", name)),
+        "kind": kind or _kind_of(field),
+        "required": not (getattr(field, "blank", True) or getattr(field, "null", False) or field.has_default()),
+    }
+    if getattr(field, "max_length", None):
+        defaults["max_length"] = field.max_length
+    if getattr(field, "choices", None):
+        defaults["choices"] = tuple((str(v), str(label)) for v, label in field.choices)
+    if isinstance(field, models.DecimalField):
+        defaults["places"] = field.decimal_places
+    return FieldSpec(name=name, **(defaults | options))
+
+
+def _kind_of(field: models.Field) -> Kind:
+    if getattr(field, "choices", None):
+        return Kind.CHOICE
+    if isinstance(field, models.BooleanField):
+        return Kind.BOOLEAN
+    if isinstance(field, models.DateTimeField):
+        return Kind.MOMENT
+    if isinstance(field, models.DateField):
+        return Kind.DATE
+    if isinstance(field, models.DecimalField):
+        return Kind.DECIMAL
+    if isinstance(field, models.IntegerField):
+        return Kind.INTEGER
+    if isinstance(field, models.ForeignKey):
+        return Kind.REF
+    return Kind.TEXTAREA if isinstance(field, models.TextField) else Kind.TEXT
+
+
+def by_name(specs: Iterable[FieldSpec]) -> dict[str, FieldSpec]:
+    return {spec.name: spec for spec in specs}
+
+
+def labels(specs: Iterable[FieldSpec]) -> dict[str, str]:
+    return {spec.name: spec.label for spec in specs}
+
+
+def only(specs: Sequence[FieldSpec], names: Iterable[str]) -> tuple[FieldSpec, ...]:
+    wanted = set(names)
+    return tuple(spec for spec in specs if spec.name in wanted)
