@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "safeloop.hazards",
     "safeloop.accidents",
     "safeloop.targets",
+    "safeloop.workbench",
+    "safeloop.demo",
     "safeloop.api",
 ]
 
@@ -94,7 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "safeloop.core.context_processors.navigation",
+                "safeloop.workbench.context_processors.navigation",
             ],
         },
     },
@@ -123,7 +125,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -18,4 +18,5 @@ urlpatterns = [
     path("accidents/", include("safeloop.accidents.urls")),
     path("targets/", include("safeloop.targets.urls")),
     path("", include("safeloop.core.urls")),
+    path("", include("safeloop.workbench.urls")),
 ]

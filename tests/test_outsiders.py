@@ -33,7 +33,7 @@ ACCIDENT_LIST_ROUTES = [
 TARGET_ROUTES = ["targets:dashboard", "targets:export"]
 # Routes that reveal no enterprise data at all (login, reference pages, API assembled elsewhere).
 NO_DATA_ROUTES = {
-    "core:home",
+    "workbench:home",
     "core:health",
     "accounts:login",
     "accounts:logout",
@@ -99,7 +99,7 @@ def test_lists_and_exports_do_not_mention_other_county(route, login, heshan_user
 
 
 def test_workbench_counts_only_own_scope(login, heshan_user, ziyang_enterprise, heshan_enterprise):
-    figures = login(heshan_user).get(reverse("core:home")).context["figures"]
+    figures = login(heshan_user).get(reverse("workbench:home")).context["figures"]
     assert figures["total"] == 1
 
 
@@ -110,7 +110,7 @@ def test_workbench_query_count_is_bounded(login, city_user, reference, django_as
         make_enterprise(name=f"工作台{i}", risk_level="red")
     client = login(city_user)
     with django_assert_max_num_queries(11):  # session, user, 4 enterprise and 3 hazard aggregates, dept lookups
-        client.get(reverse("core:home"))
+        client.get(reverse("workbench:home"))
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.accidents.grading import grade_name, grade_of
 from safeloop.accidents.reference import sector_choices
 from safeloop.core.scope import ScopePaths
 
@@ -74,8 +75,6 @@ class Accident(models.Model):
 
     @property
     def grade(self) -> str:
-        from safeloop.accidents.grading import grade_of
-
         return grade_of(
             deaths=self.deaths,
             missing=self.missing,
@@ -85,8 +84,6 @@ class Accident(models.Model):
 
     @property
     def grade_label(self) -> str:
-        from safeloop.accidents.grading import grade_name
-
         return grade_name(self.grade)
 
 

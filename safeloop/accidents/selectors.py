@@ -9,10 +9,9 @@ from django.db.models import QuerySet
 from safeloop.accidents.grading import MAJOR_OR_ABOVE, grade_at_least_q, grade_case, with_dead
 from safeloop.accidents.models import Accident, Denominator, Disaster, EmergencyResponse
 from safeloop.accounts.models import User
+from safeloop.core.regions import subtree_prefix, year_start
 from safeloop.core.scope import get_visible_or_404, region_q, visible
 from safeloop.core.text import clean_text
-from safeloop.targets.figures import year_start
-from safeloop.targets.selectors import region_prefix
 
 
 @dataclass
@@ -31,7 +30,7 @@ class AccidentFilters:
 
 def _in_region_and_year(qs: QuerySet, region: str, year: str, field: str) -> QuerySet:
     if region.isdigit() and len(region) in (6, 9):
-        qs = qs.filter(region_q("region", region_prefix(region) if len(region) == 6 else region))
+        qs = qs.filter(region_q("region", subtree_prefix(region)))
     if year.isdigit() and len(year) == 4:
         y = int(year)
         if field == "occurred_on":

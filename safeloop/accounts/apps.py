@@ -5,3 +5,10 @@ class AccountsConfig(AppConfig):
     name = "safeloop.accounts"
     label = "accounts"
     verbose_name = "账户与权限"
+
+    def ready(self) -> None:
+        from safeloop.accounts.selectors import expert_enterprise_ids
+        from safeloop.core.roles import Role
+        from safeloop.core.scope import provide_enterprises
+
+        provide_enterprises(Role.EXPERT, expert_enterprise_ids)

@@ -2,18 +2,9 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.core.roles import REGULATOR_ROLES, Role
 
-class Role(models.TextChoices):
-    CITY = "city", _("市安委办/应急局")
-    DEPARTMENT = "department", _("行业部门")
-    COUNTY = "county", _("县区")
-    TOWNSHIP = "township", _("乡镇街道")
-    ENTERPRISE = "enterprise", _("企业")
-    EXPERT = "expert", _("专家")
-    SYSADMIN = "sysadmin", _("系统管理员")
-
-
-REGULATOR_ROLES = frozenset({Role.CITY, Role.DEPARTMENT, Role.COUNTY, Role.TOWNSHIP, Role.SYSADMIN})
+__all__ = ["REGULATOR_ROLES", "ApiToken", "ExpertAssignment", "LoginFailure", "Notification", "Role", "User"]
 
 
 class User(AbstractUser):

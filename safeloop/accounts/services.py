@@ -12,7 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from safeloop.accounts.models import ApiToken, LoginFailure, User
+from safeloop.accounts.models import ApiToken, ExpertAssignment, LoginFailure, User
 from safeloop.core.errors import Locked, Unauthorized
 
 
@@ -86,7 +86,5 @@ def user_create(*, username: str, password: str, role: str, display_name: str = 
 
 
 def expert_assign(*, expert: User, enterprise_ids: list[int]) -> int:
-    from safeloop.accounts.models import ExpertAssignment
-
     rows = [ExpertAssignment(expert=expert, enterprise_id=pk) for pk in enterprise_ids]
     return len(ExpertAssignment.objects.bulk_create(rows, ignore_conflicts=True))

@@ -4,8 +4,9 @@ from ninja import NinjaAPI
 
 from safeloop.accidents.api import router as accidents_router
 from safeloop.accidents.validation import API_LABELS as ACCIDENT_LABELS
+from safeloop.accounts.api import BearerAuth
 from safeloop.accounts.api import router as accounts_router
-from safeloop.core.api import BearerAuth, install_error_handlers
+from safeloop.core.api import install_error_handlers
 from safeloop.hazards.api import router as hazards_router
 from safeloop.registry.api import router as registry_router
 from safeloop.registry.validation import LABELS

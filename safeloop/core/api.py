@@ -1,4 +1,4 @@
-"""Shared pieces of the JSON API: bearer auth, the error shape, pagination."""
+"""Shared pieces of the JSON API: the error shape, pagination, schemas built from field lists."""
 
 from __future__ import annotations
 
@@ -11,10 +11,8 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer
 from pydantic import ConfigDict, WithJsonSchema, create_model
 
-from safeloop.accounts.services import token_user
 from safeloop.core.errors import ServiceError
 from safeloop.core.fields import FieldSpec
 
@@ -37,15 +35,6 @@ PYDANTIC_MESSAGES = {
     "model_attributes_type": "格式不正确",
     "dict_type": "应为 JSON 对象",
 }
-
-
-class BearerAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = token_user(token)
-        if found is None:
-            return None
-        request.user, request.api_token = found
-        return request.user
 
 
 def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict:

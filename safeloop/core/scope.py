@@ -4,21 +4,41 @@ A scoped model declares, in `scope = ScopePaths(...)`, the lookups that lead fro
 enterprise, its region, its supervision category and the department override. `visible()`
 turns the user's role into a filter on those paths. Anything outside it is treated as
 missing (404), never as forbidden.
+
+Role → area is decided here and nowhere else. Core imports no app above it: users carry their
+role, region, department and enterprise as plain fields; what only a higher app knows comes
+through a provider it registers in its `AppConfig.ready()`:
+
+- `provide_department_area(fn)`: the registry tells a department's region and categories;
+- `provide_enterprises(role, fn)`: the enterprises a role reaches by assignment (experts).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.db import connection
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-if TYPE_CHECKING:
-    from safeloop.accounts.models import User
+from safeloop.core.regions import contains, subtree_prefix
+from safeloop.core.roles import AREA_ROLES, Role
 
 M = TypeVar("M", bound=Model)
+
+
+class ScopedUser(Protocol):
+    """What the scope mechanism reads of a user (accounts.User has all of it)."""
+
+    pk: Any
+    is_authenticated: bool
+    is_active: bool
+    role: str
+    region_id: str | None
+    department_id: int | None
+    enterprise_id: int | None
 
 
 @dataclass(frozen=True)
@@ -30,6 +50,70 @@ class ScopePaths:
     region: str
     category: str | None
     department_override: str | None
+
+
+@dataclass(frozen=True)
+class DepartmentArea:
+    region: str  # the department's region code
+    categories: tuple[str, ...]  # the supervision categories it supervises there
+
+
+# ---------------------------------------------------------------- providers (registered by higher apps)
+
+_department_area: list[Callable[[int], DepartmentArea | None]] = []
+_enterprise_rules: dict[str, Callable[[ScopedUser], QuerySet[Any] | Iterable[int]]] = {}
+
+
+def provide_department_area(fn: Callable[[int], DepartmentArea | None]) -> None:
+    _department_area[:] = [fn]
+
+
+def provide_enterprises(role: str, fn: Callable[[ScopedUser], QuerySet[Any] | Iterable[int]]) -> None:
+    """`fn(user)` gives the ids (a values() queryset or a list) of the enterprises the role reaches."""
+    _enterprise_rules[role] = fn
+
+
+def department_area(department_id: int) -> DepartmentArea | None:
+    if not _department_area:
+        raise RuntimeError("no department area provider registered (the registry app registers one)")
+    return _department_area[0](department_id)
+
+
+# ---------------------------------------------------------------- role → area
+
+
+def user_area(user: ScopedUser) -> str | None:
+    """The region code whose subtree the user's role covers: '' for everything, None for no area."""
+    if not (user.is_authenticated and user.is_active):
+        return None
+    if user.role == Role.SYSADMIN:
+        return ""
+    if user.role in AREA_ROLES:
+        return user.region_id or None
+    if user.role == Role.DEPARTMENT and user.department_id:
+        area = department_area(user.department_id)
+        return area.region if area else None
+    return None
+
+
+def complete_area(user: ScopedUser) -> str | None:
+    """The region prefix whose records the user sees completely ('' for all), None if none.
+
+    A department sees only its own sectors' records, so its figures would pass for the region's
+    while being a part of them: it covers no complete region."""
+    if user.role == Role.DEPARTMENT:
+        return None
+    area = user_area(user)
+    return None if area is None else subtree_prefix(area) if area else ""
+
+
+def region_in_scope(user: ScopedUser, region_code: str) -> bool:
+    """May this user place something in this region? (Creation and import checks.)"""
+    area = user_area(user)
+    return area is not None and (area == "" or contains(area, region_code))
+
+
+# ---------------------------------------------------------------- filters
 
 
 def prefix_q(column: str, prefix: str) -> Q:
@@ -49,28 +133,33 @@ def prefix_q(column: str, prefix: str) -> Q:
 def region_q(path: str, prefix: str) -> Q:
     """Codes in a subtree share a prefix (GB/T 2260 / NBS code structure)."""
     if len(prefix) >= 9:
-        return Q(**{f"{path}_id": prefix})
+        return Q(**{f"{path}_id" if path else "code": prefix})
     return prefix_q(f"{path}__code" if path else "code", prefix)
 
 
-def _department_q(paths: ScopePaths, user: User) -> Q:
-    return department_q(paths, user.department)
+def area_q(path: str, region_code: str) -> Q:
+    """Rows whose region at `path` lies in the subtree of `region_code`."""
+    return region_q(path, subtree_prefix(region_code))
 
 
-def department_q(paths: ScopePaths, department) -> Q:
+def department_q(paths: ScopePaths, department: Any) -> Q:
     """What a department supervises: its categories in its region, plus enterprises assigned to it."""
-    category_ids = list(department.categories.values_list("code", flat=True))
-    own_categories = Q(**{f"{paths.category}_id__in": category_ids}) & Q(
+    department_id = getattr(department, "pk", department)
+    area = department_area(department_id)
+    if area is None or paths.category is None or paths.department_override is None:
+        return Q(pk__in=[])
+    own_categories = Q(**{f"{paths.category}_id__in": list(area.categories)}) & Q(
         **{f"{paths.department_override}__isnull": True}
     )
-    overridden_to_me = Q(**{f"{paths.department_override}_id": department.pk})
-    return region_q(paths.region, department.region.subtree_prefix) & (own_categories | overridden_to_me)
+    overridden_to_me = Q(**{f"{paths.department_override}_id": department_id})
+    return area_q(paths.region, area.region) & (own_categories | overridden_to_me)
 
 
-def scope_q(user: User, paths: ScopePaths) -> Q | None:
-    """The filter for this user, or None when the user sees nothing."""
+def scope_q(user: ScopedUser, model: type[Model]) -> Q | None:
+    """The filter for this user on this model, or None when the user sees nothing."""
+    paths: ScopePaths = model.scope  # type: ignore[attr-defined]
     if _through_enterprise(paths):
-        return _via_enterprise(user, paths.enterprise)
+        return _via_enterprise(user, model, paths.enterprise)  # type: ignore[arg-type]
     return _direct_q(user, paths)
 
 
@@ -78,39 +167,41 @@ def _through_enterprise(paths: ScopePaths) -> bool:
     return paths.enterprise not in (None, "pk") and paths.region.startswith(f"{paths.enterprise}__")
 
 
-def _via_enterprise(user: User, path: str) -> Q | None:
+def _via_enterprise(user: ScopedUser, model: type[Model], path: str) -> Q | None:
     """A row reached through its enterprise is visible exactly when the enterprise is.
 
     Written as `enterprise IN (visible enterprises)`, not as joins: at a million hazards the
     planners (SQLite's above all) drive a joined filter from the wrong table and scan it all.
     """
-    from safeloop.registry.models import Enterprise
-
-    q = _direct_q(user, Enterprise.scope)
+    enterprise_model = _related_model(model, path)
+    q = _direct_q(user, enterprise_model.scope)  # type: ignore[attr-defined]
     if q is None or not q:
         return q
-    return Q(**{f"{path}__in": Enterprise.objects.filter(q).values("pk")})
+    return Q(**{f"{path}__in": enterprise_model._default_manager.filter(q).values("pk")})
 
 
-def _direct_q(user: User, paths: ScopePaths) -> Q | None:
-    from safeloop.accounts.models import Role
+def _related_model(model: type[Model], path: str) -> type[Model]:
+    for part in path.split("__"):
+        model = model._meta.get_field(part).related_model  # type: ignore[assignment]
+    return model
 
+
+def _direct_q(user: ScopedUser, paths: ScopePaths) -> Q | None:
     if not (user.is_authenticated and user.is_active):
         return None
-    role = user.role
-    if role == Role.SYSADMIN:
+    if user.role == Role.SYSADMIN:
         return Q()
-    if role in (Role.CITY, Role.COUNTY, Role.TOWNSHIP) and user.region_id:
-        return region_q(paths.region, user.region.subtree_prefix)
-    if role == Role.DEPARTMENT and user.department_id and paths.category and paths.department_override:
-        return _department_q(paths, user)
+    if user.role in AREA_ROLES and user.region_id:
+        return area_q(paths.region, user.region_id)
+    if user.role == Role.DEPARTMENT and user.department_id and paths.category and paths.department_override:
+        return department_q(paths, user.department_id)
     if paths.enterprise is None:
         return None
-    if role == Role.ENTERPRISE and user.enterprise_id:
+    if user.role == Role.ENTERPRISE and user.enterprise_id:
         return Q(**{_pk_path(paths.enterprise): user.enterprise_id})
-    if role == Role.EXPERT:
-        ids = user.expert_assignments.filter(active=True).values("enterprise_id")
-        return Q(**{f"{_pk_path(paths.enterprise)}__in": ids})
+    rule = _enterprise_rules.get(user.role)
+    if rule is not None:
+        return Q(**{f"{_pk_path(paths.enterprise)}__in": rule(user)})
     return None
 
 
@@ -118,23 +209,13 @@ def _pk_path(path: str) -> str:
     return "pk" if path == "pk" else f"{path}_id"
 
 
-def visible(user: User, queryset: QuerySet[M]) -> QuerySet[M]:
-    q = scope_q(user, queryset.model.scope)
+def visible(user: ScopedUser, queryset: QuerySet[M]) -> QuerySet[M]:
+    q = scope_q(user, queryset.model)
     return queryset.none() if q is None else queryset.filter(q)
 
 
-def get_visible_or_404(user: User, queryset: QuerySet[M], **lookup: object) -> M:
+def get_visible_or_404(user: ScopedUser, queryset: QuerySet[M], **lookup: object) -> M:
     try:
         return visible(user, queryset).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
-
-
-def region_in_scope(user: User, region_code: str) -> bool:
-    """May this user place something in this region? (Creation and import checks.)"""
-    from safeloop.accounts.models import Role
-
-    if user.role == Role.SYSADMIN:
-        return True
-    scope_region = user.department.region if user.role == Role.DEPARTMENT else user.region
-    return scope_region is not None and scope_region.contains(region_code)

@@ -5,3 +5,9 @@ class HazardsConfig(AppConfig):
     name = "safeloop.hazards"
     label = "hazards"
     verbose_name = "隐患闭环"
+
+    def ready(self) -> None:
+        from safeloop.core.schedule import register_daily
+        from safeloop.hazards.tasks import supervise_hazards
+
+        register_daily(supervise_hazards)

@@ -32,7 +32,7 @@ from safeloop.hazards.selectors import (
     status_counts,
     todo,
 )
-from safeloop.hazards.services import allowed_sources, hazard_report
+from safeloop.hazards.services import allowed_sources, attachment_add, hazard_report
 from safeloop.hazards.workflow import ACTION_LABELS, apply_action, available_actions, signatures
 from safeloop.registry.selectors import (
     EnterpriseFilters,
@@ -176,8 +176,6 @@ def hazard_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    from safeloop.hazards.services import attachment_add
-
     try:
         for upload in request.FILES.getlist("file") or [None]:
             attachment_add(actor=request.user, hazard_id=pk, upload=upload)

@@ -5,3 +5,9 @@ class RegistryConfig(AppConfig):
     name = "safeloop.registry"
     label = "registry"
     verbose_name = "基础档案"
+
+    def ready(self) -> None:
+        from safeloop.core.scope import provide_department_area
+        from safeloop.registry.selectors import department_area
+
+        provide_department_area(department_area)

@@ -8,6 +8,7 @@ subtree filters (see `Region.subtree_prefix`).
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.core.regions import subtree_prefix
 from safeloop.core.scope import ScopePaths
 
 
@@ -16,14 +17,6 @@ class RegionLevel(models.TextChoices):
     CITY = "city", _("市")
     COUNTY = "county", _("县区")
     TOWNSHIP = "township", _("乡镇街道")
-
-
-PREFIX_LENGTH = {
-    RegionLevel.PROVINCE: 2,
-    RegionLevel.CITY: 4,
-    RegionLevel.COUNTY: 6,
-    RegionLevel.TOWNSHIP: 12,
-}
 
 
 class Region(models.Model):
@@ -55,7 +48,7 @@ class Region(models.Model):
     @property
     def subtree_prefix(self) -> str:
         """Every descendant's code starts with this prefix (GB/T 2260 / NBS code structure)."""
-        return self.code[: PREFIX_LENGTH[RegionLevel(self.level)]]
+        return subtree_prefix(self.code)
 
     def contains(self, code: str) -> bool:
         return code.startswith(self.subtree_prefix)

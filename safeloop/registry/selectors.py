@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from safeloop.accounts.models import User
 from safeloop.core.codes import normalise_credit_code
-from safeloop.core.scope import get_visible_or_404, prefix_q, region_q, visible
+from safeloop.core.scope import DepartmentArea, area_q, get_visible_or_404, prefix_q, user_area, visible
 from safeloop.core.text import clean_text
 from safeloop.registry.models import Category, Department, Enterprise, Industry, Region, RegionLevel
 
@@ -71,10 +71,9 @@ def _is_code(text: str) -> bool:
 
 
 def _region_filter(code: str) -> Q:
-    region = Region.objects.filter(code=code).first()
-    if region is None:
+    if not Region.objects.filter(code=code).exists():
         return Q(pk__in=[])
-    return region_q("region", region.subtree_prefix)
+    return area_q("region", code)
 
 
 class DepartmentResolver:
@@ -112,11 +111,19 @@ def supervising_department(enterprise: Enterprise) -> Department | None:
 
 def regions_for_user(user: User) -> QuerySet[Region]:
     """Counties and townships inside the user's own area, for filter drop-downs."""
-    scope_region = user.department.region if user.department_id else user.region
+    area = user_area(user)
     qs = Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP])
-    if scope_region is not None:
-        qs = qs.filter(region_q("", scope_region.subtree_prefix))
-    return qs.order_by("code")
+    if area is None:
+        return qs.none()
+    return (qs.filter(area_q("", area)) if area else qs).order_by("code")
+
+
+def department_area(department_id: int) -> DepartmentArea | None:
+    """A department's region and supervised categories, for core.scope (one query)."""
+    rows = list(Department.objects.filter(pk=department_id).values_list("region_id", "categories__code"))
+    if not rows:
+        return None
+    return DepartmentArea(region=rows[0][0], categories=tuple(code for _, code in rows if code))
 
 
 def category_tree() -> list[Category]:
@@ -133,9 +140,9 @@ def industry_label(code: str) -> str:
 
 def departments_for_user(user: User) -> QuerySet[Department]:
     """Departments in or above the user's area, for filter drop-downs (reference data)."""
-    area = user.department.region if user.department_id else user.region
+    area = user_area(user)
     qs = Department.objects.select_related("region").order_by("region_id", "kind")
-    if area is None:
-        return qs
-    prefixes = {area.code[:2] + "0000", area.code[:4] + "00", area.code[:6]}
-    return qs.filter(Q(region_id__in=prefixes) | region_q("region", area.subtree_prefix))
+    if not area:
+        return qs if area == "" else qs.none()
+    prefixes = {area[:2] + "0000", area[:4] + "00", area[:6]}
+    return qs.filter(Q(region_id__in=prefixes) | area_q("region", area))

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
 from safeloop.core.errors import ValidationFailed
-from safeloop.targets.selectors import Board, Row, cover_prefix
+from safeloop.core.scope import complete_area
+from safeloop.targets.selectors import Board, Row
 
 router = Router(tags=["目标指标"])
 
@@ -49,10 +50,8 @@ def indicators(request: HttpRequest, region: str, year: int | None = None):
     year = year or timezone.localdate().year
     if not 2000 <= year <= 2100:
         raise ValidationFailed.from_fields({"year": "年份应在2000至2100之间"})
-    prefix = cover_prefix(request.user)
+    prefix = complete_area(request.user)
     if prefix is None or not region.startswith(prefix) or not region.isdigit():
-        from django.http import Http404
-
         raise Http404
     board = Board(request.user, year)
     return {

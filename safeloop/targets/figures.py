@@ -19,21 +19,12 @@ from safeloop.accidents.grading import major_or_above_q, with_dead
 from safeloop.accidents.models import Accident, Denominator, Disaster, EmergencyResponse
 from safeloop.accidents.reference import sectors
 from safeloop.accounts.models import User
+from safeloop.core.regions import ancestors, year_start
 from safeloop.core.scope import visible
 from safeloop.targets.indicators import DENOMINATORS, Figures
 
 RESPONSE_LIMIT = timedelta(hours=2)
 RELIEF_LIMIT = timedelta(hours=10)
-
-
-def ancestors(code: str) -> list[str]:
-    """The region itself (county or township collapsed to its county), its city, its province."""
-    county = code[:6]
-    return list(dict.fromkeys([county, county[:4] + "00", county[:2] + "0000"]))
-
-
-def year_start(year: int) -> datetime:
-    return timezone.make_aware(datetime(year, 1, 1))  # noqa: DTZ001 - made aware in the current zone
 
 
 def accidents_in(user: User, start: datetime, end: datetime):

@@ -14,8 +14,9 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from safeloop.accidents.reference import sectors
-from safeloop.accounts.models import Role, User
-from safeloop.core.scope import region_q, visible
+from safeloop.accounts.models import User
+from safeloop.core.regions import subtree_prefix, year_start
+from safeloop.core.scope import complete_area, region_q, visible
 from safeloop.registry.models import Region
 from safeloop.targets import figures as fig
 from safeloop.targets.indicators import Figures, Indicator, indicators
@@ -62,41 +63,27 @@ STATUS_LABELS = {
 }
 
 
-def cover_prefix(user: User) -> str | None:
-    """The region prefix a user sees completely ('' for all); None: no complete region.
-
-    A department sees only its own sectors' accidents and no denominators, so its figures would
-    pass for the region's while being a part of them: it has no complete region here."""
-    if user.role == Role.SYSADMIN:
-        return ""
-    if user.role in (Role.CITY, Role.COUNTY, Role.TOWNSHIP) and user.region_id:
-        return user.region.subtree_prefix
-    return None
-
-
 class Board:
     """Everything for one year, for all regions the user covers."""
 
     def __init__(self, user: User, year: int, now: datetime | None = None):
         self.user, self.year = user, year
         now = now or timezone.now()
-        self.end = min(now, fig.year_start(year + 1))
-        self.complete = self.end >= fig.year_start(year + 1)
-        last_end = self.end.replace(year=year - 1) if not self.complete else fig.year_start(year)
-        self.current = fig.period_figures(user, fig.year_start(year), self.end)
-        self.previous = fig.period_figures(user, fig.year_start(year - 1), last_end)
+        self.end = min(now, year_start(year + 1))
+        self.complete = self.end >= year_start(year + 1)
+        last_end = self.end.replace(year=year - 1) if not self.complete else year_start(year)
+        self.current = fig.period_figures(user, year_start(year), self.end)
+        self.previous = fig.period_figures(user, year_start(year - 1), last_end)
         self.targets = _targets(user, year)
         self.baseline_year = min((t.baseline_year for t in self.targets.values()), default=year - 1)
-        self.baseline = fig.period_figures(
-            user, fig.year_start(self.baseline_year), fig.year_start(self.baseline_year + 1)
-        )
+        self.baseline = fig.period_figures(user, year_start(self.baseline_year), year_start(self.baseline_year + 1))
         self.history = fig.yearly_counts(user, year - HISTORY_YEARS, year - 1)
         self.profile = fig.monthly_profile(user, year - HISTORY_YEARS, year - 1)
         self.elapsed = 1.0 if self.complete else seasonal_share(timezone.localtime(self.end).date(), self.profile)
         self._denominators()
 
     def _denominators(self) -> None:
-        prefix = cover_prefix(self.user)
+        prefix = complete_area(self.user)
         codes = fig.denominator_regions(self.user, self.year) | set(self.current) | {c for c, _ in self.targets}
         self.regions = sorted(c for c in codes if prefix is not None and c.startswith(prefix))
         for code in self.regions:
@@ -217,8 +204,8 @@ def _rank_entry(code: str, name: str, rows: list[Row]) -> dict:
 def sector_breakdown(user: User, region: str, year: int, end: datetime) -> list[dict]:
     """Accidents and deaths per statistical sector, with shares of the total (one decimal)."""
     rows = (
-        fig.accidents_in(user, fig.year_start(year), end)
-        .filter(region_q("region", region_prefix(region)))
+        fig.accidents_in(user, year_start(year), end)
+        .filter(region_q("region", subtree_prefix(region)))
         .values("sector")
         .annotate(n=Count("pk"), dead=Coalesce(Sum("deaths"), 0, output_field=IntegerField()))
         .order_by("-n", "sector")
@@ -241,8 +228,8 @@ def sector_breakdown(user: User, region: str, year: int, end: datetime) -> list[
 
 def monthly_deaths(user: User, region: str, years: tuple[int, int]) -> dict[int, list[int]]:
     rows = (
-        fig.accidents_in(user, fig.year_start(years[0]), fig.year_start(years[1] + 1))
-        .filter(region_q("region", region_prefix(region)))
+        fig.accidents_in(user, year_start(years[0]), year_start(years[1] + 1))
+        .filter(region_q("region", subtree_prefix(region)))
         .annotate(y=ExtractYear("occurred_at"), m=ExtractMonth("occurred_at"))
         .values("y", "m")
         .annotate(dead=Coalesce(Sum("deaths"), 0, output_field=IntegerField()))
@@ -252,9 +239,3 @@ def monthly_deaths(user: User, region: str, years: tuple[int, int]) -> dict[int,
     for r in rows:
         out[r["y"]][r["m"] - 1] = r["dead"]
     return out
-
-
-def region_prefix(code: str) -> str:
-    if code.endswith("0000"):
-        return code[:2]
-    return code[:4] if code.endswith("00") else code[:6]

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from safeloop.core.scope import complete_area
 from safeloop.core.xlsx import XLSX_CONTENT_TYPE, Column, spooled_workbook
 from safeloop.registry.models import Region
 from safeloop.registry.reference import YIYANG
@@ -15,7 +16,6 @@ from safeloop.targets.selectors import (
     STATUS_LABELS,
     Board,
     Row,
-    cover_prefix,
     monthly_deaths,
     sector_breakdown,
 )
@@ -23,7 +23,7 @@ from safeloop.targets.selectors import (
 
 def _choice(request: HttpRequest) -> tuple[Region, int]:
     """The region (default: the user's own, or the demo city) and year asked for, in scope."""
-    prefix = cover_prefix(request.user)
+    prefix = complete_area(request.user)
     if prefix is None:
         raise PermissionDenied(
             "目标指标看板面向市、县区和乡镇（属地全口径数据）；行业部门请在“事故灾害”中查看本行业事故"
@@ -60,7 +60,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _regions(user, region: Region) -> list[Region]:
-    prefix = cover_prefix(user) or ""
+    prefix = complete_area(user) or ""
     parent = region if region.level != "county" else region.parent
     options = [parent, *Region.objects.filter(parent=parent, level="county")] if parent else [region]
     return [r for r in options if r.code.startswith(prefix)]

@@ -61,3 +61,40 @@ def test_user_without_scope_anchor_sees_nothing(reference, ziyang_enterprise):
 def test_inactive_user_sees_nothing(ziyang_user, ziyang_enterprise):
     ziyang_user.is_active = False
     assert seen(ziyang_user) == set()
+
+
+def test_role_to_area_is_decided_in_core(city_user, ziyang_user, township_user, transport_user, enterprise_user):
+    from safeloop.core.scope import complete_area, region_in_scope, user_area
+
+    assert [user_area(u) for u in (city_user, ziyang_user, township_user)] == ["430900", "430902", ZIYANG_TOWN]
+    assert user_area(transport_user) == "430900"  # the department's region, from the registry's provider
+    assert user_area(enterprise_user) is None
+    assert complete_area(transport_user) is None  # a department sees a part of its region, never all of it
+    assert complete_area(ziyang_user) == "430902"
+    assert region_in_scope(transport_user, HESHAN_TOWN) and not region_in_scope(ziyang_user, HESHAN_TOWN)
+
+
+def test_an_app_above_core_adds_a_role_rule_through_the_provider(reference, ziyang_enterprise, heshan_enterprise):
+    from safeloop.core import scope
+
+    saved = dict(scope._enterprise_rules)
+    try:
+        scope.provide_enterprises(Role.EXPERT, lambda user: [ziyang_enterprise.pk])
+        assert seen(make_user(Role.EXPERT)) == {ziyang_enterprise.name}
+    finally:
+        scope._enterprise_rules.clear()
+        scope._enterprise_rules.update(saved)
+
+
+def test_region_prefixes_follow_the_code_structure(reference):
+    from safeloop.core.regions import subtree_prefix
+    from safeloop.registry.models import Region
+
+    assert [subtree_prefix(c) for c in ("430000", "430900", "430902", ZIYANG_TOWN)] == [
+        "43",
+        "4309",
+        "430902",
+        ZIYANG_TOWN,
+    ]
+    for region in Region.objects.all():  # every region in the reference data nests by its code
+        assert region.parent_id is None or region.code.startswith(subtree_prefix(region.parent_id))

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from waitress import serve
 
 from config.wsgi import application
+from safeloop.core.schedule import daily_tasks
 
 
 class Command(BaseCommand):
@@ -38,8 +39,7 @@ class Command(BaseCommand):
 
 def _daily() -> None:
     """Enqueue the daily jobs at start-up and every 24 hours after (production: cron or a timer unit)."""
-    from safeloop.hazards.tasks import supervise_hazards
-
     while True:
-        supervise_hazards.enqueue()
+        for task in daily_tasks():
+            task.enqueue()
         time.sleep(24 * 3600)

@@ -2,10 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from safeloop.accounts.selectors import actor_for
 from safeloop.core.errors import ServiceError
 from safeloop.core.xlsx import ImportFailed
 from safeloop.hazards.ledger_import import ledger_import
-from safeloop.registry.management.commands._actor import actor_for
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-from safeloop.core.navigation import menu_for
+from safeloop.workbench.navigation import menu_for
 
 
 def navigation(request):

@@ -18,10 +18,10 @@ from safeloop.accounts.services import expert_assign, user_create
 from safeloop.core.codes import ALPHABET, make_credit_code
 from safeloop.core.scope import region_q
 from safeloop.core.text import pinyin_initials
+from safeloop.demo.targets import seed_targets_demo
 from safeloop.registry.models import Category, Department, Enterprise, Region, RegionLevel, RiskLevel, Scale
 from safeloop.registry.reference import YIYANG, reference_load
 from safeloop.registry.services import enterprises_bulk_register
-from safeloop.targets.demo import seed_targets_demo
 
 BASE_ENTERPRISES = 5000
 BATCH = 5000

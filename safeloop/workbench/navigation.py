@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from safeloop.accounts.models import Role
+from safeloop.core.roles import Role
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,7 @@ class MenuItem:
 
 
 MENU = (
-    MenuItem("工作台", "core:home", "⌂"),
+    MenuItem("工作台", "workbench:home", "⌂"),
     MenuItem("隐患台账", "hazards:ledger", "⚠"),
     MenuItem("企业档案", "registry:enterprise_list", "▦"),
     MenuItem("目标指标", "targets:dashboard", "◎", frozenset({Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.SYSADMIN})),

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from safeloop.core.db import refresh_planner_statistics
-from safeloop.hazards.demo import seed_hazards
-from safeloop.registry.demo import seed_demo
+from safeloop.demo.hazards import seed_hazards
+from safeloop.demo.registry import seed_demo
 from safeloop.registry.models import Enterprise
 
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from safeloop.accounts.models import ExpertAssignment, User
 from safeloop.core.workdays import WorkdayCalendar
 from safeloop.hazards.history import Act, HazardWithHistory, hazards_bulk_create
 from safeloop.hazards.models import Escalation, Hazard, Level, NumberSequence, Source, Status
@@ -97,8 +98,6 @@ def _generate(rng, enterprises, today, calendar, counters) -> Iterator[HazardWit
 
 def _demo_enterprises(enterprises: list[Enterprise]) -> list[Enterprise]:
     """The enterprise of the `enterprise_demo` account and those assigned to `expert_demo`."""
-    from safeloop.accounts.models import ExpertAssignment, User
-
     ids = set(User.objects.filter(username="enterprise_demo").values_list("enterprise_id", flat=True))
     ids |= set(ExpertAssignment.objects.filter(expert__username="expert_demo").values_list("enterprise_id", flat=True))
     return [e for e in enterprises if e.pk in ids]

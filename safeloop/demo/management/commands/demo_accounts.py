@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from safeloop.accounts.models import User
-from safeloop.registry.demo import DEMO_USERNAMES
+from safeloop.demo.registry import DEMO_USERNAMES
 
 
 class Command(BaseCommand):
