@@ -5,4 +5,6 @@ from safeloop.core import views
 app_name = "core"
 urlpatterns = [
     path("healthz", views.health, name="health"),
+    path("jobs/<uuid:pk>/", views.job_page, name="job"),
+    path("jobs/<uuid:pk>/download", views.job_file, name="job_file"),
 ]

@@ -61,6 +61,11 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.errors
 
+    def as_dict(self) -> dict[str, Any]:
+        """For a background import's result page: counts and each error as the user reads it."""
+        counts = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        return counts | {"errors": [str(error) for error in self.errors]}
+
 
 class ImportFailed(ValidationFailed):
     def __init__(self, report: ImportReport):
