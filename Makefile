@@ -17,8 +17,8 @@ test: $(VENV)/.dev node_modules/.package-lock.json
 	scripts/test.sh
 
 # The same gates as CI (scripts/gates.sh): ruff, formatting, import layers, migrations, deploy
-# checks, mypy.
-gates lint: $(VENV)/.dev
+# checks, mypy. node_modules: the deployment check wants every STATICFILES_DIRS entry (ECharts).
+gates lint: $(VENV)/.dev node_modules/.package-lock.json
 	scripts/gates.sh
 
 $(VENV)/.runtime: requirements.txt
