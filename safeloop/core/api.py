@@ -106,7 +106,8 @@ def input_schema(
     (type, default) pairs.
     """
     required = [] if partial else [spec.name for spec in specs if spec.required]
-    config = ConfigDict(json_schema_extra={"required": required} if required else None)
+    extra_schema: dict[str, Any] | None = {"required": required} if required else None
+    config = ConfigDict(json_schema_extra=extra_schema)
     base = type(f"{name}Base", (Schema,), {"model_config": config})
     fields: dict[str, Any] = {spec.name: (Annotated[Any, WithJsonSchema(spec.json_schema())], None) for spec in specs}
     return create_model(name, __base__=base, **fields, **(extra or {}))

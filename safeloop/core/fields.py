@@ -98,6 +98,8 @@ def choices_of(enum: type[models.Choices]) -> tuple[tuple[str, str], ...]:
 def model_spec(model: type[models.Model], name: str, kind: Kind | None = None, **options: Any) -> FieldSpec:
     """A spec whose label, length, required-ness and choices come from the model field."""
     field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is a reverse relation, not a field")
     defaults: dict[str, Any] = {
         "label": str(getattr(field, "verbose_name", name)),
         "kind": kind or _kind_of(field),
@@ -105,7 +107,7 @@ def model_spec(model: type[models.Model], name: str, kind: Kind | None = None, *
     }
     if getattr(field, "max_length", None):
         defaults["max_length"] = field.max_length
-    if getattr(field, "choices", None):
+    if field.choices:
         defaults["choices"] = tuple((str(v), str(label)) for v, label in field.choices)
     if isinstance(field, models.DecimalField):
         defaults["places"] = field.decimal_places

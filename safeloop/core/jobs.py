@@ -132,7 +132,7 @@ def job_execute(job: Job) -> None:
 
 
 def _report_of(exc: ServiceError) -> dict[str, Any] | None:
-    report = getattr(exc, "report", None)  # an import's row/column errors (core.xlsx.ImportFailed)
+    report: Any = getattr(exc, "report", None)  # an import's row/column errors (core.xlsx.ImportFailed)
     return report.as_dict() if hasattr(report, "as_dict") else None
 
 

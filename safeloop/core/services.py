@@ -29,9 +29,10 @@ def locked_row(*, model: type[M], pk: Any, version: int | None, user: Any, query
     row = visible(user, qs).filter(pk=pk).first()
     if row is None:
         raise NotFound()
-    if version is not None and getattr(row, "version", None) != version:
+    current = getattr(row, "version", None)  # versioned models only; M does not declare it
+    if version is not None and current != version:
         name = model._meta.verbose_name
-        raise Conflict(f"该{name}已被他人修改（当前版本 {row.version}），请刷新后重试", code="stale_version")
+        raise Conflict(f"该{name}已被他人修改（当前版本 {current}），请刷新后重试", code="stale_version")
     return row
 
 

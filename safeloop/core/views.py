@@ -4,6 +4,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from safeloop.core.http import HtmxHttpRequest
 from safeloop.core.jobs import job_download, job_expired, job_get
 
 
@@ -14,7 +15,7 @@ def health(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_GET
-def job_page(request: HttpRequest, pk: str) -> HttpResponse:
+def job_page(request: HtmxHttpRequest, pk: str) -> HttpResponse:
     """A job's progress; the htmx partial polls itself until the job has ended."""
     job = job_get(request.user, pk)
     template = "core/job.html#status" if request.htmx else "core/job.html"
