@@ -30,7 +30,13 @@ from safeloop.core.text import clean_text
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "on", "是", "√", "✓", "同意", "有", "approve"})
 FALSE_WORDS = frozenset({"0", "false", "no", "n", "off", "否", "×", "✗", "不同意", "无", "reject"})
 # 万元 and 亿元 are how officials write money; a plain number is in the field's own unit.
-MONEY_FACTORS = {"": None, "元": Decimal(1), "万": Decimal(10_000), "万元": Decimal(10_000), "亿": Decimal(10**8)}
+MONEY_FACTORS: dict[str, Decimal | None] = {
+    "": None,
+    "元": Decimal(1),
+    "万": Decimal(10_000),
+    "万元": Decimal(10_000),
+    "亿": Decimal(10**8),
+}
 MONEY_FACTORS["亿元"] = MONEY_FACTORS["亿"]
 _MONEY = re.compile(r"^([+-]?\d+(?:\.\d+)?)(万元|亿元|万|亿|元)?$")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
@@ -167,9 +173,9 @@ class Inputs:
             self.error(name, f"{label}应为金额，如 120000、12万 或 3.5万元（单位：{unit}）")
             return None
         value = Decimal(match.group(1))
-        typed = MONEY_FACTORS[match.group(2) or ""]
-        if typed is not None:
-            value = value * typed / MONEY_FACTORS[unit]
+        typed, own = MONEY_FACTORS[match.group(2) or ""], MONEY_FACTORS.get(unit)
+        if typed is not None and own is not None:
+            value = value * typed / own
         return self._bounded(name, label, value, minimum, maximum, places)
 
     def _bounded(self, name, label, value: Decimal, minimum, maximum, places: int) -> Decimal | None:
@@ -296,7 +302,7 @@ def _read_boolean(inp: Inputs, spec: FieldSpec) -> bool | None:
 
 def _read_ref(inp: Inputs, spec: FieldSpec) -> str | None:
     """The key as text ('' → None); the caller resolves it within the actor's scope."""
-    raw = inp.data.get(spec.name)
+    raw: Any = inp.data.get(spec.name)
     if hasattr(raw, "pk"):
         return str(raw.pk)
     return inp._raw(spec.name, spec.label, spec.required)
