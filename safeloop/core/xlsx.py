@@ -18,6 +18,7 @@ from typing import IO, Any
 import xlsxwriter
 from django.conf import settings
 from django.db.models import Model
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +27,7 @@ from python_calamine import CalamineWorkbook
 
 from safeloop.core.errors import ServiceError, TooLarge, UnsupportedType, ValidationFailed
 from safeloop.core.fields import FieldSpec, Kind
+from safeloop.core.forms import FormState
 from safeloop.core.inputs import Inputs
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -86,7 +88,7 @@ def uploaded(files: Mapping[str, Any]) -> bytes:
     return upload.read()
 
 
-def imported(form: Any, request: Any, importer: Callable[..., ImportReport]) -> ImportReport | None:
+def imported(form: FormState, request: HttpRequest, importer: Callable[..., ImportReport]) -> ImportReport | None:
     """An import page's POST: the report (of a refused file too), or None with the refusal of
     the file itself (none chosen, too large, not a workbook) beside the form's file input."""
     try:
