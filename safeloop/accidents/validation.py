@@ -7,14 +7,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from safeloop.accidents.fields import (
-    ACCIDENT,
     ACCIDENT_FIELDS,
     DENOMINATOR,
     DENOMINATOR_FIELDS,
-    DISASTER,
     DISASTER_FIELDS,
     RESPONSE,
     RESPONSE_CLOCK,
@@ -23,7 +22,7 @@ from safeloop.accidents.fields import (
 from safeloop.accidents.models import Disaster
 from safeloop.accounts.models import User
 from safeloop.core.errors import ValidationFailed
-from safeloop.core.fields import FieldSpec
+from safeloop.core.fields import FieldSpec, by_name
 from safeloop.core.inputs import Inputs
 from safeloop.core.scope import region_in_scope, visible
 from safeloop.registry.models import Enterprise, Region, RegionLevel
@@ -35,17 +34,7 @@ PLACE_LEVELS = (RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
 def clean_accident(
     actor: User, data: dict[str, Any], *, partial: bool = False, specs: Sequence[FieldSpec] = ACCIDENT_FIELDS
 ) -> dict[str, Any]:
-    inp = Inputs(data)
-    values = inp.read_values(specs, partial=partial)
-    if values.get("region"):
-        values["region"] = _place(actor, inp, ACCIDENT["region"])
-    if values.get("enterprise"):
-        missing = _("{label}不存在或不在您的管辖范围内").format(label=ACCIDENT["enterprise"].label)
-        values["enterprise"] = inp.record(
-            ACCIDENT["enterprise"], visible(actor, Enterprise.objects.all()), missing=missing
-        )
-    inp.check()
-    return values
+    return _placed(actor, Inputs(data), specs, partial, refs={"enterprise": Enterprise})
 
 
 def clean_denominator(actor: User, data: dict[str, Any]) -> dict[str, Any]:
@@ -59,24 +48,25 @@ def clean_denominator(actor: User, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def clean_disaster(actor: User, data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    inp = Inputs(data)
-    values = inp.read_values(DISASTER_FIELDS, partial=partial)
-    if values.get("region"):
-        values["region"] = _place(actor, inp, DISASTER["region"])
-    inp.check()
-    return values
+    return _placed(actor, Inputs(data), DISASTER_FIELDS, partial)
 
 
 def clean_response(actor: User, data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
     """Times may be cleared (not yet happened) except the report time; their order is checked by
     `check_response_clock` on the merged record."""
-    inp = Inputs(data)
-    values = inp.read_values(RESPONSE_FIELDS, partial=partial)
+    return _placed(actor, Inputs(data), RESPONSE_FIELDS, partial, refs={"disaster": Disaster})
+
+
+def _placed(
+    actor: User, inp: Inputs, specs: Sequence[FieldSpec], partial: bool, refs: dict[str, type[Model]] | None = None
+) -> dict[str, Any]:
+    """A record that happened in a county or township of the actor's, its references within scope."""
+    values, fields = inp.read_values(specs, partial=partial), by_name(specs)
     if values.get("region"):
-        values["region"] = _place(actor, inp, RESPONSE["region"])
-    if values.get("disaster"):
-        missing = _("{label}不存在或不在您的管辖范围内").format(label=RESPONSE["disaster"].label)
-        values["disaster"] = inp.record(RESPONSE["disaster"], visible(actor, Disaster.objects.all()), missing=missing)
+        values["region"] = _place(actor, inp, fields["region"])
+    for name, model in (refs or {}).items():
+        if values.get(name):
+            values[name] = inp.record(fields[name], visible(actor, model.objects.all()))
     inp.check()
     return values
 

@@ -80,8 +80,9 @@ class Inputs:
         keep = {spec.name for spec in specs if spec.null_clears}
         return {name: value for name, value in values.items() if name in keep or value not in (None, "")}
 
-    def record(self, spec: FieldSpec, queryset: QuerySet, *, missing: str) -> Model | None:
-        """A REF value as the row of `queryset` (the actor's scope) it names; `missing` says why not."""
+    def record(self, spec: FieldSpec, queryset: QuerySet, *, missing: str = "") -> Model | None:
+        """A REF value as the row of `queryset` (the actor's scope) it names; `missing` says why
+        there is none (by default: it does not exist or lies outside the user's scope)."""
         key = self.read(spec)
         if key is None:
             return None
@@ -90,7 +91,7 @@ class Inputs:
         except (ValueError, DjangoValidationError):  # "abc" for a numeric key
             found = None
         if found is None:
-            self.error(spec.name, missing)
+            self.error(spec.name, missing or f"{spec.label}不存在或不在您的管辖范围内")
         return found
 
     # ------------------------------------------------------------ field by field

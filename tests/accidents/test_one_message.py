@@ -45,27 +45,37 @@ def _page_errors(client, route, data, *args) -> dict:
     return response.context["form"].errors
 
 
-@pytest.mark.parametrize(
-    ("field", "typed", "message"),
-    [
-        ("direct_loss", "很多", MONEY_MESSAGE),
-        ("deaths", "-1", "死亡人数应为不小于0的整数"),
-        ("occurred_at", "2026-02-30 08:00", "发生时间应为日期和时间，格式如 2026-05-01 08:30"),
-        ("region", "430903003", "发生地不在您的管辖范围内"),
-    ],
-)
-def test_a_bad_accident_value_gets_the_same_message_by_page_and_api(
-    login,
-    api,  # noqa: F811
-    ziyang_user,
-    field,
-    typed,
-    message,
-):
-    assert _page_errors(login(ziyang_user), "accidents:accident_new", _accident(**{field: typed})) == {field: message}
-    by_api = api.auth(ziyang_user).call("post", "/accidents", _accident(**{field: typed}))
+BAD_VALUES = [
+    ("accident_new", "/accidents", _accident, {"direct_loss": "很多"}, MONEY_MESSAGE),
+    ("accident_new", "/accidents", _accident, {"deaths": "-1"}, "死亡人数应为不小于0的整数"),
+    (
+        "accident_new",
+        "/accidents",
+        _accident,
+        {"occurred_at": "2026-02-30 08:00"},
+        "发生时间应为日期和时间，格式如 2026-05-01 08:30",
+    ),
+    ("accident_new", "/accidents", _accident, {"region": "430903003"}, "发生地不在您的管辖范围内"),
+    (
+        "disaster_new",
+        "/disasters",
+        _disaster,
+        {"kind": "storm"},
+        "灾种“storm”无效，可选：洪涝、干旱、地质灾害、风雹、低温冷冻和雪灾、地震、森林火灾、其他",
+    ),
+    ("disaster_new", "/disasters", _disaster, {"occurred_on": "2999-01-01"}, "发生日期不能晚于今天"),
+    ("disaster_new", "/disasters", _disaster, {"affected": "1.5"}, "受灾人次应为整数"),
+]
+
+
+@pytest.mark.parametrize("case", BAD_VALUES)
+def test_a_bad_value_gets_the_same_message_by_page_and_api(login, api, ziyang_user, case):  # noqa: F811
+    route, path, record, typed, message = case
+    data, [field] = record(**typed), typed
+    assert _page_errors(login(ziyang_user), f"accidents:{route}", data) == {field: message}
+    by_api = api.auth(ziyang_user).call("post", path, data)
     assert (by_api.status_code, by_api.json()["error"]["fields"]) == (400, {field: message})
-    assert not Accident.objects.exists()
+    assert not (Accident.objects.exists() or Disaster.objects.exists())
 
 
 def test_the_api_names_a_missing_accident_field_in_chinese(api, ziyang_user):  # noqa: F811
@@ -117,28 +127,6 @@ def test_the_casualty_report_gives_the_api_patch_message(login, api, ziyang_user
     by_api = api.auth(ziyang_user).call("patch", f"/accidents/{accident.pk}", {"injuries": "-3"})
     assert by_api.json()["error"]["fields"] == {"injuries": "轻伤人数应为不小于0的整数"}
     assert body.count("轻伤人数应为不小于0的整数") == 1
-
-
-@pytest.mark.parametrize(
-    ("field", "typed", "message"),
-    [
-        ("kind", "storm", "灾种“storm”无效，可选：洪涝、干旱、地质灾害、风雹、低温冷冻和雪灾、地震、森林火灾、其他"),
-        ("occurred_on", "2999-01-01", "发生日期不能晚于今天"),
-        ("affected", "1.5", "受灾人次应为整数"),
-    ],
-)
-def test_a_bad_disaster_value_gets_the_same_message_by_page_and_api(
-    login,
-    api,  # noqa: F811
-    ziyang_user,
-    field,
-    typed,
-    message,
-):
-    assert _page_errors(login(ziyang_user), "accidents:disaster_new", _disaster(**{field: typed})) == {field: message}
-    by_api = api.auth(ziyang_user).call("post", "/disasters", _disaster(**{field: typed}))
-    assert by_api.json()["error"]["fields"] == {field: message}
-    assert not Disaster.objects.exists()
 
 
 def test_a_refused_disaster_form_keeps_what_was_typed(login, ziyang_user):
