@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from safeloop.accidents.fields import (
     ACCIDENT_EDIT_FIELDS,
     ACCIDENT_FIELDS,
@@ -28,7 +30,7 @@ def region_choices(user: User) -> list:
         county = region.code[:6]
         if region.level == "county":
             names[county] = region.name
-            groups.setdefault(county, []).insert(0, (region.code, f"{region.name}（县级）"))
+            groups.setdefault(county, []).insert(0, (region.code, _("{name}（县级）").format(name=region.name)))
         else:
             groups.setdefault(county, []).append((region.code, region.name))
     return [(names.get(code, code), items) for code, items in groups.items()]

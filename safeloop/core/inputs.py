@@ -24,6 +24,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from safeloop.core.errors import ValidationFailed
 from safeloop.core.fields import FieldSpec, Kind
@@ -91,7 +92,7 @@ class Inputs:
         except (ValueError, DjangoValidationError):  # "abc" for a numeric key
             found = None
         if found is None:
-            self.error(spec.name, missing or f"{spec.label}不存在或不在您的管辖范围内")
+            self.error(spec.name, missing or _("{label}不存在或不在您的管辖范围内").format(label=spec.label))
         return found
 
     # ------------------------------------------------------------ field by field
@@ -199,7 +200,9 @@ class Inputs:
     def _bounded(self, name, label, value: Decimal, minimum, maximum, places: int) -> Decimal | None:
         both = minimum is not None and maximum is not None
         if both and not minimum <= value <= maximum:
-            self.error(name, f"{label}应在{minimum}至{maximum}之间")
+            self.error(
+                name, _("{label}应在{minimum}至{maximum}之间").format(label=label, minimum=minimum, maximum=maximum)
+            )
             return None
         if minimum is not None and value < minimum:
             self.error(name, f"{label}不能小于{minimum}")
@@ -272,8 +275,10 @@ class Inputs:
 
 def _integer_range_message(label: str, number: Decimal, minimum: int, maximum: int) -> str:
     if maximum < UNBOUNDED:
-        return f"{label}应为{minimum}至{maximum}之间的整数"
-    return f"{label}应为不小于{minimum}的整数" if number < minimum else f"{label}数值过大"
+        return _("{label}应为{minimum}至{maximum}之间的整数").format(label=label, minimum=minimum, maximum=maximum)
+    if number < minimum:
+        return _("{label}应为不小于{minimum}的整数").format(label=label, minimum=minimum)
+    return _("{label}数值过大").format(label=label)
 
 
 # ---------------------------------------------------------------- readers by kind
@@ -343,7 +348,7 @@ def _read_ids(inp: Inputs, spec: FieldSpec) -> list[int]:
 def _read_file(inp: Inputs, spec: FieldSpec) -> Any:
     upload = inp.data.get(spec.name) or None
     if upload is None and spec.required:
-        inp.error(spec.name, f"请选择{spec.label}")
+        inp.error(spec.name, _("请选择{label}").format(label=spec.label))
     return upload
 
 

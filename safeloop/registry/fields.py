@@ -25,7 +25,7 @@ ENTERPRISE_FIELDS = (
     _field("employees", maximum=1_000_000),
     _field("scale"),
     _field("risk_level"),
-    _field("key_sector"),
+    _field("key_sector", help=_("留空则按监管行业确定（安委〔2024〕7号 14个重点行业领域）")),
     _field("supervising_department_override", help=_("留空则按监管行业和属地自动确定")),
     _field("principal_name"),
     _field("principal_phone", Kind.PHONE),

@@ -183,3 +183,31 @@ def test_a_denominator_import_reads_gdp_in_yi_and_blank_figures_as_no_data(ziyan
     report = denominator_import(actor=ziyang_user, data=_denominator_file(["430902", "", 2025, "1,234.5", "", 9000]))
     row = Denominator.objects.get()
     assert (report.updated, row.gdp, row.population, row.industrial_employees) == (1, Decimal("1234.50"), None, 9000)
+
+
+def test_refused_edits_keep_what_was_typed_and_say_each_message_once(login, ziyang_user, accident):
+    client = login(ziyang_user)
+    client.post(reverse("accidents:disaster_new"), _disaster())
+    client.post(reverse("accidents:response_new"), _response())
+    edits = [
+        ("accidents:accident_edit", accident.pk, _accident(title="改名", injuries="两人"), "两人", "轻伤人数应为整数"),
+        (
+            "accidents:disaster_edit",
+            Disaster.objects.get().pk,
+            _disaster(title="", missing="3"),
+            "3",
+            "灾害名称为必填项",
+        ),
+        (
+            "accidents:response_edit",
+            EmergencyResponse.objects.get().pk,
+            _response(reported_at=""),
+            "资阳洪涝响应",
+            "接报时间为必填项",
+        ),
+    ]
+    for route, pk, typed, kept, message in edits:
+        body = client.post(reverse(route, args=[pk]), typed | {"version": "1"}).content.decode()
+        assert body.count(message) == 1, route
+        assert f'value="{kept}"' in body and 'name="version" value="1"' in body, route
+        assert f'<option value="{typed["region"]}" selected>' in body, route
