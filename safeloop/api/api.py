@@ -1,16 +1,18 @@
 """/api/v1/: every app's router, one auth, one error shape."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 
 from safeloop.accidents.api import router as accidents_router
-from safeloop.accidents.validation import API_LABELS as ACCIDENT_LABELS
+from safeloop.accidents.selectors import AccidentFilters
 from safeloop.accounts.api import BearerAuth
 from safeloop.accounts.api import router as accounts_router
-from safeloop.core.api import install_error_handlers
+from safeloop.core.api import Paging, install_error_handlers, labels_of
 from safeloop.hazards.api import router as hazards_router
+from safeloop.hazards.selectors import LedgerFilters
 from safeloop.registry.api import router as registry_router
-from safeloop.registry.validation import LABELS
+from safeloop.registry.selectors import EnterpriseFilters, RegionFilters
 from safeloop.targets.api import router as targets_router
 
 DESCRIPTION = _(
@@ -40,7 +42,11 @@ api = NinjaAPI(
     auth=BearerAuth(),
     urls_namespace="api",
 )
-install_error_handlers(api, lambda name: LABELS.get(name) or ACCIDENT_LABELS.get(name, name))
+# Request bodies are validated by the services (Chinese messages naming each field); what pydantic
+# still checks is query parameters and the version, named here by the filter schemas' titles.
+FILTERS = (Paging, EnterpriseFilters, RegionFilters, AccidentFilters, LedgerFilters)
+CREDENTIALS = {"username": gettext_noop("用户名"), "password": gettext_noop("密码")}  # noqa: S105 - names, not secrets
+install_error_handlers(api, labels_of(*FILTERS, **CREDENTIALS))
 api.add_router("/auth", accounts_router)
 api.add_router("/", registry_router)
 api.add_router("/", hazards_router)
