@@ -113,7 +113,11 @@ class FormState:
         return (self.bound(spec) for spec in self.specs)
 
     def __getitem__(self, name: str) -> BoundField:
-        return self.bound(next(spec for spec in self.specs if spec.name == name))
+        """A field by name; KeyError otherwise, so templates fall through to attributes (form.message)."""
+        spec = next((spec for spec in self.specs if spec.name == name), None)
+        if spec is None:
+            raise KeyError(name)
+        return self.bound(spec)
 
     def bound(self, spec: FieldSpec) -> BoundField:
         options = self.options.get(spec.name) or _static_options(spec)

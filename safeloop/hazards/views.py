@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -8,15 +10,17 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.core.errors import ServiceError
+from safeloop.core.forms import FormState
 from safeloop.core.http import query_without_page
 from safeloop.core.scope import get_visible_or_404
 from safeloop.core.xlsx import XLSX_CONTENT_TYPE, ImportFailed, spooled_workbook
 from safeloop.hazards import ledger_io
 from safeloop.hazards.documents import DOCUMENTS, available_documents
-from safeloop.hazards.forms import ACTION_FIELDS, REPORT_FIELDS
+from safeloop.hazards.forms import REPORT_FIELDS
 from safeloop.hazards.ledger_import import ledger_import
 from safeloop.hazards.models import Attachment, Status
 from safeloop.hazards.selectors import (
@@ -32,8 +36,15 @@ from safeloop.hazards.selectors import (
     status_counts,
     todo,
 )
-from safeloop.hazards.services import allowed_sources, hazard_report
-from safeloop.hazards.workflow import ACTION_LABELS, apply_action, available_actions, signatures
+from safeloop.hazards.services import allowed_sources, attachment_add, hazard_report
+from safeloop.hazards.workflow import (
+    ACTION_LABELS,
+    STAGES,
+    available_actions,
+    hazard_act,
+    signatures,
+    signing_stage,
+)
 from safeloop.registry.selectors import (
     EnterpriseFilters,
     category_tree,
@@ -122,18 +133,17 @@ def enterprise_options(request: HttpRequest) -> HttpResponse:
 @require_GET
 def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = hazard_get(request.user, pk)
-    actions = [(t, ACTION_FIELDS.get(t.action, ())) for t in available_actions(request.user, hazard)]
+    failed = request.session.pop(f"hazard-errors-{pk}", None)
     return render(
         request,
         "hazards/detail.html",
         {
             "hazard": hazard,
-            "actions": actions,
+            "actions": _action_forms(request.user, hazard, failed),
             "attachments": hazard.attachments.all(),
             "overdue": is_overdue(hazard),
-            "fresh_attachments": hazard.attachments.filter(used_in_event__isnull=True),
-            "signatures": {stage: signatures(hazard, stage) for stage in ("confirmation", "acceptance")},
-            "errors": request.session.pop(f"hazard-errors-{pk}", None),
+            "signatures": {stage: signatures(hazard, stage) for stage, label in STAGES},
+            "errors": failed,
             "documents": available_documents(hazard),
             "timeline": [
                 (e, ACTION_LABELS.get(e.action, e.action), STATUS_LABELS.get(e.to_status, ""))
@@ -141,6 +151,25 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         },
     )
+
+
+def _action_forms(user, hazard, failed: dict | None) -> list[tuple[Any, FormState]]:
+    """One form per action the table offers, from the row's fields; the refused one shows what
+    was typed and its messages. The signature stage and the fresh evidence come preset."""
+    fresh = [(str(a.pk), a.original_name) for a in hazard.attachments.filter(used_in_event__isnull=True)]
+    stage = signing_stage(hazard)
+    options = {"attachments": fresh, "stage": [(stage, dict(STAGES)[stage])]}
+    preset = {"attachments": [value for value, label in fresh], "stage": stage}
+    forms = []
+    for t in available_actions(user, hazard):
+        refused = failed is not None and failed["action"] == t.action
+        form = FormState(
+            t.fields, data=preset | failed["data"] if refused else preset, options=options, prefix=t.action
+        )
+        if refused:
+            form.fail(ServiceError(failed["message"], fields=failed["fields"]))
+        forms.append((t, form))
+    return forms
 
 
 @login_required
@@ -157,36 +186,36 @@ def hazard_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def hazard_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def hazard_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     data = request.POST.dict()
     data["attachments"] = request.POST.getlist("attachments")
+    version = data.pop("version", None)
+    data.pop("csrfmiddlewaretoken", None)
     try:
-        hazard = apply_action(
-            hazard_id=pk, actor=request.user, action=action, version=data.pop("version", None), data=data
-        )
+        hazard = hazard_act(hazard_id=pk, actor=request.user, action=action, version=version, data=data)
     except ServiceError as exc:
         if exc.status == 404:
             raise Http404 from exc
-        request.session[f"hazard-errors-{pk}"] = {"action": action, "message": exc.message, "fields": exc.fields}
+        failed = {"action": action, "message": exc.message, "fields": exc.fields, "data": data}
+        request.session[f"hazard-errors-{pk}"] = failed
     else:
-        messages.success(request, f"已完成：{hazard.get_status_display()}")
+        messages.success(request, _("已完成：%(status)s") % {"status": hazard.get_status_display()})
     return redirect("hazards:detail", pk=pk)
 
 
 @login_required
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    from safeloop.hazards.services import attachment_add
-
     try:
         for upload in request.FILES.getlist("file") or [None]:
             attachment_add(actor=request.user, hazard_id=pk, upload=upload)
     except ServiceError as exc:
         if exc.status == 404:
             raise Http404 from exc
-        request.session[f"hazard-errors-{pk}"] = {"action": "upload", "message": exc.message, "fields": exc.fields}
+        failed = {"action": "upload", "message": exc.message, "fields": exc.fields, "data": {}}
+        request.session[f"hazard-errors-{pk}"] = failed
     else:
-        messages.success(request, "附件已上传")
+        messages.success(request, _("附件已上传"))
     return redirect("hazards:detail", pk=pk)
 
 
