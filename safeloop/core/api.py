@@ -15,7 +15,8 @@ from ninja import NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
-from pydantic import ConfigDict, WithJsonSchema, create_model
+from pydantic import ConfigDict, Field, WithJsonSchema, create_model
+from pydantic.fields import FieldInfo
 
 from safeloop.accounts.services import token_user
 from safeloop.core.errors import NotFound, ServiceError
@@ -120,10 +121,15 @@ def input_schema(
     (type, default) pairs.
     """
     required = [] if partial else [spec.name for spec in specs if spec.required]
+    required += [name for name, (_, default) in (extra or {}).items() if _required(default)]
     config = ConfigDict(json_schema_extra={"required": required} if required else None)
     base = type(f"{name}Base", (Schema,), {"model_config": config})
     fields: dict[str, Any] = {spec.name: (Annotated[Any, WithJsonSchema(spec.json_schema())], None) for spec in specs}
     return create_model(name, __base__=base, **fields, **(extra or {}))
+
+
+def _required(default: Any) -> bool:
+    return default is ... or (isinstance(default, FieldInfo) and default.is_required())
 
 
 @cache
@@ -141,7 +147,10 @@ def page_of(item: type[Schema]) -> type[Schema]:
 def action_schema(prefix: str, transition: Any) -> type[Schema]:
     """The request body of one workflow action: `version` and the fields its table row declares."""
     name = f"{prefix}{transition.action.title().replace('_', '')}In"
-    return input_schema(name, transition.fields, extra={"version": (int, ...)})
+    version = Field(
+        ..., title="版本号", description="对象的当前版本号（每次办理后加一）；已被他人处理时返回 409 stale_version"
+    )
+    return input_schema(name, transition.fields, extra={"version": (int, version)})
 
 
 def action_routes(

@@ -76,7 +76,7 @@ class FieldSpec:
     @property
     def header(self) -> str:
         """The Excel column header and the form label: the name and, where it has one, the unit."""
-        return f"{self.label}（{self.unit}）" if self.unit else self.label
+        return f"{self.label}（{self.unit}）" if self.unit else str(self.label)
 
     def but(self, **changes: Any) -> FieldSpec:
         return replace(self, **changes)
