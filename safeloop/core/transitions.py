@@ -58,7 +58,7 @@ from safeloop.core.services import locked_row, save_changed, snapshot
 
 
 @dataclass(frozen=True, kw_only=True)
-class Case:
+class Subset:
     """A kind of object, as a test on one and as a filter on many (for to-do lists)."""
 
     test: Callable[[Any], bool]
@@ -71,7 +71,7 @@ class Who:
 
     always: frozenset[str]
     also: frozenset[str] = frozenset()
-    when: Case | None = None
+    when: Subset | None = None
 
     def __call__(self, obj: Any) -> frozenset[str]:
         extended = self.when is not None and self.when.test(obj)

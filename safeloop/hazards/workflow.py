@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safeloop.accounts.models import Role, User
 from safeloop.core.fields import FieldSpec, Kind, model_spec
-from safeloop.core.transitions import Case, Context, Rule, Transition, Turn, Who, Workflow
+from safeloop.core.transitions import Subset, Context, Rule, Transition, Turn, Who, Workflow
 from safeloop.hazards.deadlines import deadline_from_input
 from safeloop.hazards.models import Attachment, Hazard, HazardEvent, Level, Source, Status
 from safeloop.hazards.notifications import notify_event
@@ -42,7 +42,7 @@ def is_self_managed(hazard: Hazard) -> bool:
     return hazard.level == Level.GENERAL and hazard.source in SELF_MANAGED_SOURCES
 
 
-SELF_MANAGED = Case(test=is_self_managed, q=Q(level=Level.GENERAL, source__in=SELF_MANAGED_SOURCES))
+SELF_MANAGED = Subset(test=is_self_managed, q=Q(level=Level.GENERAL, source__in=SELF_MANAGED_SOURCES))
 REGULATORS_OR_SELF = Who(always=frozenset({REGULATOR}), also=frozenset({ENTERPRISE}), when=SELF_MANAGED)
 CLOSERS = Who(always=frozenset({SUPERVISOR}), also=frozenset({ENTERPRISE}), when=SELF_MANAGED)
 SIGNERS = Who(always=frozenset({EXPERT, ENTERPRISE}))

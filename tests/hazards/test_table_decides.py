@@ -214,3 +214,16 @@ def test_an_action_saves_only_the_fields_it_changed(general_self_found, boss):
     saved = next(sql for sql in updates if '"status"' in sql)
     assert '"description"' not in saved and '"found_on"' not in saved
     assert all(f'"{name}"' in saved for name in ("responsible_unit", "deadline", "version", "updated_at"))
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_fixers_to_do_list_leaves_out_what_waits_for_someone_elses_acceptance(general_self_found, boss, worker):
+    from safeloop.hazards.selectors import todo
+
+    loop = general_self_found
+    loop.act(boss, "confirm")
+    loop.act(boss, "assign", responsible_unit="车间", responsible_person="王", deadline_days=3)
+    loop.act(worker, "start")
+    loop.act(worker, "submit_rectification", note="done", attachments=[loop.upload(worker)])
+    assert list(todo(boss)) == [loop.hazard]
+    assert list(todo(worker)) == []
