@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safeloop.accounts.models import Role, User
 from safeloop.core.fields import FieldSpec, Kind, model_spec
-from safeloop.core.transitions import Subset, Context, Rule, Transition, Turn, Who, Workflow
+from safeloop.core.transitions import Context, Rule, Subset, Transition, Turn, Who, Workflow
 from safeloop.hazards.deadlines import deadline_from_input
 from safeloop.hazards.models import Attachment, Hazard, HazardEvent, Level, Source, Status
 from safeloop.hazards.notifications import notify_event
