@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from safeloop.accounts.models import Role
 from safeloop.core.errors import Forbidden, ServiceError
 from safeloop.hazards.models import Hazard
+from safeloop.hazards.selectors import hazard_get, todo
 from safeloop.hazards.services import hazard_report
 from safeloop.hazards.workflow import TRANSITIONS, available_actions, hazard_act
 from safeloop.registry.models import Department
@@ -68,8 +69,6 @@ def parties(boss, worker, expert, township_user, ziyang_user, city_user, sysadmi
 
 
 def test_every_party_sees_the_hazard(parties, general_self_found):
-    from safeloop.hazards.selectors import hazard_get
-
     for user in parties.values():
         assert hazard_get(user, general_self_found.hazard.pk)
 
@@ -152,15 +151,27 @@ def walk(loop: Loop, steps: list, parties: dict) -> None:
 # ---------------------------------------------------------------- the two rules that used to be hand-written 403s
 
 
+def offered(user, hazard: Hazard) -> set[str]:
+    return {t.action for t in available_actions(user, hazard)}
+
+
+def rectifying(loop: Loop, assigner, worker) -> Loop:
+    loop.act(assigner, "confirm")
+    loop.act(assigner, "assign", responsible_unit="车间", responsible_person="王", deadline="2026-11-30")
+    loop.act(worker, "start")
+    return loop
+
+
+def submitted(loop: Loop, boss, worker) -> Loop:
+    rectifying(loop, boss, worker).act(worker, "submit_rectification", note="done", attachments=[loop.upload(worker)])
+    return loop
+
+
 @time_machine.travel(TODAY, tick=False)
 def test_the_fixer_is_not_offered_acceptance_and_is_refused_it(general_self_found, boss, worker):
-    loop = general_self_found
-    loop.act(boss, "confirm")
-    loop.act(boss, "assign", responsible_unit="车间", responsible_person="王", deadline_days=3)
-    loop.act(worker, "start")
-    loop.act(worker, "submit_rectification", note="done", attachments=[loop.upload(worker)])
-    assert {"accept", "reject"} & {t.action for t in available_actions(worker, loop.hazard)} == set()
-    assert {"accept", "reject"} <= {t.action for t in available_actions(boss, loop.hazard)}
+    loop = submitted(general_self_found, boss, worker)
+    assert {"accept", "reject"} & offered(worker, loop.hazard) == set()
+    assert {"accept", "reject"} <= offered(boss, loop.hazard)
     for action in ("accept", "reject"):
         with pytest.raises(Forbidden) as exc:
             loop.act(worker, action, opinion="自己验收", reason="自己退回")
@@ -170,13 +181,10 @@ def test_the_fixer_is_not_offered_acceptance_and_is_refused_it(general_self_foun
 @time_machine.travel(TODAY, tick=False)
 def test_only_the_assigning_regulator_decides_an_extension(general_self_found, ziyang_user, boss, worker):
     """A self-found hazard the enterprise could run itself, but the county assigned it."""
-    loop = general_self_found
-    loop.act(ziyang_user, "confirm")
-    loop.act(ziyang_user, "assign", responsible_unit="车间", responsible_person="王", deadline="2026-11-30")
-    loop.act(worker, "start")
+    loop = rectifying(general_self_found, ziyang_user, worker)
     loop.act(worker, "request_extension", deadline="2026-12-31", reason="等配件")
-    assert "decide_extension" not in {t.action for t in available_actions(boss, loop.hazard)}
-    assert "decide_extension" in {t.action for t in available_actions(ziyang_user, loop.hazard)}
+    assert "decide_extension" not in offered(boss, loop.hazard)
+    assert "decide_extension" in offered(ziyang_user, loop.hazard)
     with pytest.raises(Forbidden) as exc:
         loop.act(boss, "decide_extension", approve="true")
     assert exc.value.message == "延期申请由交办部门审批"
@@ -184,12 +192,9 @@ def test_only_the_assigning_regulator_decides_an_extension(general_self_found, z
 
 @time_machine.travel(TODAY, tick=False)
 def test_the_enterprise_decides_an_extension_it_assigned_itself(general_self_found, boss, worker):
-    loop = general_self_found
-    loop.act(boss, "confirm")
-    loop.act(boss, "assign", responsible_unit="车间", responsible_person="王", deadline_days=3)
-    loop.act(worker, "start")
+    loop = rectifying(general_self_found, boss, worker)
     loop.act(worker, "request_extension", deadline="2026-12-31", reason="等配件")
-    assert "decide_extension" in {t.action for t in available_actions(boss, loop.hazard)}
+    assert "decide_extension" in offered(boss, loop.hazard)
     assert loop.act(boss, "decide_extension", approve="是").deadline.isoformat() == "2026-12-31"
 
 
@@ -197,8 +202,8 @@ def test_the_enterprise_decides_an_extension_it_assigned_itself(general_self_fou
 def test_a_party_that_has_signed_is_not_offered_to_sign_again(major_regulator_found, expert, boss):
     loop = major_regulator_found
     loop.act(expert, "sign", stage="confirmation")
-    assert "sign" not in {t.action for t in available_actions(expert, loop.hazard)}
-    assert "sign" in {t.action for t in available_actions(boss, loop.hazard)}
+    assert "sign" not in offered(expert, loop.hazard)
+    assert "sign" in offered(boss, loop.hazard)
 
 
 # ---------------------------------------------------------------- what an action saves
@@ -218,12 +223,6 @@ def test_an_action_saves_only_the_fields_it_changed(general_self_found, boss):
 
 @time_machine.travel(TODAY, tick=False)
 def test_the_fixers_to_do_list_leaves_out_what_waits_for_someone_elses_acceptance(general_self_found, boss, worker):
-    from safeloop.hazards.selectors import todo
-
-    loop = general_self_found
-    loop.act(boss, "confirm")
-    loop.act(boss, "assign", responsible_unit="车间", responsible_person="王", deadline_days=3)
-    loop.act(worker, "start")
-    loop.act(worker, "submit_rectification", note="done", attachments=[loop.upload(worker)])
+    loop = submitted(general_self_found, boss, worker)
     assert list(todo(boss)) == [loop.hazard]
     assert list(todo(worker)) == []
