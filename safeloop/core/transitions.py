@@ -67,7 +67,7 @@ class Subset:
 
 @dataclass(frozen=True, kw_only=True)
 class Who:
-    """The parties that may act: `always`, and `also` on objects of the case `when`."""
+    """The parties that may act: `always`, and `also` on the objects of the subset `when`."""
 
     always: frozenset[str]
     also: frozenset[str] = frozenset()
@@ -161,8 +161,7 @@ class Workflow:
 
     def refusal(self, t: Transition, turn: Turn) -> ServiceError | None:
         """Why the table does not let this turn take the action; None: it does."""
-        status = turn.obj.status
-        if status not in t.sources:
+        if turn.obj.status not in t.sources:
             return Conflict(self._wrong_state(turn.obj, t), code="wrong_state")
         for rule in t.offered:
             if not rule.test(turn):
@@ -173,7 +172,7 @@ class Workflow:
 
     def available(self, actor: Any, obj: Any) -> list[Transition]:
         """The actions this actor may take on this object now: the buttons, the API's `actions`."""
-        turn = self.turn(actor, obj)
+        turn = self.turn(actor, obj)  # the status test first: it is free, the rules may query
         return [t for t in self.transitions if obj.status in t.sources and self.refusal(t, turn) is None]
 
     def todo_q(self, actor: Any, today: date) -> Q | None:
