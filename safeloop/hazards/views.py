@@ -13,16 +13,18 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from safeloop.accounts.models import User
 from safeloop.core.errors import ServiceError
 from safeloop.core.forms import FormState
 from safeloop.core.http import query_without_page
 from safeloop.core.scope import get_visible_or_404
+from safeloop.core.transitions import Transition
 from safeloop.core.xlsx import XLSX_CONTENT_TYPE, ImportFailed, spooled_workbook
 from safeloop.hazards import ledger_io
 from safeloop.hazards.documents import DOCUMENTS, available_documents
 from safeloop.hazards.forms import REPORT_FIELDS
 from safeloop.hazards.ledger_import import ledger_import
-from safeloop.hazards.models import Attachment, Status
+from safeloop.hazards.models import Attachment, Hazard, Status
 from safeloop.hazards.selectors import (
     LEVELS,
     SOURCES,
@@ -153,23 +155,27 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _action_forms(user, hazard, failed: dict | None) -> list[tuple[Any, FormState]]:
+def _action_forms(user: User, hazard: Hazard, failed: dict | None) -> list[tuple[Transition, FormState]]:
     """One form per action the table offers, from the row's fields; the refused one shows what
-    was typed and its messages. The signature stage and the fresh evidence come preset."""
-    fresh = [(str(a.pk), a.original_name) for a in hazard.attachments.filter(used_in_event__isnull=True)]
-    stage = signing_stage(hazard)
-    options = {"attachments": fresh, "stage": [(stage, dict(STAGES)[stage])]}
-    preset = {"attachments": [value for value, label in fresh], "stage": stage}
+    was typed and its messages beside the fields (the box above the page says what went wrong)."""
+    preset, options = _presets(hazard)
     forms = []
     for t in available_actions(user, hazard):
         refused = failed is not None and failed["action"] == t.action
-        form = FormState(
-            t.fields, data=preset | failed["data"] if refused else preset, options=options, prefix=t.action
-        )
+        data = preset | failed["data"] if refused else preset
+        form = FormState(t.fields, data=data, options=options, prefix=t.action)
         if refused:
             form.fail(ServiceError(failed["message"], fields=failed["fields"]))
         forms.append((t, form))
     return forms
+
+
+def _presets(hazard: Hazard) -> tuple[dict[str, Any], dict[str, list[tuple[str, str]]]]:
+    """The stage to sign is the current one; the evidence not yet used comes ticked."""
+    fresh = [(str(a.pk), a.original_name) for a in hazard.attachments.filter(used_in_event__isnull=True)]
+    stage = signing_stage(hazard)
+    preset = {"attachments": [value for value, label in fresh], "stage": stage}
+    return preset, {"attachments": fresh, "stage": [(stage, str(dict(STAGES)[stage]))]}
 
 
 @login_required
