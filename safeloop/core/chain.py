@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from safeloop.core.models import ChainedEvent
 
 GENESIS = "0" * 64
+SYSTEM = "系统"  # the actor name of an act nobody did (escalations); stored and hashed, so never translated
 
 
 def canonical(content: dict[str, Any]) -> bytes:
@@ -75,7 +76,7 @@ def chain_append(
         seq=events.objects.filter(**{events.chain_owner: owner}).count() + 1,
         action=action,
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=str(actor) if actor is not None else _("系统"),
+        actor_name=str(actor) if actor is not None else SYSTEM,
         actor_role=actor_role or getattr(actor, "role", "system"),
         at=at,
         from_status=from_status,
