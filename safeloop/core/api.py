@@ -1,8 +1,10 @@
 """Shared pieces of the JSON API: the error shape, pagination, the request schemas built from a
-resource's field list and the base of the response schemas built from its model."""
+resource's field list, the base of the response schemas built from its model, and one typed route
+per workflow action."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -12,14 +14,15 @@ from typing import Annotated, Any
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ConfigDict, WithJsonSchema, create_model, field_validator
+from pydantic.fields import FieldInfo
 
-from safeloop.core.errors import ServiceError
+from safeloop.core.errors import NotFound, ServiceError
 from safeloop.core.fields import FieldSpec
 
 MAX_PAGE_SIZE = 500
@@ -128,6 +131,7 @@ def input_schema(
     """
     aliases = aliases or {}
     required = [] if partial else [aliases.get(spec.name, spec.name) for spec in specs if spec.required]
+    required += [name for name, (_, default) in (extra or {}).items() if _required(default)]
     extra_schema: dict[str, Any] | None = {"required": required} if required else None
     config = ConfigDict(json_schema_extra=extra_schema)
     base = type(f"{name}Base", (Schema,), {"model_config": config})
@@ -136,6 +140,10 @@ def input_schema(
         for spec in specs
     }
     return create_model(name, __base__=base, **fields, **(extra or {}))
+
+
+def _required(default: Any) -> bool:
+    return default is ... or (isinstance(default, FieldInfo) and default.is_required())
 
 
 @contextmanager
@@ -178,4 +186,67 @@ def page_of(item: type[Schema]) -> type[Schema]:
         count=(int, ...),
         results=(list[item], ...),  # type: ignore[valid-type]
         next=(str | None, None),
+    )
+
+
+def action_schema(prefix: str, transition: Any) -> type[Schema]:
+    """The request body of one workflow action: `version` and the fields its table row declares."""
+    name = f"{prefix}{transition.action.title().replace('_', '')}In"
+    version = Field(
+        ..., title="版本号", description="对象的当前版本号（每次办理后加一）；已被他人处理时返回 409 stale_version"
+    )
+    return input_schema(name, transition.fields, extra={"version": (int, version)})
+
+
+def action_routes(
+    router: Router,
+    *,
+    path: str,
+    key: str,
+    transitions: Sequence[Any],
+    act: Callable[[HttpRequest, Any, str, dict[str, Any]], Any],
+    response: Any,
+    prefix: str,
+) -> None:
+    """`POST {path}/{action}` for each row of a transition table, each with its own body schema
+    (so the OpenAPI documents every action's fields), and a fallback that answers an unknown
+    action name with the JSON 404. `key` names the path's object id; `act(request, id, action,
+    body)` applies the action and returns the response."""
+    for t in transitions:
+        route = _action_view(key, t.action, action_schema(prefix, t), act)
+        summary = f"{t.label}（{t.action}）"
+        description = f"{t.who_label}。{t.needs}"
+        router.post(
+            f"{path}/{t.action}",
+            response=response,
+            summary=summary,
+            description=description,
+            operation_id=f"{prefix[0].lower()}{prefix[1:]}_{t.action}",
+        )(route)
+    router.post(f"{path}/{{action}}", include_in_schema=False)(_unknown_action(key))
+
+
+def _action_view(key: str, action: str, schema: type[Schema], act: Callable) -> Callable:
+    def view(request: HttpRequest, **params: Any) -> Any:
+        body = params["payload"].dict(exclude_unset=True)
+        return act(request, params[key], action, body)
+
+    view.__signature__ = _signature(key, payload=schema)  # type: ignore[attr-defined]
+    return view
+
+
+def _unknown_action(key: str) -> Callable:
+    def view(request: HttpRequest, **params: Any) -> Any:
+        raise NotFound(gettext("没有名为“%(action)s”的操作") % {"action": params["action"]})
+
+    view.__signature__ = _signature(key, action=str)  # type: ignore[attr-defined]
+    return view
+
+
+def _signature(key: str, **params: Any) -> inspect.Signature:
+    """What django-ninja reads to bind the path id and the body of a generated view."""
+    names = {key: int, **params}
+    return inspect.Signature(
+        [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=HttpRequest)]
+        + [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY, annotation=a) for n, a in names.items()]
     )

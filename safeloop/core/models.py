@@ -1,4 +1,5 @@
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -45,6 +46,39 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {'工作日' if self.is_workday else '休息日'}"
+
+
+class ChainedEvent(models.Model):
+    """One act in an append-only, hash-chained history (see `core.chain`).
+
+    A concrete history adds the foreign key to its owner and names it in `chain_owner`; the
+    owner has `status`, `chain_head` (the last event's hash) and the field named by
+    `chain_key` that identifies it inside the hashed content (a number, never reused).
+    """
+
+    chain_owner: ClassVar[str]  # the foreign key to the owner, and its key in the hashed content
+    chain_key: ClassVar[str] = "code"
+
+    seq = models.PositiveIntegerField(_("序号"))
+    action = models.CharField(_("动作"), max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(_("操作人"), max_length=60)
+    actor_role = models.CharField(_("角色"), max_length=20)
+    at = models.DateTimeField(_("时间"))
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24)
+    payload = models.JSONField(default=dict)
+    attachments = models.JSONField(_("附件哈希"), default=list)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{getattr(self, f'{self.chain_owner}_id', '?')}#{self.seq} {self.action}"
 
 
 class JobState(models.TextChoices):

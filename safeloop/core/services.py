@@ -7,10 +7,13 @@
 `locked_row` gives 404 for a row outside the user's scope and 409 for a stale version, so a
 concurrent edit is refused, never overwritten. `model_update` sets only the fields whose value
 differs, saves only those (with `version` and `updated_at`) and writes the audit entry.
+Code that sets attributes itself (a workflow action) takes a `snapshot` first and then
+`save_changed`, which saves exactly what differs from it.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -54,13 +57,7 @@ def model_update(
         check(instance)
     if not changes:
         return changes
-    fields = list(changes)
-    if _has_field(instance, "version"):
-        instance.version += 1  # type: ignore[attr-defined]
-        fields.append("version")
-    if _has_field(instance, "updated_at"):
-        fields.append("updated_at")
-    instance.save(update_fields=fields)
+    _save_fields(instance, list(changes))
     audit_record(actor=actor, action=action or f"{instance._meta.model_name}.update", target=instance, changes=changes)
     return changes
 
@@ -101,3 +98,26 @@ def shown(value: Any) -> str:
 
 def _has_field(instance: Model, name: str) -> bool:
     return any(f.name == name for f in instance._meta.concrete_fields)
+
+
+def snapshot(instance: Model) -> dict[str, Any]:
+    """The row's field values now (copies: an action may change a JSON value in place)."""
+    return {f.name: copy.deepcopy(getattr(instance, f.attname)) for f in instance._meta.concrete_fields}
+
+
+def save_changed(instance: Model, before: Mapping[str, Any], *, touch: bool = False) -> list[str]:
+    """Save the fields that differ from `before`, with a new `version` and `updated_at`. With
+    `touch`, a new version is saved even when nothing else changed (every workflow act is one)."""
+    fields = [name for name, value in snapshot(instance).items() if before.get(name) != value]
+    if fields or touch:
+        _save_fields(instance, fields)
+    return fields
+
+
+def _save_fields(instance: Model, fields: list[str]) -> None:
+    if _has_field(instance, "version"):
+        instance.version += 1  # type: ignore[attr-defined]
+        fields.append("version")
+    if _has_field(instance, "updated_at"):
+        fields.append("updated_at")
+    instance.save(update_fields=fields)

@@ -4,15 +4,15 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Body, File, ModelSchema, Query, Router, Schema, Status
+from ninja import File, ModelSchema, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from safeloop.core.api import OutSchema, Paging, input_schema, page_of, paginate
+from safeloop.core.api import OutSchema, Paging, action_routes, input_schema, page_of, paginate
 from safeloop.hazards.fields import REPORT_FIELDS
 from safeloop.hazards.models import Hazard
 from safeloop.hazards.selectors import LedgerFilters, hazard_events, hazard_get, is_overdue, ledger
 from safeloop.hazards.services import attachment_add, hazard_report
-from safeloop.hazards.workflow import TRANSITIONS, apply_action, available_actions
+from safeloop.hazards.workflow import TRANSITIONS, available_actions, hazard_act
 
 router = Router(tags=["隐患闭环"])
 
@@ -73,20 +73,22 @@ def hazard_detail(request: HttpRequest, hazard_id: int):
     return hazard_get(request.user, hazard_id)
 
 
-ACTIONS_DOC = "；".join(f"{t.action}（{t.label}）：{t.needs}" for t in TRANSITIONS)
-
-
-@router.post(
-    "/hazards/{int:hazard_id}/actions/{action}",
-    response=HazardOut,
-    summary="办理（工作流动作）",
-    description=f'请求体 {{"version": 当前版本, ...动作字段}}。{ACTIONS_DOC}',
-)
-def hazard_action(request: HttpRequest, hazard_id: int, action: str, payload: Body[dict[str, Any]]):
-    data = dict(payload)
-    version = data.pop("version", None)
-    apply_action(hazard_id=hazard_id, actor=request.user, action=action, version=version, data=data)
+def _act(request: HttpRequest, hazard_id: int, action: str, body: dict[str, Any]) -> Hazard:
+    version = body.pop("version", None)
+    hazard_act(hazard_id=hazard_id, actor=request.user, action=action, version=version, data=body)
     return hazard_get(request.user, hazard_id)
+
+
+# POST /hazards/{id}/actions/{action}: one route per row of the table, each with its body schema.
+action_routes(
+    router,
+    path="/hazards/{int:hazard_id}/actions",
+    key="hazard_id",
+    transitions=TRANSITIONS,
+    act=_act,
+    response=HazardOut,
+    prefix="HazardAction",
+)
 
 
 @router.get("/hazards/{int:hazard_id}/events", summary="办理记录（哈希链）")

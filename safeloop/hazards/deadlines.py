@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext as _
+
+from safeloop.core.fields import FieldSpec
 from safeloop.core.inputs import Inputs
 from safeloop.core.workdays import Deadline, add_workdays
 
 
-def deadline_from_input(inp: Inputs, today: date) -> Deadline:
-    """`deadline` (a date) or `deadline_days` (working days from today); one is required."""
-    explicit = inp.date("deadline", "整改期限")
-    days = inp.integer("deadline_days", "整改期限（工作日）", minimum=1, maximum=750)
-    if explicit is None and days is None:
-        inp.error("deadline", "请填写整改期限（日期，或 deadline_days 个工作日）")
+def deadline_from_input(inp: Inputs, today: date, *, on: FieldSpec, days: FieldSpec) -> Deadline:
+    """A date (`on`) or a number of working days from today (`days`); one of them is required."""
+    explicit, count = inp.read(on), inp.read(days)
+    if explicit is None and count is None:
+        if not {on.name, days.name} & set(inp.errors):  # a value was given, but is wrong: said already
+            inp.error(on.name, _("请填写%(on)s，或%(days)s") % {"on": on.label, "days": days.label})
         return Deadline(today, False)
     if explicit is not None:
         if explicit < today:
-            inp.error("deadline", "整改期限不能早于今天")
+            inp.error(on.name, _("%(on)s不能早于今天") % {"on": on.label})
         return Deadline(explicit, False)
-    return add_workdays(today, days)
+    return add_workdays(today, count)

@@ -1,13 +1,14 @@
 """The hazard closed loop: 排查 → 交办 → 整改 → 验收 → 销号 → 回头看.
 
 `Hazard` holds the current state; `HazardEvent` is the append-only, hash-chained history of
-every act. Status only changes through `hazards.workflow.apply_action`.
+every act. Status only changes through `hazards.workflow.hazard_act`.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.core.models import ChainedEvent
 from safeloop.core.scope import ScopePaths
 
 
@@ -150,33 +151,18 @@ class NumberSequence(models.Model):
         return f"{self.key}-{self.year}: {self.last}"
 
 
-class HazardEvent(models.Model):
+class HazardEvent(ChainedEvent):
     """One act on a hazard. Append-only: each event carries the previous event's hash and its own."""
 
+    chain_owner = "hazard"
+
     hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="events")
-    seq = models.PositiveIntegerField(_("序号"))
-    action = models.CharField(_("动作"), max_length=32)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    actor_name = models.CharField(_("操作人"), max_length=60)
-    actor_role = models.CharField(_("角色"), max_length=20)
-    at = models.DateTimeField(_("时间"))
-    from_status = models.CharField(max_length=24, blank=True)
-    to_status = models.CharField(max_length=24)
-    payload = models.JSONField(default=dict)
-    attachments = models.JSONField(_("附件哈希"), default=list)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["hazard_id", "seq"]
         verbose_name = _("隐患事件")
         verbose_name_plural = _("隐患事件")
         constraints = [models.UniqueConstraint(fields=["hazard", "seq"], name="hazard_event_seq_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.hazard_id}#{self.seq} {self.action}"
 
 
 class Attachment(models.Model):

@@ -1,5 +1,5 @@
 """Writes outside the workflow table: reporting a hazard (its first event), evidence uploads,
-and the new hazard a failed look-back opens. Status changes live in workflow.apply_action."""
+and the new hazard a failed look-back opens. Status changes live in workflow.hazard_act."""
 
 from __future__ import annotations
 

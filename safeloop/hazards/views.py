@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -11,16 +13,18 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from safeloop.accounts.models import User
 from safeloop.core.errors import ServiceError
 from safeloop.core.forms import FormState, posted, submitted
 from safeloop.core.http import query_without_page
 from safeloop.core.scope import get_visible_or_404
+from safeloop.core.transitions import Transition
 from safeloop.core.xlsx import IMPORT_FIELDS, XLSX_CONTENT_TYPE, imported, spooled_workbook
 from safeloop.hazards import ledger_io
 from safeloop.hazards.documents import DOCUMENTS, available_documents
-from safeloop.hazards.forms import ACTION_FIELDS, report_form
+from safeloop.hazards.forms import report_form
 from safeloop.hazards.ledger_import import ledger_import
-from safeloop.hazards.models import Attachment, Status
+from safeloop.hazards.models import Attachment, Hazard, Status
 from safeloop.hazards.selectors import (
     LEVELS,
     SOURCES,
@@ -35,7 +39,14 @@ from safeloop.hazards.selectors import (
     todo,
 )
 from safeloop.hazards.services import allowed_sources, attachment_add, hazard_report
-from safeloop.hazards.workflow import ACTION_LABELS, apply_action, available_actions, signatures
+from safeloop.hazards.workflow import (
+    ACTION_LABELS,
+    STAGES,
+    available_actions,
+    hazard_act,
+    signatures,
+    signing_stage,
+)
 from safeloop.registry.selectors import (
     EnterpriseFilters,
     category_tree,
@@ -108,18 +119,17 @@ def enterprise_options(request: HttpRequest) -> HttpResponse:
 @require_GET
 def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = hazard_get(request.user, pk)
-    actions = [(t, ACTION_FIELDS.get(t.action, ())) for t in available_actions(request.user, hazard)]
+    failed = request.session.pop(f"hazard-errors-{pk}", None)
     return render(
         request,
         "hazards/detail.html",
         {
             "hazard": hazard,
-            "actions": actions,
+            "actions": _action_forms(request.user, hazard, failed),
             "attachments": hazard.attachments.all(),
             "overdue": is_overdue(hazard),
-            "fresh_attachments": hazard.attachments.filter(used_in_event__isnull=True),
-            "signatures": {stage: signatures(hazard, stage) for stage in ("confirmation", "acceptance")},
-            "errors": request.session.pop(f"hazard-errors-{pk}", None),
+            "signatures": {stage: signatures(hazard, stage) for stage, label in STAGES},
+            "errors": failed,
             "documents": available_documents(hazard),
             "timeline": [
                 (e, ACTION_LABELS.get(e.action, e.action), STATUS_LABELS.get(e.to_status, ""))
@@ -127,6 +137,29 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         },
     )
+
+
+def _action_forms(user: User, hazard: Hazard, failed: dict | None) -> list[tuple[Transition, FormState]]:
+    """One form per action the table offers, from the row's fields; the refused one shows what
+    was typed and its messages beside the fields (the box above the page says what went wrong)."""
+    preset, options = _presets(hazard)
+    forms = []
+    for t in available_actions(user, hazard):
+        refused = failed is not None and failed["action"] == t.action
+        data = preset | failed["data"] if refused else preset
+        form = FormState(t.fields, data=data, options=options, prefix=t.action)
+        if refused:
+            form.fail(ServiceError(failed["message"], fields=failed["fields"]))
+        forms.append((t, form))
+    return forms
+
+
+def _presets(hazard: Hazard) -> tuple[dict[str, Any], dict[str, list[tuple[str, str]]]]:
+    """The stage to sign is the current one; the evidence not yet used comes ticked."""
+    fresh = [(str(a.pk), a.original_name) for a in hazard.attachments.filter(used_in_event__isnull=True)]
+    stage = signing_stage(hazard)
+    preset = {"attachments": [value for value, label in fresh], "stage": stage}
+    return preset, {"attachments": fresh, "stage": [(stage, str(dict(STAGES)[stage]))]}
 
 
 @login_required
@@ -143,19 +176,20 @@ def hazard_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def hazard_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def hazard_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     data = request.POST.dict()
     data["attachments"] = request.POST.getlist("attachments")
+    version = data.pop("version", None)
+    data.pop("csrfmiddlewaretoken", None)
     try:
-        hazard = apply_action(
-            hazard_id=pk, actor=request.user, action=action, version=data.pop("version", None), data=data
-        )
+        hazard = hazard_act(hazard_id=pk, actor=request.user, action=action, version=version, data=data)
     except ServiceError as exc:
         if exc.status == 404:
             raise Http404 from exc
-        request.session[f"hazard-errors-{pk}"] = {"action": action, "message": exc.message, "fields": exc.fields}
+        failed = {"action": action, "message": exc.message, "fields": exc.fields, "data": data}
+        request.session[f"hazard-errors-{pk}"] = failed
     else:
-        messages.success(request, f"已完成：{hazard.get_status_display()}")
+        messages.success(request, _("已完成：%(status)s") % {"status": hazard.get_status_display()})
     return redirect("hazards:detail", pk=pk)
 
 
@@ -168,9 +202,10 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as exc:
         if exc.status == 404:
             raise Http404 from exc
-        request.session[f"hazard-errors-{pk}"] = {"action": "upload", "message": exc.message, "fields": exc.fields}
+        failed = {"action": "upload", "message": exc.message, "fields": exc.fields, "data": {}}
+        request.session[f"hazard-errors-{pk}"] = failed
     else:
-        messages.success(request, "附件已上传")
+        messages.success(request, _("附件已上传"))
     return redirect("hazards:detail", pk=pk)
 
 

@@ -1,69 +1,39 @@
-"""The hazard workflow as a table: (state, action) → next state, who may act, what it needs.
+"""The hazard workflow as a table, over `core.transitions`: (state, action) → next state, who
+may act, under which conditions, and the fields each action asks for.
 
-`TRANSITIONS` is the only place that decides what is allowed. `apply_action()` is the only
-entry point that changes a hazard's status: lock the row, check the version, look the move up
-in the table, check the actor's party, run the action's small function (which validates and
-sets fields), save, append the event, schedule notifications after commit. The same table
-renders the buttons on the hazard page and the lifecycle diagram in docs/.
+`TRANSITIONS` is the only place that decides what is allowed: the buttons on the hazard page,
+the API's `actions` and request schemas, the to-do lists and the lifecycle diagram in docs/ all
+come from it. `hazard_act()` is the only entry point that changes a hazard's status.
 
 Parties (who, relative to this hazard): `enterprise` (a user of the hazard's enterprise),
-`expert` (an expert assigned to it), `regulator` (city, county, township, department,
-sysadmin users whose scope includes it), `supervisor` (regulators above township level: the
-authority that closes regulator findings and major hazards).
+`expert` (an expert assigned to it), `regulator` (city, county, township, department users
+whose scope includes it), `supervisor` (regulators above township level: the authority that
+closes regulator findings and major hazards).
 """
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from decimal import Decimal
-from functools import reduce
+from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from safeloop.accounts.models import Role, User
-from safeloop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from safeloop.core.inputs import Inputs
-from safeloop.core.scope import visible
-from safeloop.hazards.events import event_append
-from safeloop.hazards.models import Attachment, Hazard, Level, Source, Status
+from safeloop.core.fields import FieldSpec, Kind, model_spec
+from safeloop.core.transitions import Context, Rule, Subset, Transition, Turn, Who, Workflow
+from safeloop.hazards.deadlines import deadline_from_input
+from safeloop.hazards.models import Attachment, Hazard, HazardEvent, Level, Source, Status
+from safeloop.hazards.notifications import notify_event
+from safeloop.hazards.numbers import order_number, review_number
+from safeloop.hazards.services import hazard_recur
 
 S = Status
 ENTERPRISE, EXPERT, REGULATOR, SUPERVISOR = "enterprise", "expert", "regulator", "supervisor"
-PARTY_LABELS = {ENTERPRISE: "企业", EXPERT: "专家", REGULATOR: "监管部门/属地", SUPERVISOR: "监管部门（县级以上）"}
 SELF_MANAGED_SOURCES = (Source.SELF_CHECK, Source.INTERNAL_REPORT)
-
-
-@dataclass
-class Context:
-    hazard: Hazard
-    actor: User
-    parties: frozenset[str]
-    inp: Inputs
-    now: datetime
-    today: date
-    attachments: list[Attachment] = field(default_factory=list)
-    target: str | None = None  # an action may choose among the table's targets (look_back)
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple[str, ...]
-    targets: tuple[str, ...]  # first is the default; () keeps the status
-    who: Who
-    who_label: str
-    needs: str  # what the action requires, for the docs and the API description
-    run: Callable[[Context], dict[str, Any]]
-    todo: Callable[[date], Q] | None = None  # when waiting for this action puts a hazard on a to-do list
-    offered: Callable[[Hazard], bool] = lambda hazard: True  # whether to show the button at all
 
 
 def is_self_managed(hazard: Hazard) -> bool:
@@ -72,35 +42,82 @@ def is_self_managed(hazard: Hazard) -> bool:
     return hazard.level == Level.GENERAL and hazard.source in SELF_MANAGED_SOURCES
 
 
-SELF_MANAGED_Q = Q(level=Level.GENERAL, source__in=SELF_MANAGED_SOURCES)
+SELF_MANAGED = Subset(test=is_self_managed, q=Q(level=Level.GENERAL, source__in=SELF_MANAGED_SOURCES))
+REGULATORS_OR_SELF = Who(always=frozenset({REGULATOR}), also=frozenset({ENTERPRISE}), when=SELF_MANAGED)
+CLOSERS = Who(always=frozenset({SUPERVISOR}), also=frozenset({ENTERPRISE}), when=SELF_MANAGED)
+SIGNERS = Who(always=frozenset({EXPERT, ENTERPRISE}))
+DOERS = Who(always=frozenset({ENTERPRISE, REGULATOR}))
+ENTERPRISE_ONLY = Who(always=frozenset({ENTERPRISE}))
+SUPERVISORS = Who(always=frozenset({SUPERVISOR}))
 
 
-@dataclass(frozen=True)
-class Who:
-    """Parties that may act always, plus those that may act on self-managed hazards."""
+# ---------------------------------------------------------------- the actions' fields
 
-    always: frozenset[str]
-    if_self_managed: frozenset[str] = frozenset()
-
-    def __call__(self, hazard: Hazard) -> frozenset[str]:
-        return self.always | self.if_self_managed if is_self_managed(hazard) else self.always
-
-    def q(self, party: str) -> Q | None:
-        """The hazards on which `party` may act, as a filter (for to-do lists)."""
-        if party in self.always:
-            return Q()
-        return SELF_MANAGED_Q if party in self.if_self_managed else None
-
-
-REGULATORS_OR_SELF = Who(frozenset({REGULATOR}), frozenset({ENTERPRISE}))
-CLOSERS = Who(frozenset({SUPERVISOR}), frozenset({ENTERPRISE}))
-SIGNERS = Who(frozenset({EXPERT, ENTERPRISE}))
-DOERS = Who(frozenset({ENTERPRISE, REGULATOR}))
-ENTERPRISE_ONLY = Who(frozenset({ENTERPRISE}))
-SUPERVISORS = Who(frozenset({SUPERVISOR}))
+STAGES = (("confirmation", _("确认")), ("acceptance", _("验收")))
+STAGE = FieldSpec(name="stage", label=_("签字环节"), kind=Kind.CHOICE, required=True, choices=STAGES)
+SIGN_OPINION = FieldSpec(name="opinion", label=_("签字意见"), kind=Kind.TEXTAREA, max_length=500)
+LEVEL = model_spec(Hazard, "level", label=_("隐患等级"))
+CLAUSE = model_spec(Hazard, "clause", help=_("重大隐患必填，如 GM10-11-03"))
+DOWNGRADE_REASON = FieldSpec(
+    name="reason", label=_("降级理由"), kind=Kind.TEXTAREA, max_length=2000, help=_("重大隐患改为一般隐患时必填")
+)
+WITHDRAW_REASON = FieldSpec(name="reason", label=_("撤销理由"), kind=Kind.TEXTAREA, required=True, max_length=500)
+RESPONSIBLE_UNIT = model_spec(Hazard, "responsible_unit", required=True)
+RESPONSIBLE_PERSON = model_spec(Hazard, "responsible_person", required=True)
+DEADLINE_DAYS = FieldSpec(
+    name="deadline_days",
+    label=_("整改期限（工作日数）"),
+    kind=Kind.INTEGER,
+    minimum=1,
+    maximum=750,
+    help=_("从今天起的工作日数，节假日不计；或填下面的日期"),
+)
+DEADLINE_ON = FieldSpec(name="deadline", label=_("整改期限日期"), kind=Kind.DATE)
+PLAN_GOAL = FieldSpec(name="goal", label=_("治理目标和任务"), kind=Kind.TEXTAREA, max_length=2000)
+MEASURES = model_spec(Hazard, "measures", required=True, max_length=2000)
+FUNDS = FieldSpec(name="funds", label=_("整改资金"), kind=Kind.MONEY, unit="元", required=True, minimum=0)
+PLAN_DEADLINE = FieldSpec(name="deadline", label=_("治理时限"), kind=Kind.DATE, required=True)
+CONTINGENCY_PLAN = model_spec(Hazard, "contingency_plan", max_length=2000, help=_("重大隐患必填"))
+EXTEND_TO = FieldSpec(name="deadline", label=_("申请延至"), kind=Kind.DATE, required=True)
+EXTEND_REASON = FieldSpec(name="reason", label=_("延期理由"), kind=Kind.TEXTAREA, required=True, max_length=500)
+APPROVE = FieldSpec(name="approve", label=_("是否同意"), kind=Kind.BOOLEAN, required=True)
+DECISION_NOTE = FieldSpec(
+    name="reason", label=_("审批意见"), kind=Kind.TEXTAREA, max_length=500, help=_("不同意时必填")
+)
+RECTIFICATION_NOTE = FieldSpec(name="note", label=_("整改情况说明"), kind=Kind.TEXTAREA, required=True, max_length=2000)
+RECTIFIED_ON = FieldSpec(
+    name="rectified_on", label=_("完成日期"), kind=Kind.DATE, not_future=True, help=_("不填为今天")
+)
+EVIDENCE = FieldSpec(
+    name="attachments",
+    label=_("整改证明"),
+    kind=Kind.IDS,
+    required=True,
+    help=_("尚未上传附件：请先在下方“附件”处上传照片或文件，再回来勾选"),
+)
+ACCEPT_OPINION = FieldSpec(name="opinion", label=_("验收意见"), kind=Kind.TEXTAREA, required=True, max_length=1000)
+REJECT_REASON = FieldSpec(name="reason", label=_("退回理由"), kind=Kind.TEXTAREA, required=True, max_length=1000)
+LOOK_BACK_RESULTS = (("holds", _("整改成效保持")), ("recurred", _("隐患复发")))
+LOOK_BACK_RESULT = FieldSpec(
+    name="result", label=_("回头看结果"), kind=Kind.CHOICE, required=True, choices=LOOK_BACK_RESULTS
+)
+LOOK_BACK_NOTE = FieldSpec(name="note", label=_("回头看情况"), kind=Kind.TEXTAREA, required=True, max_length=2000)
+REOPEN_REASON = FieldSpec(name="reason", label=_("重新打开理由"), kind=Kind.TEXTAREA, required=True, max_length=1000)
+NEW_DEADLINE_DAYS = DEADLINE_DAYS.but(label=_("新期限（工作日数）"))
+NEW_DEADLINE_ON = DEADLINE_ON.but(label=_("新期限日期"))
 
 
 # ---------------------------------------------------------------- signatures (专家+企业双签字)
+
+
+def signing_stage(hazard: Hazard) -> str:
+    return "confirmation" if hazard.status == S.REPORTED else "acceptance"
+
+
+def signing_party(parties: frozenset[str]) -> str | None:
+    if EXPERT in parties:
+        return EXPERT
+    return ENTERPRISE if ENTERPRISE in parties else None
 
 
 def signatures(hazard: Hazard, stage: str) -> set[str]:
@@ -116,72 +133,106 @@ def signatures(hazard: Hazard, stage: str) -> set[str]:
 
 
 def _require_both_signatures(ctx: Context, stage: str) -> None:
-    if ctx.hazard.level != Level.MAJOR:
+    if ctx.obj.level != Level.MAJOR:
         return
-    missing = {EXPERT, ENTERPRISE} - signatures(ctx.hazard, stage)
+    missing = {EXPERT, ENTERPRISE} - signatures(ctx.obj, stage)
     if missing:
         names = "、".join(
-            name for party, name in ((EXPERT, "专家"), (ENTERPRISE, "企业主要负责人")) if party in missing
+            str(name) for party, name in ((EXPERT, _("专家")), (ENTERPRISE, _("企业主要负责人"))) if party in missing
         )
-        ctx.inp.error("signatures", f"重大隐患需专家和企业主要负责人双签字，尚缺：{names}")
+        ctx.inp.error("signatures", gettext("重大隐患需专家和企业主要负责人双签字，尚缺：%(names)s") % {"names": names})
+
+
+# ---------------------------------------------------------------- the table's rules
+
+
+def _signing_counts(turn: Turn) -> bool:
+    hazard = turn.obj
+    return hazard.level == Level.MAJOR or (hazard.status == S.REPORTED and not is_self_managed(hazard))
+
+
+def _not_signed_yet(turn: Turn) -> bool:
+    party = signing_party(turn.parties)
+    return party is None or party not in signatures(turn.obj, signing_stage(turn.obj))
+
+
+def _decides_extension(turn: Turn) -> bool:
+    return turn.obj.assigned_by_role != REGULATOR or REGULATOR in turn.parties
+
+
+def _extension_deciders_q(actor: User, parties: frozenset[str]) -> Q:
+    return Q() if REGULATOR in parties else ~Q(assigned_by_role=REGULATOR)
+
+
+def _look_back_due(turn: Turn) -> bool:
+    return turn.obj.look_back_due is None or turn.today >= turn.obj.look_back_due
+
+
+SIGNING_COUNTS = Rule(test=_signing_counts, refusal=_("只有重大隐患（或拟确认为重大隐患的）需要专家和企业双签字"))
+NOT_SIGNED_YET = Rule(test=_not_signed_yet, refusal=_("本环节您一方已签字"), code="duplicate")
+EXTENSION_PENDING = Rule(
+    test=lambda turn: bool(turn.obj.extension_request),
+    refusal=_("没有待审批的延期申请"),
+    q=lambda actor, parties: Q(extension_request__isnull=False),
+)
+NO_EXTENSION_PENDING = Rule(
+    test=lambda turn: not turn.obj.extension_request, refusal=_("已有待审批的延期申请，请等待审批结果")
+)
+ASSIGNER_DECIDES = Rule(test=_decides_extension, refusal=_("延期申请由交办部门审批"), q=_extension_deciders_q)
+NOT_THE_FIXER = Rule(
+    test=lambda turn: turn.obj.rectified_by_id != turn.actor.pk,
+    refusal=_("验收须由整改人以外的人员进行"),
+    q=lambda actor, parties: ~Q(rectified_by=actor),
+)
+LOOK_BACK_DUE = Rule(test=_look_back_due, refusal=_("回头看尚未到期，请在回头看日期之后进行"))
 
 
 # ---------------------------------------------------------------- the actions' small functions
 
 
 def run_sign(ctx: Context) -> dict:
-    stage = "confirmation" if ctx.hazard.status == S.REPORTED else "acceptance"
-    asked = ctx.inp.text("stage", "签字环节", required=True)
+    stage = signing_stage(ctx.obj)
+    asked = ctx.inp.read(STAGE)
     if asked and asked != stage:
-        ctx.inp.error("stage", f"当前环节应为“{stage}”（确认 confirmation / 验收 acceptance）")
-    if stage == "acceptance" and ctx.hazard.level != Level.MAJOR:
-        ctx.inp.error("stage", "只有重大隐患需要验收双签字")
-    party = EXPERT if EXPERT in ctx.parties else ENTERPRISE
-    if party == ENTERPRISE and ctx.actor.role != Role.ENTERPRISE:
-        ctx.inp.error("party", "企业签字须由企业主要负责人账号本人完成")
-    if party in signatures(ctx.hazard, stage):
-        ctx.inp.error("stage", "本环节您一方已签字")
-    opinion = ctx.inp.text("opinion", "签字意见", max_length=500)
+        shown = dict(STAGES)[stage]
+        ctx.inp.error(STAGE.name, gettext("当前应进行%(stage)s环节的签字") % {"stage": shown})
+    opinion = ctx.inp.read(SIGN_OPINION)
     ctx.inp.check()
-    return {"stage": stage, "party": party, "opinion": opinion}
+    return {"stage": stage, "party": signing_party(ctx.parties), "opinion": opinion}
 
 
 def run_confirm(ctx: Context) -> dict:
     """Confirm at the level being decided: confirming as major needs both signatures (which
     may be given on a hazard reported as general); downgrading a major one needs a reason."""
-    h = ctx.hazard
-    level = ctx.inp.choice("level", "隐患等级", Level, default=h.level)
-    clause = ctx.inp.text("clause", "判定依据", max_length=200) or h.clause
-    reason = ctx.inp.text("reason", "降级理由", required=h.level == Level.MAJOR and level == Level.GENERAL)
+    h = ctx.obj
+    level = ctx.inp.read(LEVEL) or h.level
+    clause = ctx.inp.read(CLAUSE) or h.clause
+    reason = ctx.inp.read(DOWNGRADE_REASON.but(required=h.level == Level.MAJOR and level == Level.GENERAL))
     was = h.level
     h.level, h.clause = level, clause
     if level == Level.MAJOR and not clause:
-        ctx.inp.error("clause", "重大隐患必须注明判定依据（标准条款）")
+        ctx.inp.error(CLAUSE.name, gettext("重大隐患必须注明判定依据（标准条款）"))
     _require_both_signatures(ctx, "confirmation")
     ctx.inp.check()
     return {"level": level, "clause": clause, "previous_level": was, "reason": reason}
 
 
 def run_withdraw(ctx: Context) -> dict:
-    reason = ctx.inp.text("reason", "撤销理由", required=True, max_length=500)
+    reason = ctx.inp.read(WITHDRAW_REASON)
     ctx.inp.check()
     return {"reason": reason}
 
 
 def run_assign(ctx: Context) -> dict:
-    from safeloop.hazards.deadlines import deadline_from_input
-
-    h = ctx.hazard
-    h.responsible_unit = ctx.inp.text("responsible_unit", "责任单位", required=True, max_length=120)
-    h.responsible_person = ctx.inp.text("responsible_person", "责任人", required=True, max_length=60)
-    due = deadline_from_input(ctx.inp, ctx.today)
+    h = ctx.obj
+    h.responsible_unit = ctx.inp.read(RESPONSIBLE_UNIT)
+    h.responsible_person = ctx.inp.read(RESPONSIBLE_PERSON)
+    due = deadline_from_input(ctx.inp, ctx.today, on=DEADLINE_ON, days=DEADLINE_DAYS)
     ctx.inp.check()
     h.deadline = h.original_deadline = due.date
     h.deadline_provisional = due.provisional
     h.assigned_by_role = ENTERPRISE if ENTERPRISE in ctx.parties and REGULATOR not in ctx.parties else REGULATOR
     if h.assigned_by_role == REGULATOR and h.source != Source.SELF_CHECK:
-        from safeloop.hazards.numbers import order_number
-
         h.order_no = order_number(h, ctx.today.year)
     return {
         "responsible_unit": h.responsible_unit,
@@ -193,15 +244,16 @@ def run_assign(ctx: Context) -> dict:
 
 
 def run_submit_plan(ctx: Context) -> dict:
-    h, inp = ctx.hazard, ctx.inp
-    h.plan_goal = inp.text("goal", "治理目标和任务", max_length=2000)
-    h.measures = inp.text("measures", "整改措施", required=True)
-    h.funds = inp.decimal("funds", "整改资金", required=True, minimum=Decimal(0))
-    h.responsible_person = inp.text("responsible_person", "责任人", required=True, max_length=60)
-    plan_deadline = inp.date("deadline", "治理时限", required=True)
-    h.contingency_plan = inp.text("contingency_plan", "安全措施和应急预案", required=h.level == Level.MAJOR)
+    h, inp = ctx.obj, ctx.inp
+    h.plan_goal = inp.read(PLAN_GOAL)
+    h.measures = inp.read(MEASURES)
+    h.funds = inp.read(FUNDS)
+    h.responsible_person = inp.read(RESPONSIBLE_PERSON)
+    plan_deadline = inp.read(PLAN_DEADLINE)
+    h.contingency_plan = inp.read(CONTINGENCY_PLAN.but(required=h.level == Level.MAJOR))
     if plan_deadline and h.deadline and plan_deadline > h.deadline:
-        inp.error("deadline", f"治理时限不能晚于交办期限 {h.deadline:%Y-%m-%d}（如需延长请申请延期）")
+        message = gettext("治理时限不能晚于交办期限 %(deadline)s（如需延长请申请延期）")
+        inp.error(PLAN_DEADLINE.name, message % {"deadline": f"{h.deadline:%Y-%m-%d}"})
     inp.check()
     h.plan_submitted_at = ctx.now
     return {
@@ -215,33 +267,29 @@ def run_submit_plan(ctx: Context) -> dict:
 
 
 def run_start(ctx: Context) -> dict:
-    if ctx.hazard.level == Level.MAJOR and not ctx.hazard.plan_submitted_at:
-        ctx.inp.error("plan", "重大隐患须先提交治理方案（措施、资金、责任人、时限、预案五落实）才能开始整改")
+    if ctx.obj.level == Level.MAJOR and not ctx.obj.plan_submitted_at:
+        message = gettext("重大隐患须先提交治理方案（措施、资金、责任人、时限、预案五落实）才能开始整改")
+        ctx.inp.error("plan", message)
     ctx.inp.check()
     return {}
 
 
 def run_request_extension(ctx: Context) -> dict:
-    h = ctx.hazard
-    if h.extension_request:
-        raise Conflict("已有待审批的延期申请，请等待审批结果")
-    until = ctx.inp.date("deadline", "申请延至", required=True)
-    reason = ctx.inp.text("reason", "延期理由", required=True, max_length=500)
+    h = ctx.obj
+    until = ctx.inp.read(EXTEND_TO)
+    reason = ctx.inp.read(EXTEND_REASON)
     if until and h.deadline and until <= h.deadline:
-        ctx.inp.error("deadline", f"申请延至日期应晚于当前期限 {h.deadline:%Y-%m-%d}")
+        message = gettext("申请延至日期应晚于当前期限 %(deadline)s")
+        ctx.inp.error(EXTEND_TO.name, message % {"deadline": f"{h.deadline:%Y-%m-%d}"})
     ctx.inp.check()
     h.extension_request = {"deadline": until.isoformat(), "reason": reason, "by": ctx.actor.pk}
     return {"deadline": until.isoformat(), "reason": reason, "current_deadline": h.deadline.isoformat()}
 
 
 def run_decide_extension(ctx: Context) -> dict:
-    h = ctx.hazard
-    if not h.extension_request:
-        raise Conflict("没有待审批的延期申请")
-    approve = ctx.inp.boolean("approve", "是否同意", required=True)
-    reason = ctx.inp.text("reason", "审批意见", required=approve is False, max_length=500)
-    if h.assigned_by_role == REGULATOR and REGULATOR not in ctx.parties:
-        raise Forbidden("延期申请由交办部门审批")
+    h = ctx.obj
+    approve = ctx.inp.read(APPROVE)
+    reason = ctx.inp.read(DECISION_NOTE.but(required=approve is False))
     ctx.inp.check()
     requested = h.extension_request
     if approve:
@@ -258,48 +306,46 @@ def run_decide_extension(ctx: Context) -> dict:
 
 
 def run_submit_rectification(ctx: Context) -> dict:
-    h = ctx.hazard
-    note = ctx.inp.text("note", "整改情况说明", required=True, max_length=2000)
-    done_on = ctx.inp.date("rectified_on", "完成日期") or ctx.today
-    if done_on > ctx.today:
-        ctx.inp.error("rectified_on", "完成日期不能晚于今天")
-    ctx.attachments = _fresh_attachments(ctx)
-    if not ctx.attachments:
-        ctx.inp.error("attachments", "请上传整改后的照片或证明文件（至少一个）")
+    h = ctx.obj
+    note = ctx.inp.read(RECTIFICATION_NOTE)
+    done_on = ctx.inp.read(RECTIFIED_ON) or ctx.today
+    attachments = _fresh_attachments(ctx)
+    if not attachments:
+        ctx.inp.error(EVIDENCE.name, gettext("请上传整改后的照片或证明文件（至少一个）"))
     ctx.inp.check()
     h.rectified_on, h.rectified_by = done_on, ctx.actor
+    ctx.evidence = [a.sha256 for a in attachments]
+    ctx.then.append(partial(_mark_used, [a.pk for a in attachments]))
     return {"note": note, "rectified_on": done_on.isoformat()}
 
 
 def _fresh_attachments(ctx: Context) -> list[Attachment]:
-    ids = ctx.inp.ids("attachments", "附件")
-    found = list(ctx.hazard.attachments.filter(pk__in=ids, used_in_event__isnull=True))
+    ids = ctx.inp.read(EVIDENCE.but(required=False))
+    found = list(ctx.obj.attachments.filter(pk__in=ids, used_in_event__isnull=True))
     if len(found) != len(set(ids)):
-        ctx.inp.error("attachments", "附件不存在、不属于该隐患或已用于其他环节")
+        ctx.inp.error(EVIDENCE.name, gettext("附件不存在、不属于该隐患或已用于其他环节"))
     return found
 
 
+def _mark_used(attachment_ids: list[int], event: HazardEvent) -> None:
+    Attachment.objects.filter(pk__in=attachment_ids).update(used_in_event=event.seq)
+
+
 def run_accept(ctx: Context) -> dict:
-    h = ctx.hazard
-    opinion = ctx.inp.text("opinion", "验收意见", required=True, max_length=1000)
-    if h.rectified_by_id == ctx.actor.pk:
-        raise Forbidden("验收须由整改人以外的人员进行")
+    h = ctx.obj
+    opinion = ctx.inp.read(ACCEPT_OPINION)
     _require_both_signatures(ctx, "acceptance")
     ctx.inp.check()
     h.accepted_by_name, h.accepted_on = str(ctx.actor), ctx.today
     if h.order_no and not h.review_no:
-        from safeloop.hazards.numbers import review_number
-
         h.review_no = review_number(h, ctx.today.year)
     return {"opinion": opinion, "review_no": h.review_no}
 
 
 def run_reject(ctx: Context) -> dict:
-    reason = ctx.inp.text("reason", "退回理由", required=True, max_length=1000)
-    if ctx.hazard.rectified_by_id == ctx.actor.pk:
-        raise Forbidden("验收须由整改人以外的人员进行")
+    reason = ctx.inp.read(REJECT_REASON)
     ctx.inp.check()
-    ctx.hazard.rectified_on = None
+    ctx.obj.rectified_on = None
     return {"reason": reason}
 
 
@@ -309,32 +355,27 @@ def look_back_days(hazard: Hazard) -> int:
 
 
 def run_close(ctx: Context) -> dict:
-    h = ctx.hazard
+    h = ctx.obj
     h.closed_on = ctx.today
     h.look_back_due = ctx.today + timedelta(days=look_back_days(h))
     return {"look_back_due": h.look_back_due.isoformat()}
 
 
 def run_look_back(ctx: Context) -> dict:
-    h = ctx.hazard
-    result = ctx.inp.text("result", "回头看结果", required=True)
-    note = ctx.inp.text("note", "回头看情况", required=True, max_length=2000)
-    if result and result not in ("holds", "recurred"):
-        ctx.inp.error("result", "回头看结果应为 holds（整改成效保持）或 recurred（隐患复发）")
-    if h.look_back_due and ctx.today < h.look_back_due:
-        ctx.inp.error("result", f"回头看应在 {h.look_back_due:%Y-%m-%d} 之后进行")
+    result = ctx.inp.read(LOOK_BACK_RESULT)
+    note = ctx.inp.read(LOOK_BACK_NOTE)
     ctx.inp.check()
     ctx.target = S.VERIFIED if result == "holds" else S.RECURRED
+    if ctx.target == S.RECURRED:
+        ctx.then.append(lambda event: hazard_recur(original=ctx.obj, actor=ctx.actor, note=note))
     return {"result": result, "note": note}
 
 
 def run_reopen(ctx: Context) -> dict:
-    from safeloop.hazards.deadlines import deadline_from_input
-
-    reason = ctx.inp.text("reason", "重新打开理由", required=True, max_length=1000)
-    due = deadline_from_input(ctx.inp, ctx.today)
+    reason = ctx.inp.read(REOPEN_REASON)
+    due = deadline_from_input(ctx.inp, ctx.today, on=NEW_DEADLINE_ON, days=NEW_DEADLINE_DAYS)
     ctx.inp.check()
-    h = ctx.hazard
+    h = ctx.obj
     h.deadline, h.deadline_provisional = due.date, due.provisional
     h.closed_on = h.accepted_on = h.look_back_due = h.rectified_on = None
     h.accepted_by_name = h.review_no = ""
@@ -351,165 +392,171 @@ def _always(today: date) -> Q:
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
-        "sign",
-        "签字",
-        (S.REPORTED, S.AWAITING_ACCEPTANCE),
-        (),
-        SIGNERS,
-        "专家、企业主要负责人",
-        "重大隐患；stage=confirmation（确认）或 acceptance（验收）；每方每轮一次",
-        run_sign,
-        lambda today: Q(level=Level.MAJOR),
-        lambda hazard: hazard.level == Level.MAJOR or (hazard.status == S.REPORTED and not is_self_managed(hazard)),
+        action="sign",
+        label=_("签字"),
+        sources=(S.REPORTED, S.AWAITING_ACCEPTANCE),
+        who=SIGNERS,
+        who_label=_("专家、企业主要负责人"),
+        needs=_("重大隐患在确认和验收时各需专家、企业主要负责人签字；每方每轮签一次"),
+        fields=(STAGE, SIGN_OPINION),
+        offered=(SIGNING_COUNTS, NOT_SIGNED_YET),
+        run=run_sign,
+        todo=lambda today: Q(level=Level.MAJOR),
     ),
     Transition(
-        "confirm",
-        "确认隐患",
-        (S.REPORTED,),
-        (S.CONFIRMED,),
-        REGULATORS_OR_SELF,
-        "监管部门/属地；企业自查的一般隐患由企业自行确认",
-        "重大隐患须有判定依据和专家+企业双签字",
-        run_confirm,
-        _always,
+        action="confirm",
+        label=_("确认隐患"),
+        sources=(S.REPORTED,),
+        targets=(S.CONFIRMED,),
+        who=REGULATORS_OR_SELF,
+        who_label=_("监管部门/属地；企业自查的一般隐患由企业自行确认"),
+        needs=_("重大隐患须有判定依据和专家+企业双签字"),
+        fields=(LEVEL, CLAUSE, DOWNGRADE_REASON),
+        run=run_confirm,
+        todo=_always,
     ),
     Transition(
-        "withdraw",
-        "撤销",
-        (S.REPORTED, S.CONFIRMED),
-        (S.WITHDRAWN,),
-        REGULATORS_OR_SELF,
-        "监管部门/属地；企业可撤销自查的一般隐患",
-        "理由；交办前",
-        run_withdraw,
+        action="withdraw",
+        label=_("撤销"),
+        sources=(S.REPORTED, S.CONFIRMED),
+        targets=(S.WITHDRAWN,),
+        who=REGULATORS_OR_SELF,
+        who_label=_("监管部门/属地；企业可撤销自查的一般隐患"),
+        needs=_("撤销理由；仅限交办前"),
+        fields=(WITHDRAW_REASON,),
+        run=run_withdraw,
     ),
     Transition(
-        "assign",
-        "交办",
-        (S.CONFIRMED,),
-        (S.ASSIGNED,),
-        REGULATORS_OR_SELF,
-        "监管部门/属地；企业自查的一般隐患由企业自行交办",
-        "责任单位、责任人、期限（日期或工作日数）；监管检查发现的生成责令限期整改指令书",
-        run_assign,
-        _always,
+        action="assign",
+        label=_("交办"),
+        sources=(S.CONFIRMED,),
+        targets=(S.ASSIGNED,),
+        who=REGULATORS_OR_SELF,
+        who_label=_("监管部门/属地；企业自查的一般隐患由企业自行交办"),
+        needs=_("责任单位、责任人、期限（日期或工作日数）；监管检查发现的生成责令限期整改指令书"),
+        fields=(RESPONSIBLE_UNIT, RESPONSIBLE_PERSON, DEADLINE_DAYS, DEADLINE_ON),
+        run=run_assign,
+        todo=_always,
     ),
     Transition(
-        "submit_plan",
-        "提交治理方案",
-        (S.ASSIGNED, S.RECTIFYING),
-        (),
-        DOERS,
-        "企业、监管部门",
-        "五落实：措施、资金、责任人、时限、应急预案（重大隐患必填预案）",
-        run_submit_plan,
-        lambda today: Q(level=Level.MAJOR, plan_submitted_at__isnull=True),
+        action="submit_plan",
+        label=_("提交治理方案"),
+        sources=(S.ASSIGNED, S.RECTIFYING),
+        who=DOERS,
+        who_label=_("企业、监管部门"),
+        needs=_("五落实：措施、资金、责任人、时限、应急预案（重大隐患必填预案）"),
+        fields=(PLAN_GOAL, MEASURES, FUNDS, RESPONSIBLE_PERSON, PLAN_DEADLINE, CONTINGENCY_PLAN),
+        run=run_submit_plan,
+        todo=lambda today: Q(level=Level.MAJOR, plan_submitted_at__isnull=True),
     ),
     Transition(
-        "start",
-        "开始整改",
-        (S.ASSIGNED,),
-        (S.RECTIFYING,),
-        DOERS,
-        "企业、监管部门",
-        "重大隐患须先提交治理方案",
-        run_start,
-        _always,
+        action="start",
+        label=_("开始整改"),
+        sources=(S.ASSIGNED,),
+        targets=(S.RECTIFYING,),
+        who=DOERS,
+        who_label=_("企业、监管部门"),
+        needs=_("重大隐患须先提交治理方案"),
+        run=run_start,
+        todo=_always,
     ),
     Transition(
-        "request_extension",
-        "申请延期",
-        (S.RECTIFYING,),
-        (),
-        ENTERPRISE_ONLY,
-        "企业",
-        "新期限晚于当前期限、理由；原期限保留在记录中",
-        run_request_extension,
-        offered=lambda hazard: not hazard.extension_request,
+        action="request_extension",
+        label=_("申请延期"),
+        sources=(S.RECTIFYING,),
+        who=ENTERPRISE_ONLY,
+        who_label=_("企业"),
+        needs=_("新期限晚于当前期限、理由；原期限保留在记录中；已有待审批的申请时不能再申请"),
+        fields=(EXTEND_TO, EXTEND_REASON),
+        offered=(NO_EXTENSION_PENDING,),
+        run=run_request_extension,
     ),
     Transition(
-        "decide_extension",
-        "审批延期",
-        (S.RECTIFYING,),
-        (),
-        REGULATORS_OR_SELF,
-        "交办方",
-        "同意或不同意；不同意须写理由",
-        run_decide_extension,
-        lambda today: Q(extension_request__isnull=False),
-        lambda hazard: bool(hazard.extension_request),
+        action="decide_extension",
+        label=_("审批延期"),
+        sources=(S.RECTIFYING,),
+        who=REGULATORS_OR_SELF,
+        who_label=_("交办方"),
+        needs=_("同意或不同意；不同意须写理由；监管部门交办的由监管部门审批"),
+        fields=(APPROVE, DECISION_NOTE),
+        offered=(EXTENSION_PENDING,),
+        guards=(ASSIGNER_DECIDES,),
+        run=run_decide_extension,
+        todo=_always,
     ),
     Transition(
-        "submit_rectification",
-        "提交整改",
-        (S.RECTIFYING,),
-        (S.AWAITING_ACCEPTANCE,),
-        ENTERPRISE_ONLY,
-        "企业",
-        "整改说明和至少一个照片/证明附件",
-        run_submit_rectification,
-        _always,
+        action="submit_rectification",
+        label=_("提交整改"),
+        sources=(S.RECTIFYING,),
+        targets=(S.AWAITING_ACCEPTANCE,),
+        who=ENTERPRISE_ONLY,
+        who_label=_("企业"),
+        needs=_("整改说明和至少一个照片/证明附件"),
+        fields=(RECTIFICATION_NOTE, RECTIFIED_ON, EVIDENCE),
+        run=run_submit_rectification,
+        todo=_always,
     ),
     Transition(
-        "accept",
-        "验收通过",
-        (S.AWAITING_ACCEPTANCE,),
-        (S.ACCEPTED,),
-        REGULATORS_OR_SELF,
-        "监管部门/属地；企业自查的一般隐患由企业内部验收",
-        "验收意见；验收人不得是整改人；重大隐患须专家+企业验收双签字；监管检查发现的生成整改复查意见书",
-        run_accept,
-        _always,
+        action="accept",
+        label=_("验收通过"),
+        sources=(S.AWAITING_ACCEPTANCE,),
+        targets=(S.ACCEPTED,),
+        who=REGULATORS_OR_SELF,
+        who_label=_("监管部门/属地；企业自查的一般隐患由企业内部验收"),
+        needs=_("验收意见；验收人不得是整改人；重大隐患须专家+企业验收双签字；监管检查发现的生成整改复查意见书"),
+        fields=(ACCEPT_OPINION,),
+        guards=(NOT_THE_FIXER,),
+        run=run_accept,
+        todo=_always,
     ),
     Transition(
-        "reject",
-        "验收退回",
-        (S.AWAITING_ACCEPTANCE,),
-        (S.RECTIFYING,),
-        REGULATORS_OR_SELF,
-        "同验收",
-        "退回理由；双签字作废，下一轮重新签",
-        run_reject,
+        action="reject",
+        label=_("验收退回"),
+        sources=(S.AWAITING_ACCEPTANCE,),
+        targets=(S.RECTIFYING,),
+        who=REGULATORS_OR_SELF,
+        who_label=_("同验收"),
+        needs=_("退回理由；退回人不得是整改人；双签字作废，下一轮重新签"),
+        fields=(REJECT_REASON,),
+        guards=(NOT_THE_FIXER,),
+        run=run_reject,
     ),
     Transition(
-        "close",
-        "销号",
-        (S.ACCEPTED,),
-        (S.CLOSED,),
-        CLOSERS,
-        "企业自查的一般隐患由企业销号；监管检查发现的和重大隐患由县级以上监管部门销号",
-        "排定回头看日期（一般30天、重大90天，可配置）",
-        run_close,
-        _always,
+        action="close",
+        label=_("销号"),
+        sources=(S.ACCEPTED,),
+        targets=(S.CLOSED,),
+        who=CLOSERS,
+        who_label=_("企业自查的一般隐患由企业销号；监管检查发现的和重大隐患由县级以上监管部门销号"),
+        needs=_("排定回头看日期（一般30天、重大90天，可配置）"),
+        run=run_close,
+        todo=_always,
     ),
     Transition(
-        "look_back",
-        "回头看",
-        (S.CLOSED,),
-        (S.VERIFIED, S.RECURRED),
-        CLOSERS,
-        "同销号",
-        "到期后进行；结果 holds 或 recurred，复发时生成关联的新隐患",
-        run_look_back,
-        lambda today: Q(look_back_due__lte=today),
+        action="look_back",
+        label=_("回头看"),
+        sources=(S.CLOSED,),
+        targets=(S.VERIFIED, S.RECURRED),
+        who=CLOSERS,
+        who_label=_("同销号"),
+        needs=_("回头看日期到后进行；结果为整改成效保持或隐患复发，复发时生成关联的新隐患"),
+        fields=(LOOK_BACK_RESULT, LOOK_BACK_NOTE),
+        offered=(LOOK_BACK_DUE,),
+        run=run_look_back,
+        todo=lambda today: Q(look_back_due__lte=today),
     ),
     Transition(
-        "reopen",
-        "重新打开",
-        (S.ACCEPTED, S.CLOSED),
-        (S.RECTIFYING,),
-        SUPERVISORS,
-        "县级以上监管部门",
-        "理由和新期限",
-        run_reopen,
+        action="reopen",
+        label=_("重新打开"),
+        sources=(S.ACCEPTED, S.CLOSED),
+        targets=(S.RECTIFYING,),
+        who=SUPERVISORS,
+        who_label=_("县级以上监管部门"),
+        needs=_("理由和新期限"),
+        fields=(REOPEN_REASON, NEW_DEADLINE_DAYS, NEW_DEADLINE_ON),
+        run=run_reopen,
     ),
 )
-TABLE: dict[tuple[str, str], Transition] = {(src, t.action): t for t in TRANSITIONS for src in t.sources}
-ACTIONS = {t.action for t in TRANSITIONS}
-# Events that are not user actions of the table: the first report, escalations, imports.
-ACTION_LABELS = {"report": "上报", "escalate": "督办升级", "import": "导入历史"} | {
-    t.action: t.label for t in TRANSITIONS
-}
 
 
 # ---------------------------------------------------------------- who is acting
@@ -530,100 +577,43 @@ def role_parties(actor: User) -> frozenset[str]:
 
 
 def parties_of(actor: User, hazard: Hazard) -> frozenset[str]:
-    """The actor's parties for a hazard already known to be in the actor's scope."""
+    """The actor's parties for a hazard already known to be in the actor's scope. An enterprise
+    party is an account of the hazard's own enterprise, signing in its own name."""
     if actor.role == Role.ENTERPRISE and actor.enterprise_id != hazard.enterprise_id:
         return frozenset()
     return role_parties(actor)
 
 
-def todo_q(actor: User, today: date) -> Q | None:
-    """Hazards waiting for something this actor's parties may do, derived from the table."""
-    parties = role_parties(actor)
-    terms = [
-        Q(status__in=t.sources) & who & t.todo(today)
-        for t in TRANSITIONS
-        if t.todo is not None
-        for who in [t.who.q(p) for p in parties]
-        if who is not None
-    ]
-    return reduce(operator.or_, terms) if terms else None
-
-
-def available_actions(actor: User, hazard: Hazard) -> list[Transition]:
-    """The buttons this actor sees on this hazard (the table decides; requirements are checked on use)."""
-    mine = parties_of(actor, hazard)
-    return [t for t in TRANSITIONS if hazard.status in t.sources and mine & t.who(hazard) and t.offered(hazard)]
-
-
-# ---------------------------------------------------------------- the one entry point
-
-
-def apply_action(*, hazard_id: int, actor: User, action: str, version: Any, data: dict | None = None) -> Hazard:
-    if action not in ACTIONS:
-        raise NotFound(f"没有名为“{action}”的操作")
-    version = _version(version)
-    with transaction.atomic():
-        hazard = _locked(actor, hazard_id)
-        if hazard.version != version:
-            raise Conflict(f"该隐患已被他人处理（当前版本 {hazard.version}），请刷新后重试", code="stale_version")
-        transition = TABLE.get((hazard.status, action))
-        if transition is None:
-            raise Conflict(
-                f"隐患当前状态为“{hazard.get_status_display()}”，不能执行“{_label(action)}”", code="wrong_state"
-            )
-        parties = parties_of(actor, hazard)
-        if not parties & transition.who(hazard):
-            raise Forbidden(f"“{_label(action)}”应由{transition.who_label}进行")
-        return _run(transition, hazard, actor, parties, data)
-
-
-def _run(transition: Transition, hazard: Hazard, actor: User, parties: frozenset[str], data: dict | None) -> Hazard:
-    now = timezone.now()
-    ctx = Context(hazard, actor, parties, Inputs(data), now, timezone.localdate(now))
-    before = hazard.status
-    payload = transition.run(ctx)
-    hazard.status = ctx.target or (transition.targets[0] if transition.targets else before)
-    hazard.version += 1
-    hazard.save()
-    hashes = [a.sha256 for a in ctx.attachments]
-    event = event_append(
-        hazard=hazard,
-        action=transition.action,
-        actor=actor,
-        at=now,
-        from_status=before,
-        payload=payload,
-        attachments=hashes,
-    )
-    Attachment.objects.filter(pk__in=[a.pk for a in ctx.attachments]).update(used_in_event=event.seq)
-    if hazard.status == S.RECURRED:
-        from safeloop.hazards.services import hazard_recur
-
-        hazard_recur(original=hazard, actor=actor, note=payload["note"])
-    transaction.on_commit(lambda: _notify(hazard.pk, event.pk))
-    return hazard
-
-
 def _notify(hazard_id: int, event_id: int) -> None:
-    from safeloop.hazards.notifications import notify_event
-
     notify_event(hazard_id=hazard_id, event_id=event_id)
 
 
-def _locked(actor: User, hazard_id: int) -> Hazard:
-    qs = visible(actor, Hazard.objects.select_for_update(of=("self",)).select_related("enterprise"))
-    hazard = qs.filter(pk=hazard_id).first()
-    if hazard is None:
-        raise NotFound()
-    return hazard
+HAZARD_FLOW = Workflow(
+    model=Hazard,
+    events=HazardEvent,
+    transitions=TRANSITIONS,
+    role_parties=role_parties,
+    parties_of=parties_of,
+    related=("enterprise",),
+    notify=_notify,
+)
+# Events that are not user actions of the table: the first report, escalations, imports.
+ACTION_LABELS = {"report": _("上报"), "escalate": _("督办升级"), "import": _("导入历史")} | HAZARD_FLOW.labels
 
 
-def _version(raw: Any) -> int:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        raise ValidationFailed("请提供当前版本号 version", fields={"version": "version 为必填的整数"}) from None
+# ---------------------------------------------------------------- the entry point and its readers
 
 
-def _label(action: str) -> str:
-    return next((t.label for t in TRANSITIONS if t.action == action), action)
+def hazard_act(*, hazard_id: int, actor: User, action: str, version: Any, data: dict | None = None) -> Hazard:
+    """Take one action on one hazard: the table decides, then the action's function runs."""
+    return HAZARD_FLOW.act(pk=hazard_id, actor=actor, action=action, version=version, data=data)
+
+
+def available_actions(actor: User, hazard: Hazard) -> list[Transition]:
+    """The buttons this actor sees on this hazard, and the API's `actions`."""
+    return HAZARD_FLOW.available(actor, hazard)
+
+
+def todo_q(actor: User, today: date) -> Q | None:
+    """Hazards waiting for something this actor's parties may do, derived from the table."""
+    return HAZARD_FLOW.todo_q(actor, today)

@@ -8,7 +8,7 @@ from safeloop.accounts.models import Role
 from safeloop.accounts.services import expert_assign
 from safeloop.hazards.models import Hazard
 from safeloop.hazards.services import attachment_add, hazard_report
-from safeloop.hazards.workflow import apply_action
+from safeloop.hazards.workflow import hazard_act
 from tests.conftest import make_user
 
 
@@ -50,7 +50,7 @@ class Loop:
 
     def act(self, actor, action, **data):
         self.hazard.refresh_from_db()
-        self.hazard = apply_action(
+        self.hazard = hazard_act(
             hazard_id=self.hazard.pk, actor=actor, action=action, version=self.hazard.version, data=data
         )
         return self.hazard

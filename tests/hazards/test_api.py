@@ -170,3 +170,49 @@ def test_general_self_found_hazard_through_all_six_links_by_api(api, boss, worke
         "close",
         "look_back",
     ]
+
+
+def test_the_openapi_documents_every_actions_body_with_its_fields(api, boss):
+    from safeloop.hazards.workflow import TRANSITIONS
+
+    schema = ok(api(boss).get("/openapi.json"))
+    for t in TRANSITIONS:
+        operation = schema["paths"][f"/api/v1/hazards/{{hazard_id}}/actions/{t.action}"]["post"]
+        ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        body = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+        assert set(body["properties"]) == {"version", *(spec.name for spec in t.fields)}, t.action
+        assert set(body["required"]) == {"version", *(spec.name for spec in t.fields if spec.required)}, t.action
+    assert not [path for path in schema["paths"] if path.endswith("{action}")]
+
+
+def test_an_unknown_action_is_the_json_404(api, boss, general_self_found):
+    answer = api(boss).post(f"/hazards/{general_self_found.hazard.pk}/actions/fly", {"version": 1})
+    assert answer.status_code == 404 and answer.json()["error"]["code"] == "not_found"
+
+
+def test_a_body_without_version_is_a_400_naming_it(api, boss, general_self_found):
+    answer = api(boss).post(f"/hazards/{general_self_found.hazard.pk}/actions/confirm", {})
+    assert answer.status_code == 400 and "version" in answer.json()["error"]["fields"]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_api_actions_are_the_pages_buttons(api, login, major_regulator_found, ziyang_user, boss, worker, expert):
+    import re
+
+    from django.urls import reverse
+
+    loop = major_regulator_found
+
+    def agree():
+        for user in (ziyang_user, boss, worker, expert):
+            page = login(user).get(reverse("hazards:detail", args=[loop.hazard.pk])).content.decode()
+            buttons = re.findall(rf'action="/hazards/{loop.hazard.pk}/act/(\w+)/"', page)
+            assert ok(api(user).get(f"/hazards/{loop.hazard.pk}"))["actions"] == buttons, user
+
+    agree()
+    loop.act(expert, "sign", stage="confirmation")
+    agree()
+    loop.act(boss, "sign", stage="confirmation")
+    loop.act(ziyang_user, "confirm")
+    loop.act(ziyang_user, "assign", responsible_unit="罐区", responsible_person="李", deadline_days=10)
+    agree()

@@ -7,7 +7,7 @@ from django.db import close_old_connections
 
 from safeloop.core.errors import Conflict
 from safeloop.hazards.models import Hazard, HazardEvent
-from safeloop.hazards.workflow import apply_action
+from safeloop.hazards.workflow import hazard_act
 
 
 @pytest.mark.django_db(transaction=True)
@@ -19,7 +19,7 @@ def test_two_simultaneous_confirmations_one_wins(general_self_found, boss, ziyan
     def act(user, action, data):
         barrier.wait()
         try:
-            apply_action(hazard_id=hazard.pk, actor=user, action=action, version=hazard.version, data=data)
+            hazard_act(hazard_id=hazard.pk, actor=user, action=action, version=hazard.version, data=data)
             outcomes.append("ok")
         except Conflict:
             outcomes.append("conflict")

@@ -27,3 +27,19 @@ def test_ledger_query_count_is_bounded(login, city_user, boss, django_assert_max
     client = login(city_user)
     with django_assert_max_num_queries(12):
         client.get(reverse("hazards:ledger"))
+
+
+def test_a_refused_action_shows_what_was_typed_and_the_message_beside_the_field(login, boss, general_self_found):
+    hazard = general_self_found.hazard
+    client = login(boss)
+    client.post(reverse("hazards:act", args=[hazard.pk, "confirm"]), {"version": hazard.version})
+    post = {"version": hazard.version + 1, "responsible_person": "王强", "deadline_days": "5"}
+    client.post(reverse("hazards:act", args=[hazard.pk, "assign"]), post)
+    page = client.get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
+    assert 'id="f-assign-responsible_person" name="responsible_person" type="text" value="王强"' in page
+    assert '<p class="field-error" id="f-assign-responsible_unit-error">责任单位为必填项</p>' in page
+
+
+def test_the_action_forms_speak_to_users_not_developers(login, expert, major_regulator_found):
+    page = login(expert).get(reverse("hazards:detail", args=[major_regulator_found.hazard.pk])).content.decode()
+    assert "签字环节" in page and "stage=" not in page and "confirmation（" not in page

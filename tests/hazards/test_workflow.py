@@ -93,12 +93,12 @@ def test_close_before_acceptance_is_a_state_conflict_and_changes_nothing(general
 
 
 def test_acting_on_a_stale_version_is_refused(general_self_found, boss):
-    from safeloop.hazards.workflow import apply_action
+    from safeloop.hazards.workflow import hazard_act
 
     stale = general_self_found.hazard.version
     general_self_found.act(boss, "confirm")
     with pytest.raises(Conflict) as exc:
-        apply_action(
+        hazard_act(
             hazard_id=general_self_found.hazard.pk,
             actor=boss,
             action="withdraw",
