@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(url="/accounts/login/?next=/admin/", query_string=False)),
     path("admin/", admin.site.urls),
     path("accounts/", include("safeloop.accounts.urls")),
+    path("notifications/", include("safeloop.accounts.notification_urls")),
     path("api/v1/", api.urls),
     path("enterprises/", include("safeloop.registry.urls")),
     path("hazards/", include("safeloop.hazards.urls")),

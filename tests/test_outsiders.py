@@ -58,6 +58,9 @@ HAZARD_ROUTES = {
     "hazards:enterprise_options",
 }
 
+# A user's own notifications, checked in tests/accounts/test_notifications.py with another user's.
+NOTIFICATION_ROUTES = {"notifications:list", "notifications:open", "notifications:read_all"}
+
 
 def _names(resolver, prefix=""):
     for entry in resolver.url_patterns:
@@ -73,7 +76,7 @@ def _names(resolver, prefix=""):
 def test_every_route_has_an_outsider_check():
     """Every URL name is declared in exactly one of the lists below."""
     declared = set(OBJECT_ROUTES) | set(LIST_ROUTES) | NO_DATA_ROUTES | HAZARD_ROUTES
-    declared |= set(ACCIDENT_OBJECT_ROUTES) | set(ACCIDENT_LIST_ROUTES) | set(TARGET_ROUTES)
+    declared |= set(ACCIDENT_OBJECT_ROUTES) | set(ACCIDENT_LIST_ROUTES) | set(TARGET_ROUTES) | NOTIFICATION_ROUTES
     assert set(_names(get_resolver())) == declared
 
 
