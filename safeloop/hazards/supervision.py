@@ -12,14 +12,12 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from safeloop.accounts.models import Role, User
 from safeloop.core.workdays import WorkdayCalendar
 from safeloop.hazards.events import event_append
 from safeloop.hazards.models import DEADLINE_STATUSES, Escalation, Hazard, Level
-from safeloop.hazards.notifications import notify_users
+from safeloop.hazards.notifications import hazard_notify
 
 BATCH = 5000
 
@@ -106,5 +104,4 @@ def _remind(hazard: Hazard, left: int) -> None:
 
 
 def _tell(hazard: Hazard, kind: str, text: str) -> None:
-    users = list(User.objects.filter(role=Role.ENTERPRISE, enterprise_id=hazard.enterprise_id, is_active=True))
-    notify_users(users, kind=kind, title=f"{hazard.code}：{text}", url=reverse("hazards:detail", args=[hazard.pk]))
+    hazard_notify(hazard=hazard, action=kind, title=f"{hazard.code}：{text}")
