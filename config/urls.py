@@ -21,3 +21,8 @@ urlpatterns = [
     path("", include("safeloop.core.urls")),
     path("", include("safeloop.workbench.urls")),
 ]
+
+handler400 = "safeloop.core.errorpages.bad_request"
+handler403 = "safeloop.core.errorpages.permission_denied"
+handler404 = "safeloop.core.errorpages.page_not_found"
+handler500 = "safeloop.core.errorpages.server_error"

@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from safeloop.accounts.models import ExpertAssignment, User
 
@@ -20,3 +22,16 @@ class SafeLoopUserAdmin(UserAdmin):
 class ExpertAssignmentAdmin(admin.ModelAdmin):
     list_display = ("expert", "enterprise", "active", "created_at")
     raw_id_fields = ("enterprise",)
+
+
+def staff_only(request: HttpRequest) -> bool:
+    """The admin's permission check. A signed-in user who is not staff is refused with a 403
+    page: Django's admin would send them to its login, which sends a signed-in user back to
+    /admin/, a loop. Signed-out visitors still go to the (lockout-protected) login."""
+    user = request.user
+    if user.is_active and user.is_authenticated and not user.is_staff:
+        raise PermissionDenied("系统管理仅限系统管理员账号使用")
+    return user.is_active and user.is_staff
+
+
+admin.site.has_permission = staff_only
