@@ -17,6 +17,7 @@ from safeloop.accidents.models import (
     EmergencyResponse,
     ReportKind,
 )
+from safeloop.accidents.permissions import can_write_records
 from safeloop.accidents.reference import sectors
 from safeloop.accidents.validation import (
     FIGURES,
@@ -26,18 +27,17 @@ from safeloop.accidents.validation import (
     clean_disaster,
     clean_response,
 )
-from safeloop.accounts.models import Role, User
+from safeloop.accounts.models import User
 from safeloop.core.audit import audit_record
 from safeloop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from safeloop.core.scope import region_in_scope, visible
 from safeloop.registry.models import Enterprise, Region
 
-WRITER_ROLES = frozenset({Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.SYSADMIN})
 CASUALTIES = ("deaths", "missing", "serious_injuries", "injuries")
 
 
 def _check_writer(actor: User) -> None:
-    if actor.role not in WRITER_ROLES:
+    if not can_write_records(actor):
         raise Forbidden("您的角色不能登记或修改事故、灾害和统计数据")
 
 

@@ -17,6 +17,7 @@ from safeloop.accidents.forms import (
     ResponseForm,
     local_moment,
 )
+from safeloop.accidents.permissions import can_write_records, sees_whole_county, sees_whole_region
 from safeloop.accidents.reference import sector_choices
 from safeloop.accidents.selectors import (
     AccidentFilters,
@@ -29,7 +30,6 @@ from safeloop.accidents.selectors import (
     response_list,
 )
 from safeloop.accidents.services import (
-    WRITER_ROLES,
     accident_create,
     accident_report,
     accident_update,
@@ -65,7 +65,8 @@ def accident_index(request: HttpRequest) -> HttpResponse:
     filters = AccidentFilters.from_params(request.GET)
     page = Paginator(accident_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "filters": filters, "query": query_without_page(request)}
-    context.update(sectors=sector_choices(), grades=GRADES, can_write=request.user.role in WRITER_ROLES)
+    context.update(sectors=sector_choices(), grades=GRADES, can_write=can_write_records(request.user))
+    context.update(sees_region=sees_whole_region(request.user), can_open_dashboard=sees_whole_county(request.user))
     return render(request, "accidents/accident_list.html", context)
 
 
@@ -85,7 +86,7 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail(request: HttpRequest, accident, report_form: CasualtyReportForm) -> HttpResponse:
     context = {"accident": accident, "reports": accident.reports.all(), "deadline": re_report_deadline(accident)}
-    context.update(report_form=report_form, can_write=request.user.role in WRITER_ROLES)
+    context.update(report_form=report_form, can_write=can_write_records(request.user))
     return render(request, "accidents/accident_detail.html", context)
 
 
@@ -95,8 +96,13 @@ def _figures(accident) -> dict:
 
 
 def _check_writer(request: HttpRequest) -> None:
-    if request.user.role not in WRITER_ROLES:
+    if not can_write_records(request.user):
         raise PermissionDenied("您的角色不能登记或修改事故、灾害和应急响应")
+
+
+def _check_region_reader(request: HttpRequest) -> None:
+    if not sees_whole_region(request.user):
+        raise PermissionDenied("自然灾害、应急响应和统计分母是属地全口径数据，由市、县区和乡镇账号查看")
 
 
 @login_required
@@ -169,13 +175,19 @@ def accident_casualties(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, accident, form)
 
 
-def _record_page(request, title: str, qs, columns, export_name: str, edit_name: str = "") -> HttpResponse:
+def _record_page(
+    request, title: str, qs, columns, export_name: str, edit_name: str = "", import_name: str = ""
+) -> HttpResponse:
+    """A list of region-wide records; the write links only for a role that may write."""
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"title": title, "page": page, "columns": columns, "query": query_without_page(request)}
     context.update(export_url=export_name, rows=[(o.pk, [(c.header, c.export(o)) for c in columns]) for o in page])
-    can_write = bool(edit_name) and request.user.role in WRITER_ROLES
+    can_write = can_write_records(request.user)
     context.update(
-        edit_url=edit_name if can_write else "", new_url=edit_name.replace("_edit", "_new") if can_write else ""
+        edit_url=edit_name if can_write else "",
+        new_url=edit_name.replace("_edit", "_new") if can_write and edit_name else "",
+        import_url=import_name if can_write else "",
+        can_open_dashboard=sees_whole_county(request.user),
     )
     return render(request, "accidents/records.html", context)
 
@@ -183,6 +195,7 @@ def _record_page(request, title: str, qs, columns, export_name: str, edit_name: 
 @login_required
 @require_GET
 def disaster_index(request: HttpRequest) -> HttpResponse:
+    _check_region_reader(request)
     qs = disaster_list(request.user, request.GET.get("region", ""), request.GET.get("year", ""))
     return _record_page(
         request, "自然灾害", qs, io.DISASTER_COLUMNS, "accidents:disaster_export", "accidents:disaster_edit"
@@ -192,6 +205,7 @@ def disaster_index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def disaster_export(request: HttpRequest) -> FileResponse:
+    _check_region_reader(request)
     qs = disaster_list(request.user, request.GET.get("region", ""), request.GET.get("year", ""))
     return _xlsx("自然灾害", io.DISASTER_COLUMNS, qs.iterator(chunk_size=2000))
 
@@ -199,6 +213,7 @@ def disaster_export(request: HttpRequest) -> FileResponse:
 @login_required
 @require_GET
 def response_index(request: HttpRequest) -> HttpResponse:
+    _check_region_reader(request)
     qs = response_list(request.user, request.GET.get("region", ""), request.GET.get("year", ""))
     return _record_page(
         request, "应急响应", qs, io.RESPONSE_COLUMNS, "accidents:response_export", "accidents:response_edit"
@@ -208,6 +223,7 @@ def response_index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def response_export(request: HttpRequest) -> FileResponse:
+    _check_region_reader(request)
     qs = response_list(request.user, request.GET.get("region", ""), request.GET.get("year", ""))
     return _xlsx("应急响应", io.RESPONSE_COLUMNS, qs.iterator(chunk_size=2000))
 
@@ -215,13 +231,22 @@ def response_export(request: HttpRequest) -> FileResponse:
 @login_required
 @require_GET
 def denominator_index(request: HttpRequest) -> HttpResponse:
+    _check_region_reader(request)
     qs = denominator_list(request.user, request.GET.get("region", ""), request.GET.get("year", ""))
-    return _record_page(request, "统计分母", qs, io.DENOMINATOR_COLUMNS, "accidents:denominator_export")
+    return _record_page(
+        request,
+        "统计分母",
+        qs,
+        io.DENOMINATOR_COLUMNS,
+        "accidents:denominator_export",
+        import_name="accidents:denominator_import",
+    )
 
 
 @login_required
 @require_GET
 def denominator_export(request: HttpRequest) -> FileResponse:
+    _check_region_reader(request)
     qs = denominator_list(request.user, request.GET.get("region", ""), request.GET.get("year", ""))
     return _xlsx("统计分母", io.DENOMINATOR_COLUMNS, qs.iterator(chunk_size=2000))
 
@@ -229,7 +254,7 @@ def denominator_export(request: HttpRequest) -> FileResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def denominator_import(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in WRITER_ROLES:
+    if not can_write_records(request.user):
         raise PermissionDenied("您的角色不能录入统计分母")
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -11,7 +12,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.core.errors import ServiceError
-from safeloop.core.http import query_without_page
+from safeloop.core.http import query_without, query_without_page
 from safeloop.core.scope import get_visible_or_404
 from safeloop.core.xlsx import XLSX_CONTENT_TYPE, ImportFailed, spooled_workbook
 from safeloop.hazards import ledger_io
@@ -19,6 +20,7 @@ from safeloop.hazards.documents import DOCUMENTS, available_documents
 from safeloop.hazards.forms import ACTION_FIELDS, REPORT_FIELDS
 from safeloop.hazards.ledger_import import ledger_import
 from safeloop.hazards.models import Attachment, Status
+from safeloop.hazards.permissions import can_import_ledger, can_report_hazards
 from safeloop.hazards.selectors import (
     LEVELS,
     SOURCES,
@@ -58,6 +60,7 @@ def hazard_ledger(request: HttpRequest) -> HttpResponse:
         "page": page,
         "filters": filters,
         "query": query_without_page(request),
+        "status_query": query_without(request, "status"),
         "today": timezone.localdate(),
         "counts": status_counts(ledger(request.user, LedgerFilters(**{**filters.__dict__, "status": ""}))),
         "regions": regions_for_user(request.user).filter(level="county"),
@@ -65,7 +68,8 @@ def hazard_ledger(request: HttpRequest) -> HttpResponse:
         "levels": LEVELS,
         "sources": SOURCES,
         "statuses": STATUSES,
-        "can_report": bool(allowed_sources(request.user)),
+        "can_report": can_report_hazards(request.user),
+        "can_import": can_import_ledger(request.user),
     }
     template = "hazards/ledger.html"
     return render(request, f"{template}#results" if request.htmx else template, context)
@@ -81,9 +85,9 @@ def hazard_todo(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def hazard_new(request: HttpRequest) -> HttpResponse:
+    if not can_report_hazards(request.user):
+        raise PermissionDenied("您的角色不能上报隐患")
     sources = [(v, label) for v, label in SOURCES if v in allowed_sources(request.user)]
-    if not sources:
-        raise Http404
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -217,8 +221,8 @@ def ledger_export(request: HttpRequest) -> FileResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def ledger_import_page(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_regulator:
-        raise Http404
+    if not can_import_ledger(request.user):
+        raise PermissionDenied("只有监管部门和属地账号可以导入台账")
     report, error = None, ""
     upload = request.FILES.get("file")
     if request.method == "POST":

@@ -30,7 +30,8 @@ from safeloop.core.xlsx import (
     read_rows,
 )
 from safeloop.registry.models import Enterprise, RiskLevel, Scale
-from safeloop.registry.services import CREATOR_ROLES, apply_changes
+from safeloop.registry.permissions import can_register_enterprises
+from safeloop.registry.services import apply_changes
 from safeloop.registry.validation import EnterpriseCleaner
 
 
@@ -77,7 +78,7 @@ def export_queryset(qs) -> Iterator[Enterprise]:
 
 
 def enterprise_import(*, actor: User, data: bytes) -> ImportReport:
-    if actor.role not in CREATOR_ROLES:
+    if not can_register_enterprises(actor):
         raise Forbidden("您的角色不能导入企业")
     if len(data) > settings.SAFELOOP_IMPORT_MAX_BYTES:
         raise TooLarge(f"文件超过{settings.SAFELOOP_IMPORT_MAX_BYTES // (1024 * 1024)}MB，请分批导入")

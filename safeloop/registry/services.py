@@ -6,19 +6,18 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from safeloop.accounts.models import Role, User
+from safeloop.accounts.models import User
 from safeloop.core.audit import audit_record
 from safeloop.core.errors import Conflict, Forbidden, NotFound
 from safeloop.core.scope import visible
 from safeloop.core.text import pinyin_initials
 from safeloop.registry.models import Enterprise
+from safeloop.registry.permissions import can_register_enterprises
 from safeloop.registry.validation import EnterpriseCleaner, editable_fields
-
-CREATOR_ROLES = frozenset({Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.DEPARTMENT, Role.SYSADMIN})
 
 
 def enterprise_create(*, actor: User, data: dict[str, Any], cleaner: EnterpriseCleaner | None = None) -> Enterprise:
-    if actor.role not in CREATOR_ROLES:
+    if not can_register_enterprises(actor):
         raise Forbidden("您的角色不能登记企业")
     values = (cleaner or EnterpriseCleaner(actor)).clean(data)
     values.setdefault("key_sector", values["category"].key_sector)

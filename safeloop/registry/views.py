@@ -16,6 +16,7 @@ from safeloop.core.xlsx import XLSX_CONTENT_TYPE, ImportFailed, spooled_workbook
 from safeloop.registry import io
 from safeloop.registry.forms import EnterpriseForm, ImportForm
 from safeloop.registry.models import RiskLevel
+from safeloop.registry.permissions import can_edit_enterprises, can_register_enterprises
 from safeloop.registry.selectors import (
     DepartmentResolver,
     EnterpriseFilters,
@@ -26,8 +27,7 @@ from safeloop.registry.selectors import (
     regions_for_user,
     supervising_department,
 )
-from safeloop.registry.services import CREATOR_ROLES, enterprise_create, enterprise_update
-from safeloop.registry.validation import editable_fields
+from safeloop.registry.services import enterprise_create, enterprise_update
 
 PAGE_SIZE = 50
 
@@ -47,7 +47,7 @@ def enterprise_index(request: HttpRequest) -> HttpResponse:
         "regions": regions_for_user(request.user).filter(level="county"),
         "categories": category_tree(),
         "risk_levels": RiskLevel.choices,
-        "can_create": request.user.role in CREATOR_ROLES,
+        "can_create": can_register_enterprises(request.user),
     }
     template = "registry/enterprise_list.html"
     return render(request, f"{template}#results" if request.htmx else template, context)
@@ -68,7 +68,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "department": supervising_department(enterprise),
             "industry": industry_label(enterprise.industry_code),
             "history": history,
-            "can_edit": bool(editable_fields(request.user)),
+            "can_edit": can_edit_enterprises(request.user),
         },
     )
 
@@ -76,7 +76,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def enterprise_new(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in CREATOR_ROLES:
+    if not can_register_enterprises(request.user):
         raise _forbidden()
     form = EnterpriseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -94,7 +94,7 @@ def enterprise_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = enterprise_get(request.user, pk)
-    if not editable_fields(request.user):
+    if not can_edit_enterprises(request.user):
         raise _forbidden()
     initial = _initial(enterprise)
     form = EnterpriseForm(request.POST or None, user=request.user, initial=initial)
@@ -168,7 +168,7 @@ def enterprise_export(request: HttpRequest) -> FileResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def enterprise_import(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in CREATOR_ROLES:
+    if not can_register_enterprises(request.user):
         raise _forbidden()
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None

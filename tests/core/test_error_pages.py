@@ -73,7 +73,7 @@ def test_404_signed_out_offers_the_login(client, reference):
 
 def test_403_says_why_in_words_a_user_understands(login, enterprise_user):
     response = login(enterprise_user).get(reverse("targets:dashboard"))
-    assert_error_page(response, 403, "您没有权限进行此操作", "目标指标看板面向市、县区和乡镇")
+    assert_error_page(response, 403, "您没有权限进行此操作", "目标指标看板面向市和县区")
 
 
 def test_403_without_a_message_for_people_gives_the_general_reason():
