@@ -199,3 +199,12 @@ def test_signed_out_visitors_are_sent_to_login(client, reference):
     for route, args in (("notifications:list", []), ("notifications:open", [1])):
         response = client.get(reverse(route, args=args))
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_channel_that_cannot_load_is_reported_by_the_system_check(settings):
+    from safeloop.accounts.checks import notify_channels_load
+
+    settings.SAFELOOP_NOTIFY_CHANNELS = ["safeloop.accounts.notifications.log_channel", "sms.gateway.send"]
+    problems = notify_channels_load()
+    assert [p.id for p in problems] == ["safeloop.W001"]
+    assert "sms.gateway.send" in problems[0].msg
