@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.accidents import io
@@ -102,7 +103,7 @@ def _check_writer(request: HttpRequest) -> None:
 
 def _check_region_reader(request: HttpRequest) -> None:
     if not sees_whole_region(request.user):
-        raise PermissionDenied("自然灾害、应急响应和统计分母是属地全口径数据，由市、县区和乡镇账号查看")
+        raise PermissionDenied(gettext("自然灾害、应急响应和统计分母是属地全口径数据，由市、县区和乡镇账号查看"))
 
 
 @login_required

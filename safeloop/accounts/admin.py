@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from safeloop.accounts.models import ExpertAssignment, User
 
@@ -30,7 +31,7 @@ def staff_only(request: HttpRequest) -> bool:
     /admin/, a loop. Signed-out visitors still go to the (lockout-protected) login."""
     user = request.user
     if user.is_active and user.is_authenticated and not user.is_staff:
-        raise PermissionDenied("系统管理仅限系统管理员账号使用")
+        raise PermissionDenied(gettext("系统管理仅限系统管理员账号使用"))
     return user.is_active and user.is_staff
 
 

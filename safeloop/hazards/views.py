@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.core.errors import ServiceError
@@ -86,7 +87,7 @@ def hazard_todo(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def hazard_new(request: HttpRequest) -> HttpResponse:
     if not can_report_hazards(request.user):
-        raise PermissionDenied("您的角色不能上报隐患")
+        raise PermissionDenied(gettext("您的角色不能上报隐患"))
     sources = [(v, label) for v, label in SOURCES if v in allowed_sources(request.user)]
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -222,7 +223,7 @@ def ledger_export(request: HttpRequest) -> FileResponse:
 @require_http_methods(["GET", "POST"])
 def ledger_import_page(request: HttpRequest) -> HttpResponse:
     if not can_import_ledger(request.user):
-        raise PermissionDenied("只有监管部门和属地账号可以导入台账")
+        raise PermissionDenied(gettext("只有监管部门和属地账号可以导入台账"))
     report, error = None, ""
     upload = request.FILES.get("file")
     if request.method == "POST":

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from safeloop.core.scope import complete_area
@@ -25,7 +26,9 @@ from safeloop.targets.selectors import (
 def _choice(request: HttpRequest) -> tuple[Region, int]:
     """The region (default: the user's own, or the demo city) and year asked for, in scope."""
     if not can_open_dashboard(request.user):
-        raise PermissionDenied("目标指标看板面向市和县区（属地全口径数据）；行业部门和乡镇请在“事故灾害”中查看事故")
+        raise PermissionDenied(
+            gettext("目标指标看板面向市和县区（属地全口径数据）；行业部门和乡镇请在“事故灾害”中查看事故")
+        )
     prefix = complete_area(request.user) or ""
     default = request.user.region_id or getattr(request.user.department, "region_id", None) or YIYANG
     code = request.GET.get("region") or default
