@@ -214,6 +214,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SAFELOOP_SESSION_SECONDS", 8 * 3600, minimum=60)
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "safeloop.core.errorpages.csrf_failure"  # in Chinese, inside the layout
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # HTTPS. In production nginx terminates TLS on the intranet and passes requests to the app on
@@ -260,6 +261,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # The default notification channel writes one line per message; an operator sees them.
+    "loggers": {"safeloop.notify": {"level": os.environ.get("SAFELOOP_NOTIFY_LOG_LEVEL", "INFO")}},
 }
 
 # Hazard loop (safeloop.hazards): look-back after closing, in calendar days; deadline
@@ -270,7 +273,7 @@ SAFELOOP_LOOK_BACK_DAYS_MAJOR = env_int("SAFELOOP_LOOK_BACK_DAYS_MAJOR", 90)
 SAFELOOP_REMIND_WORKDAYS = env_int("SAFELOOP_REMIND_WORKDAYS", 3)
 SAFELOOP_ESCALATE_WORKDAYS = env_int_list("SAFELOOP_ESCALATE_WORKDAYS", [1, 5, 10], length=3, minimum=1)
 # Extra notification channels: dotted paths to callables (user, title, url), e.g. an SMS gateway.
-SAFELOOP_NOTIFY_CHANNELS = env_list("SAFELOOP_NOTIFY_CHANNELS")
+SAFELOOP_NOTIFY_CHANNELS = env_list("SAFELOOP_NOTIFY_CHANNELS", "safeloop.accounts.notifications.log_channel")
 # Accidents and targets: facts RULES.md marks as "not found", kept as settings (docs/targets.md).
 # Whether 失踪 counts with 死亡 when grading an accident (国务院令第493号 第三条 names deaths only).
 SAFELOOP_GRADE_COUNTS_MISSING = env_bool("SAFELOOP_GRADE_COUNTS_MISSING", False)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(url="/accounts/login/?next=/admin/", query_string=False)),
     path("admin/", admin.site.urls),
     path("accounts/", include("safeloop.accounts.urls")),
+    path("notifications/", include("safeloop.accounts.notification_urls")),
     path("api/v1/", api.urls),
     path("enterprises/", include("safeloop.registry.urls")),
     path("hazards/", include("safeloop.hazards.urls")),
@@ -20,3 +21,8 @@ urlpatterns = [
     path("", include("safeloop.core.urls")),
     path("", include("safeloop.workbench.urls")),
 ]
+
+handler400 = "safeloop.core.errorpages.bad_request"
+handler403 = "safeloop.core.errorpages.permission_denied"
+handler404 = "safeloop.core.errorpages.page_not_found"
+handler500 = "safeloop.core.errorpages.server_error"

@@ -60,6 +60,8 @@ HAZARD_ROUTES = {
 
 # A user's own records (background jobs), checked in tests/core/test_jobs.py with another user.
 OWNER_ROUTES = {"core:job", "core:job_file"}
+# A user's own notifications, checked in tests/accounts/test_notifications.py with another user's.
+NOTIFICATION_ROUTES = {"notifications:list", "notifications:open", "notifications:read_all"}
 
 
 def _names(resolver, prefix=""):
@@ -76,7 +78,7 @@ def _names(resolver, prefix=""):
 def test_every_route_has_an_outsider_check():
     """Every URL name is declared in exactly one of the lists below."""
     declared = set(OBJECT_ROUTES) | set(LIST_ROUTES) | NO_DATA_ROUTES | HAZARD_ROUTES | OWNER_ROUTES
-    declared |= set(ACCIDENT_OBJECT_ROUTES) | set(ACCIDENT_LIST_ROUTES) | set(TARGET_ROUTES)
+    declared |= set(ACCIDENT_OBJECT_ROUTES) | set(ACCIDENT_LIST_ROUTES) | set(TARGET_ROUTES) | NOTIFICATION_ROUTES
     assert set(_names(get_resolver())) == declared
 
 

@@ -19,6 +19,7 @@ from safeloop.accidents.models import (
     EmergencyResponse,
     ReportKind,
 )
+from safeloop.accidents.permissions import can_write_records
 from safeloop.accidents.reference import sectors
 from safeloop.accidents.validation import (
     check_response_clock,
@@ -27,19 +28,18 @@ from safeloop.accidents.validation import (
     clean_disaster,
     clean_response,
 )
-from safeloop.accounts.models import Role, User
+from safeloop.accounts.models import User
 from safeloop.core.audit import audit_record
 from safeloop.core.errors import Conflict, Forbidden, NotFound
 from safeloop.core.scope import region_in_scope
 from safeloop.core.services import locked_row, locked_update, model_update, shown
 from safeloop.registry.models import Enterprise, Region
 
-WRITER_ROLES = frozenset({Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.SYSADMIN})
 CASUALTIES = ("deaths", "missing", "serious_injuries", "injuries")
 
 
 def check_writer(actor: User) -> None:
-    if actor.role not in WRITER_ROLES:
+    if not can_write_records(actor):
         raise Forbidden(_("您的角色不能登记或修改事故、灾害和统计数据"))
 
 

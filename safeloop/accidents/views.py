@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safeloop.accidents import io
 from safeloop.accidents.fields import ROAD_FACTORS
 from safeloop.accidents.forms import accident_form, casualty_form, disaster_form, response_form
+from safeloop.accidents.permissions import can_write_records, sees_whole_county, sees_whole_region
 from safeloop.accidents.reference import sector_choices
 from safeloop.accidents.selectors import (
     AccidentFilters,
@@ -28,7 +29,6 @@ from safeloop.accidents.selectors import (
     response_list,
 )
 from safeloop.accidents.services import (
-    WRITER_ROLES,
     accident_create,
     accident_report,
     accident_update,
@@ -62,7 +62,8 @@ def accident_index(request: HttpRequest) -> HttpResponse:
     filters = AccidentFilters.from_params(request.GET)
     page = Paginator(accident_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "filters": filters, "query": query_without_page(request)}
-    context.update(sectors=sector_choices(), grades=GRADES, can_write=request.user.role in WRITER_ROLES)
+    context.update(sectors=sector_choices(), grades=GRADES, can_write=can_write_records(request.user))
+    context.update(sees_region=sees_whole_region(request.user), can_open_dashboard=sees_whole_county(request.user))
     return render(request, "accidents/accident_list.html", context)
 
 
@@ -83,11 +84,11 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail(request: HttpRequest, accident, report_form: FormState) -> HttpResponse:
     context = {"accident": accident, "reports": accident.reports.all(), "deadline": re_report_deadline(accident)}
     context.update(report_form=report_form, version=edited_version(request, accident))
-    return render(request, "accidents/accident_detail.html", context | {"can_write": request.user.role in WRITER_ROLES})
+    return render(request, "accidents/accident_detail.html", context | {"can_write": can_write_records(request.user)})
 
 
 def _check_writer(request: HttpRequest) -> None:
-    if request.user.role not in WRITER_ROLES:
+    if not can_write_records(request.user):
         raise PermissionDenied(_("您的角色不能登记或修改事故、灾害和应急响应"))
 
 
@@ -144,13 +145,24 @@ def _casualty_report(*, data, **kwargs):
     return accident_report(figures=figures, note=figures.pop("note", ""), **kwargs)
 
 
-def _record_page(request, title: str, qs, columns, export_name: str, edit_name: str = "") -> HttpResponse:
+def _check_region_reader(request: HttpRequest) -> None:
+    if not sees_whole_region(request.user):
+        raise PermissionDenied(_("自然灾害、应急响应和统计分母是属地全口径数据，由市、县区和乡镇账号查看"))
+
+
+def _record_page(
+    request, title: str, qs, columns, export_name: str, edit_name: str = "", import_name: str = ""
+) -> HttpResponse:
+    """A list of region-wide records; the write links only for a role that may write."""
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"title": title, "page": page, "columns": columns, "query": query_without_page(request)}
     context.update(export_url=export_name, rows=[(o.pk, [(c.header, c.export(o)) for c in columns]) for o in page])
-    can_write = bool(edit_name) and request.user.role in WRITER_ROLES
+    can_write = can_write_records(request.user)
     context.update(
-        edit_url=edit_name if can_write else "", new_url=edit_name.replace("_edit", "_new") if can_write else ""
+        edit_url=edit_name if can_write else "",
+        new_url=edit_name.replace("_edit", "_new") if can_write and edit_name else "",
+        import_url=import_name if can_write else "",
+        can_open_dashboard=sees_whole_county(request.user),
     )
     return render(request, "accidents/records.html", context)
 
@@ -158,6 +170,7 @@ def _record_page(request, title: str, qs, columns, export_name: str, edit_name: 
 @login_required
 @require_GET
 def disaster_index(request: HttpRequest) -> HttpResponse:
+    _check_region_reader(request)
     qs = disaster_list(request.user, RecordFilters.from_params(request.GET))
     return _record_page(
         request, _("自然灾害"), qs, io.DISASTER_COLUMNS, "accidents:disaster_export", "accidents:disaster_edit"
@@ -167,6 +180,7 @@ def disaster_index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def disaster_export(request: HttpRequest) -> FileResponse:
+    _check_region_reader(request)
     qs = disaster_list(request.user, RecordFilters.from_params(request.GET))
     return _xlsx(_("自然灾害"), io.DISASTER_COLUMNS, qs.iterator(chunk_size=2000))
 
@@ -174,6 +188,7 @@ def disaster_export(request: HttpRequest) -> FileResponse:
 @login_required
 @require_GET
 def response_index(request: HttpRequest) -> HttpResponse:
+    _check_region_reader(request)
     qs = response_list(request.user, RecordFilters.from_params(request.GET))
     return _record_page(
         request, _("应急响应"), qs, io.RESPONSE_COLUMNS, "accidents:response_export", "accidents:response_edit"
@@ -183,6 +198,7 @@ def response_index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def response_export(request: HttpRequest) -> FileResponse:
+    _check_region_reader(request)
     qs = response_list(request.user, RecordFilters.from_params(request.GET))
     return _xlsx(_("应急响应"), io.RESPONSE_COLUMNS, qs.iterator(chunk_size=2000))
 
@@ -190,13 +206,22 @@ def response_export(request: HttpRequest) -> FileResponse:
 @login_required
 @require_GET
 def denominator_index(request: HttpRequest) -> HttpResponse:
+    _check_region_reader(request)
     qs = denominator_list(request.user, RecordFilters.from_params(request.GET))
-    return _record_page(request, _("统计分母"), qs, io.DENOMINATOR_COLUMNS, "accidents:denominator_export")
+    return _record_page(
+        request,
+        _("统计分母"),
+        qs,
+        io.DENOMINATOR_COLUMNS,
+        "accidents:denominator_export",
+        import_name="accidents:denominator_import",
+    )
 
 
 @login_required
 @require_GET
 def denominator_export(request: HttpRequest) -> FileResponse:
+    _check_region_reader(request)
     qs = denominator_list(request.user, RecordFilters.from_params(request.GET))
     return _xlsx(_("统计分母"), io.DENOMINATOR_COLUMNS, qs.iterator(chunk_size=2000))
 
@@ -204,7 +229,7 @@ def denominator_export(request: HttpRequest) -> FileResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def denominator_import(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in WRITER_ROLES:
+    if not can_write_records(request.user):
         raise PermissionDenied(_("您的角色不能录入统计分母"))
     form = FormState(IMPORT_FIELDS)
     report = imported(form, request, io.denominator_import) if request.method == "POST" else None

@@ -5,8 +5,10 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.hashers import is_password_usable
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 
 from safeloop.accounts.models import ExpertAssignment, Role, User
 from safeloop.core.admin_audit import AuditedAdmin
@@ -60,3 +62,16 @@ class ExpertAssignmentAdmin(AuditedAdmin):
         if db_field.name == "expert":
             kwargs["queryset"] = User.objects.filter(role=Role.EXPERT)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def staff_only(request: HttpRequest) -> bool:
+    """The admin's permission check. A signed-in user who is not staff is refused with a 403
+    page: Django's admin would send them to its login, which sends a signed-in user back to
+    /admin/, a loop. Signed-out visitors still go to the (lockout-protected) login."""
+    user = request.user
+    if user.is_active and user.is_authenticated and not user.is_staff:
+        raise PermissionDenied(gettext("系统管理仅限系统管理员账号使用"))
+    return user.is_active and user.is_staff
+
+
+admin.site.has_permission = staff_only

@@ -7,8 +7,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "账户与权限"
 
     def ready(self) -> None:
+        from django.core.checks import register
+
+        from safeloop.accounts.checks import notify_channels_load
         from safeloop.accounts.selectors import expert_enterprise_ids
         from safeloop.core.roles import Role
         from safeloop.core.scope import provide_enterprises
 
         provide_enterprises(Role.EXPERT, expert_enterprise_ids)
+        register(notify_channels_load)

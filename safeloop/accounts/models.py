@@ -88,20 +88,30 @@ class LoginFailure(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app message (assigned, due, overdue, escalated…); other channels are pluggable."""
+    """An in-app message (assigned, due, overdue, escalated…); other channels are pluggable
+    (accounts.notifications). `key` makes a message once-only per user (the daily digest)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("类型"), max_length=32)
     title = models.CharField(_("标题"), max_length=200)
     url = models.CharField(_("链接"), max_length=200, blank=True)
+    key = models.CharField(_("去重键"), max_length=64, blank=True, default="")
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_user_unread"),
+            models.Index(fields=["user", "-created_at"], name="notification_user_newest"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=~models.Q(key=""), name="notification_user_key_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

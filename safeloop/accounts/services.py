@@ -1,10 +1,10 @@
-"""Login protection and API tokens: one lockout rule for pages and API alike."""
+"""Login protection and API tokens (one lockout rule for pages and API alike); reading notifications."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -12,8 +12,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from safeloop.accounts.models import ApiToken, ExpertAssignment, LoginFailure, User
-from safeloop.core.errors import Locked, Unauthorized
+from safeloop.accounts.models import ApiToken, ExpertAssignment, LoginFailure, Notification, User
+from safeloop.core.errors import Locked, NotFound, Unauthorized
 
 
 def _window_start():
@@ -23,6 +23,17 @@ def _window_start():
 def login_is_locked(username: str) -> bool:
     recent = LoginFailure.objects.filter(username=username.lower(), at__gte=_window_start())
     return recent.count() >= settings.SAFELOOP_LOGIN_MAX_FAILURES
+
+
+def login_locked_until(username: str) -> datetime | None:
+    """When a locked account may try again: the moment the oldest of the failures that lock it
+    leaves the window (no failure is recorded while locked). None when not locked."""
+    limit = settings.SAFELOOP_LOGIN_MAX_FAILURES
+    recent = LoginFailure.objects.filter(username=username.strip().lower(), at__gte=_window_start())
+    times = list(recent.order_by("-at").values_list("at", flat=True)[:limit])
+    if len(times) < limit:
+        return None
+    return times[-1] + timedelta(minutes=settings.SAFELOOP_LOGIN_LOCK_MINUTES)
 
 
 def login_authenticate(*, request: HttpRequest | None, username: str, password: str) -> User:
@@ -88,3 +99,18 @@ def user_create(*, username: str, password: str, role: str, display_name: str = 
 def expert_assign(*, expert: User, enterprise_ids: list[int]) -> int:
     rows = [ExpertAssignment(expert=expert, enterprise_id=pk) for pk in enterprise_ids]
     return len(ExpertAssignment.objects.bulk_create(rows, ignore_conflicts=True))
+
+
+def notification_open(*, user: User, pk: int) -> Notification:
+    """Mark one of the user's own notifications read (opening it does); another user's is missing."""
+    notification = Notification.objects.filter(user=user, pk=pk).first()
+    if notification is None:
+        raise NotFound()
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -13,3 +13,11 @@ def query_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+def query_without(request: HttpRequest, *names: str) -> str:
+    """The list's filters as a query string without `names` (and `page`), for links that set them."""
+    params = request.GET.copy()
+    for name in ("page", *names):
+        params.pop(name, None)
+    return params.urlencode()

@@ -8,6 +8,7 @@ class HazardsConfig(AppConfig):
 
     def ready(self) -> None:
         from safeloop.core.schedule import register_daily
-        from safeloop.hazards.tasks import supervise_hazards
+        from safeloop.hazards.tasks import notify_digest, supervise_hazards
 
         register_daily(supervise_hazards)
+        register_daily(notify_digest)

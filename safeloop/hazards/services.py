@@ -19,7 +19,8 @@ from safeloop.core.inputs import Inputs
 from safeloop.core.scope import visible
 from safeloop.hazards.events import event_append
 from safeloop.hazards.fields import REPORT, REPORT_FIELDS
-from safeloop.hazards.models import Attachment, Hazard, Level, Source, Status
+from safeloop.hazards.models import Attachment, Hazard, HazardEvent, Level, Source, Status
+from safeloop.hazards.notifications import notify_event
 from safeloop.hazards.numbers import hazard_code
 from safeloop.registry.models import Enterprise
 
@@ -52,9 +53,10 @@ def hazard_report(*, actor: User, data: dict[str, Any]) -> Hazard:
             **values,
         )
         hazard.save()
-        event_append(
+        event = event_append(
             hazard=hazard, action="report", actor=actor, at=now, from_status="", payload=_report_payload(hazard)
         )
+        _notify_after_commit(hazard, event)
     return hazard
 
 
@@ -63,6 +65,10 @@ def report_fields(actor: User) -> tuple[FieldSpec, ...]:
     if actor.role == Role.ENTERPRISE:
         return tuple(spec for spec in REPORT_FIELDS if spec.name != "enterprise")
     return REPORT_FIELDS
+
+
+def _notify_after_commit(hazard: Hazard, event: HazardEvent) -> None:
+    transaction.on_commit(lambda: notify_event(hazard_id=hazard.pk, event_id=event.pk))
 
 
 def _report_values(actor: User, inp: Inputs) -> dict[str, Any]:
@@ -120,7 +126,7 @@ def hazard_recur(*, original: Hazard, actor: User, note: str) -> Hazard:
         code=hazard_code(original.enterprise.region_id[:6], timezone.localdate(now).year),
     )
     hazard.save()
-    event_append(
+    event = event_append(
         hazard=hazard,
         action="report",
         actor=actor,
@@ -128,6 +134,7 @@ def hazard_recur(*, original: Hazard, actor: User, note: str) -> Hazard:
         from_status="",
         payload={**_report_payload(hazard), "recurrence_of": original.code},
     )
+    _notify_after_commit(hazard, event)
     return hazard
 
 

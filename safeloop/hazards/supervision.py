@@ -11,15 +11,13 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safeloop.accounts.models import Role, User
 from safeloop.core.ladder import Ladder, LadderReport, Rung
 from safeloop.hazards.events import event_append
 from safeloop.hazards.models import DEADLINE_STATUSES, Escalation, Hazard, Level
-from safeloop.hazards.notifications import notify_users
+from safeloop.hazards.notifications import hazard_notify
 
 
 def _rungs() -> tuple[Rung, ...]:
@@ -56,8 +54,7 @@ def _remind(hazard: Hazard, left: int) -> None:
 
 
 def _tell(hazard: Hazard, kind: str, text: str) -> None:
-    users = list(User.objects.filter(role=Role.ENTERPRISE, enterprise_id=hazard.enterprise_id, is_active=True))
-    notify_users(users, kind=kind, title=f"{hazard.code}：{text}", url=reverse("hazards:detail", args=[hazard.pk]))
+    hazard_notify(hazard=hazard, action=kind, title=f"{hazard.code}：{text}")
 
 
 LADDER = Ladder(

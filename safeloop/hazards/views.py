@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safeloop.accounts.models import User
 from safeloop.core.errors import ServiceError
 from safeloop.core.forms import FormState, posted, submitted
-from safeloop.core.http import query_without_page
+from safeloop.core.http import query_without, query_without_page
 from safeloop.core.scope import get_visible_or_404
 from safeloop.core.transitions import Transition
 from safeloop.core.xlsx import IMPORT_FIELDS, XLSX_CONTENT_TYPE, imported, spooled_workbook
@@ -25,6 +26,7 @@ from safeloop.hazards.documents import DOCUMENTS, available_documents
 from safeloop.hazards.forms import report_form
 from safeloop.hazards.ledger_import import ledger_import
 from safeloop.hazards.models import Attachment, Hazard, Status
+from safeloop.hazards.permissions import can_import_ledger, can_report_hazards
 from safeloop.hazards.selectors import (
     LEVELS,
     SOURCES,
@@ -38,7 +40,7 @@ from safeloop.hazards.selectors import (
     status_counts,
     todo,
 )
-from safeloop.hazards.services import allowed_sources, attachment_add, hazard_report
+from safeloop.hazards.services import attachment_add, hazard_report
 from safeloop.hazards.workflow import (
     ACTION_LABELS,
     STAGES,
@@ -71,6 +73,7 @@ def hazard_ledger(request: HttpRequest) -> HttpResponse:
         "page": page,
         "filters": filters,
         "query": query_without_page(request),
+        "status_query": query_without(request, "status"),
         "today": timezone.localdate(),
         "counts": status_counts(ledger(request.user, filters.model_copy(update={"status": ""}))),
         "regions": regions_for_user(request.user).filter(level="county"),
@@ -78,7 +81,8 @@ def hazard_ledger(request: HttpRequest) -> HttpResponse:
         "levels": LEVELS,
         "sources": SOURCES,
         "statuses": STATUSES,
-        "can_report": bool(allowed_sources(request.user)),
+        "can_report": can_report_hazards(request.user),
+        "can_import": can_import_ledger(request.user),
     }
     template = "hazards/ledger.html"
     return render(request, f"{template}#results" if request.htmx else template, context)
@@ -94,8 +98,8 @@ def hazard_todo(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def hazard_new(request: HttpRequest) -> HttpResponse:
-    if not allowed_sources(request.user):
-        raise Http404
+    if not can_report_hazards(request.user):
+        raise PermissionDenied(_("您的角色不能上报隐患"))
     form = report_form(request.user, posted(request), request.GET)
     if request.method == "POST":
         hazard = submitted(form, hazard_report, actor=request.user)
@@ -238,8 +242,8 @@ def ledger_export(request: HttpRequest) -> FileResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def ledger_import_page(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_regulator:
-        raise Http404
+    if not can_import_ledger(request.user):
+        raise PermissionDenied(_("只有监管部门和属地账号可以导入台账"))
     form = FormState(IMPORT_FIELDS)
     report = imported(form, request, ledger_import) if request.method == "POST" else None
     return render(request, "hazards/import.html", {"form": form, "report": report})

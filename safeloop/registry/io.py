@@ -24,7 +24,8 @@ from safeloop.core.text import clean_text
 from safeloop.core.xlsx import MAX_REPORTED_ERRORS, Column, ImportFailed, ImportReport, check_size, read_rows
 from safeloop.registry.fields import FIELDS
 from safeloop.registry.models import Enterprise
-from safeloop.registry.services import CREATOR_ROLES, enterprise_values, with_initials
+from safeloop.registry.permissions import can_register_enterprises
+from safeloop.registry.services import enterprise_values, with_initials
 from safeloop.registry.validation import EnterpriseCleaner
 
 COLUMNS = [
@@ -57,7 +58,7 @@ def export_queryset(qs) -> Iterator[Enterprise]:
 
 
 def enterprise_import(*, actor: User, data: bytes) -> ImportReport:
-    if actor.role not in CREATOR_ROLES:
+    if not can_register_enterprises(actor):
         raise Forbidden(_("您的角色不能导入企业"))
     check_size(data)
     rows = list(read_rows(data, COLUMNS))

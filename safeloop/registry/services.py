@@ -7,19 +7,18 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from safeloop.accounts.models import Role, User
+from safeloop.accounts.models import User
 from safeloop.core.audit import audit_record
 from safeloop.core.errors import Conflict, Forbidden
 from safeloop.core.services import locked_update, shown
 from safeloop.core.text import pinyin_initials
 from safeloop.registry.models import Enterprise
+from safeloop.registry.permissions import can_register_enterprises
 from safeloop.registry.validation import EnterpriseCleaner, editable_fields
-
-CREATOR_ROLES = frozenset({Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.DEPARTMENT, Role.SYSADMIN})
 
 
 def enterprise_create(*, actor: User, data: dict[str, Any], cleaner: EnterpriseCleaner | None = None) -> Enterprise:
-    if actor.role not in CREATOR_ROLES:
+    if not can_register_enterprises(actor):
         raise Forbidden(_("您的角色不能登记企业"))
     values = enterprise_values((cleaner or EnterpriseCleaner(actor)).clean(data))
     try:

@@ -17,6 +17,7 @@ from safeloop.core.xlsx import IMPORT_FIELDS, XLSX_CONTENT_TYPE, imported, spool
 from safeloop.registry import io
 from safeloop.registry.forms import enterprise_form
 from safeloop.registry.models import RiskLevel
+from safeloop.registry.permissions import can_edit_enterprises, can_register_enterprises
 from safeloop.registry.selectors import (
     DepartmentResolver,
     EnterpriseFilters,
@@ -27,8 +28,7 @@ from safeloop.registry.selectors import (
     regions_for_user,
     supervising_department,
 )
-from safeloop.registry.services import CREATOR_ROLES, enterprise_create, enterprise_update
-from safeloop.registry.validation import editable_fields
+from safeloop.registry.services import enterprise_create, enterprise_update
 
 PAGE_SIZE = 50
 
@@ -48,7 +48,7 @@ def enterprise_index(request: HttpRequest) -> HttpResponse:
         "regions": regions_for_user(request.user).filter(level="county"),
         "categories": category_tree(),
         "risk_levels": RiskLevel.choices,
-        "can_create": request.user.role in CREATOR_ROLES,
+        "can_create": can_register_enterprises(request.user),
     }
     template = "registry/enterprise_list.html"
     return render(request, f"{template}#results" if request.htmx else template, context)
@@ -69,7 +69,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "department": supervising_department(enterprise),
             "industry": industry_label(enterprise.industry_code),
             "history": history,
-            "can_edit": bool(editable_fields(request.user)),
+            "can_edit": can_edit_enterprises(request.user),
         },
     )
 
@@ -77,7 +77,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def enterprise_new(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in CREATOR_ROLES:
+    if not can_register_enterprises(request.user):
         raise _forbidden()
     form = enterprise_form(request.user, post=posted(request))
     if request.method == "POST":
@@ -92,7 +92,7 @@ def enterprise_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = enterprise_get(request.user, pk)
-    if not editable_fields(request.user):
+    if not can_edit_enterprises(request.user):
         raise _forbidden()
     form = enterprise_form(request.user, post=posted(request), enterprise=enterprise)
     if request.method == "POST":
@@ -121,7 +121,7 @@ def enterprise_export(request: HttpRequest) -> FileResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def enterprise_import(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in CREATOR_ROLES:
+    if not can_register_enterprises(request.user):
         raise _forbidden()
     form = FormState(IMPORT_FIELDS)
     report = imported(form, request, io.enterprise_import) if request.method == "POST" else None

@@ -5,12 +5,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from safeloop.core.scope import complete_area
 from safeloop.core.xlsx import XLSX_CONTENT_TYPE, Column, spooled_workbook
 from safeloop.registry.models import Region
 from safeloop.registry.reference import YIYANG
+from safeloop.targets.permissions import can_open_dashboard
 from safeloop.targets.selectors import (
     HISTORY_YEARS,
     STATUS_LABELS,
@@ -23,11 +25,11 @@ from safeloop.targets.selectors import (
 
 def _choice(request: HttpRequest) -> tuple[Region, int]:
     """The region (default: the user's own, or the demo city) and year asked for, in scope."""
-    prefix = complete_area(request.user)
-    if prefix is None:
+    if not can_open_dashboard(request.user):
         raise PermissionDenied(
-            "目标指标看板面向市、县区和乡镇（属地全口径数据）；行业部门请在“事故灾害”中查看本行业事故"
+            gettext("目标指标看板面向市和县区（属地全口径数据）；行业部门和乡镇请在“事故灾害”中查看事故")
         )
+    prefix = complete_area(request.user) or ""
     default = request.user.region_id or getattr(request.user.department, "region_id", None) or YIYANG
     code = request.GET.get("region") or default
     region = Region.objects.filter(code=code, level__in=("province", "city", "county")).first()

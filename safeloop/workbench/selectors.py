@@ -1,35 +1,78 @@
-"""Figures for the workbench, all through the scope mechanism."""
+"""Figures for the workbench, all through the scope mechanism.
+
+Each card names the list it counts (its URL name and query) and is counted with that list's
+own selector and filters, so the number on the card is the total the list shows.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from safeloop.accounts.models import User
-from safeloop.hazards.models import OPEN_STATUSES, Level
-from safeloop.hazards.selectors import hazard_queryset, overdue_q, todo
+from safeloop.hazards.selectors import LedgerFilters, ledger, todo
 from safeloop.registry.models import RiskLevel
-from safeloop.registry.selectors import enterprise_queryset
+from safeloop.registry.selectors import EnterpriseFilters, enterprise_list, enterprise_queryset
+
+OVERDUE = {"overdue": "1"}
+OPEN_MAJOR = {"level": "major", "list": "problems"}
+KEY_SECTOR = {"key_sector": "1"}
+
+
+@dataclass(frozen=True)
+class Card:
+    label: str | Promise
+    url: str  # the list this card counts
+    count: int
+    tone: str = ""  # a colour of the stylesheet (card-risk-<tone>)
+
+
+def list_url(url_name: str, params: dict[str, str] | None = None) -> str:
+    return reverse(url_name) + (f"?{urlencode(params)}" if params else "")
 
 
 def workbench_figures(user: User) -> dict:
-    qs = enterprise_queryset(user)
-    by_risk = dict(qs.order_by().values_list("risk_level").annotate(n=Count("pk")))
-    by_category = list(qs.order_by().values("category__name").annotate(n=Count("pk")).order_by("-n")[:8])
+    by_risk = dict(enterprise_queryset(user).order_by().values_list("risk_level").annotate(n=Count("pk")))
+    total = sum(by_risk.values())
     return {
-        "total": sum(by_risk.values()),
-        "by_risk": [(value, label, by_risk.get(value, 0)) for value, label in RiskLevel.choices],
-        "by_category": by_category,
-        "key_sector": qs.filter(key_sector=True).count(),
-        "hazards": hazard_figures(user),
+        "total": total,
+        "hazard_cards": hazard_cards(user),
+        "enterprise_cards": enterprise_cards(user, by_risk, total),
+        "by_category": category_rows(user),
     }
 
 
-def hazard_figures(user: User) -> dict:
+def hazard_cards(user: User) -> list[Card]:
     today = timezone.localdate()
-    qs = hazard_queryset(user)
-    return {
-        "todo": todo(user, today).count(),
-        "overdue": qs.filter(overdue_q(today)).count(),
-        "open_major": qs.filter(level=Level.MAJOR, status__in=OPEN_STATUSES).count(),
-    }
+    return [
+        Card(_("我的待办隐患"), list_url("hazards:todo"), todo(user, today).count(), "orange"),
+        Card(_("逾期未整改"), list_url("hazards:ledger", OVERDUE), _ledger_count(user, OVERDUE, today), "red"),
+        Card(_("在办重大隐患"), list_url("hazards:ledger", OPEN_MAJOR), _ledger_count(user, OPEN_MAJOR, today), "red"),
+    ]
+
+
+def _ledger_count(user: User, params: dict[str, str], today) -> int:
+    return ledger(user, LedgerFilters.from_params(params), today).count()
+
+
+def enterprise_cards(user: User, by_risk: dict[str, int], total: int) -> list[Card]:
+    key_sector = enterprise_list(user, EnterpriseFilters.from_params(KEY_SECTOR)).count()
+    cards = [
+        Card(_("管辖企业"), list_url("registry:enterprise_list"), total),
+        Card(_("重点监管企业"), list_url("registry:enterprise_list", KEY_SECTOR), key_sector),
+    ]
+    for value, label in RiskLevel.choices:
+        url = list_url("registry:enterprise_list", {"risk_level": value})
+        cards.append(Card(label, url, by_risk.get(value, 0), value))
+    return cards
+
+
+def category_rows(user: User) -> list[dict]:
+    qs = enterprise_queryset(user).order_by().values("category__name").annotate(n=Count("pk"))
+    return list(qs.order_by("-n")[:8])

@@ -58,7 +58,7 @@ def test_lockout_applies_to_the_login_page_too(ziyang_user, client):
             "/api/v1/auth/token", {"username": ziyang_user.username, "password": "x"}, content_type="application/json"
         )
     response = client.post("/accounts/login/", {"username": ziyang_user.username, "password": PASSWORD})
-    assert response.status_code == 200
+    assert response.status_code == 429
     assert "锁定" in response.content.decode()
 
 
