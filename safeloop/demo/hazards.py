@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from safeloop.accounts.models import ExpertAssignment, User
 from safeloop.core.workdays import WorkdayCalendar
+from safeloop.demo.batches import batches
 from safeloop.hazards.history import Act, HazardWithHistory, hazards_bulk_create
 from safeloop.hazards.models import Escalation, Hazard, Level, NumberSequence, Source, Status
 from safeloop.registry.models import Enterprise
@@ -69,22 +70,11 @@ def seed_hazards(*, seed: int, progress: Callable[[str], None], today: date | No
     enterprises = list(Enterprise.objects.select_related("region__parent").order_by("pk"))
     total = len(enterprises) * PER_ENTERPRISE
     made = 0
-    for batch in _batches(_generate(rng, enterprises, today, calendar, counters), BATCH):
+    for batch in batches(_generate(rng, enterprises, today, calendar, counters), BATCH):
         made += hazards_bulk_create(items=batch)
         progress(f"隐患 {made:,}/{total:,}（{made * 100 // max(total, 1)}%）")
     NumberSequence.objects.bulk_create([NumberSequence(key=k, year=y, last=n) for (k, y), n in counters.items()])
     return made
-
-
-def _batches(items: Iterator[HazardWithHistory], size: int) -> Iterator[list[HazardWithHistory]]:
-    batch: list[HazardWithHistory] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _generate(rng, enterprises, today, calendar, counters) -> Iterator[HazardWithHistory]:
