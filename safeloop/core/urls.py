@@ -5,4 +5,5 @@ from safeloop.core import views
 app_name = "core"
 urlpatterns = [
     path("healthz", views.health, name="health"),
+    path("verify/<str:token>/", views.verify, name="verify"),
 ]
