@@ -31,6 +31,7 @@ from safeloop.accounts.models import Role, User
 from safeloop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from safeloop.core.inputs import Inputs
 from safeloop.core.scope import visible
+from safeloop.hazards.documents import issue_documents
 from safeloop.hazards.events import event_append
 from safeloop.hazards.models import Attachment, Hazard, Level, Source, Status
 
@@ -595,6 +596,7 @@ def _run(transition: Transition, hazard: Hazard, actor: User, parties: frozenset
         payload=payload,
         attachments=hashes,
     )
+    issue_documents(hazard=hazard, event=event, actor=actor)
     Attachment.objects.filter(pk__in=[a.pk for a in ctx.attachments]).update(used_in_event=event.seq)
     if hazard.status == S.RECURRED:
         from safeloop.hazards.services import hazard_recur
