@@ -153,7 +153,7 @@ def _append(record: SealedRecord) -> SealedRecord:
     """Take the next place in the chain. `seq` is unique, so two writers that read the same
     head cannot both append: the loser retries from the new head."""
     for attempt in range(_APPEND_TRIES):
-        head = SealedRecord.objects.order_by("-seq").values("seq", "hash").first()
+        head = _head()
         record.seq = head["seq"] + 1 if head else 1
         record.prev_hash = head["hash"] if head else GENESIS
         record.hash = entry_hash(record.prev_hash, seal_content(record))
@@ -165,6 +165,10 @@ def _append(record: SealedRecord) -> SealedRecord:
             if attempt == _APPEND_TRIES - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def _head() -> dict[str, Any] | None:
+    return SealedRecord.objects.order_by("-seq").values("seq", "hash").first()
 
 
 # ---------------------------------------------------------------- reading

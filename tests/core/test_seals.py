@@ -74,6 +74,20 @@ def test_seals_form_one_chain(seal):
     assert problems() == []
 
 
+def test_a_writer_that_read_a_stale_head_retries_from_the_new_one(seal, monkeypatch):
+    """Two writers read the same head at once: the unique place in the chain lets one append,
+    and the other appends after it instead of forking the chain."""
+    from safeloop.core import seals
+
+    first = seal(b"a")
+    stale = [None]  # the head the second writer read before the first one committed
+    real_head = seals._head
+    monkeypatch.setattr(seals, "_head", lambda: stale.pop() if stale else real_head())
+    second = seal(b"b", number="资阳应急责改〔2026〕2号")
+    assert (second.seq, second.prev_hash) == (2, first.hash)
+    assert problems() == []
+
+
 def test_latest_seal_of_an_owner_and_kind(seal, ziyang_enterprise, heshan_enterprise):
     seal(b"a")
     newer = seal(b"b", number="资阳应急责改〔2026〕2号")
