@@ -38,9 +38,9 @@ TITLES = {
 }
 SELF_FOUND = (Source.SELF_CHECK, Source.INTERNAL_REPORT)
 HAZARD_HEADERS = ["序号", "隐患编号", "隐患描述", "等级", "判定依据"]
-HAZARD_WIDTHS = (15, 32, 65, 15, 29)  # mm of the 156 mm type area: 等级 and 序号 never wrap
+HAZARD_WIDTHS = (14, 32, 64, 15, 31)  # mm of the 156 mm type area: 序号, 等级 and a clause never wrap
 REVIEW_HEADERS = ["序号", "隐患编号", "隐患描述", "复查意见"]
-REVIEW_WIDTHS = (15, 32, 55, 54)
+REVIEW_WIDTHS = (14, 32, 56, 54)
 
 
 @dataclass(frozen=True)
