@@ -16,7 +16,7 @@ class SealedRecordAdmin(admin.ModelAdmin):
     """Read-only: sealed records are written by `core.seals.record_seal` and never changed."""
 
     list_display = ["seq", "title", "number", "issuer", "issued_on", "sealed_by_name", "sealed_at", "sha256"]
-    list_filter = ["kind", "issued_on"]
+    list_filter = ["title", "issued_on"]
     search_fields = ["number", "issuer", "sha256", "target_id"]
     exclude = ["token"]  # the verification token is for the document's QR code only
 
