@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint clean
+.PHONY: run test lint gates clean
 
 run: $(VENV)/.runtime node_modules/.package-lock.json
 	$(BIN)/python manage.py migrate --noinput
@@ -16,10 +16,10 @@ run: $(VENV)/.runtime node_modules/.package-lock.json
 test: $(VENV)/.dev node_modules/.package-lock.json
 	scripts/test.sh
 
-lint: $(VENV)/.dev
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/lint-imports
+# The same gates as CI (scripts/gates.sh): ruff, formatting, import layers, migrations, deploy
+# checks, mypy. node_modules: the deployment check wants every STATICFILES_DIRS entry (ECharts).
+gates lint: $(VENV)/.dev node_modules/.package-lock.json
+	scripts/gates.sh
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

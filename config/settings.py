@@ -1,28 +1,79 @@
 """SafeLoop settings: one module, driven by environment variables (see .env.example)."""
 
 import os
-import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.local_setup import data_dir, is_production, secret_key_path
+
+# Reading the environment and files is all this module does: no directory or file is created
+# on import (docs/adr/0010-settings-without-side-effects.md). A bad value stops the start-up
+# with ImproperlyConfigured naming the variable, instead of silently becoming a default.
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def _env(name: str) -> str | None:
+    """The variable's value, or None when unset or blank (as in a copied .env.example)."""
+    value = os.environ.get(name, "").strip()
+    return value or None
 
 
 def env_bool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+    raw = _env(name)
+    if raw is None:
+        return default
+    if raw.lower() not in _TRUE | _FALSE:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean: use true/false, yes/no, on/off or 1/0")
+    return raw.lower() in _TRUE
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    return _parse_int(name, raw, minimum)
+
+
+def env_int_list(name: str, default: list[int], *, length: int, minimum: int = 0) -> list[int]:
+    """Exactly `length` comma-separated integers, at least `minimum`, in strictly ascending order."""
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        values = [int(item) for item in raw.split(",")]
+    except ValueError:
+        values = []
+    if len(values) != length or values != sorted(set(values)) or values[0] < minimum:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} must be {length} comma-separated ascending integers, the first at least {minimum}"
+        )
+    return values
+
+
+def _parse_int(name: str, raw: str, minimum: int) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not an integer") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}")
+    return value
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in (_env(name) or default).split(",") if item.strip()]
 
 
-SAFELOOP_ENV = os.environ.get("SAFELOOP_ENV", "local")  # local | production
-PRODUCTION = SAFELOOP_ENV == "production"
-DATA_DIR = Path(os.environ.get("SAFELOOP_DATA_DIR", BASE_DIR / "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
-(DATA_DIR / "static").mkdir(exist_ok=True)
+SAFELOOP_ENV = _env("SAFELOOP_ENV") or "local"  # local | production
+if SAFELOOP_ENV not in {"local", "production"}:
+    raise ImproperlyConfigured(f"SAFELOOP_ENV={SAFELOOP_ENV!r} must be local or production")
+PRODUCTION = is_production()
+DATA_DIR = data_dir()
 
 
 def _secret_key() -> str:
@@ -31,16 +82,20 @@ def _secret_key() -> str:
         return key
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set when SAFELOOP_ENV=production")
-    # Local mode: generate once and keep it beside the data so sessions survive restarts.
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    # Local mode: generated once beside the data (config.local_setup) so sessions survive restarts.
+    path = secret_key_path()
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        raise ImproperlyConfigured(
+            f"{path} does not exist: run `python -m config.local_setup` (manage.py and make do it), or set SECRET_KEY"
+        ) from None
 
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False)
+if DEBUG and PRODUCTION:
+    raise ImproperlyConfigured("DEBUG must be off when SAFELOOP_ENV=production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -104,8 +159,8 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'safeloop.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        _env("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'safeloop.sqlite3'}",
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -145,7 +200,7 @@ STATIC_ROOT = DATA_DIR / "static"
 # ECharts comes from npm (package-lock.json, `npm ci`) and is served at /static/vendor/echarts/.
 STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist")]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("SAFELOOP_MEDIA_ROOT", DATA_DIR / "media"))
+MEDIA_ROOT = Path(_env("SAFELOOP_MEDIA_ROOT") or DATA_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -157,11 +212,31 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = int(os.environ.get("SAFELOOP_SESSION_SECONDS", 8 * 3600))
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_AGE = env_int("SAFELOOP_SESSION_SECONDS", 8 * 3600, minimum=60)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# HTTPS. In production nginx terminates TLS on the intranet and passes requests to the app on
+# 127.0.0.1 (docs/deploy.md); the defaults assume exactly that and pass `check --deploy`.
+# Local mode (a laptop or an office PC on plain HTTP) turns all of it off.
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SESSION_COOKIE_SECURE)
+# Trust X-Forwarded-Proto to tell HTTPS from HTTP. Safe only because nobody but nginx reaches
+# the app and nginx overwrites the header (`proxy_set_header X-Forwarded-Proto $scheme`).
+if env_bool("SAFELOOP_BEHIND_PROXY", PRODUCTION):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# A monitor probing the app directly on 127.0.0.1 gets its answer, not a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+# Covers names under SafeLoop's own host name only (e.g. *.safeloop.example.gov.cn), not siblings.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SILENCED_SYSTEM_CHECKS = [
+    # security.W021 asks for SECURE_HSTS_PRELOAD. The browsers' preload list is for public
+    # names registered at their apex domain; an intranet host of a government domain cannot be
+    # listed by this deployment, so the `preload` directive would claim a consent it cannot give.
+    "security.W021",
+]
 
 TASKS = {
     "default": {
@@ -170,12 +245,12 @@ TASKS = {
 }
 
 # Login protection, shared by pages and API (accounts.services.login_*).
-SAFELOOP_LOGIN_MAX_FAILURES = int(os.environ.get("SAFELOOP_LOGIN_MAX_FAILURES", "5"))
-SAFELOOP_LOGIN_LOCK_MINUTES = int(os.environ.get("SAFELOOP_LOGIN_LOCK_MINUTES", "15"))
-SAFELOOP_TOKEN_HOURS = int(os.environ.get("SAFELOOP_TOKEN_HOURS", "12"))
-SAFELOOP_IMPORT_MAX_BYTES = int(os.environ.get("SAFELOOP_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+SAFELOOP_LOGIN_MAX_FAILURES = env_int("SAFELOOP_LOGIN_MAX_FAILURES", 5, minimum=1)
+SAFELOOP_LOGIN_LOCK_MINUTES = env_int("SAFELOOP_LOGIN_LOCK_MINUTES", 15, minimum=1)
+SAFELOOP_TOKEN_HOURS = env_int("SAFELOOP_TOKEN_HOURS", 12, minimum=1)
+SAFELOOP_IMPORT_MAX_BYTES = env_int("SAFELOOP_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
 # Largest evidence file (photo or PDF) accepted, in bytes (20 MB); core.evidence.
-SAFELOOP_EVIDENCE_MAX_BYTES = int(os.environ.get("SAFELOOP_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+SAFELOOP_EVIDENCE_MAX_BYTES = env_int("SAFELOOP_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 SAFELOOP_DEMO_PASSWORD = os.environ.get("SAFELOOP_DEMO_PASSWORD", "Safe@2026demo")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -190,10 +265,10 @@ LOGGING = {
 # Hazard loop (safeloop.hazards): look-back after closing, in calendar days; deadline
 # supervision thresholds in working days (reminder before due; overdue → 督办, 挂牌督办 for
 # major hazards, 约谈). Local practice differs (RULES.md §2.4), hence settings.
-SAFELOOP_LOOK_BACK_DAYS_GENERAL = int(os.environ.get("SAFELOOP_LOOK_BACK_DAYS_GENERAL", "30"))
-SAFELOOP_LOOK_BACK_DAYS_MAJOR = int(os.environ.get("SAFELOOP_LOOK_BACK_DAYS_MAJOR", "90"))
-SAFELOOP_REMIND_WORKDAYS = int(os.environ.get("SAFELOOP_REMIND_WORKDAYS", "3"))
-SAFELOOP_ESCALATE_WORKDAYS = [int(x) for x in os.environ.get("SAFELOOP_ESCALATE_WORKDAYS", "1,5,10").split(",")]
+SAFELOOP_LOOK_BACK_DAYS_GENERAL = env_int("SAFELOOP_LOOK_BACK_DAYS_GENERAL", 30)
+SAFELOOP_LOOK_BACK_DAYS_MAJOR = env_int("SAFELOOP_LOOK_BACK_DAYS_MAJOR", 90)
+SAFELOOP_REMIND_WORKDAYS = env_int("SAFELOOP_REMIND_WORKDAYS", 3)
+SAFELOOP_ESCALATE_WORKDAYS = env_int_list("SAFELOOP_ESCALATE_WORKDAYS", [1, 5, 10], length=3, minimum=1)
 # Extra notification channels: dotted paths to callables (user, title, url), e.g. an SMS gateway.
 SAFELOOP_NOTIFY_CHANNELS = env_list("SAFELOOP_NOTIFY_CHANNELS")
 # Accidents and targets: facts RULES.md marks as "not found", kept as settings (docs/targets.md).

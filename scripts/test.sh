@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 PG_URL="${SAFELOOP_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+env SAFELOOP_ENV=local "$PY" -m config.local_setup  # the data directory and local secret key
 
 echo "== SafeLoop test suite on SQLite =="
 env -u DATABASE_URL SAFELOOP_ENV=local "$PY" -m pytest "$@"

@@ -47,10 +47,10 @@ class Accident(models.Model):
     sector = models.CharField(_("统计行业"), max_length=24, choices=sector_choices())
     production_safety = models.BooleanField(_("计入生产安全事故"), default=True)
     description = models.TextField(_("简要经过"), blank=True)
-    deaths = models.PositiveIntegerField(_("死亡"), default=0)
-    missing = models.PositiveIntegerField(_("失踪"), default=0)
-    serious_injuries = models.PositiveIntegerField(_("重伤（含急性工业中毒）"), default=0)
-    injuries = models.PositiveIntegerField(_("轻伤"), default=0)
+    deaths = models.PositiveIntegerField(_("死亡人数"), default=0)
+    missing = models.PositiveIntegerField(_("失踪人数"), default=0)
+    serious_injuries = models.PositiveIntegerField(_("重伤人数"), default=0, help_text=_("含急性工业中毒"))
+    injuries = models.PositiveIntegerField(_("轻伤人数"), default=0)
     direct_loss = models.DecimalField(_("直接经济损失（万元）"), max_digits=14, decimal_places=2, default=Decimal(0))
     # 道路交通事故复盘: the four factors of the case review.
     factor_person = models.TextField(_("人的因素"), blank=True)
@@ -160,8 +160,8 @@ class Disaster(models.Model):
     occurred_on = models.DateField(_("发生日期"))
     region = models.ForeignKey("registry.Region", verbose_name=_("受灾地"), on_delete=models.PROTECT, related_name="+")
     affected = models.PositiveIntegerField(_("受灾人次"), default=0)
-    deaths = models.PositiveIntegerField(_("死亡"), default=0)
-    missing = models.PositiveIntegerField(_("失踪"), default=0)
+    deaths = models.PositiveIntegerField(_("死亡人数"), default=0)
+    missing = models.PositiveIntegerField(_("失踪人数"), default=0)
     direct_loss = models.DecimalField(_("直接经济损失（万元）"), max_digits=14, decimal_places=2, default=Decimal(0))
     version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
@@ -183,7 +183,9 @@ class EmergencyResponse(models.Model):
 
     title = models.CharField(_("事件"), max_length=200)
     region = models.ForeignKey("registry.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
-    disaster = models.ForeignKey(Disaster, null=True, blank=True, on_delete=models.SET_NULL, related_name="responses")
+    disaster = models.ForeignKey(
+        Disaster, verbose_name=_("关联灾害"), null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
+    )
     reported_at = models.DateTimeField(_("接报时间"))
     response_started_at = models.DateTimeField(_("启动响应时间"), null=True, blank=True)
     relief_needed = models.BooleanField(_("需要救助物资"), default=True)

@@ -2,30 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db.models import QuerySet
+from django.utils.translation import gettext_noop
+from ninja import Field
 
 from safeloop.accidents.grading import MAJOR_OR_ABOVE, grade_at_least_q, grade_case, with_dead
 from safeloop.accidents.models import Accident, Denominator, Disaster, EmergencyResponse
 from safeloop.accounts.models import User
+from safeloop.core.filters import Filters
 from safeloop.core.regions import subtree_prefix, year_start
 from safeloop.core.scope import get_visible_or_404, region_q, visible
-from safeloop.core.text import clean_text
 
 
-@dataclass
-class AccidentFilters:
-    region: str = ""
-    year: str = ""
-    sector: str = ""
-    grade: str = ""  # a grade code, or "major_plus" for 重特大
-    q: str = ""
-    all: str = ""  # "1": include accidents not counted as production-safety accidents
+class RecordFilters(Filters):
+    """The filters of every list of accident records: a region's subtree and a year."""
 
-    @classmethod
-    def from_params(cls, params) -> AccidentFilters:
-        return cls(**{name: clean_text(params.get(name, "")) for name in cls.__dataclass_fields__})
+    region: str = Field("", title=gettext_noop("区划代码"), description=gettext_noop("县级6位或乡镇9位"))
+    year: str = Field("", title=gettext_noop("年份"))
+
+
+class AccidentFilters(RecordFilters):
+    sector: str = Field("", title=gettext_noop("统计行业"))
+    grade: str = Field("", title=gettext_noop("等级"), description=gettext_noop("等级代码，或 major_plus（重特大）"))
+    q: str = Field("", title=gettext_noop("搜索"), description=gettext_noop("事故名称中的文字"))
+    all: str = Field(
+        "", title=gettext_noop("含非生产安全事故"), description=gettext_noop("1：也列出不计入生产安全事故的")
+    )
 
 
 def _in_region_and_year(qs: QuerySet, region: str, year: str, field: str) -> QuerySet:
@@ -61,9 +63,10 @@ def accident_get(user: User, pk: object) -> Accident:
     return get_visible_or_404(user, qs, pk=pk)
 
 
-def disaster_list(user: User, region: str = "", year: str = "") -> QuerySet[Disaster]:
+def disaster_list(user: User, filters: RecordFilters | None = None) -> QuerySet[Disaster]:
+    filters = filters or RecordFilters()
     qs = visible(user, Disaster.objects.select_related("region__parent"))
-    return _in_region_and_year(qs, region, year, "occurred_on")
+    return _in_region_and_year(qs, filters.region, filters.year, "occurred_on")
 
 
 def disaster_get(user: User, pk: object) -> Disaster:
@@ -74,17 +77,18 @@ def response_get(user: User, pk: object) -> EmergencyResponse:
     return get_visible_or_404(user, EmergencyResponse.objects.select_related("region", "disaster"), pk=pk)
 
 
-def response_list(user: User, region: str = "", year: str = "") -> QuerySet[EmergencyResponse]:
+def response_list(user: User, filters: RecordFilters) -> QuerySet[EmergencyResponse]:
     qs = visible(user, EmergencyResponse.objects.select_related("region__parent"))
-    return _in_region_and_year(qs, region, year, "reported_at")
+    return _in_region_and_year(qs, filters.region, filters.year, "reported_at")
 
 
-def denominator_list(user: User, region: str = "", year: str = "") -> QuerySet[Denominator]:
+def denominator_list(user: User, filters: RecordFilters) -> QuerySet[Denominator]:
+    """The figures of exactly that region (the region's own, not its subtree's)."""
     qs = visible(user, Denominator.objects.select_related("region"))
-    if region:
-        qs = qs.filter(region_id=region)
-    if year.isdigit():
-        qs = qs.filter(year=int(year))
+    if filters.region:
+        qs = qs.filter(region_id=filters.region)
+    if filters.year.isdigit():
+        qs = qs.filter(year=int(filters.year))
     return qs
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from safeloop.accidents.grading import grade_of
+from safeloop.accidents.fields import ACCIDENT_EDIT_FIELDS, CASUALTY_FIELDS, FIGURES
 from safeloop.accidents.models import (
     Accident,
     AccidentReport,
@@ -19,7 +21,6 @@ from safeloop.accidents.models import (
 )
 from safeloop.accidents.reference import sectors
 from safeloop.accidents.validation import (
-    FIGURES,
     check_response_clock,
     clean_accident,
     clean_denominator,
@@ -28,47 +29,59 @@ from safeloop.accidents.validation import (
 )
 from safeloop.accounts.models import Role, User
 from safeloop.core.audit import audit_record
-from safeloop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from safeloop.core.scope import region_in_scope, visible
+from safeloop.core.errors import Conflict, Forbidden, NotFound
+from safeloop.core.scope import region_in_scope
+from safeloop.core.services import locked_row, locked_update, model_update, shown
 from safeloop.registry.models import Enterprise, Region
 
 WRITER_ROLES = frozenset({Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.SYSADMIN})
 CASUALTIES = ("deaths", "missing", "serious_injuries", "injuries")
 
 
-def _check_writer(actor: User) -> None:
+def check_writer(actor: User) -> None:
     if actor.role not in WRITER_ROLES:
-        raise Forbidden("您的角色不能登记或修改事故、灾害和统计数据")
+        raise Forbidden(_("您的角色不能登记或修改事故、灾害和统计数据"))
 
 
 def accident_create(*, actor: User, data: dict[str, Any]) -> Accident:
-    _check_writer(actor)
+    check_writer(actor)
     values = clean_accident(actor, data)
-    if "enterprise" in values and "region" not in values:
-        values["region"] = values["enterprise"].region
     values["category_id"] = supervision_category(values.get("enterprise"), values["sector"])
     with transaction.atomic():
         accident = Accident.objects.create(**values)
-        _report(accident, actor=actor, kind=ReportKind.INITIAL, note="快报")
+        _report(accident, actor=actor, kind=ReportKind.INITIAL, note=_("快报"))
         audit_record(actor=actor, action="accident.create", target=accident, changes=_display(values))
     return accident
 
 
 def accident_update(*, actor: User, accident: Accident, data: dict[str, Any], version: int | None = None) -> Accident:
-    """Change the description fields; changed figures are recorded as a 续报 (see accident_report)."""
-    _check_writer(actor)
-    values = clean_accident(actor, data, partial=True)
+    """Change any of the fields; changed figures are recorded as a 续报 (see accident_report)."""
+    check_writer(actor)
+    return _accident_save(
+        actor, accident, clean_accident(actor, data, partial=True, specs=ACCIDENT_EDIT_FIELDS), version
+    )
+
+
+def accident_report(
+    *, actor: User, accident: Accident, figures: dict[str, Any], note: str = "", version: int | None = None
+) -> Accident:
+    """续报: the figures as they are now; a figure sent blank is refused, one not sent stays."""
+    check_writer(actor)
+    values = clean_accident(actor, {**figures, "note": note}, partial=True, specs=CASUALTY_FIELDS)
+    return _accident_save(actor, accident, values, version)
+
+
+def _accident_save(actor: User, accident: Accident, values: dict[str, Any], version: int | None) -> Accident:
+    note = values.pop("note", "")
     with transaction.atomic():
-        current = _locked(actor, accident.pk, version)
-        figures = {name: values.pop(name) for name in FIGURES if name in values}
-        changes = _apply(current, values)
-        changes.update(_apply(current, {"category_id": supervision_category(current.enterprise, current.sector)}))
-        if figures:
-            changes.update(_apply_figures(current, figures, actor=actor, note=str(data.get("note") or "")))
-        if changes:
-            current.version += 1
-            current.save()
-            audit_record(actor=actor, action="accident.update", target=current, changes=changes)
+        current = locked_row(model=Accident, pk=accident.pk, version=version, user=actor)
+        before = {name: getattr(current, name) for name in CASUALTIES}
+        enterprise, sector = values.get("enterprise", current.enterprise), values.get("sector", current.sector)
+        values["category_id"] = supervision_category(enterprise, sector)
+        check = partial(_check_re_report_window, before=before)
+        changes = model_update(instance=current, data=values, actor=actor, action="accident.update", check=check)
+        if any(name in changes for name in FIGURES):
+            _report(current, actor=actor, kind=ReportKind.UPDATE, note=note)
     return current
 
 
@@ -77,96 +90,69 @@ def supervision_category(enterprise: Enterprise | None, sector: str) -> str | No
     return enterprise.category_id if enterprise is not None else (sectors()[sector].category or None)
 
 
-def accident_report(
-    *, actor: User, accident: Accident, figures: dict[str, Any], note: str = "", version: int | None = None
-) -> Accident:
-    return accident_update(actor=actor, accident=accident, data={**figures, "note": note}, version=version)
-
-
-def _locked(actor: User, pk: int, version: int | None) -> Accident:
-    return _locked_row(actor, Accident, pk, version, "该事故信息已被他人修改，请刷新后重试")
-
-
 def re_report_deadline(accident: Accident) -> datetime:
     """国务院令第493号 第十三条: casualty changes are re-reported within 30 days (7 for road and fire)."""
     return accident.occurred_at + timedelta(days=sectors()[accident.sector].re_report_days)
 
 
-def _apply_figures(accident: Accident, figures: dict[str, Any], *, actor: User, note: str) -> dict[str, list[str]]:
-    changes = _apply(accident, figures)
-    if not changes:
-        return {}
-    now = timezone.now()
-    casualty_changed = any(name in changes for name in CASUALTIES)
-    if casualty_changed and now > re_report_deadline(accident):
+def _check_re_report_window(accident: Accident, *, before: dict[str, int]) -> None:
+    """Casualties change no more once the re-report window has closed."""
+    changed = any(getattr(accident, name) != count for name, count in before.items())
+    if changed and timezone.now() > re_report_deadline(accident):
         days = sectors()[accident.sector].re_report_days
-        raise Conflict(
-            f"已超过事故发生后{days}日的伤亡续报期限，伤亡人数不再变更",
-            code="re_report_window_closed",
-            fields={"deaths": f"续报期限为事故发生后{days}日"},
-        )
-    _report(accident, actor=actor, kind=ReportKind.UPDATE, note=note, at=now)
-    return changes
+        message = _("已超过事故发生后{days}日的伤亡续报期限，伤亡人数不再变更").format(days=days)
+        raise Conflict(message, code="re_report_window_closed", fields={"deaths": message})
 
 
-def _report(accident: Accident, *, actor: User, kind: str, note: str, at: datetime | None = None) -> AccidentReport:
+def _report(accident: Accident, *, actor: User, kind: str, note: str) -> AccidentReport:
     return AccidentReport.objects.create(
         accident=accident,
         kind=kind,
-        reported_at=at or timezone.now(),
+        reported_at=timezone.now(),
         actor=actor if actor.pk else None,
         deaths=accident.deaths,
         missing=accident.missing,
         serious_injuries=accident.serious_injuries,
         injuries=accident.injuries,
         direct_loss=accident.direct_loss,
-        grade=grade_of(
-            deaths=accident.deaths,
-            missing=accident.missing,
-            serious_injuries=accident.serious_injuries,
-            direct_loss=accident.direct_loss,
-        ),
+        grade=accident.grade,
         note=note[:500],
     )
 
 
-def _apply(obj, values: dict[str, Any]) -> dict[str, list[str]]:
-    changes = {}
-    for name, value in values.items():
-        old = getattr(obj, name)
-        if old != value:
-            changes[name] = [_text(old), _text(value)]
-            setattr(obj, name, value)
-    return changes
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
 def _display(values: dict[str, Any]) -> dict[str, str]:
-    return {name: _text(value) for name, value in values.items()}
+    return {name: shown(value) for name, value in values.items()}
 
 
 def denominator_set(*, actor: User, region: Region, year: int, data: dict[str, Any]) -> Denominator:
     """Create or replace the figures of a region and year (PUT semantics for the given fields)."""
-    _check_writer(actor)
+    check_writer(actor)
     if not region_in_scope(actor, region.code):
         raise NotFound()
-    if not 1949 <= year <= 2100:
-        raise ValidationFailed.from_fields({"year": "年份应在1949至2100之间"})
-    values = clean_denominator(data)
+    values = clean_denominator(actor, {**data, "region": region, "year": year})
     with transaction.atomic():
-        row, created = Denominator.objects.select_for_update().get_or_create(region=region, year=year)
-        changes = _apply(row, values)
-        if changes or created:
-            row.save()
-            audit_record(actor=actor, action="denominator.set", target=row, changes=changes)
+        return _denominator_save(actor, values)
+
+
+def denominators_import(*, actor: User, rows: list[dict[str, Any]]) -> int:
+    """Save the rows an import has validated with `clean_denominator`, all or none."""
+    check_writer(actor)
+    with transaction.atomic():
+        for values in rows:
+            _denominator_save(actor, values)
+    return len(rows)
+
+
+def _denominator_save(actor: User, values: dict[str, Any]) -> Denominator:
+    row, _created = Denominator.objects.select_for_update().get_or_create(
+        region=values.pop("region"), year=values.pop("year")
+    )
+    model_update(instance=row, data=values, actor=actor, action="denominator.set")
     return row
 
 
 def disaster_create(*, actor: User, data: dict[str, Any]) -> Disaster:
-    _check_writer(actor)
+    check_writer(actor)
     values = clean_disaster(actor, data)
     with transaction.atomic():
         disaster = Disaster.objects.create(**values)
@@ -175,16 +161,13 @@ def disaster_create(*, actor: User, data: dict[str, Any]) -> Disaster:
 
 
 def disaster_update(*, actor: User, disaster: Disaster, data: dict[str, Any], version: int | None = None) -> Disaster:
-    _check_writer(actor)
+    check_writer(actor)
     values = clean_disaster(actor, data, partial=True)
-    with transaction.atomic():
-        current = _locked_row(actor, Disaster, disaster.pk, version, "该灾害信息已被他人修改，请刷新后重试")
-        _save_changes(actor, current, values, "disaster.update")
-    return current
+    return locked_update(record=disaster, data=values, actor=actor, version=version, action="disaster.update")
 
 
 def response_create(*, actor: User, data: dict[str, Any]) -> EmergencyResponse:
-    _check_writer(actor)
+    check_writer(actor)
     values = clean_response(actor, data)
     response = EmergencyResponse(**values)
     check_response_clock(response)
@@ -197,29 +180,8 @@ def response_create(*, actor: User, data: dict[str, Any]) -> EmergencyResponse:
 def response_update(
     *, actor: User, response: EmergencyResponse, data: dict[str, Any], version: int | None = None
 ) -> EmergencyResponse:
-    _check_writer(actor)
+    check_writer(actor)
     values = clean_response(actor, data, partial=True)
-    with transaction.atomic():
-        current = _locked_row(actor, EmergencyResponse, response.pk, version, "该应急响应已被他人修改，请刷新后重试")
-        _save_changes(actor, current, values, "response.update", check=check_response_clock)
-    return current
-
-
-def _locked_row(actor: User, model, pk: int, version: int | None, message: str):
-    current = visible(actor, model.objects.select_for_update()).filter(pk=pk).first()
-    if current is None:
-        raise NotFound()
-    if version is not None and current.version != version:
-        raise Conflict(message, code="stale_version")
-    return current
-
-
-def _save_changes(actor: User, row, values: dict[str, Any], action: str, check=None) -> None:
-    """Apply, check the merged record, bump the version and audit; a failed check saves nothing."""
-    changes = _apply(row, values)
-    if check is not None:
-        check(row)
-    if changes:
-        row.version += 1
-        row.save()
-        audit_record(actor=actor, action=action, target=row, changes=changes)
+    return locked_update(
+        record=response, data=values, actor=actor, version=version, action="response.update", check=check_response_clock
+    )

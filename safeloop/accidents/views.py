@@ -1,25 +1,24 @@
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.accidents import io
-from safeloop.accidents.forms import (
-    ROAD_FACTORS,
-    AccidentForm,
-    CasualtyReportForm,
-    DisasterForm,
-    ResponseForm,
-    local_moment,
-)
+from safeloop.accidents.fields import ROAD_FACTORS
+from safeloop.accidents.forms import accident_form, casualty_form, disaster_form, response_form
 from safeloop.accidents.reference import sector_choices
 from safeloop.accidents.selectors import (
     AccidentFilters,
+    RecordFilters,
     accident_get,
     accident_list,
     denominator_list,
@@ -39,15 +38,13 @@ from safeloop.accidents.services import (
     response_create,
     response_update,
 )
-from safeloop.accidents.validation import RESPONSE_CLOCK
-from safeloop.core.errors import ServiceError
+from safeloop.core.forms import FormState, edited_version, posted, posted_version, submitted
 from safeloop.core.http import query_without_page
-from safeloop.core.xlsx import XLSX_CONTENT_TYPE, ImportFailed, spooled_workbook
-from safeloop.registry.forms import ImportForm
-from safeloop.registry.selectors import enterprise_queryset
+from safeloop.core.xlsx import IMPORT_FIELDS, XLSX_CONTENT_TYPE, imported, spooled_workbook
+from safeloop.registry.selectors import enterprise_named
 
 PAGE_SIZE = 50
-GRADES = [("major_plus", "重特大"), ("larger", "较大"), ("general", "一般")]
+GRADES = [("major_plus", gettext_lazy("重特大")), ("larger", gettext_lazy("较大")), ("general", gettext_lazy("一般"))]
 
 
 def _xlsx(title: str, columns, objects) -> FileResponse:
@@ -73,46 +70,38 @@ def accident_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def accident_export(request: HttpRequest) -> FileResponse:
     qs = accident_list(request.user, AccidentFilters.from_params(request.GET)).iterator(chunk_size=2000)
-    return _xlsx("生产安全事故", io.ACCIDENT_COLUMNS, qs)
+    return _xlsx(_("生产安全事故"), io.ACCIDENT_COLUMNS, qs)
 
 
 @login_required
 @require_GET
 def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     accident = accident_get(request.user, pk)
-    return _detail(request, accident, CasualtyReportForm(initial=_figures(accident)))
+    return _detail(request, accident, casualty_form(None, accident))
 
 
-def _detail(request: HttpRequest, accident, report_form: CasualtyReportForm) -> HttpResponse:
+def _detail(request: HttpRequest, accident, report_form: FormState) -> HttpResponse:
     context = {"accident": accident, "reports": accident.reports.all(), "deadline": re_report_deadline(accident)}
-    context.update(report_form=report_form, can_write=request.user.role in WRITER_ROLES)
-    return render(request, "accidents/accident_detail.html", context)
-
-
-def _figures(accident) -> dict:
-    names = ("deaths", "missing", "serious_injuries", "injuries", "direct_loss", "version")
-    return {name: getattr(accident, name) for name in names}
+    context.update(report_form=report_form, version=edited_version(request, accident))
+    return render(request, "accidents/accident_detail.html", context | {"can_write": request.user.role in WRITER_ROLES})
 
 
 def _check_writer(request: HttpRequest) -> None:
     if request.user.role not in WRITER_ROLES:
-        raise PermissionDenied("您的角色不能登记或修改事故、灾害和应急响应")
+        raise PermissionDenied(_("您的角色不能登记或修改事故、灾害和应急响应"))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def accident_new(request: HttpRequest) -> HttpResponse:
     _check_writer(request)
-    form = AccidentForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            accident = accident_create(actor=request.user, data=form.service_data())
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, f"已登记事故“{accident.title}”（快报）")
+    form = accident_form(request.user, posted(request))
+    if request.method == "POST":
+        accident = submitted(form, accident_create, actor=request.user)
+        if accident is not None:
+            messages.success(request, _("已登记事故“{title}”（快报）").format(title=accident.title))
             return redirect("accidents:accident_detail", pk=accident.pk)
-    return _accident_form(request, form, "登记事故（快报）", None)
+    return _accident_form(request, form, _("登记事故（快报）"), None)
 
 
 @login_required
@@ -120,32 +109,20 @@ def accident_new(request: HttpRequest) -> HttpResponse:
 def accident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     accident = accident_get(request.user, pk)
     _check_writer(request)
-    form = AccidentForm(request.POST or None, user=request.user, editing=True, initial=_accident_initial(accident))
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = form.cleaned_data.get("version")
-            accident_update(actor=request.user, accident=accident, data=form.service_data(), version=version)
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, "事故信息已保存")
+    form = accident_form(request.user, posted(request), accident)
+    if request.method == "POST":
+        version = posted_version(request.POST)
+        if submitted(form, accident_update, actor=request.user, accident=accident, version=version):
+            messages.success(request, _("事故信息已保存"))
             return redirect("accidents:accident_detail", pk=accident.pk)
-    return _accident_form(request, form, f"编辑：{accident.title}", accident)
+    return _accident_form(request, form, _("编辑：{title}").format(title=accident.title), accident)
 
 
-def _accident_form(request: HttpRequest, form: AccidentForm, title: str, accident) -> HttpResponse:
-    chosen = form["enterprise"].value() if form.is_bound else (accident.enterprise_id if accident else None)
-    enterprise = accident.enterprise if accident and str(accident.enterprise_id) == str(chosen) else None
-    if enterprise is None and str(chosen or "").isdigit():
-        enterprise = enterprise_queryset(request.user).filter(pk=chosen).first()
+def _accident_form(request: HttpRequest, form: FormState, title: str, accident) -> HttpResponse:
+    enterprise = enterprise_named(request.user, form["enterprise"].value)
     context = {"form": form, "title": title, "accident": accident, "enterprise": enterprise}
-    return render(request, "accidents/accident_form.html", context)
-
-
-def _accident_initial(accident) -> dict:
-    names = ("title", "sector", "production_safety", "description", *ROAD_FACTORS)
-    initial = {name: getattr(accident, name) for name in names} | _figures(accident)
-    return initial | {"occurred_at": local_moment(accident.occurred_at), "region": accident.region_id}
+    context.update(main=form.omit((*ROAD_FACTORS, "enterprise", "note")), road=form.pick(ROAD_FACTORS))
+    return render(request, "accidents/accident_form.html", context | {"version": edited_version(request, accident)})
 
 
 @login_required
@@ -154,19 +131,17 @@ def accident_casualties(request: HttpRequest, pk: int) -> HttpResponse:
     """续报 from the detail page; the service enforces the 30-day / 7-day window."""
     accident = accident_get(request.user, pk)
     _check_writer(request)
-    form = CasualtyReportForm(request.POST)
-    if form.is_valid():
-        data = form.service_data()
-        note = data.pop("note", "")
-        try:
-            version = form.cleaned_data.get("version")
-            accident_report(actor=request.user, accident=accident, figures=data, note=note, version=version)
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, "续报已记录")
-            return redirect("accidents:accident_detail", pk=accident.pk)
+    form = casualty_form(request.POST, accident)
+    version = posted_version(request.POST)
+    if submitted(form, _casualty_report, actor=request.user, accident=accident, version=version):
+        messages.success(request, _("续报已记录"))
+        return redirect("accidents:accident_detail", pk=accident.pk)
     return _detail(request, accident, form)
+
+
+def _casualty_report(*, data, **kwargs):
+    figures = dict(data)
+    return accident_report(figures=figures, note=figures.pop("note", ""), **kwargs)
 
 
 def _record_page(request, title: str, qs, columns, export_name: str, edit_name: str = "") -> HttpResponse:
@@ -183,63 +158,56 @@ def _record_page(request, title: str, qs, columns, export_name: str, edit_name: 
 @login_required
 @require_GET
 def disaster_index(request: HttpRequest) -> HttpResponse:
-    qs = disaster_list(request.user, request.GET.get("region", ""), request.GET.get("year", ""))
+    qs = disaster_list(request.user, RecordFilters.from_params(request.GET))
     return _record_page(
-        request, "自然灾害", qs, io.DISASTER_COLUMNS, "accidents:disaster_export", "accidents:disaster_edit"
+        request, _("自然灾害"), qs, io.DISASTER_COLUMNS, "accidents:disaster_export", "accidents:disaster_edit"
     )
 
 
 @login_required
 @require_GET
 def disaster_export(request: HttpRequest) -> FileResponse:
-    qs = disaster_list(request.user, request.GET.get("region", ""), request.GET.get("year", ""))
-    return _xlsx("自然灾害", io.DISASTER_COLUMNS, qs.iterator(chunk_size=2000))
+    qs = disaster_list(request.user, RecordFilters.from_params(request.GET))
+    return _xlsx(_("自然灾害"), io.DISASTER_COLUMNS, qs.iterator(chunk_size=2000))
 
 
 @login_required
 @require_GET
 def response_index(request: HttpRequest) -> HttpResponse:
-    qs = response_list(request.user, request.GET.get("region", ""), request.GET.get("year", ""))
+    qs = response_list(request.user, RecordFilters.from_params(request.GET))
     return _record_page(
-        request, "应急响应", qs, io.RESPONSE_COLUMNS, "accidents:response_export", "accidents:response_edit"
+        request, _("应急响应"), qs, io.RESPONSE_COLUMNS, "accidents:response_export", "accidents:response_edit"
     )
 
 
 @login_required
 @require_GET
 def response_export(request: HttpRequest) -> FileResponse:
-    qs = response_list(request.user, request.GET.get("region", ""), request.GET.get("year", ""))
-    return _xlsx("应急响应", io.RESPONSE_COLUMNS, qs.iterator(chunk_size=2000))
+    qs = response_list(request.user, RecordFilters.from_params(request.GET))
+    return _xlsx(_("应急响应"), io.RESPONSE_COLUMNS, qs.iterator(chunk_size=2000))
 
 
 @login_required
 @require_GET
 def denominator_index(request: HttpRequest) -> HttpResponse:
-    qs = denominator_list(request.user, request.GET.get("region", ""), request.GET.get("year", ""))
-    return _record_page(request, "统计分母", qs, io.DENOMINATOR_COLUMNS, "accidents:denominator_export")
+    qs = denominator_list(request.user, RecordFilters.from_params(request.GET))
+    return _record_page(request, _("统计分母"), qs, io.DENOMINATOR_COLUMNS, "accidents:denominator_export")
 
 
 @login_required
 @require_GET
 def denominator_export(request: HttpRequest) -> FileResponse:
-    qs = denominator_list(request.user, request.GET.get("region", ""), request.GET.get("year", ""))
-    return _xlsx("统计分母", io.DENOMINATOR_COLUMNS, qs.iterator(chunk_size=2000))
+    qs = denominator_list(request.user, RecordFilters.from_params(request.GET))
+    return _xlsx(_("统计分母"), io.DENOMINATOR_COLUMNS, qs.iterator(chunk_size=2000))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def denominator_import(request: HttpRequest) -> HttpResponse:
     if request.user.role not in WRITER_ROLES:
-        raise PermissionDenied("您的角色不能录入统计分母")
-    form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = io.denominator_import(actor=request.user, data=form.cleaned_data["file"].read())
-        except ImportFailed as exc:
-            report = exc.report
-        except ServiceError as exc:
-            form.add_error("file", exc.message)
+        raise PermissionDenied(_("您的角色不能录入统计分母"))
+    form = FormState(IMPORT_FIELDS)
+    report = imported(form, request, io.denominator_import) if request.method == "POST" else None
     return render(request, "accidents/denominator_import.html", {"form": form, "report": report})
 
 
@@ -247,14 +215,9 @@ def denominator_import(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def disaster_new(request: HttpRequest) -> HttpResponse:
     _check_writer(request)
-    form = DisasterForm(request.POST or None, user=request.user)
-    return _save_record(
-        request,
-        form,
-        "登记自然灾害",
-        "accidents:disaster_list",
-        lambda data, _: disaster_create(actor=request.user, data=data),
-    )
+    form = disaster_form(request.user, posted(request))
+    save = partial(disaster_create, actor=request.user)
+    return _save_record(request, form, _("登记自然灾害"), "accidents:disaster_list", save)
 
 
 @login_required
@@ -262,31 +225,19 @@ def disaster_new(request: HttpRequest) -> HttpResponse:
 def disaster_edit(request: HttpRequest, pk: int) -> HttpResponse:
     disaster = disaster_get(request.user, pk)
     _check_writer(request)
-    names = ("title", "kind", "region_id", "affected", "deaths", "missing", "direct_loss", "version")
-    initial = {name.removesuffix("_id"): getattr(disaster, name) for name in names}
-    initial["occurred_on"] = disaster.occurred_on.isoformat()
-    form = DisasterForm(request.POST or None, user=request.user, initial=initial)
-    return _save_record(
-        request,
-        form,
-        f"编辑：{disaster.title}",
-        "accidents:disaster_list",
-        lambda data, version: disaster_update(actor=request.user, disaster=disaster, data=data, version=version),
-    )
+    form = disaster_form(request.user, posted(request), disaster)
+    save = partial(disaster_update, actor=request.user, disaster=disaster)
+    title = _("编辑：{title}").format(title=disaster.title)
+    return _save_record(request, form, title, "accidents:disaster_list", save, disaster)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def response_new(request: HttpRequest) -> HttpResponse:
     _check_writer(request)
-    form = ResponseForm(request.POST or None, user=request.user, disasters=_recent_disasters(request))
-    return _save_record(
-        request,
-        form,
-        "登记应急响应",
-        "accidents:response_list",
-        lambda data, _: response_create(actor=request.user, data=data),
-    )
+    form = response_form(request.user, posted(request), _recent_disasters(request))
+    save = partial(response_create, actor=request.user)
+    return _save_record(request, form, _("登记应急响应"), "accidents:response_list", save)
 
 
 @login_required
@@ -294,18 +245,11 @@ def response_new(request: HttpRequest) -> HttpResponse:
 def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
     response = response_get(request.user, pk)
     _check_writer(request)
-    initial = {"title": response.title, "region": response.region_id, "disaster": response.disaster_id or ""}
-    initial.update(relief_needed=response.relief_needed, version=response.version)
-    initial.update({name: local_moment(getattr(response, name)) for name in RESPONSE_CLOCK})
     disasters = _recent_disasters(request, keep=response.disaster)
-    form = ResponseForm(request.POST or None, user=request.user, disasters=disasters, initial=initial)
-    return _save_record(
-        request,
-        form,
-        f"编辑：{response.title}",
-        "accidents:response_list",
-        lambda data, version: response_update(actor=request.user, response=response, data=data, version=version),
-    )
+    form = response_form(request.user, posted(request), disasters, response)
+    save = partial(response_update, actor=request.user, response=response)
+    title = _("编辑：{title}").format(title=response.title)
+    return _save_record(request, form, title, "accidents:response_list", save, response)
 
 
 def _recent_disasters(request: HttpRequest, keep=None) -> list:
@@ -314,14 +258,12 @@ def _recent_disasters(request: HttpRequest, keep=None) -> list:
     return recent + [keep] if keep is not None and keep not in recent else recent
 
 
-def _save_record(request: HttpRequest, form, title: str, list_name: str, save) -> HttpResponse:
-    """The shared create/edit round trip of disasters and responses; `save(data, version)` calls the service."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.service_data(), form.cleaned_data.get("version"))
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, "已保存")
+def _save_record(request: HttpRequest, form: FormState, title: str, list_name: str, save, record=None) -> HttpResponse:
+    """The create/edit round trip of disasters and responses; `save(data=…)` calls the service."""
+    if request.method == "POST":
+        version = {"version": posted_version(request.POST)} if record else {}
+        if submitted(form, save, **version):
+            messages.success(request, _("已保存"))
             return redirect(list_name)
-    return render(request, "accidents/record_form.html", {"form": form, "title": title, "list_url": list_name})
+    context = {"form": form, "title": title, "list_url": list_name, "record": record}
+    return render(request, "accidents/record_form.html", context | {"version": edited_version(request, record)})

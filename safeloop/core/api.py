@@ -1,17 +1,23 @@
-"""Shared pieces of the JSON API: the error shape, pagination, schemas built from field lists."""
+"""Shared pieces of the JSON API: the error shape, pagination, the request schemas built from a
+resource's field list and the base of the response schemas built from its model."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
 from functools import cache
 from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI, Schema
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from pydantic import ConfigDict, WithJsonSchema, create_model
+from pydantic import ConfigDict, WithJsonSchema, create_model, field_validator
 
 from safeloop.core.errors import ServiceError
 from safeloop.core.fields import FieldSpec
@@ -74,15 +80,23 @@ def _validation_fields(errors: list[dict], labels: Callable[[str], str]) -> dict
     return fields
 
 
+class Paging(Schema):
+    """`page` and `page_size` of every list, a `Query[Paging]` beside the list's filters."""
+
+    page: int = Field(1, title=gettext_noop("页码"))
+    page_size: int = Field(DEFAULT_PAGE_SIZE, title=gettext_noop("每页条数"))
+
+
 def paginate(
-    request: HttpRequest, qs: QuerySet, serialize: Callable[[list[Any]], list[dict]], page: int, page_size: int
+    request: HttpRequest, qs: QuerySet, paging: Paging, prepare: Callable[[list[Any]], list[Any]] = list
 ) -> dict:
-    """The list envelope; `serialize` gets the whole page, so it can batch what rows share."""
-    page = max(page, 1)
-    page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
+    """The list envelope of `page_of(...)`; `prepare` gets the whole page, so it can batch what rows
+    share (the supervising departments of a page of enterprises) before the schema reads them."""
+    page = max(paging.page, 1)
+    page_size = min(max(paging.page_size, 1), MAX_PAGE_SIZE)
     count = qs.count()
     start = (page - 1) * page_size
-    results = serialize(list(qs[start : start + page_size]))
+    results = prepare(list(qs[start : start + page_size]))
     return {"count": count, "results": results, "next": _next_url(request, page, page_size, count)}
 
 
@@ -96,20 +110,63 @@ def _next_url(request: HttpRequest, page: int, page_size: int, count: int) -> st
 
 
 def input_schema(
-    name: str, specs: Sequence[FieldSpec], *, partial: bool = False, extra: dict[str, Any] | None = None
+    name: str,
+    specs: Sequence[FieldSpec],
+    *,
+    partial: bool = False,
+    extra: dict[str, Any] | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> type[Schema]:
     """The request body of a resource, built from its field list.
 
     The types are for the OpenAPI document only: every value reaches the service as sent, and
     `core.inputs` validates it, so a bad value gets the same Chinese message as on the page.
-    `extra` adds fields that are not the resource's own (`version`, `note`), as pydantic
-    (type, default) pairs.
+    `extra` adds fields that are not the resource's own (`version`), as pydantic (type, default)
+    pairs. `aliases` gives a field the name the API contract uses where it differs from the
+    model's (`supervising_department` for `supervising_department_override`); `.dict()` still
+    gives the model's name, and `api_names` says the contract's name in errors.
     """
-    required = [] if partial else [spec.name for spec in specs if spec.required]
-    config = ConfigDict(json_schema_extra={"required": required} if required else None)
+    aliases = aliases or {}
+    required = [] if partial else [aliases.get(spec.name, spec.name) for spec in specs if spec.required]
+    extra_schema: dict[str, Any] | None = {"required": required} if required else None
+    config = ConfigDict(json_schema_extra=extra_schema)
     base = type(f"{name}Base", (Schema,), {"model_config": config})
-    fields: dict[str, Any] = {spec.name: (Annotated[Any, WithJsonSchema(spec.json_schema())], None) for spec in specs}
+    fields: dict[str, Any] = {
+        spec.name: (Annotated[Any, WithJsonSchema(spec.json_schema())], Field(None, alias=aliases.get(spec.name)))
+        for spec in specs
+    }
     return create_model(name, __base__=base, **fields, **(extra or {}))
+
+
+@contextmanager
+def api_names(aliases: Mapping[str, str]) -> Iterator[None]:
+    """Refusals name the fields as the API does (see `input_schema`'s `aliases`)."""
+    try:
+        yield
+    except ServiceError as exc:
+        exc.fields = {aliases.get(name, name): message for name, message in exc.fields.items()}
+        raise
+
+
+class OutSchema(Schema):
+    """Base of the response schemas (usually a `ModelSchema` too): times in Asia/Shanghai (+08:00)."""
+
+    @field_validator("*", mode="after", check_fields=False)
+    @classmethod
+    def _local_time(cls, value: Any) -> Any:
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            return timezone.localtime(value)
+        return value
+
+
+def labels_of(*schemas: type[Schema], **more: str) -> Callable[[str], str]:
+    """The Chinese name of each query parameter, for what pydantic still checks (page=abc): the
+    `title` of the schemas' fields (marked with gettext_noop, translated here) and `more`."""
+    found = {"body": gettext_noop("请求内容"), "version": gettext_noop("版本")}
+    for schema in schemas:
+        found |= {name: field.title for name, field in schema.model_fields.items() if field.title}
+    found |= more
+    return lambda name: _(found.get(name, gettext_noop("该项")))
 
 
 @cache

@@ -10,4 +10,8 @@ class CoreConfig(AppConfig):
     verbose_name = "公共"
 
     def ready(self) -> None:
+        from safeloop.core.jobs import jobs_expire
+        from safeloop.core.schedule import register_daily
+
+        register_daily(jobs_expire)
         checks.register(public_base_url, checks.Tags.compatibility)

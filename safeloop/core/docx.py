@@ -130,11 +130,11 @@ class OfficialDocument:
         issuer_indent = max(4 + (_em_width(written) - _em_width(issuer)) / 2, 0)
         axis = issuer_indent + _em_width(issuer) / 2
         first = (SEAL_PLACEHOLDER, max(axis - _em_width(SEAL_PLACEHOLDER) / 2, 0)) if seal else ("", 0)
-        where = self._beside(code) if code else self.document
+        cell = self._beside(code) if code else None
         for text, chars in (first, (issuer, issuer_indent), (written, 4)):
-            self._right(text, chars, where)
-        if code:
-            where._tc.remove(where.paragraphs[0]._p)  # the cell's own empty first paragraph
+            self._right(text, chars, cell or self.document)
+        if cell is not None:
+            cell._tc.remove(cell.paragraphs[0]._p)  # the cell's own empty first paragraph
 
     def officers(self, label: str, names: Sequence[str], *, count: int = 2) -> None:
         """执法人员：王强　　证号：＿＿＿＿ — one line per officer (enforcement needs two); a name

@@ -38,6 +38,7 @@ class Kind(StrEnum):
     BOOLEAN = "boolean"
     REF = "ref"  # the key of another record (a region code, an enterprise id); resolved by the caller
     IDS = "ids"  # a list of record ids (attachments)
+    FILE = "file"  # an uploaded file (an Excel import); the service reads its bytes
 
 
 # JSON schema type of each kind, for the OpenAPI document.
@@ -54,7 +55,11 @@ JSON_TYPES: dict[Kind, dict[str, Any]] = {
     Kind.BOOLEAN: {"type": "boolean"},
     Kind.REF: {"type": "string"},
     Kind.IDS: {"type": "array", "items": {"type": "integer"}},
+    Kind.FILE: {"type": "string", "format": "binary"},
 }
+LONG_TEXT = 4000  # the length a TextField takes (a description, a plan)
+# Kinds whose reader gives "" (not None) for an empty value.
+TEXT_KINDS = frozenset({Kind.TEXT, Kind.TEXTAREA, Kind.PHONE, Kind.CHOICE})
 
 
 @dataclass(frozen=True)
@@ -71,12 +76,13 @@ class FieldSpec:
     unit: str = ""  # 元, 万元, 亿元, 人, 辆…: shown beside the input and in the Excel header
     not_future: bool = False  # DATE and MOMENT: may not lie after today / now
     help: str = ""  # a hint under the input, written for the person filling it in
-    null_clears: bool = False  # on an update, an empty value clears the field
+    null_clears: bool = False  # an empty value is stored (clears the field); else it means "not given"
+    accept: str = ""  # FILE: the file types the input offers, e.g. ".xlsx"
 
     @property
     def header(self) -> str:
         """The Excel column header and the form label: the name and, where it has one, the unit."""
-        return f"{self.label}（{self.unit}）" if self.unit else self.label
+        return f"{self.label}（{self.unit}）" if self.unit else str(self.label)
 
     def but(self, **changes: Any) -> FieldSpec:
         return replace(self, **changes)
@@ -96,20 +102,37 @@ def choices_of(enum: type[models.Choices]) -> tuple[tuple[str, str], ...]:
 
 
 def model_spec(model: type[models.Model], name: str, kind: Kind | None = None, **options: Any) -> FieldSpec:
-    """A spec whose label, length, required-ness and choices come from the model field."""
+    """A spec whose label, length, required-ness, choices and help come from the model field.
+
+    A unit the label already carries ("直接经济损失（万元）" with unit 万元) is left to `header`, so it
+    is not said twice. An empty value clears the field where the model can store one (a null, or
+    a blank text); elsewhere it means "not given" (the default on create, unchanged on update).
+    """
     field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is a reverse relation, not a field")
+    kind = kind or _kind_of(field)
     defaults: dict[str, Any] = {
-        "label": str(getattr(field, "verbose_name", name)),
-        "kind": kind or _kind_of(field),
+        "label": _without_unit(str(getattr(field, "verbose_name", name)), options.get("unit", "")),
+        "kind": kind,
         "required": not (getattr(field, "blank", True) or getattr(field, "null", False) or field.has_default()),
+        "null_clears": field.null or (field.blank and kind in TEXT_KINDS),
     }
+    if getattr(field, "help_text", ""):
+        defaults["help"] = str(field.help_text)
     if getattr(field, "max_length", None):
         defaults["max_length"] = field.max_length
-    if getattr(field, "choices", None):
+    elif isinstance(field, models.TextField):
+        defaults["max_length"] = LONG_TEXT
+    if field.choices:
         defaults["choices"] = tuple((str(v), str(label)) for v, label in field.choices)
     if isinstance(field, models.DecimalField):
         defaults["places"] = field.decimal_places
     return FieldSpec(name=name, **(defaults | options))
+
+
+def _without_unit(label: str, unit: str) -> str:
+    return label.removesuffix(f"（{unit}）") if unit else label
 
 
 def _kind_of(field: models.Field) -> Kind:

@@ -13,25 +13,30 @@ Forms hold no rules of their own: the service (through `core.inputs`) is the onl
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Model
+from django.http import Http404, HttpRequest, QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from safeloop.core.errors import ServiceError
 from safeloop.core.fields import FieldSpec, Kind
+from safeloop.core.inputs import Inputs
 
 INPUT_TYPES = {
     Kind.DATE: "date",
     Kind.MOMENT: "datetime-local",
     Kind.PHONE: "tel",
+    Kind.FILE: "file",
 }
 INPUT_MODES = {Kind.INTEGER: "numeric", Kind.DECIMAL: "decimal", Kind.MONEY: "decimal", Kind.PHONE: "tel"}
 YES_NO = [("1", "是"), ("0", "否")]
+T = TypeVar("T")
 
 
 @dataclass
@@ -44,7 +49,9 @@ class BoundField:
 
     @property
     def id(self) -> str:
-        return f"f-{self.prefix}-{self.spec.name}" if self.prefix else f"f-{self.spec.name}"
+        """`id_<name>` as Django's forms had it (pages and their tests address inputs so); with a
+        prefix (several forms on one page), `f-<prefix>-<name>`."""
+        return f"f-{self.prefix}-{self.spec.name}" if self.prefix else f"id_{self.spec.name}"
 
     @property
     def widget(self) -> str:
@@ -109,11 +116,31 @@ class FormState:
         get = record.get if isinstance(record, Mapping) else lambda name: getattr(record, name, None)
         return cls(specs, data={spec.name: as_input(spec, get(spec.name)) for spec in specs}, **kwargs)
 
+    @classmethod
+    def of_page(
+        cls, specs: Sequence[FieldSpec], post: Any, record: Model | Mapping[str, Any], **kwargs: Any
+    ) -> FormState:
+        """A form page's form: what the user posted (`posted(request)`), else the record's values
+        (for a new record, an unsaved instance: the model's defaults)."""
+        return cls.posted(specs, post, **kwargs) if post is not None else cls.of(specs, record, **kwargs)
+
     def __iter__(self) -> Iterator[BoundField]:
         return (self.bound(spec) for spec in self.specs)
 
     def __getitem__(self, name: str) -> BoundField:
-        return self.bound(next(spec for spec in self.specs if spec.name == name))
+        for spec in self.specs:
+            if spec.name == name:
+                return self.bound(spec)
+        raise KeyError(name)  # templates then try the attribute (form.errors, form.message)
+
+    def pick(self, names: Iterable[str]) -> list[BoundField]:
+        """The named fields, in the order of the specs (a group of the form, e.g. a <details>)."""
+        wanted = set(names)
+        return [self.bound(spec) for spec in self.specs if spec.name in wanted]
+
+    def omit(self, names: Iterable[str]) -> list[BoundField]:
+        unwanted = set(names)
+        return [self.bound(spec) for spec in self.specs if spec.name not in unwanted]
 
     def bound(self, spec: FieldSpec) -> BoundField:
         options = self.options.get(spec.name) or _static_options(spec)
@@ -130,6 +157,34 @@ class FormState:
     @property
     def has_errors(self) -> bool:
         return bool(self.errors or self.message)
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The posted values of a form page, None for a GET (the form then shows the record)."""
+    return request.POST if request.method == "POST" else None
+
+
+def submitted(form: FormState, save: Callable[..., T], **kwargs: Any) -> T | None:
+    """Hand what the user typed to the service (`save(data=..., **kwargs)`); a refusal stays on
+    the form, with the messages beside their fields, and gives None."""
+    try:
+        return save(data=form.data, **kwargs)
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        form.fail(exc)
+        return None
+
+
+def edited_version(request: HttpRequest, record: Model) -> Any:
+    """The version the edit form carries: after a refusal the one it was opened with (a stale
+    edit stays stale), else the record's."""
+    return request.POST.get("version") if request.method == "POST" else getattr(record, "version", "")
+
+
+def posted_version(post: Mapping[str, Any]) -> int | None:
+    """The record version an edit form was rendered with (its hidden `version` input)."""
+    return Inputs(post).integer("version", _("版本"), minimum=1)
 
 
 def _static_options(spec: FieldSpec) -> Sequence[Any]:

@@ -1,4 +1,11 @@
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxHttpRequest(HttpRequest):
+    """The request as django-htmx's middleware leaves it (for type checking views)."""
+
+    htmx: HtmxDetails
 
 
 def query_without_page(request: HttpRequest) -> str:

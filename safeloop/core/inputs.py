@@ -16,12 +16,15 @@ or field by field inside a service or a workflow action:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from safeloop.core.errors import ValidationFailed
 from safeloop.core.fields import FieldSpec, Kind
@@ -30,7 +33,13 @@ from safeloop.core.text import clean_text
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "on", "是", "√", "✓", "同意", "有", "approve"})
 FALSE_WORDS = frozenset({"0", "false", "no", "n", "off", "否", "×", "✗", "不同意", "无", "reject"})
 # 万元 and 亿元 are how officials write money; a plain number is in the field's own unit.
-MONEY_FACTORS = {"": None, "元": Decimal(1), "万": Decimal(10_000), "万元": Decimal(10_000), "亿": Decimal(10**8)}
+MONEY_FACTORS: dict[str, Decimal | None] = {
+    "": None,
+    "元": Decimal(1),
+    "万": Decimal(10_000),
+    "万元": Decimal(10_000),
+    "亿": Decimal(10**8),
+}
 MONEY_FACTORS["亿元"] = MONEY_FACTORS["亿"]
 _MONEY = re.compile(r"^([+-]?\d+(?:\.\d+)?)(万元|亿元|万|亿|元)?$")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
@@ -41,6 +50,7 @@ _TIME = re.compile(
 )
 _PHONE = re.compile(r"^[\d\- ]+$")
 DEFAULT_DIGITS = 12  # digits before the point of an unbounded decimal (money: under 1 万亿)
+UNBOUNDED = 10**9  # the largest integer a field without a maximum takes
 
 
 def _plain_number(text: str) -> str:
@@ -48,8 +58,8 @@ def _plain_number(text: str) -> str:
 
 
 class Inputs:
-    def __init__(self, data: dict[str, Any] | None):
-        self.data = data or {}
+    def __init__(self, data: Mapping[str, Any] | None):
+        self.data: Mapping[str, Any] = data or {}
         self.errors: dict[str, str] = {}
 
     # ------------------------------------------------------------ errors
@@ -69,6 +79,27 @@ class Inputs:
     def read_all(self, specs: Sequence[FieldSpec], *, partial: bool = False) -> dict[str, Any]:
         """Every spec's value; with `partial` (an update), only the fields that were sent."""
         return {spec.name: self.read(spec) for spec in specs if not partial or spec.name in self.data}
+
+    def read_values(self, specs: Sequence[FieldSpec], *, partial: bool = False) -> dict[str, Any]:
+        """What to store: `read_all`, less the empty values of fields an empty value does not
+        clear (`null_clears`), so the model's default applies on create and an update keeps them."""
+        values = self.read_all(specs, partial=partial)
+        keep = {spec.name for spec in specs if spec.null_clears}
+        return {name: value for name, value in values.items() if name in keep or value not in (None, "")}
+
+    def record(self, spec: FieldSpec, queryset: QuerySet, *, missing: str = "") -> Model | None:
+        """A REF value as the row of `queryset` (the actor's scope) it names; `missing` says why
+        there is none (by default: it does not exist or lies outside the user's scope)."""
+        key = self.read(spec)
+        if key is None:
+            return None
+        try:
+            found = queryset.filter(pk=key).first()
+        except (ValueError, DjangoValidationError):  # "abc" for a numeric key
+            found = None
+        if found is None:
+            self.error(spec.name, missing or _("{label}不存在或不在您的管辖范围内").format(label=spec.label))
+        return found
 
     # ------------------------------------------------------------ field by field
 
@@ -167,12 +198,18 @@ class Inputs:
             self.error(name, f"{label}应为金额，如 120000、12万 或 3.5万元（单位：{unit}）")
             return None
         value = Decimal(match.group(1))
-        typed = MONEY_FACTORS[match.group(2) or ""]
-        if typed is not None:
-            value = value * typed / MONEY_FACTORS[unit]
+        typed, own = MONEY_FACTORS[match.group(2) or ""], MONEY_FACTORS.get(unit)
+        if typed is not None and own is not None:
+            value = value * typed / own
         return self._bounded(name, label, value, minimum, maximum, places)
 
     def _bounded(self, name, label, value: Decimal, minimum, maximum, places: int) -> Decimal | None:
+        both = minimum is not None and maximum is not None
+        if both and not minimum <= value <= maximum:
+            self.error(
+                name, _("{label}应在{minimum}至{maximum}之间").format(label=label, minimum=minimum, maximum=maximum)
+            )
+            return None
         if minimum is not None and value < minimum:
             self.error(name, f"{label}不能小于{minimum}")
             return None
@@ -185,7 +222,7 @@ class Inputs:
         return value.quantize(Decimal(1).scaleb(-places))
 
     def integer(
-        self, name: str, label: str, *, required: bool = False, minimum: int = 0, maximum: int = 10**9
+        self, name: str, label: str, *, required: bool = False, minimum: int = 0, maximum: int = UNBOUNDED
     ) -> int | None:
         if isinstance(self.data.get(name), bool):  # a JSON true is not a count
             self.error(name, f"{label}应为整数")
@@ -198,7 +235,7 @@ class Inputs:
             self.error(name, f"{label}应为整数")
             return None
         if not minimum <= number <= maximum:
-            self.error(name, f"{label}应为{minimum}至{maximum}之间的整数")
+            self.error(name, _integer_range_message(label, number, minimum, maximum))
             return None
         return int(number)
 
@@ -242,6 +279,14 @@ class Inputs:
         return found
 
 
+def _integer_range_message(label: str, number: Decimal, minimum: int, maximum: int) -> str:
+    if maximum < UNBOUNDED:
+        return _("{label}应为{minimum}至{maximum}之间的整数").format(label=label, minimum=minimum, maximum=maximum)
+    if number < minimum:
+        return _("{label}应为不小于{minimum}的整数").format(label=label, minimum=minimum)
+    return _("{label}数值过大").format(label=label)
+
+
 # ---------------------------------------------------------------- readers by kind
 
 
@@ -255,7 +300,7 @@ def _read_phone(inp: Inputs, spec: FieldSpec) -> str:
 
 def _read_integer(inp: Inputs, spec: FieldSpec) -> int | None:
     low = 0 if spec.minimum is None else int(spec.minimum)
-    high = 10**9 if spec.maximum is None else int(spec.maximum)
+    high = UNBOUNDED if spec.maximum is None else int(spec.maximum)
     return inp.integer(spec.name, spec.label, required=spec.required, minimum=low, maximum=high)
 
 
@@ -296,7 +341,7 @@ def _read_boolean(inp: Inputs, spec: FieldSpec) -> bool | None:
 
 def _read_ref(inp: Inputs, spec: FieldSpec) -> str | None:
     """The key as text ('' → None); the caller resolves it within the actor's scope."""
-    raw = inp.data.get(spec.name)
+    raw: Any = inp.data.get(spec.name)
     if hasattr(raw, "pk"):
         return str(raw.pk)
     return inp._raw(spec.name, spec.label, spec.required)
@@ -304,6 +349,13 @@ def _read_ref(inp: Inputs, spec: FieldSpec) -> str | None:
 
 def _read_ids(inp: Inputs, spec: FieldSpec) -> list[int]:
     return inp.ids(spec.name, spec.label, required=spec.required)
+
+
+def _read_file(inp: Inputs, spec: FieldSpec) -> Any:
+    upload = inp.data.get(spec.name) or None
+    if upload is None and spec.required:
+        inp.error(spec.name, _("请选择{label}").format(label=spec.label))
+    return upload
 
 
 _READERS = {
@@ -319,6 +371,7 @@ _READERS = {
     Kind.BOOLEAN: _read_boolean,
     Kind.REF: _read_ref,
     Kind.IDS: _read_ids,
+    Kind.FILE: _read_file,
 }
 
 

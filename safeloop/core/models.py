@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -45,12 +47,57 @@ class CalendarDay(models.Model):
         return f"{self.date:%Y-%m-%d} {'工作日' if self.is_workday else '休息日'}"
 
 
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("未完成")
+
+
+class Job(models.Model):
+    """Long work a user started (a large export or import): its progress and its result file,
+    which expires. Only its owner sees it (core.jobs)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("类型"), max_length=60)
+    title = models.CharField(_("任务"), max_length=120)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.CASCADE)
+    params = models.JSONField(_("参数"), default=dict)
+    state = models.CharField(_("状态"), max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    done = models.PositiveIntegerField(_("已处理"), default=0)
+    total = models.PositiveIntegerField(_("总数"), null=True, blank=True)
+    result_file = models.CharField(_("结果文件"), max_length=255, blank=True)
+    result_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    result_type = models.CharField(_("文件类型"), max_length=100, blank=True)
+    report = models.JSONField(_("结果说明"), null=True, blank=True)
+    error = models.CharField(_("未完成原因"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("下载截止"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        indexes = [models.Index(fields=["owner", "-created_at"], name="job_owner_created")]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.get_state_display()}）"
+
+    @property
+    def percent(self) -> int | None:
+        if not self.total:
+            return 100 if self.state == JobState.DONE else None
+        return min(100, self.done * 100 // self.total)
+
+
 class SealedRecord(models.Model):
     """An issued document as it was issued: its bytes (in storage), their SHA-256, what the
     document publishes about itself, and a place in one hash chain over every sealed record.
 
     Written once by `core.seals.record_seal`; the database refuses UPDATE and DELETE (triggers,
-    migration 0003). The owner is named by plain fields, so core imports no app.
+    migration 0004). The owner is named by plain fields, so core imports no app.
     """
 
     seq = models.PositiveIntegerField(_("序号"), unique=True)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -217,5 +218,5 @@ def visible(user: ScopedUser, queryset: QuerySet[M]) -> QuerySet[M]:
 def get_visible_or_404(user: ScopedUser, queryset: QuerySet[M], **lookup: object) -> M:
     try:
         return visible(user, queryset).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc

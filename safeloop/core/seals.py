@@ -153,9 +153,8 @@ def _append(record: SealedRecord) -> SealedRecord:
     """Take the next place in the chain. `seq` is unique, so two writers that read the same
     head cannot both append: the loser retries from the new head."""
     for attempt in range(_APPEND_TRIES):
-        head = _head()
-        record.seq = head["seq"] + 1 if head else 1
-        record.prev_hash = head["hash"] if head else GENESIS
+        last_seq, record.prev_hash = _head()
+        record.seq = last_seq + 1
         record.hash = entry_hash(record.prev_hash, seal_content(record))
         try:
             with transaction.atomic():
@@ -167,8 +166,9 @@ def _append(record: SealedRecord) -> SealedRecord:
     raise AssertionError("unreachable")
 
 
-def _head() -> dict[str, Any] | None:
-    return SealedRecord.objects.order_by("-seq").values("seq", "hash").first()
+def _head() -> tuple[int, str]:
+    """The last record's place and hash; (0, GENESIS) before the first."""
+    return SealedRecord.objects.order_by("-seq").values_list("seq", "hash").first() or (0, GENESIS)
 
 
 # ---------------------------------------------------------------- reading

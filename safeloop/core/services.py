@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from django.db import transaction
 from django.db.models import Model, QuerySet
 
 from safeloop.core.audit import audit_record
@@ -29,9 +30,10 @@ def locked_row(*, model: type[M], pk: Any, version: int | None, user: Any, query
     row = visible(user, qs).filter(pk=pk).first()
     if row is None:
         raise NotFound()
-    if version is not None and getattr(row, "version", None) != version:
+    current = getattr(row, "version", None)  # versioned models only; M does not declare it
+    if version is not None and current != version:
         name = model._meta.verbose_name
-        raise Conflict(f"该{name}已被他人修改（当前版本 {row.version}），请刷新后重试", code="stale_version")
+        raise Conflict(f"该{name}已被他人修改（当前版本 {current}），请刷新后重试", code="stale_version")
     return row
 
 
@@ -61,6 +63,22 @@ def model_update(
     instance.save(update_fields=fields)
     audit_record(actor=actor, action=action or f"{instance._meta.model_name}.update", target=instance, changes=changes)
     return changes
+
+
+def locked_update(
+    *,
+    record: M,
+    data: Mapping[str, Any],
+    actor: Any,
+    version: int | None,
+    action: str | None = None,
+    check: Callable[[Model], None] | None = None,
+) -> M:
+    """The usual edit, in one transaction: `locked_row`, then `model_update`; returns the saved row."""
+    with transaction.atomic():
+        row = locked_row(model=type(record), pk=record.pk, version=version, user=actor)
+        model_update(instance=row, data=data, actor=actor, action=action, check=check)
+    return row
 
 
 def diff_apply(instance: Model, data: Mapping[str, Any]) -> dict[str, list[str]]:

@@ -1,8 +1,12 @@
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeloop.core.docx import chinese_date
+from safeloop.core.http import HtmxHttpRequest
+from safeloop.core.jobs import job_download, job_expired, job_get
 from safeloop.core.seals import seal_by_token, seal_check
 
 
@@ -23,3 +27,24 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
         check = seal_check(record, upload=request.FILES.get("file"), sha256=request.POST.get("sha256", ""))
     context = {"record": record, "issued_on": chinese_date(record.issued_on), "check": check}
     return render(request, "core/verify.html", context)
+
+
+@login_required
+@require_GET
+def job_page(request: HtmxHttpRequest, pk: str) -> HttpResponse:
+    """A job's progress; the htmx partial polls itself until the job has ended."""
+    job = job_get(request.user, pk)
+    template = "core/job.html#status" if request.htmx else "core/job.html"
+    return render(request, template, {"job": job, "expired": job_expired(job)})
+
+
+@login_required
+@require_GET
+def job_file(request: HttpRequest, pk: str) -> FileResponse:
+    job = job_download(request.user, pk)
+    return FileResponse(
+        default_storage.open(job.result_file),
+        as_attachment=True,
+        filename=job.result_name,
+        content_type=job.result_type,
+    )

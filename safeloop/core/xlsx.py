@@ -9,16 +9,26 @@ from __future__ import annotations
 
 import io
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import IO, Any
+from datetime import date, datetime
+from decimal import Decimal
+from typing import IO, Any, cast
 
 import xlsxwriter
+from django.conf import settings
+from django.db.models import Model
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
-from safeloop.core.errors import UnsupportedType, ValidationFailed
-from safeloop.core.fields import FieldSpec
+from safeloop.core.errors import ServiceError, TooLarge, UnsupportedType, ValidationFailed
+from safeloop.core.fields import FieldSpec, Kind
+from safeloop.core.forms import FormState
+from safeloop.core.inputs import Inputs
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_REPORTED_ERRORS = 200
@@ -33,9 +43,72 @@ class Column:
     required: bool = False
 
     @classmethod
-    def of(cls, spec: FieldSpec, export: Callable[[Any], Any], width: int = 14) -> Column:
-        """The column of a resource field: its header is the field's label and unit."""
-        return cls(spec.header, spec.name, export, width, required=spec.required)
+    def of(cls, spec: FieldSpec, export: Callable[[Any], Any] | None = None, width: int = 14) -> Column:
+        """The column of a resource field: its header is the field's label and unit. Without
+        `export`, the cell is the field's value as the import reads it back (see `cell_value`)."""
+        return cls(spec.header, spec.name, export or (lambda obj: cell_value(spec, obj)), width, required=spec.required)
+
+
+def cell_value(spec: FieldSpec, obj: Any) -> Any:
+    """A field of a record (or of a `.values()` row) as a cell: a choice by its label, yes/no as
+    是/否, a record by its name, numbers as numbers, times in Asia/Shanghai."""
+    value = obj[spec.name] if isinstance(obj, Mapping) else getattr(obj, spec.name)
+    if value is None or value == "":
+        return value
+    if spec.kind == Kind.BOOLEAN:
+        return "是" if value else "否"
+    if spec.choices:
+        return dict(spec.choices).get(str(value), value)
+    return _plain(value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value) if isinstance(value, Model) else value
+
+
+# The file input of every import page.
+IMPORT_FIELDS = (
+    FieldSpec(
+        "file",
+        cast(str, gettext_lazy("Excel 文件（.xlsx）")),
+        Kind.FILE,
+        required=True,
+        accept=".xlsx," + XLSX_CONTENT_TYPE,
+    ),
+)
+
+
+def uploaded(files: Mapping[str, Any]) -> bytes:
+    """The bytes of the Excel file an import page posted; none, or too large, is refused on its field."""
+    inp = Inputs(files)
+    upload = inp.read(IMPORT_FIELDS[0])
+    inp.check()
+    return upload.read()
+
+
+def imported(form: FormState, request: HttpRequest, importer: Callable[..., ImportReport]) -> ImportReport | None:
+    """An import page's POST: the report (of a refused file too), or None with the refusal of
+    the file itself (none chosen, too large, not a workbook) beside the form's file input."""
+    try:
+        return importer(actor=request.user, data=uploaded(request.FILES))
+    except ImportFailed as exc:
+        return exc.report
+    except ServiceError as exc:
+        form.fail(exc)
+        return None
+
+
+def check_size(data: bytes) -> None:
+    limit = settings.SAFELOOP_IMPORT_MAX_BYTES
+    if len(data) > limit:
+        message = _("文件超过{size}MB，请分批导入").format(size=limit // (1024 * 1024))
+        raise TooLarge(message, fields={"file": message})
 
 
 @dataclass
@@ -60,6 +133,17 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def add(self, row: int, columns: list[Column], fields: Mapping[str, str]) -> None:
+        """A row's refusal (`ValidationFailed.fields`), each message at its column."""
+        for name, message in fields.items():
+            letter, header = column_letter(columns, name)
+            self.errors.append(RowError(row, letter, header, message))
+
+    def as_dict(self) -> dict[str, Any]:
+        """For a background import's result page: counts and each error as the user reads it."""
+        counts = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        return counts | {"errors": [str(error) for error in self.errors]}
 
 
 class ImportFailed(ValidationFailed):
@@ -115,7 +199,8 @@ def read_rows(data: bytes, columns: list[Column]) -> Iterator[tuple[int, dict[st
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         rows = wb.get_sheet_by_index(0).iter_rows()
     except Exception as exc:  # calamine raises several types for a file that is not a workbook
-        raise UnsupportedType("无法读取文件：请上传 .xlsx 格式的 Excel 文件") from exc
+        message = _("无法读取文件：请上传 .xlsx 格式的 Excel 文件")
+        raise UnsupportedType(message, fields={"file": message}) from exc
     header_row = next(rows, None)
     positions = _map_headers(header_row or [], columns)
     for number, row in enumerate(rows, start=2):
@@ -135,10 +220,8 @@ def _map_headers(header_row: list[Any], columns: list[Column]) -> dict[str, int]
     headers = [str(h).strip() for h in header_row]
     missing = [c.header for c in columns if c.required and c.header not in headers]
     if missing:
-        raise ValidationFailed(
-            f"第1行表头缺少必填列：{'、'.join(missing)}（请使用导出或模板文件的表头）",
-            fields={"file": "表头不符合台账格式"},
-        )
+        message = _("第1行表头缺少必填列：{columns}（请使用导出或模板文件的表头）").format(columns="、".join(missing))
+        raise ValidationFailed(message, fields={"file": message})
     by_header = {c.header: c.field for c in columns}
     return {by_header[h]: i for i, h in enumerate(headers) if h in by_header}
 

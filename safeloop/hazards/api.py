@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Body, File, Query, Router, Schema, Status
+from ninja import Body, File, ModelSchema, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from safeloop.core.api import DEFAULT_PAGE_SIZE, paginate
+from safeloop.core.api import OutSchema, Paging, input_schema, page_of, paginate
+from safeloop.hazards.fields import REPORT_FIELDS
 from safeloop.hazards.models import Hazard
 from safeloop.hazards.selectors import LedgerFilters, hazard_events, hazard_get, is_overdue, ledger
 from safeloop.hazards.services import attachment_add, hazard_report
@@ -18,68 +17,36 @@ from safeloop.hazards.workflow import TRANSITIONS, apply_action, available_actio
 router = Router(tags=["隐患闭环"])
 
 
-class HazardQuery(Schema):
-    page: int = 1
-    page_size: int = DEFAULT_PAGE_SIZE
-    q: str = ""
-    region: str = ""
-    department: str = ""
-    enterprise: str = ""
-    category: str = ""
-    level: str = ""
-    status: str = ""
-    source: str = ""
-    overdue: str = ""
-    found_from: str = ""
-    found_to: str = ""
-    list: str = ""
-    sort: str = "found"
+HazardIn = input_schema("HazardIn", REPORT_FIELDS)
 
 
-class HazardIn(Schema):
-    enterprise: int | None = None
-    description: str
-    location: str = ""
-    nature: str = ""
-    level: str = "general"
-    clause: str = ""
-    source: str
-    finder_name: str = ""
-    found_on: date | None = None
+class HazardOut(ModelSchema, OutSchema):
+    """A hazard as stored, with what is derived: `overdue`, and `actions` (what the caller may do now)."""
 
-
-class HazardOut(Schema):
-    id: int
-    code: str
-    enterprise: int
     enterprise_name: str
-    description: str
-    location: str
-    level: str
-    clause: str
-    source: str
-    status: str
-    found_on: date
-    finder_name: str
-    responsible_unit: str
-    responsible_person: str
-    deadline: date | None
-    original_deadline: date | None
-    deadline_provisional: bool
     overdue: bool
-    escalation: int
-    measures: str
-    funds: Decimal | None
-    extension_request: dict | None
-    order_no: str
-    review_no: str
-    accepted_on: date | None
-    closed_on: date | None
-    look_back_due: date | None
-    recurrence_of: int | None
-    version: int
     actions: list[str]
-    updated_at: datetime
+
+    class Meta:
+        model = Hazard
+        fields = [
+            *("id", "code", "enterprise", "description", "location", "level", "clause", "source", "status"),
+            *("found_on", "finder_name", "responsible_unit", "responsible_person", "deadline", "original_deadline"),
+            *("deadline_provisional", "escalation", "measures", "funds", "extension_request", "order_no"),
+            *("review_no", "accepted_on", "closed_on", "look_back_due", "recurrence_of", "version", "updated_at"),
+        ]
+
+    @staticmethod
+    def resolve_enterprise_name(obj: Hazard) -> str:
+        return obj.enterprise.name
+
+    @staticmethod
+    def resolve_overdue(obj: Hazard) -> bool:
+        return is_overdue(obj)
+
+    @staticmethod
+    def resolve_actions(obj: Hazard, context) -> list[str]:
+        return [t.action for t in available_actions(context["request"].user, obj)]
 
 
 class AttachmentOut(Schema):
@@ -90,42 +57,20 @@ class AttachmentOut(Schema):
     original_name: str
 
 
-def _hazard(h: Hazard, user, today: date) -> dict[str, Any]:
-    data = {
-        name: getattr(h, name)
-        for name in HazardOut.model_fields
-        if hasattr(h, name) and name not in ("enterprise", "recurrence_of", "updated_at")
-    }
-    data.update(
-        enterprise=h.enterprise_id,
-        enterprise_name=h.enterprise.name,
-        recurrence_of=h.recurrence_of_id,
-        overdue=is_overdue(h, today),
-        actions=[t.action for t in available_actions(user, h)],
-        updated_at=timezone.localtime(h.updated_at),
-    )
-    return data
-
-
-@router.get("/hazards", summary="隐患台账（按管辖范围，可筛选）")
-def hazards(request: HttpRequest, query: Query[HazardQuery]):
-    filters = LedgerFilters(**query.dict(exclude={"page", "page_size"}))
-    qs = ledger(request.user, filters).select_related("enterprise")
-    today = timezone.localdate()
-    return paginate(
-        request, qs, lambda rows: [_hazard(h, request.user, today) for h in rows], query.page, query.page_size
-    )
+@router.get("/hazards", response=page_of(HazardOut), summary="隐患台账（按管辖范围，可筛选）")
+def hazards(request: HttpRequest, filters: Query[LedgerFilters], paging: Query[Paging]):
+    return paginate(request, ledger(request.user, filters).select_related("enterprise"), paging)
 
 
 @router.post("/hazards", response={201: HazardOut}, summary="上报隐患（排查）")
 def hazard_post(request: HttpRequest, payload: HazardIn):
     hazard = hazard_report(actor=request.user, data=payload.dict())
-    return Status(201, _hazard(hazard_get(request.user, hazard.pk), request.user, timezone.localdate()))
+    return Status(201, hazard_get(request.user, hazard.pk))
 
 
 @router.get("/hazards/{int:hazard_id}", response=HazardOut, summary="隐患详情")
 def hazard_detail(request: HttpRequest, hazard_id: int):
-    return _hazard(hazard_get(request.user, hazard_id), request.user, timezone.localdate())
+    return hazard_get(request.user, hazard_id)
 
 
 ACTIONS_DOC = "；".join(f"{t.action}（{t.label}）：{t.needs}" for t in TRANSITIONS)
@@ -141,7 +86,7 @@ def hazard_action(request: HttpRequest, hazard_id: int, action: str, payload: Bo
     data = dict(payload)
     version = data.pop("version", None)
     apply_action(hazard_id=hazard_id, actor=request.user, action=action, version=version, data=data)
-    return _hazard(hazard_get(request.user, hazard_id), request.user, timezone.localdate())
+    return hazard_get(request.user, hazard_id)
 
 
 @router.get("/hazards/{int:hazard_id}/events", summary="办理记录（哈希链）")

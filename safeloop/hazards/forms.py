@@ -1,10 +1,17 @@
-"""The fields each action's form shows. The workflow validates; these only render inputs."""
+"""The fields each action's form shows, and the report form. The workflow and the services
+validate; these only render inputs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from safeloop.hazards.models import Level, Nature, Source
+from django.http import QueryDict
+
+from safeloop.accounts.models import User
+from safeloop.core.forms import FormState
+from safeloop.hazards.models import Level, Source
+from safeloop.hazards.services import allowed_sources, report_fields
 
 
 @dataclass(frozen=True)
@@ -64,13 +71,10 @@ ACTION_FIELDS: dict[str, tuple[Field, ...]] = {
     ),
 }
 
-REPORT_FIELDS: tuple[Field, ...] = (
-    Field("description", "隐患描述", "textarea", True),
-    Field("location", "部位"),
-    Field("nature", "类别", "select", choices=_choices(Nature)),
-    Field("level", "隐患等级", "select", True, _choices(Level)),
-    Field("clause", "判定依据（重大隐患必填，如 GM10-11-03）"),
-    Field("found_on", "发现日期", "date"),
-    Field("finder_name", "发现人"),
-)
-SOURCE_CHOICES = _choices(Source)
+
+def report_form(user: User, post: Any, params: QueryDict) -> FormState:
+    """The report page's form: what the user posted, else a new report (the link may name the
+    enterprise: ?enterprise=ID); the sources offered are the ones the user's role may report."""
+    sources = [(value, label) for value, label in Source.choices if value in allowed_sources(user)]
+    new = {"source": sources[0][0] if sources else "", "level": Level.GENERAL, **params.dict()}
+    return FormState.of_page(report_fields(user), post, new, options={"source": sources})

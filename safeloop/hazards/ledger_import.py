@@ -8,33 +8,29 @@ live events, so verify_ledger checks imported history too.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from safeloop.accounts.models import User
 from safeloop.core.codes import normalise_credit_code
-from safeloop.core.errors import Forbidden, TooLarge, ValidationFailed
+from safeloop.core.errors import Forbidden, ValidationFailed
+from safeloop.core.fields import FieldSpec
 from safeloop.core.inputs import Inputs
 from safeloop.core.scope import visible
-from safeloop.core.text import clean_text
-from safeloop.core.xlsx import MAX_REPORTED_ERRORS, ImportFailed, ImportReport, RowError, column_letter, read_rows
+from safeloop.core.xlsx import MAX_REPORTED_ERRORS, ImportFailed, ImportReport, check_size, read_rows
+from safeloop.hazards.fields import LEDGER, LEDGER_FIELDS
 from safeloop.hazards.history import Act, HazardWithHistory, hazards_bulk_create
 from safeloop.hazards.ledger_io import COLUMNS
-from safeloop.hazards.models import Hazard, Level, Source, Status
+from safeloop.hazards.models import Hazard, Level, Status
 from safeloop.hazards.numbers import reserve_numbers
+from safeloop.hazards.services import MAJOR_NEEDS_CLAUSE
 from safeloop.hazards.workflow import look_back_days
 from safeloop.registry.models import Enterprise
 
-BY_NAME = {
-    "level": {str(label): value for value, label in Level.choices} | {v: v for v in Level.values},
-    "source": {str(label): value for value, label in Source.choices} | {v: v for v in Source.values},
-    "status": {str(label): value for value, label in Status.choices} | {v: v for v in Status.values},
-}
 # The loop a row has been through, up to its status: (status reached, action, date field).
 PATH = [
     (Status.REPORTED, "report", "found_on"),
@@ -56,24 +52,24 @@ MAX_ROWS = 50_000
 CHUNK = 500
 
 
-def ledger_import(*, actor: User, data: bytes, today: date | None = None) -> ImportReport:
+def ledger_import(*, actor: User, data: bytes) -> ImportReport:
     if not actor.is_regulator:
-        raise Forbidden("只有监管部门和属地账号可以导入台账")
-    if len(data) > settings.SAFELOOP_IMPORT_MAX_BYTES:
-        raise TooLarge(f"文件超过{settings.SAFELOOP_IMPORT_MAX_BYTES // (1024 * 1024)}MB，请分批导入")
+        raise Forbidden(_("只有监管部门和属地账号可以导入台账"))
+    check_size(data)
     rows = list(read_rows(data, COLUMNS))
     if not rows or len(rows) > MAX_ROWS:
-        raise ValidationFailed(f"文件应有1至{MAX_ROWS}行数据", fields={"file": "数据行数不符"})
+        message = _("文件应有1至{rows}行数据").format(rows=MAX_ROWS)
+        raise ValidationFailed(message, fields={"file": message})
     with transaction.atomic():
-        report = _LedgerImport(actor, rows, today or timezone.localdate()).run()
+        report = _LedgerImport(actor, rows).run()
         if not report.ok:
             raise ImportFailed(report)
     return report
 
 
 class _LedgerImport:
-    def __init__(self, actor: User, rows: list[tuple[int, dict[str, Any]]], today: date):
-        self.actor, self.rows, self.today = actor, rows, today
+    def __init__(self, actor: User, rows: list[tuple[int, dict[str, Any]]]):
+        self.actor, self.rows = actor, rows
         self.report = ImportReport()
         self.items: list[HazardWithHistory] = []
 
@@ -99,13 +95,11 @@ class _LedgerImport:
         inp = Inputs(raw)
         enterprise = enterprises.get(normalise_credit_code(str(raw.get("credit_code", ""))))
         if enterprise is None:
-            inp.error("credit_code", "信用代码对应的企业未登记或不在您的管辖范围内")
-        values = _values(inp, self.today)
+            inp.error("credit_code", _("信用代码对应的企业未登记或不在您的管辖范围内"))
+        values = _values(inp)
         if not inp.errors:
             _check_path(inp, values)
-        for field_name, message in inp.errors.items():
-            letter, header = column_letter(COLUMNS, field_name)
-            self.report.errors.append(RowError(number, letter, header, message))
+        self.report.add(number, COLUMNS, inp.errors)
         if not inp.errors:
             self.items.append(self._item(number, raw, enterprise, values))
 
@@ -128,79 +122,45 @@ class _LedgerImport:
         self.report.created = len(self.items)
 
 
-def _values(inp: Inputs, today: date) -> dict[str, Any]:
-    values = {
-        "legacy_code": inp.text("code", "编号", max_length=60),
-        "description": inp.text("description", "隐患描述", required=True, max_length=4000),
-        "level": _named(inp, "level", "等级", required=True),
-        "clause": inp.text("clause", "判定依据", max_length=200),
-        "source": _named(inp, "source", "来源", required=True),
-        "found_on": inp.date("found_on", "发现日期", required=True),
-        "finder_name": inp.text("finder_name", "发现人", max_length=60),
-        "responsible_unit": inp.text("responsible_unit", "责任单位", max_length=120),
-        "responsible_person": inp.text("responsible_person", "责任人", max_length=60),
-        "measures": inp.text("measures", "整改措施"),
-        "funds": inp.decimal("funds", "资金", minimum=Decimal(0)),
-        "deadline": inp.date("deadline", "期限"),
-        "rectified_on": inp.date("rectified_on", "完成日期"),
-        "accepted_by_name": inp.text("accepted_by_name", "验收人", max_length=60),
-        "accepted_on": inp.date("accepted_on", "验收日期"),
-        "closed_on": inp.date("closed_on", "销号日期"),
-        "status": _named(inp, "status", "状态", required=True),
-    }
-    for name in ("found_on", "rectified_on", "accepted_on", "closed_on"):
-        if values[name] and values[name] > today:
-            inp.error(name, "日期不能晚于今天")
+def _values(inp: Inputs) -> dict[str, Any]:
+    values = inp.read_all(LEDGER_FIELDS)
+    values["legacy_code"] = values.pop("code")
     _check_order(inp, values)
     return values
 
 
-ORDERED_DATES = (
-    ("found_on", "发现日期"),
-    ("rectified_on", "完成日期"),
-    ("accepted_on", "验收日期"),
-    ("closed_on", "销号日期"),
-)
+ORDERED_DATES = ("found_on", "rectified_on", "accepted_on", "closed_on")
 
 
 def _check_order(inp: Inputs, v: dict[str, Any]) -> None:
     """The loop's dates must follow one another (and a deadline cannot precede discovery)."""
     if v["deadline"] and v["found_on"] and v["deadline"] < v["found_on"]:
-        inp.error("deadline", "期限不能早于发现日期")
+        inp.error("deadline", _before(LEDGER["deadline"], LEDGER["found_on"]))
     earlier = None
-    for name, label in ORDERED_DATES:
-        if v[name] and earlier and v[name] < v[earlier[0]]:
-            inp.error(name, f"{label}不能早于{earlier[1]}")
+    for name in ORDERED_DATES:
+        if v[name] and earlier and v[name] < v[earlier]:
+            inp.error(name, _before(LEDGER[name], LEDGER[earlier]))
         if v[name]:
-            earlier = (name, label)
+            earlier = name
 
 
-def _named(inp: Inputs, name: str, label: str, *, required: bool) -> str:
-    text = clean_text(inp.data.get(name))
-    if not text:
-        if required:
-            inp.error(name, f"{label}为必填项")
-        return ""
-    value = BY_NAME[name].get(text)
-    if value is None:
-        allowed = "、".join(k for k in BY_NAME[name] if not k.isascii())
-        inp.error(name, f"{label}“{text}”无效，可选：{allowed}")
-    return value or ""
+def _before(spec: FieldSpec, earlier: FieldSpec) -> str:
+    return _("{label}不能早于{earlier}").format(label=spec.label, earlier=earlier.label)
 
 
 def _check_path(inp: Inputs, v: dict[str, Any]) -> None:
     status = v["status"]
     if status not in ORDER and status != Status.WITHDRAWN:
-        inp.error("status", "导入的状态应为已上报至已销号之一或已撤销；回头看请在系统中办理")
+        inp.error("status", _("导入的状态应为已上报至已销号之一或已撤销；回头看请在系统中办理"))
         return
     if v["level"] == Level.MAJOR and not v["clause"]:
-        inp.error("clause", "重大隐患必须注明判定依据")
+        inp.error("clause", str(MAJOR_NEEDS_CLAUSE))
     reached = ORDER[: ORDER.index(status) + 1] if status in ORDER else [Status.REPORTED]
     for step in reached:
         for name in NEEDS.get(step, ()):
             if not v[name]:
-                letter, header = column_letter(COLUMNS, name)
-                inp.error(name, f"状态为“{Status(status).label}”时{header}为必填项")
+                message = _("状态为“{status}”时{label}为必填项")
+                inp.error(name, message.format(status=Status(status).label, label=LEDGER[name].header))
 
 
 def _acts(actor: User, hazard: Hazard, status: str, row: int, legacy: str) -> list[Act]:

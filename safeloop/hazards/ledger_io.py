@@ -6,55 +6,46 @@ from collections.abc import Iterator
 from itertools import islice
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from safeloop.core.xlsx import Column
-from safeloop.hazards.models import Hazard, Level, Source, Status
-
-LEVEL_NAMES = dict(Level.choices)
-SOURCE_NAMES = dict(Source.choices)
-STATUS_NAMES = dict(Status.choices)
-
-
-def _d(value) -> str:
-    return value.isoformat() if value else ""
-
-
-def _name(names: dict, key: str):
-    return lambda r: str(names.get(r[key], r[key]))
+from safeloop.hazards.fields import LEDGER
+from safeloop.hazards.models import Hazard
 
 
 def _field(key: str):
-    return lambda r: r[key]
+    return lambda row: row[key]
 
 
-def _date(key: str):
-    return lambda r: _d(r[key])
+def _ledger(name: str, width: int) -> Column:
+    return Column.of(LEDGER[name], width=width)
 
 
 # Each export row is a dict from `.values()`: a million model instances would cost more than
-# writing the file.
+# writing the file. The enterprise is matched by its credit code on import; its name, area and
+# category are there for the reader.
 COLUMNS = [
-    Column("编号", "code", _field("code"), 24, required=True),
-    Column("企业", "enterprise", _field("enterprise__name"), 30, required=True),
-    Column("信用代码", "credit_code", _field("enterprise__credit_code"), 22, required=True),
-    Column("区域", "region", _field("enterprise__region__name"), 12),
-    Column("行业", "category", _field("enterprise__category__name"), 12),
-    Column("隐患描述", "description", _field("description"), 48, required=True),
-    Column("等级", "level", _name(LEVEL_NAMES, "level"), 6, required=True),
-    Column("判定依据", "clause", _field("clause"), 18),
-    Column("来源", "source", _name(SOURCE_NAMES, "source"), 10, required=True),
-    Column("发现日期", "found_on", _date("found_on"), 12, required=True),
-    Column("发现人", "finder_name", _field("finder_name"), 10),
-    Column("责任单位", "responsible_unit", _field("responsible_unit"), 18),
-    Column("责任人", "responsible_person", _field("responsible_person"), 10),
-    Column("整改措施", "measures", _field("measures"), 36),
-    Column("资金", "funds", lambda r: float(r["funds"]) if r["funds"] is not None else None, 10),
-    Column("期限", "deadline", _date("deadline"), 12),
-    Column("完成日期", "rectified_on", _date("rectified_on"), 12),
-    Column("验收人", "accepted_by_name", _field("accepted_by_name"), 10),
-    Column("验收日期", "accepted_on", _date("accepted_on"), 12),
-    Column("销号日期", "closed_on", _date("closed_on"), 12),
-    Column("状态", "status", _name(STATUS_NAMES, "status"), 10, required=True),
+    _ledger("code", 24),
+    Column(_("企业"), "enterprise", _field("enterprise__name"), 30, required=True),
+    Column(_("信用代码"), "credit_code", _field("enterprise__credit_code"), 22, required=True),
+    Column(_("区域"), "region", _field("enterprise__region__name"), 12),
+    Column(_("行业"), "category", _field("enterprise__category__name"), 12),
+    _ledger("description", 48),
+    _ledger("level", 6),
+    _ledger("clause", 18),
+    _ledger("source", 10),
+    _ledger("found_on", 12),
+    _ledger("finder_name", 10),
+    _ledger("responsible_unit", 18),
+    _ledger("responsible_person", 10),
+    _ledger("measures", 36),
+    _ledger("funds", 10),
+    _ledger("deadline", 12),
+    _ledger("rectified_on", 12),
+    _ledger("accepted_by_name", 10),
+    _ledger("accepted_on", 12),
+    _ledger("closed_on", 12),
+    _ledger("status", 10),
 ]
 VALUES = [
     "code",

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
+from ninja import Field
 
 from safeloop.accounts.models import User
 from safeloop.core.codes import normalise_credit_code
+from safeloop.core.filters import Filters
 from safeloop.core.inputs import Inputs
 from safeloop.core.scope import department_q, get_visible_or_404, prefix_q, region_q, visible
-from safeloop.core.text import clean_text
 from safeloop.hazards.models import DEADLINE_STATUSES, Hazard, HazardEvent, Level, Source, Status
 from safeloop.hazards.workflow import todo_q
 from safeloop.registry.models import Category, Department, Enterprise, Region
@@ -30,29 +31,30 @@ LISTS = {
 }
 
 
-@dataclass
-class LedgerFilters:
-    q: str = ""
-    region: str = ""
-    department: str = ""
-    enterprise: str = ""
-    category: str = ""
-    level: str = ""
-    status: str = ""
-    source: str = ""
-    overdue: str = ""
-    found_from: str = ""
-    found_to: str = ""
-    list: str = ""
-    sort: str = "found"
-
-    @classmethod
-    def from_params(cls, params) -> LedgerFilters:
-        return cls(**{f.name: clean_text(params.get(f.name, f.default)) for f in fields(cls)})
+class LedgerFilters(Filters):
+    q: str = Field(
+        "", title=gettext_noop("搜索"), description=gettext_noop("隐患编号、企业名称、信用代码（前缀）或描述")
+    )
+    region: str = Field("", title=gettext_noop("区域"))
+    department: str = Field("", title=gettext_noop("监管部门"))
+    enterprise: str = Field("", title=gettext_noop("企业"))
+    category: str = Field("", title=gettext_noop("行业"))
+    level: str = Field("", title=gettext_noop("等级"))
+    status: str = Field("", title=gettext_noop("状态"))
+    source: str = Field("", title=gettext_noop("来源"))
+    overdue: str = Field("", title=gettext_noop("逾期"), description=gettext_noop("1：仅逾期"))
+    found_from: str = Field("", title=gettext_noop("发现日期起"))
+    found_to: str = Field("", title=gettext_noop("发现日期止"))
+    list: str = Field("", title=gettext_noop("清单"), description="problems / closures")
+    sort: str = Field("found", title=gettext_noop("排序"), description="found / deadline / code / status")
 
     def dates(self) -> tuple[date | None, date | None]:
-        inp = Inputs({"found_from": self.found_from, "found_to": self.found_to})
-        return inp.date("found_from", "发现日期起"), inp.date("found_to", "发现日期止")
+        """The discovery-date range; what is not a date filters nothing (the page says no more)."""
+        inp = Inputs(self.model_dump())
+        found_from, found_to = (
+            inp.date(name, LedgerFilters.model_fields[name].title) for name in ("found_from", "found_to")
+        )
+        return found_from, found_to
 
 
 def hazard_queryset(user: User) -> QuerySet[Hazard]:

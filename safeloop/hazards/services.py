@@ -8,14 +8,18 @@ from typing import Any
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from safeloop.accounts.models import Role, User
 from safeloop.core.errors import Conflict, NotFound, ValidationFailed
 from safeloop.core.evidence import evidence_store
+from safeloop.core.fields import FieldSpec
 from safeloop.core.inputs import Inputs
 from safeloop.core.scope import visible
 from safeloop.hazards.events import event_append
-from safeloop.hazards.models import Attachment, Hazard, Level, Nature, Source, Status
+from safeloop.hazards.fields import REPORT, REPORT_FIELDS
+from safeloop.hazards.models import Attachment, Hazard, Level, Source, Status
 from safeloop.hazards.numbers import hazard_code
 from safeloop.registry.models import Enterprise
 
@@ -24,6 +28,7 @@ SOURCES_BY_ROLE = {
     Role.EXPERT: {Source.EXPERT},
 }
 REGULATOR_SOURCES = {Source.REGULATOR, Source.TOWNSHIP_PATROL, Source.PUBLIC_REPORT, Source.DRAGNET, Source.EXPERT}
+MAJOR_NEEDS_CLAUSE = gettext_lazy("重大隐患必须注明判定依据（标准条款）")
 
 
 def allowed_sources(actor: User) -> set[str]:
@@ -53,39 +58,33 @@ def hazard_report(*, actor: User, data: dict[str, Any]) -> Hazard:
     return hazard
 
 
+def report_fields(actor: User) -> tuple[FieldSpec, ...]:
+    """What a report gives: an enterprise's own account reports for its enterprise."""
+    if actor.role == Role.ENTERPRISE:
+        return tuple(spec for spec in REPORT_FIELDS if spec.name != "enterprise")
+    return REPORT_FIELDS
+
+
 def _report_values(actor: User, inp: Inputs) -> dict[str, Any]:
-    enterprise = _enterprise(actor, inp)
-    source = inp.choice("source", "来源", Source, required=True)
-    if source and source not in allowed_sources(actor):
-        inp.error("source", "您的角色不能以该来源上报隐患")
-    level = inp.choice("level", "隐患等级", Level, default=Level.GENERAL)
-    values = {
-        "enterprise": enterprise,
-        "source": source,
-        "level": level,
-        "description": inp.text("description", "隐患描述", required=True, max_length=4000),
-        "location": inp.text("location", "部位", max_length=200),
-        "nature": inp.choice("nature", "类别", Nature),
-        "clause": inp.text("clause", "判定依据", max_length=200),
-        "finder_name": inp.text("finder_name", "发现人", max_length=60) or str(actor),
-        "found_on": inp.date("found_on", "发现日期") or timezone.localdate(),
-    }
-    if values["found_on"] > timezone.localdate():
-        inp.error("found_on", "发现日期不能晚于今天")
-    if level == Level.MAJOR and not values["clause"]:
-        inp.error("clause", "重大隐患必须注明判定依据（标准条款）")
+    values = inp.read_values(report_fields(actor))
+    values["enterprise"] = _enterprise(actor, inp)
+    if values.get("source") and values["source"] not in allowed_sources(actor):
+        inp.error("source", _("您的角色不能以该来源上报隐患"))
+    if values.get("level") == Level.MAJOR and not values["clause"]:
+        inp.error("clause", str(MAJOR_NEEDS_CLAUSE))
     inp.check()
+    values["finder_name"] = values["finder_name"] or str(actor)
+    values.setdefault("found_on", timezone.localdate())
     return values
 
 
 def _enterprise(actor: User, inp: Inputs) -> Enterprise | None:
     if actor.role == Role.ENTERPRISE:
         return actor.enterprise
-    pk = inp.integer("enterprise", "企业", required=True, minimum=1)
-    found = visible(actor, Enterprise.objects.select_related("region")).filter(pk=pk).first() if pk else None
-    if pk and found is None:
-        inp.error("enterprise", "企业不存在或不在您的管辖范围内")
-    return found
+    missing = _("{label}不存在或不在您的管辖范围内").format(label=REPORT["enterprise"].label)
+    return inp.record(
+        REPORT["enterprise"], visible(actor, Enterprise.objects.select_related("region")), missing=missing
+    )
 
 
 def _report_payload(hazard: Hazard) -> dict[str, Any]:

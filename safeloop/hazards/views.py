@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.core.errors import NotFound, ServiceError
+from safeloop.core.forms import FormState, posted, submitted
 from safeloop.core.http import query_without_page
 from safeloop.core.scope import get_visible_or_404
 from safeloop.core.seals import SealBroken, public_base_from, sealed_bytes
-from safeloop.core.xlsx import XLSX_CONTENT_TYPE, ImportFailed, spooled_workbook
+from safeloop.core.xlsx import IMPORT_FIELDS, XLSX_CONTENT_TYPE, imported, spooled_workbook
 from safeloop.hazards import ledger_io
 from safeloop.hazards.documents import TITLES, available_documents, document_sealed
-from safeloop.hazards.forms import ACTION_FIELDS, REPORT_FIELDS
+from safeloop.hazards.forms import ACTION_FIELDS, report_form
 from safeloop.hazards.ledger_import import ledger_import
 from safeloop.hazards.models import Attachment, Status
 from safeloop.hazards.selectors import (
@@ -40,7 +41,7 @@ from safeloop.registry.selectors import (
     EnterpriseFilters,
     category_tree,
     enterprise_list,
-    enterprise_queryset,
+    enterprise_named,
     regions_for_user,
 )
 
@@ -60,7 +61,7 @@ def hazard_ledger(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "query": query_without_page(request),
         "today": timezone.localdate(),
-        "counts": status_counts(ledger(request.user, LedgerFilters(**{**filters.__dict__, "status": ""}))),
+        "counts": status_counts(ledger(request.user, filters.model_copy(update={"status": ""}))),
         "regions": regions_for_user(request.user).filter(level="county"),
         "categories": category_tree(),
         "levels": LEVELS,
@@ -82,32 +83,16 @@ def hazard_todo(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def hazard_new(request: HttpRequest) -> HttpResponse:
-    sources = [(v, label) for v, label in SOURCES if v in allowed_sources(request.user)]
-    if not sources:
+    if not allowed_sources(request.user):
         raise Http404
-    errors: dict[str, str] = {}
+    form = report_form(request.user, posted(request), request.GET)
     if request.method == "POST":
-        try:
-            hazard = hazard_report(actor=request.user, data=request.POST.dict())
-        except ServiceError as exc:
-            errors = exc.fields or {"form": exc.message}
-        else:
-            messages.success(request, f"隐患 {hazard.code} 已上报")
+        hazard = submitted(form, hazard_report, actor=request.user)
+        if hazard is not None:
+            messages.success(request, _("隐患 {code} 已上报").format(code=hazard.code))
             return redirect("hazards:detail", pk=hazard.pk)
-    chosen = request.POST.get("enterprise") or request.GET.get("enterprise")
-    enterprise = enterprise_queryset(request.user).filter(pk=chosen).first() if str(chosen).isdigit() else None
-    return render(
-        request,
-        "hazards/new.html",
-        {
-            "field_values": [(f, request.POST.get(f.name, "")) for f in REPORT_FIELDS],
-            "sources": sources,
-            "errors": errors,
-            "values": request.POST,
-            "pick_enterprise": not request.user.enterprise_id,
-            "enterprise": enterprise,
-        },
-    )
+    enterprise = enterprise_named(request.user, form.data.get("enterprise"))
+    return render(request, "hazards/new.html", {"form": form, "enterprise": enterprise})
 
 
 @login_required
@@ -229,16 +214,9 @@ def ledger_export(request: HttpRequest) -> FileResponse:
 def ledger_import_page(request: HttpRequest) -> HttpResponse:
     if not request.user.is_regulator:
         raise Http404
-    report, error = None, ""
-    upload = request.FILES.get("file")
-    if request.method == "POST":
-        try:
-            report = ledger_import(actor=request.user, data=upload.read() if upload else b"")
-        except ImportFailed as exc:
-            report = exc.report
-        except ServiceError as exc:
-            error = exc.message
-    return render(request, "hazards/import.html", {"report": report, "error": error})
+    form = FormState(IMPORT_FIELDS)
+    report = imported(form, request, ledger_import) if request.method == "POST" else None
+    return render(request, "hazards/import.html", {"form": form, "report": report})
 
 
 @login_required

@@ -1,28 +1,40 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.http import HttpRequest
+
+from safeloop.core.admin_audit import AuditedAdmin
 from safeloop.registry.models import Category, Department, Industry, Region
 
 
+class CodeKeyedAdmin(AuditedAdmin):
+    """The code is the primary key: the admin would save an edited code as a second row."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return (*readonly, "code") if obj is not None else readonly
+
+
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(CodeKeyedAdmin):
     list_display = ("code", "name", "level", "parent", "statutory")
     list_filter = ("level", "statutory")
     search_fields = ("code", "name")
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(CodeKeyedAdmin):
     list_display = ("code", "name", "parent", "key_sector", "lead_department_kind")
 
 
 @admin.register(Industry)
-class IndustryAdmin(admin.ModelAdmin):
+class IndustryAdmin(CodeKeyedAdmin):
     list_display = ("code", "name", "section")
     search_fields = ("code", "name")
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedAdmin):
     list_display = ("name", "kind", "region")
     list_filter = ("kind",)
     filter_horizontal = ("categories",)

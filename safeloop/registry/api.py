@@ -1,219 +1,112 @@
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
-
 from django.http import HttpRequest
-from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import ModelSchema, Query, Router, Status
 
-from safeloop.core.api import DEFAULT_PAGE_SIZE, paginate
+from safeloop.core.api import OutSchema, Paging, api_names, input_schema, page_of, paginate
+from safeloop.registry.fields import API_NAMES, ENTERPRISE_FIELDS
 from safeloop.registry.models import Category, Department, Enterprise, Region
 from safeloop.registry.selectors import (
-    DepartmentResolver,
     EnterpriseFilters,
+    RegionFilters,
     enterprise_get,
     enterprise_list,
+    region_list,
+    with_supervising_departments,
 )
 from safeloop.registry.services import enterprise_create, enterprise_update
 
 router = Router(tags=["基础档案"])
 
 
-class Page(Schema):
-    page: int = 1
-    page_size: int = DEFAULT_PAGE_SIZE
+class RegionOut(ModelSchema):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "parent", "statutory"]
 
 
-class RegionQuery(Page):
-    parent: str | None = None
-    level: str | None = None
+class CategoryOut(ModelSchema):
+    class Meta:
+        model = Category
+        fields = ["code", "name", "parent", "key_sector"]
 
 
-@router.get("/regions", summary="行政区划（按上级代码）")
-def regions(request: HttpRequest, query: Query[RegionQuery]):
-    qs = Region.objects.all()
-    qs = qs.filter(parent_id=query.parent) if query.parent else qs.filter(parent__isnull=True)
-    if query.level:
-        qs = qs.filter(level=query.level)
-    return paginate(request, qs, lambda rows: [_region(r) for r in rows], query.page, query.page_size)
+class DepartmentOut(ModelSchema):
+    class Meta:
+        model = Department
+        fields = ["id", "name", "kind", "region", "categories"]
 
 
-def _region(r: Region) -> dict:
-    return {"code": r.code, "name": r.name, "level": r.level, "parent": r.parent_id, "statutory": r.statutory}
+@router.get("/regions", response=page_of(RegionOut), summary="行政区划（按上级代码）")
+def regions(request: HttpRequest, filters: Query[RegionFilters], paging: Query[Paging]):
+    return paginate(request, region_list(filters), paging)
 
 
-@router.get("/categories", summary="监管行业")
-def categories(request: HttpRequest, query: Query[Page]):
-    return paginate(
-        request, Category.objects.all(), lambda rows: [_category(c) for c in rows], query.page, query.page_size
-    )
+@router.get("/categories", response=page_of(CategoryOut), summary="监管行业")
+def categories(request: HttpRequest, paging: Query[Paging]):
+    return paginate(request, Category.objects.all(), paging)
 
 
-def _category(c: Category) -> dict:
-    return {"code": c.code, "name": c.name, "parent": c.parent_id, "key_sector": c.key_sector}
+@router.get("/departments", response=page_of(DepartmentOut), summary="部门及其监管行业")
+def departments(request: HttpRequest, paging: Query[Paging]):
+    return paginate(request, Department.objects.prefetch_related("categories"), paging)
 
 
-@router.get("/departments", summary="部门及其监管行业")
-def departments(request: HttpRequest, query: Query[Page]):
-    qs = Department.objects.prefetch_related("categories")
-    return paginate(request, qs, lambda rows: [_department(d) for d in rows], query.page, query.page_size)
+EnterpriseIn = input_schema("EnterpriseIn", ENTERPRISE_FIELDS, aliases=API_NAMES)
+EnterprisePatch = input_schema(
+    "EnterprisePatch", ENTERPRISE_FIELDS, partial=True, aliases=API_NAMES, extra={"version": (int | None, None)}
+)
 
 
-def _department(d: Department) -> dict:
-    return {
-        "id": d.pk,
-        "name": d.name,
-        "kind": d.kind,
-        "region": d.region_id,
-        "categories": [c.code for c in d.categories.all()],
-    }
+class EnterpriseOut(ModelSchema, OutSchema):
+    """The enterprise as stored, with the names of its references and the supervising department
+    (derived from category and region unless overridden, see `DepartmentResolver`)."""
 
-
-class EnterpriseQuery(Page):
-    q: str = ""
-    region: str = ""
-    category: str = ""
-    risk_level: str = ""
-    key_sector: str = ""
-
-
-class EnterpriseIn(Schema):
-    name: str
-    credit_code: str
-    region: str
-    category: str
-    industry_code: str = ""
-    address: str = ""
-    lat: Decimal | None = None
-    lng: Decimal | None = None
-    employees: int | None = None
-    scale: str = ""
-    risk_level: str = ""
-    key_sector: bool | None = None
-    supervising_department: int | None = None
-    principal_name: str = ""
-    principal_phone: str = ""
-    safety_contact_name: str = ""
-    safety_contact_phone: str = ""
-
-
-class EnterprisePatch(Schema):
-    version: int | None = None
-    name: str | None = None
-    credit_code: str | None = None
-    region: str | None = None
-    category: str | None = None
-    industry_code: str | None = None
-    address: str | None = None
-    lat: Decimal | None = None
-    lng: Decimal | None = None
-    employees: int | None = None
-    scale: str | None = None
-    risk_level: str | None = None
-    key_sector: bool | None = None
-    supervising_department: int | None = None
-    principal_name: str | None = None
-    principal_phone: str | None = None
-    safety_contact_name: str | None = None
-    safety_contact_phone: str | None = None
-
-
-class EnterpriseOut(Schema):
-    id: int
-    name: str
-    credit_code: str
-    region: str
     region_name: str
-    category: str
     category_name: str
-    industry_code: str
-    address: str
-    lat: Decimal | None
-    lng: Decimal | None
-    employees: int | None
-    scale: str
-    risk_level: str
-    key_sector: bool
     supervising_department: int | None
     supervising_department_name: str | None
     supervising_department_overridden: bool
-    principal_name: str
-    principal_phone: str
-    safety_contact_name: str
-    safety_contact_phone: str
-    version: int
-    updated_at: datetime
+
+    class Meta:
+        model = Enterprise
+        exclude = ["name_initials", "supervising_department_override", "created_at"]
+
+    @staticmethod
+    def resolve_region_name(obj: Enterprise) -> str:
+        return obj.region.name
+
+    @staticmethod
+    def resolve_category_name(obj: Enterprise) -> str:
+        return obj.category.name
+
+    @staticmethod
+    def resolve_supervising_department(obj: Enterprise) -> int | None:
+        return obj.supervising_department.pk if obj.supervising_department else None
+
+    @staticmethod
+    def resolve_supervising_department_name(obj: Enterprise) -> str | None:
+        return obj.supervising_department.name if obj.supervising_department else None
+
+    @staticmethod
+    def resolve_supervising_department_overridden(obj: Enterprise) -> bool:
+        return obj.supervising_department_override_id is not None
 
 
-def _enterprise(e: Enterprise, resolver: DepartmentResolver) -> dict:
-    dept = resolver.resolve(e)
-    data = {
-        name: getattr(e, name)
-        for name in (
-            "name",
-            "credit_code",
-            "industry_code",
-            "address",
-            "lat",
-            "lng",
-            "employees",
-            "scale",
-            "risk_level",
-            "key_sector",
-            "principal_name",
-            "principal_phone",
-            "safety_contact_name",
-            "safety_contact_phone",
-            "version",
-        )
-    }
-    data.update(
-        id=e.pk,
-        region=e.region_id,
-        region_name=e.region.name,
-        category=e.category_id,
-        category_name=e.category.name,
-        supervising_department=dept.pk if dept else None,
-        supervising_department_name=dept.name if dept else None,
-        supervising_department_overridden=bool(e.supervising_department_override_id),
-        updated_at=timezone.localtime(e.updated_at).isoformat(),
-    )
-    return data
+def _one(user, enterprise_id: int) -> Enterprise:
+    return with_supervising_departments([enterprise_get(user, enterprise_id)])[0]
 
 
-def _enterprises(rows: list[Enterprise]) -> list[dict]:
-    resolver = DepartmentResolver(rows)
-    return [_enterprise(e, resolver) for e in rows]
-
-
-def _one(user, enterprise_id: int) -> dict:
-    enterprise = enterprise_get(user, enterprise_id)
-    return _enterprise(enterprise, DepartmentResolver([enterprise]))
-
-
-def _service_data(payload: Schema, *, partial: bool) -> dict:
-    data = payload.dict(exclude_unset=partial)
-    data.pop("version", None)
-    if "supervising_department" in data:
-        data["supervising_department_override"] = data.pop("supervising_department") or ""
-    return {
-        k: ("" if v is None and k != "key_sector" else v)
-        for k, v in data.items()
-        if not (k == "key_sector" and v is None)
-    }
-
-
-@router.get("/enterprises", summary="企业列表（按管辖范围）")
-def enterprises(request: HttpRequest, query: Query[EnterpriseQuery]):
-    filters = EnterpriseFilters(**query.dict(exclude={"page", "page_size"}))
+@router.get("/enterprises", response=page_of(EnterpriseOut), summary="企业列表（按管辖范围）")
+def enterprises(request: HttpRequest, filters: Query[EnterpriseFilters], paging: Query[Paging]):
     qs = enterprise_list(request.user, filters).select_related("region", "category", "supervising_department_override")
-    return paginate(request, qs, _enterprises, query.page, query.page_size)
+    return paginate(request, qs, paging, with_supervising_departments)
 
 
 @router.post("/enterprises", response={201: EnterpriseOut}, summary="登记企业")
 def enterprise_post(request: HttpRequest, payload: EnterpriseIn):
-    enterprise = enterprise_create(actor=request.user, data=_service_data(payload, partial=False))
+    with api_names(API_NAMES):
+        enterprise = enterprise_create(actor=request.user, data=payload.dict())
     return Status(201, _one(request.user, enterprise.pk))
 
 
@@ -225,10 +118,8 @@ def enterprise_detail(request: HttpRequest, enterprise_id: int):
 @router.patch("/enterprises/{int:enterprise_id}", response=EnterpriseOut, summary="修改企业（可带 version 防止覆盖）")
 def enterprise_patch(request: HttpRequest, enterprise_id: int, payload: EnterprisePatch):
     enterprise = enterprise_get(request.user, enterprise_id)
-    enterprise_update(
-        actor=request.user,
-        enterprise=enterprise,
-        data=_service_data(payload, partial=True),
-        version=payload.version,
-    )
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version", None)
+    with api_names(API_NAMES):
+        enterprise_update(actor=request.user, enterprise=enterprise, data=data, version=version)
     return _one(request.user, enterprise_id)

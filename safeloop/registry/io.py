@@ -10,62 +10,42 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from safeloop.accounts.models import User
 from safeloop.core.audit import audit_bulk
 from safeloop.core.codes import normalise_credit_code
-from safeloop.core.errors import Forbidden, TooLarge, ValidationFailed
+from safeloop.core.errors import Forbidden, ValidationFailed
 from safeloop.core.scope import visible
-from safeloop.core.text import clean_text, pinyin_initials
-from safeloop.core.xlsx import (
-    MAX_REPORTED_ERRORS,
-    Column,
-    ImportFailed,
-    ImportReport,
-    RowError,
-    column_letter,
-    read_rows,
-)
-from safeloop.registry.models import Enterprise, RiskLevel, Scale
-from safeloop.registry.services import CREATOR_ROLES, apply_changes
+from safeloop.core.services import diff_apply
+from safeloop.core.text import clean_text
+from safeloop.core.xlsx import MAX_REPORTED_ERRORS, Column, ImportFailed, ImportReport, check_size, read_rows
+from safeloop.registry.fields import FIELDS
+from safeloop.registry.models import Enterprise
+from safeloop.registry.services import CREATOR_ROLES, enterprise_values, with_initials
 from safeloop.registry.validation import EnterpriseCleaner
 
-
-def _label(choices: Any, value: str) -> str:
-    return str(dict(choices.choices).get(value, "")) if value else ""
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if value is not None else None
-
-
 COLUMNS = [
-    Column("企业名称", "name", lambda e: e.name, 36, required=True),
-    Column("统一社会信用代码", "credit_code", lambda e: e.credit_code, 22, required=True),
-    Column("乡镇代码", "region", lambda e: e.region_id, 12, required=True),
-    Column("乡镇名称", "region_name", lambda e: e.region.name, 14),
-    Column("监管行业", "category", lambda e: e.category.name, 16, required=True),
-    Column("国民经济行业代码", "industry_code", lambda e: e.industry_code, 10),
-    Column("地址", "address", lambda e: e.address, 36),
-    Column("经度", "lng", lambda e: _number(e.lng), 12),
-    Column("纬度", "lat", lambda e: _number(e.lat), 12),
-    Column("从业人数", "employees", lambda e: e.employees, 10),
-    Column("企业规模", "scale", lambda e: _label(Scale, e.scale), 8),
-    Column("风险等级", "risk_level", lambda e: _label(RiskLevel, e.risk_level), 14),
-    Column("重点监管", "key_sector", lambda e: "是" if e.key_sector else "否", 8),
-    Column(
-        "指定监管部门",
-        "supervising_department_override",
-        lambda e: e.supervising_department_override.name if e.supervising_department_override else "",
-        22,
-    ),
-    Column("主要负责人", "principal_name", lambda e: e.principal_name, 10),
-    Column("负责人电话", "principal_phone", lambda e: e.principal_phone, 14),
-    Column("安全管理联系人", "safety_contact_name", lambda e: e.safety_contact_name, 12),
-    Column("联系人电话", "safety_contact_phone", lambda e: e.safety_contact_phone, 14),
+    Column.of(FIELDS["name"], width=36),
+    Column.of(FIELDS["credit_code"], width=22),
+    Column.of(FIELDS["region"].but(label=_("乡镇代码")), lambda e: e.region_id, 12),
+    Column(_("乡镇名称"), "region_name", lambda e: e.region.name, 14),  # a check on the code, not a field
+    Column.of(FIELDS["category"], width=16),
+    Column.of(FIELDS["industry_code"], width=10),
+    Column.of(FIELDS["address"], width=36),
+    Column.of(FIELDS["lng"], width=12),
+    Column.of(FIELDS["lat"], width=12),
+    Column.of(FIELDS["employees"], width=10),
+    Column.of(FIELDS["scale"], width=8),
+    Column.of(FIELDS["risk_level"], width=14),
+    Column.of(FIELDS["key_sector"], width=8),
+    Column.of(FIELDS["supervising_department_override"], width=22),
+    Column.of(FIELDS["principal_name"], width=10),
+    Column.of(FIELDS["principal_phone"], width=14),
+    Column.of(FIELDS["safety_contact_name"], width=12),
+    Column.of(FIELDS["safety_contact_phone"], width=14),
 ]
 CHUNK = 500
 
@@ -78,12 +58,12 @@ def export_queryset(qs) -> Iterator[Enterprise]:
 
 def enterprise_import(*, actor: User, data: bytes) -> ImportReport:
     if actor.role not in CREATOR_ROLES:
-        raise Forbidden("您的角色不能导入企业")
-    if len(data) > settings.SAFELOOP_IMPORT_MAX_BYTES:
-        raise TooLarge(f"文件超过{settings.SAFELOOP_IMPORT_MAX_BYTES // (1024 * 1024)}MB，请分批导入")
+        raise Forbidden(_("您的角色不能导入企业"))
+    check_size(data)
     rows = list(read_rows(data, COLUMNS))
     if not rows:
-        raise ValidationFailed("文件中没有数据行", fields={"file": "没有数据行"})
+        message = _("文件中没有数据行")
+        raise ValidationFailed(message, fields={"file": message})
     with transaction.atomic():
         report = _EnterpriseImport(actor, rows).run()
         if not report.ok:
@@ -137,28 +117,26 @@ class _EnterpriseImport:
         try:
             values = self.cleaner.clean(raw)
         except ValidationFailed as exc:
-            self._errors(number, exc.fields)
+            self.report.add(number, COLUMNS, exc.fields)
             return
         code = values["credit_code"]
         if code in seen:
-            self._error(number, "credit_code", f"与第{seen[code]}行的统一社会信用代码重复")
+            self._error(number, "credit_code", _("与第{row}行的统一社会信用代码重复").format(row=seen[code]))
             return
         seen[code] = number
         if region_name and region_name != values["region"].name:
-            self._error(
-                number, "region_name", f"乡镇名称“{region_name}”与乡镇代码对应的“{values['region'].name}”不一致"
-            )
+            message = _("乡镇名称“{typed}”与乡镇代码对应的“{name}”不一致")
+            self._error(number, "region_name", message.format(typed=region_name, name=values["region"].name))
             return
         if code in mine:
             self._update(mine[code], values)
         elif code in existing:
-            self._error(number, "credit_code", "该统一社会信用代码已由其他单位登记，不在您的管辖范围内")
+            self._error(number, "credit_code", _("该统一社会信用代码已由其他单位登记，不在您的管辖范围内"))
         else:
-            values.setdefault("key_sector", values["category"].key_sector)
-            self.new.append(Enterprise(**values, name_initials=pinyin_initials(values["name"])))
+            self.new.append(Enterprise(**enterprise_values(values)))
 
     def _update(self, enterprise: Enterprise, values: dict[str, Any]) -> None:
-        changes = apply_changes(enterprise, values)
+        changes = diff_apply(enterprise, with_initials(values))
         if changes:
             enterprise.version += 1
             enterprise.updated_at = timezone.now()
@@ -166,13 +144,8 @@ class _EnterpriseImport:
         else:
             self.report.unchanged += 1
 
-    def _errors(self, number: int, fields: dict[str, str]) -> None:
-        for field_name, message in fields.items():
-            self._error(number, field_name, message)
-
     def _error(self, number: int, field_name: str, message: str) -> None:
-        letter, header = column_letter(COLUMNS, field_name)
-        self.report.errors.append(RowError(number, letter, header, message))
+        self.report.add(number, COLUMNS, {field_name: message})
 
     def _save(self) -> None:
         created = Enterprise.objects.bulk_create(self.new, batch_size=CHUNK)

@@ -3,28 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_noop
+from ninja import Field
 
 from safeloop.accounts.models import User
 from safeloop.core.codes import normalise_credit_code
+from safeloop.core.filters import Filters
 from safeloop.core.scope import DepartmentArea, area_q, get_visible_or_404, prefix_q, user_area, visible
-from safeloop.core.text import clean_text
 from safeloop.registry.models import Category, Department, Enterprise, Industry, Region, RegionLevel
 
 
-@dataclass
-class EnterpriseFilters:
-    q: str = ""
-    region: str = ""
-    category: str = ""
-    risk_level: str = ""
-    key_sector: str = ""
+class EnterpriseFilters(Filters):
+    q: str = Field(
+        "", title=gettext_noop("搜索"), description=gettext_noop("企业名称、统一社会信用代码（前缀）或拼音首字母")
+    )
+    region: str = Field("", title=gettext_noop("区域"))
+    category: str = Field("", title=gettext_noop("监管行业"))
+    risk_level: str = Field("", title=gettext_noop("风险等级"))
+    key_sector: str = Field("", title=gettext_noop("重点监管"), description="1 / 0")
 
-    @classmethod
-    def from_params(cls, params) -> EnterpriseFilters:
-        return cls(**{name: clean_text(params.get(name, "")) for name in cls.__dataclass_fields__})
+
+class RegionFilters(Filters):
+    parent: str = Field("", title=gettext_noop("上级区划代码"), description=gettext_noop("不填则列出最上级"))
+    level: str = Field("", title=gettext_noop("层级"))
+
+
+def region_list(filters: RegionFilters) -> QuerySet[Region]:
+    """Reference data, the same for everyone: the children of `parent`, or the roots."""
+    qs = Region.objects.filter(parent_id=filters.parent) if filters.parent else Region.objects.filter(parent=None)
+    return qs.filter(level=filters.level) if filters.level else qs
 
 
 def enterprise_queryset(user: User) -> QuerySet[Enterprise]:
@@ -46,6 +55,12 @@ def enterprise_list(user: User, filters: EnterpriseFilters) -> QuerySet[Enterpri
     if filters.key_sector in ("1", "0"):
         qs = qs.filter(key_sector=filters.key_sector == "1")
     return qs
+
+
+def enterprise_named(user: User, key: object) -> Enterprise | None:
+    """The enterprise a form's search-and-pick input holds (an id as text), if the user may see it."""
+    key = str(key or "")
+    return enterprise_queryset(user).filter(pk=key).first() if key.isdigit() else None
 
 
 def enterprise_get(user: User, pk: object) -> Enterprise:
@@ -107,6 +122,14 @@ class DepartmentResolver:
 
 def supervising_department(enterprise: Enterprise) -> Department | None:
     return DepartmentResolver([enterprise]).resolve(enterprise)
+
+
+def with_supervising_departments(enterprises: list[Enterprise]) -> list[Enterprise]:
+    """A page of enterprises, each with `supervising_department` derived (one query for the page)."""
+    resolver = DepartmentResolver(enterprises)
+    for enterprise in enterprises:
+        enterprise.supervising_department = resolver.resolve(enterprise)
+    return enterprises
 
 
 def regions_for_user(user: User) -> QuerySet[Region]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from safeloop.accounts.models import Role, User
 from safeloop.core.audit import audit_record
-from safeloop.core.errors import Conflict, Forbidden, NotFound
-from safeloop.core.scope import visible
+from safeloop.core.errors import Conflict, Forbidden
+from safeloop.core.services import locked_update, shown
 from safeloop.core.text import pinyin_initials
 from safeloop.registry.models import Enterprise
 from safeloop.registry.validation import EnterpriseCleaner, editable_fields
@@ -19,18 +20,27 @@ CREATOR_ROLES = frozenset({Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.DEPARTMEN
 
 def enterprise_create(*, actor: User, data: dict[str, Any], cleaner: EnterpriseCleaner | None = None) -> Enterprise:
     if actor.role not in CREATOR_ROLES:
-        raise Forbidden("您的角色不能登记企业")
-    values = (cleaner or EnterpriseCleaner(actor)).clean(data)
-    values.setdefault("key_sector", values["category"].key_sector)
+        raise Forbidden(_("您的角色不能登记企业"))
+    values = enterprise_values((cleaner or EnterpriseCleaner(actor)).clean(data))
     try:
         with transaction.atomic():
             _ensure_credit_code_free(values["credit_code"])
-            enterprise = Enterprise(**values, name_initials=pinyin_initials(values["name"]))
-            enterprise.save()
+            enterprise = Enterprise.objects.create(**values)
             audit_record(actor=actor, action="enterprise.create", target=enterprise, changes=_display(values))
     except IntegrityError:  # a concurrent registration of the same code won the race
         raise _duplicate(values["credit_code"]) from None
     return enterprise
+
+
+def enterprise_values(values: dict[str, Any]) -> dict[str, Any]:
+    """A new enterprise's values: key supervision defaults to its category's, and the name's initials."""
+    values.setdefault("key_sector", values["category"].key_sector)
+    return with_initials(values)
+
+
+def with_initials(values: dict[str, Any]) -> dict[str, Any]:
+    """The pinyin initials the search uses follow the name."""
+    return values | {"name_initials": pinyin_initials(values["name"])} if "name" in values else values
 
 
 def enterprise_update(
@@ -43,43 +53,24 @@ def enterprise_update(
 ) -> Enterprise:
     """Apply the given fields. With `version`, a stale edit is refused instead of overwriting."""
     _check_editable(actor, data)
-    values = (cleaner or EnterpriseCleaner(actor)).clean(data, partial=True)
-    with transaction.atomic():
-        current = visible(actor, Enterprise.objects.select_for_update()).filter(pk=enterprise.pk).first()
-        if current is None:
-            raise NotFound()
-        if version is not None and current.version != version:
-            raise Conflict("该企业信息已被他人修改，请刷新后重新编辑", code="stale_version")
-        changes = apply_changes(current, values)
-        if changes:
-            if "credit_code" in changes:
-                _ensure_credit_code_free(current.credit_code, exclude=current.pk)
-            current.version += 1
-            current.save(update_fields=[*changes, "version", "updated_at"])
-            audit_record(actor=actor, action="enterprise.update", target=current, changes=changes)
-    return current
+    values = with_initials((cleaner or EnterpriseCleaner(actor)).clean(data, partial=True))
+    check = _credit_code_free if "credit_code" in values else None
+    return locked_update(
+        record=enterprise, data=values, actor=actor, version=version, action="enterprise.update", check=check
+    )
 
 
 def _check_editable(actor: User, data: dict[str, Any]) -> None:
     allowed = editable_fields(actor)
     if not allowed:
-        raise Forbidden("您的角色不能修改企业信息")
+        raise Forbidden(_("您的角色不能修改企业信息"))
     denied = sorted(set(data) - allowed - {"version"})
     if denied:
-        raise Forbidden("您的角色不能修改这些字段", fields=dict.fromkeys(denied, "无权修改"))
+        raise Forbidden(_("您的角色不能修改这些字段"), fields=dict.fromkeys(denied, _("无权修改")))
 
 
-def apply_changes(enterprise: Enterprise, values: dict[str, Any]) -> dict[str, list[str]]:
-    changes: dict[str, list[str]] = {}
-    for field, value in values.items():
-        old = getattr(enterprise, field)
-        if old != value:
-            changes[field] = [_show(old), _show(value)]
-            setattr(enterprise, field, value)
-    if "name" in changes:
-        enterprise.name_initials = pinyin_initials(enterprise.name)
-        changes["name_initials"] = ["", enterprise.name_initials]
-    return changes
+def _credit_code_free(enterprise: Enterprise) -> None:
+    _ensure_credit_code_free(enterprise.credit_code, exclude=enterprise.pk)
 
 
 def _ensure_credit_code_free(code: str, exclude: int | None = None) -> None:
@@ -89,20 +80,14 @@ def _ensure_credit_code_free(code: str, exclude: int | None = None) -> None:
 
 def _duplicate(code: str) -> Conflict:
     return Conflict(
-        "统一社会信用代码已被登记",
-        fields={"credit_code": f"统一社会信用代码{code}已被登记，不能重复"},
+        _("统一社会信用代码已被登记"),
+        fields={"credit_code": _("统一社会信用代码{code}已被登记，不能重复").format(code=code)},
         code="duplicate",
     )
 
 
-def _show(value: Any) -> str:
-    if value is None:
-        return ""
-    return str(getattr(value, "pk", value))
-
-
 def _display(values: dict[str, Any]) -> dict[str, list[str]]:
-    return {field: ["", _show(value)] for field, value in values.items()}
+    return {field: ["", shown(value)] for field, value in values.items()}
 
 
 def enterprises_bulk_register(*, enterprises: list[Enterprise], batch_size: int = 5000) -> int:

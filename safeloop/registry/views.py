@@ -7,14 +7,15 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from safeloop.core.errors import ServiceError
+from safeloop.core.forms import FormState, edited_version, posted, posted_version, submitted
 from safeloop.core.http import query_without_page
 from safeloop.core.models import AuditEntry
-from safeloop.core.xlsx import XLSX_CONTENT_TYPE, ImportFailed, spooled_workbook
+from safeloop.core.xlsx import IMPORT_FIELDS, XLSX_CONTENT_TYPE, imported, spooled_workbook
 from safeloop.registry import io
-from safeloop.registry.forms import EnterpriseForm, ImportForm
+from safeloop.registry.forms import enterprise_form
 from safeloop.registry.models import RiskLevel
 from safeloop.registry.selectors import (
     DepartmentResolver,
@@ -78,16 +79,13 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def enterprise_new(request: HttpRequest) -> HttpResponse:
     if request.user.role not in CREATOR_ROLES:
         raise _forbidden()
-    form = EnterpriseForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            enterprise = enterprise_create(actor=request.user, data=form.service_data())
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, f"已登记企业“{enterprise.name}”")
+    form = enterprise_form(request.user, post=posted(request))
+    if request.method == "POST":
+        enterprise = submitted(form, enterprise_create, actor=request.user)
+        if enterprise is not None:
+            messages.success(request, _("已登记企业“{name}”").format(name=enterprise.name))
             return redirect("registry:enterprise_detail", pk=enterprise.pk)
-    return render(request, "registry/enterprise_form.html", {"form": form, "title": "登记企业"})
+    return render(request, "registry/enterprise_form.html", {"form": form, "title": _("登记企业")})
 
 
 @login_required
@@ -96,59 +94,14 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = enterprise_get(request.user, pk)
     if not editable_fields(request.user):
         raise _forbidden()
-    initial = _initial(enterprise)
-    form = EnterpriseForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            enterprise_update(
-                actor=request.user,
-                enterprise=enterprise,
-                data=form.service_data(),
-                version=form.cleaned_data.get("version"),
-            )
-        except ServiceError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, "企业信息已保存")
+    form = enterprise_form(request.user, post=posted(request), enterprise=enterprise)
+    if request.method == "POST":
+        version = posted_version(request.POST)
+        if submitted(form, enterprise_update, actor=request.user, enterprise=enterprise, version=version):
+            messages.success(request, _("企业信息已保存"))
             return redirect("registry:enterprise_detail", pk=enterprise.pk)
-    return render(
-        request,
-        "registry/enterprise_form.html",
-        {
-            "form": form,
-            "title": f"编辑：{enterprise.name}",
-            "enterprise": enterprise,
-        },
-    )
-
-
-def _initial(enterprise) -> dict:
-    initial = {
-        name: getattr(enterprise, name)
-        for name in (
-            "name",
-            "credit_code",
-            "industry_code",
-            "address",
-            "lng",
-            "lat",
-            "employees",
-            "scale",
-            "risk_level",
-            "key_sector",
-            "principal_name",
-            "principal_phone",
-            "safety_contact_name",
-            "safety_contact_phone",
-            "version",
-        )
-    }
-    initial.update(
-        region=enterprise.region_id,
-        category=enterprise.category_id,
-        supervising_department_override=enterprise.supervising_department_override_id or "",
-    )
-    return initial
+    context = {"form": form, "title": _("编辑：{name}").format(name=enterprise.name), "enterprise": enterprise}
+    return render(request, "registry/enterprise_form.html", context | {"version": edited_version(request, enterprise)})
 
 
 @login_required
@@ -170,15 +123,8 @@ def enterprise_export(request: HttpRequest) -> FileResponse:
 def enterprise_import(request: HttpRequest) -> HttpResponse:
     if request.user.role not in CREATOR_ROLES:
         raise _forbidden()
-    form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = io.enterprise_import(actor=request.user, data=form.cleaned_data["file"].read())
-        except ImportFailed as exc:
-            report = exc.report
-        except ServiceError as exc:
-            form.add_error("file", exc.message)
+    form = FormState(IMPORT_FIELDS)
+    report = imported(form, request, io.enterprise_import) if request.method == "POST" else None
     return render(request, "registry/enterprise_import.html", {"form": form, "report": report})
 
 
@@ -195,4 +141,4 @@ def enterprise_template(request: HttpRequest) -> FileResponse:
 
 
 def _forbidden() -> PermissionDenied:
-    return PermissionDenied("您的角色不能执行此操作")
+    return PermissionDenied(_("您的角色不能执行此操作"))

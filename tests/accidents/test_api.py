@@ -46,7 +46,10 @@ def test_negative_disaster_counts_are_400_naming_the_field(api, ziyang_user):  #
     response = api.auth(ziyang_user).call("post", "/disasters", _disaster(affected=-1, kind="storm"))
     assert response.status_code == 400
     fields = response.json()["error"]["fields"]
-    assert fields == {"kind": "灾种代码无效", "affected": "受灾人次不能为负数"}
+    assert fields == {
+        "kind": "灾种“storm”无效，可选：洪涝、干旱、地质灾害、风雹、低温冷冻和雪灾、地震、森林火灾、其他",
+        "affected": "受灾人次应为不小于0的整数",
+    }
     assert not Disaster.objects.exists()
 
 

@@ -195,3 +195,10 @@ def test_openapi_schema_and_docs_are_served_locally(client, reference):
     assert "/api/v1/enterprises" in schema["paths"]
     docs = client.get("/api/v1/docs").content.decode()
     assert "cdn" not in docs.lower() and "/static/" in docs
+
+
+def test_api_docs_fit_a_phone_and_introduce_the_api_in_chinese(client, reference):
+    docs = client.get("/api/v1/docs").content.decode()
+    assert 'name="viewport"' in docs and 'lang="zh-CN"' in docs
+    intro = client.get("/api/v1/openapi.json").json()["info"]["description"]
+    assert "Authorization: Bearer" in intro and "不在管辖范围" in intro and "万元" in intro

@@ -80,7 +80,7 @@ def test_a_writer_that_read_a_stale_head_retries_from_the_new_one(seal, monkeypa
     from safeloop.core import seals
 
     first = seal(b"a")
-    stale = [None]  # the head the second writer read before the first one committed
+    stale = [(0, "0" * 64)]  # the head the second writer read before the first one committed
     real_head = seals._head
     monkeypatch.setattr(seals, "_head", lambda: stale.pop() if stale else real_head())
     second = seal(b"b", number="资阳应急责改〔2026〕2号")

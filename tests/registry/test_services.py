@@ -74,7 +74,7 @@ def test_bad_numbers_and_choices_are_explained(ziyang_user):
         )
     assert exc.value.fields == {
         "employees": "从业人数应为整数",
-        "lat": "纬度应在3至54之间（中国境内）",
+        "lat": "纬度应在3至54之间",
         "risk_level": "风险等级“紫”无效，可选：红（重大风险）、橙（较大风险）、黄（一般风险）、蓝（低风险）",
         "industry_code": "国民经济行业代码“99”无效（GB/T 4754-2017，2至4位数字）",
     }

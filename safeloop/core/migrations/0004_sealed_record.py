@@ -23,7 +23,7 @@ def allow_changes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_calendar_day'),
+        ('core', '0003_job'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,202 @@
+"""Background jobs: a large export or import runs in the task worker while the page shows its
+progress, and ends with a download link that expires (pretix style). One piece for every app.
+
+An app registers each kind of job once, in `AppConfig.ready()`:
+
+    register_job(JobKind("hazards.ledger_export", _("隐患台账导出"), run_ledger_export))
+
+where `run(job, progress) -> JobResult` reads `job.params` (what the user asked for, e.g. the
+filters), calls `progress.total(n)` and `progress.advance(k)` as it goes, and returns the file
+(and/or a report for an import). The view starts it with `job_start(...)` and redirects to the
+job's page; `run_now` runs small work in the request instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from safeloop.core.errors import ServiceError
+from safeloop.core.models import Job, JobState
+
+logger = logging.getLogger("safeloop.jobs")
+PROGRESS_EVERY_SECONDS = 0.5
+
+
+@dataclass
+class JobResult:
+    content: bytes | IO[bytes] | None = None  # the file to offer for download, if any
+    filename: str = ""
+    content_type: str = "application/octet-stream"
+    report: dict[str, Any] | None = None  # what an import tells the user (counts, errors)
+
+
+@dataclass(frozen=True)
+class JobKind:
+    kind: str
+    title: str
+    run: Callable[[Job, Progress], JobResult]
+
+
+_KINDS: dict[str, JobKind] = {}
+_ON_FINISHED: list[Callable[[Job], None]] = []
+
+
+def register_job(kind: JobKind) -> None:
+    _KINDS[kind.kind] = kind
+
+
+def on_job_finished(fn: Callable[[Job], None]) -> None:
+    """A higher app tells the owner (the notification centre registers itself here)."""
+    if fn not in _ON_FINISHED:
+        _ON_FINISHED.append(fn)
+
+
+def job_kind(kind: str) -> JobKind:
+    return _KINDS[kind]
+
+
+@dataclass
+class Progress:
+    """Writes the job's progress at most twice a second, so a million rows cost a few hundred updates."""
+
+    job: Job
+    _last: float = field(default=0.0)
+
+    def total(self, count: int) -> None:
+        self.job.total = count
+        Job.objects.filter(pk=self.job.pk).update(total=count)
+
+    def advance(self, count: int = 1) -> None:
+        self.job.done += count
+        now = time.monotonic()
+        if now - self._last >= PROGRESS_EVERY_SECONDS:
+            self._last = now
+            Job.objects.filter(pk=self.job.pk).update(done=self.job.done)
+
+
+# ---------------------------------------------------------------- starting and running
+
+
+def job_start(*, owner: Any, kind: str, params: dict[str, Any]) -> Job:
+    """Record the job and hand it to the worker once the request's transaction commits."""
+    spec = job_kind(kind)
+    job = Job.objects.create(kind=kind, title=str(spec.title), owner=owner, params=params)
+    job_id = str(job.pk)
+    transaction.on_commit(lambda: run_job.enqueue(job_id))
+    return job
+
+
+def run_now(*, owner: Any, kind: str, params: dict[str, Any]) -> Job:
+    """Run a small job within the request (below the background threshold); same result row."""
+    job = Job.objects.create(kind=kind, title=str(job_kind(kind).title), owner=owner, params=params)
+    job_execute(job)
+    job.refresh_from_db()
+    return job
+
+
+@task()
+def run_job(job_id: str) -> str:
+    job = Job.objects.filter(pk=job_id, state=JobState.QUEUED).first()
+    if job is None:
+        return "gone"  # run already, or deleted
+    job_execute(job)
+    return job.state
+
+
+def job_execute(job: Job) -> None:
+    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, started_at=timezone.now())
+    try:
+        result = job_kind(job.kind).run(job, Progress(job))
+    except ServiceError as exc:  # a refusal the user can act on (an import's errors, a scope change)
+        _finish(job, state=JobState.FAILED, error=exc.message[:500], report=_report_of(exc))
+        return
+    except Exception:  # noqa: BLE001 - the worker must record every failure for the user
+        logger.exception("job %s (%s) failed", job.pk, job.kind)
+        _finish(job, state=JobState.FAILED, error=_("处理时出现错误，请稍后重试；如仍失败请联系系统管理员。"))
+        return
+    _finish(job, state=JobState.DONE, **_stored(job, result))
+
+
+def _report_of(exc: ServiceError) -> dict[str, Any] | None:
+    report: Any = getattr(exc, "report", None)  # an import's row/column errors (core.xlsx.ImportFailed)
+    return report.as_dict() if hasattr(report, "as_dict") else None
+
+
+def _stored(job: Job, result: JobResult) -> dict[str, Any]:
+    values: dict[str, Any] = {"report": result.report}
+    if result.content is not None:
+        content = ContentFile(result.content) if isinstance(result.content, bytes) else File(result.content)
+        values["result_file"] = default_storage.save(f"jobs/{job.pk}/result", content)
+        values["result_name"] = result.filename
+        values["result_type"] = result.content_type
+    return values
+
+
+def _finish(job: Job, *, state: str, **values: Any) -> None:
+    now = timezone.now()
+    hours = getattr(settings, "SAFELOOP_JOB_HOURS", 24)
+    done = {"done": job.total} if state == JobState.DONE and job.total else {"done": job.done}
+    Job.objects.filter(pk=job.pk).update(
+        state=state, finished_at=now, expires_at=now + timedelta(hours=hours), **done, **values
+    )
+    job.refresh_from_db()
+    for fn in _ON_FINISHED:
+        try:
+            fn(job)
+        except Exception:  # noqa: BLE001 - telling the owner must not undo the finished job
+            logger.exception("telling the owner of job %s failed", job.pk)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def job_get(user: Any, pk: Any) -> Job:
+    """A job is its owner's alone: anyone else gets the same 404 as for a job that does not exist."""
+    job = Job.objects.filter(pk=pk, owner_id=user.pk).first() if user.is_authenticated else None
+    if job is None:
+        raise Http404
+    return job
+
+
+def job_download(user: Any, pk: Any) -> Job:
+    job = job_get(user, pk)
+    if job.state != JobState.DONE or not job.result_file or job_expired(job):
+        raise Http404
+    return job
+
+
+def job_expired(job: Job) -> bool:
+    return job.expires_at is not None and job.expires_at <= timezone.now()
+
+
+def jobs_recent(user: Any, limit: int = 10) -> list[Job]:
+    return list(Job.objects.filter(owner_id=user.pk)[:limit])
+
+
+# ---------------------------------------------------------------- housekeeping
+
+
+@task()
+def jobs_expire() -> int:
+    """Delete the files of expired jobs (daily); the rows stay as a record of who exported what."""
+    expired = Job.objects.filter(expires_at__lte=timezone.now()).exclude(result_file="")
+    count = 0
+    for job in expired.iterator():
+        default_storage.delete(job.result_file)
+        Job.objects.filter(pk=job.pk).update(result_file="")
+        count += 1
+    return count
