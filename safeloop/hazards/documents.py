@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from safeloop.accounts.models import User
 from safeloop.core.docx import DOCX_CONTENT_TYPE, Code, OfficialDocument, chinese_date
 from safeloop.core.errors import NotFound
 from safeloop.core.models import SealedRecord
@@ -120,13 +121,13 @@ def available_documents(hazard: Hazard) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------- issuing and serving
 
 
-def issue_documents(*, hazard: Hazard, event: HazardEvent, actor) -> list[SealedRecord]:
+def issue_documents(*, hazard: Hazard, event: HazardEvent, actor: User) -> list[SealedRecord]:
     """Render, store and seal what `event` issues; the workflow calls this in the action's
     transaction, right after appending the event."""
     return [_seal(hazard, kind, event, actor) for kind in kinds_issued_by(hazard, event)]
 
 
-def document_sealed(*, hazard: Hazard, kind: str, actor) -> SealedRecord:
+def document_sealed(*, hazard: Hazard, kind: str, actor: User) -> SealedRecord:
     """The sealed record of the hazard's current document of `kind`, sealing it now (from its
     event history) if it was issued before documents were sealed. The hazard row is locked,
     so two first downloads seal once."""
@@ -136,7 +137,7 @@ def document_sealed(*, hazard: Hazard, kind: str, actor) -> SealedRecord:
         if event is None:
             raise NotFound(_("该隐患没有这份文书"))
         record = latest_seal(target=locked, kind=seal_kind(kind))
-        if record is not None and record.number == _number(_facts(locked, kind, event), kind):
+        if record is not None and record.number == _number(_facts(locked, event), kind):
             return record
         return _seal(locked, kind, event, actor)
 
@@ -145,8 +146,8 @@ def seal_kind(kind: str) -> str:
     return f"hazards.{kind}"
 
 
-def _seal(hazard: Hazard, kind: str, event: HazardEvent, actor) -> SealedRecord:
-    facts = _facts(hazard, kind, event)
+def _seal(hazard: Hazard, kind: str, event: HazardEvent, actor: User) -> SealedRecord:
+    facts = _facts(hazard, event)
     token = new_token()
     doc = RENDER[kind](facts, Code(qr_png(verification_url(token)), _("扫码核验文书真伪")))
     return record_seal(
@@ -163,7 +164,7 @@ def _seal(hazard: Hazard, kind: str, event: HazardEvent, actor) -> SealedRecord:
     )
 
 
-def _facts(hazard: Hazard, kind: str, event: HazardEvent) -> Facts:
+def _facts(hazard: Hazard, event: HazardEvent) -> Facts:
     assign = event if event.action == "assign" else hazard.events.filter(action="assign").order_by("-seq").first()
     return Facts(hazard, event, assign or event, issuing_body_of(hazard.enterprise.region_id))
 
