@@ -16,13 +16,14 @@ from safeloop.accounts.models import User
 from safeloop.core.codes import normalise_credit_code
 from safeloop.core.filters import Filters
 from safeloop.core.inputs import Inputs
-from safeloop.core.regions import year_start
+from safeloop.core.regions import subtree_prefix, year_start
 from safeloop.core.scope import department_q, get_visible_or_404, prefix_q, region_q, visible
 from safeloop.core.workdays import WorkdayCalendar
 from safeloop.hazards.models import DEADLINE_STATUSES, Hazard, HazardEvent, Level, Source, Status
 from safeloop.hazards.todo import RANKS, Step, awaiting_rank, step_of, todo_steps
-from safeloop.registry.models import Category, Department, Enterprise, Region
+from safeloop.registry.models import Category, Enterprise
 
+REGION_CODE_LENGTHS = (6, 9, 12)  # county (GB/T 2260), township (NBS, 9 or 12 digits)
 SORTS = {
     "found": ("-found_on", "-id"),
     "deadline": ("deadline", "id"),
@@ -115,16 +116,18 @@ def _filter_terms(f: LedgerFilters, today: date) -> list[Q]:
 
 
 def _enterprise_terms(f: LedgerFilters) -> list[Q]:
+    """Filters on the enterprise, each without a query of its own where it can: a region code's
+    subtree by prefix (a code that names no region matches nothing), a category with its children
+    (工贸 → 冶金 … 商贸) as a subquery, not a join."""
     terms = []
     if f.region:
-        region = Region.objects.filter(code=f.region).first()
-        terms.append(region_q("region", region.subtree_prefix) if region else Q(pk__in=[]))
-    if f.department.isdigit():
-        dept = Department.objects.filter(pk=int(f.department)).first()
-        terms.append(department_q(Enterprise.scope, dept) if dept else Q(pk__in=[]))
-    if f.category:  # a category and its children (工贸 → 冶金 … 商贸), as a list: no join
-        children = Category.objects.filter(parent_id=f.category).values_list("code", flat=True)
-        terms.append(Q(category_id__in=[f.category, *children]))
+        valid = f.region.isdigit() and len(f.region) in REGION_CODE_LENGTHS
+        terms.append(region_q("region", subtree_prefix(f.region)) if valid else Q(pk__in=[]))
+    if f.department.isdigit():  # a department that does not exist supervises nothing
+        terms.append(department_q(Enterprise.scope, int(f.department)))
+    if f.category:
+        family = Category.objects.filter(Q(code=f.category) | Q(parent_id=f.category)).values("code")
+        terms.append(Q(category_id__in=family))
     return terms
 
 

@@ -41,6 +41,7 @@ from django.conf import settings
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.accounts.models import Role, User
@@ -137,6 +138,16 @@ def todo_q(user: User, today: date) -> Q | None:
 def awaiting_rank(steps: list[tuple[int, Q]]) -> Case:
     """The rank of the first step awaiting the user, as an annotation (null: none)."""
     return Case(*(When(q, then=Value(rank)) for rank, q in steps), output_field=IntegerField())
+
+
+def todo_note(user: User) -> str | None:
+    """What a user should know about whose work is on its list, when it is less than it sees."""
+    if user.role != Role.CITY:
+        return None
+    level = city_escalation()
+    name = Escalation(level).label if level in Escalation.values else str(level)
+    message = gettext("市级待办只列升级至“%(level)s”及以上的隐患，其余由县区和行业部门办理；全部隐患见隐患台账。")
+    return message % {"level": name}
 
 
 def step_of(rank: int | None) -> Step | None:

@@ -45,6 +45,7 @@ from safeloop.hazards.selectors import (
     todo_sections,
 )
 from safeloop.hazards.services import attachment_add, hazard_report
+from safeloop.hazards.todo import todo_note
 from safeloop.hazards.workflow import (
     ACTION_LABELS,
     STAGES,
@@ -141,6 +142,7 @@ def hazard_todo(request: HttpRequest) -> HttpResponse:
         "levels": LEVELS,
         "regions": region_options(request.user, filters.region),
         "departments": departments_for_user(request.user),
+        "note": todo_note(request.user),
     }
     template = "hazards/todo.html"
     return render(request, f"{template}#results" if request.htmx else template, context)

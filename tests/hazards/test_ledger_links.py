@@ -104,3 +104,17 @@ def test_the_pager_keeps_every_filter(page_with_filters, filters, monkeypatch, b
     hazard_report(actor=boss, data={"source": "self_check", "description": "配电柜门损坏", "found_on": "2026-03-03"})
     pager = links_in(page_with_filters(list="problems").content.decode(), "pager")
     assert pager == {"下一页": filters | {"list": "problems", "page": "2"}}
+
+
+def test_the_ledger_with_every_filter_answers_in_a_fixed_number_of_queries(
+    login, city_user, boss, filters, django_assert_max_num_queries
+):
+    for i in range(20):
+        hazard_report(actor=boss, data={"source": "self_check", "description": f"配电{i}", "found_on": "2026-03-02"})
+    client = login(city_user)
+    # session, user; per ledger (list, counts by status): the department's area; count, page ids,
+    # page rows, counts; pickers: regions (+ the chosen township), departments, categories; the
+    # top bar's region, the bell
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("hazards:ledger"), filters | {"list": "problems"})
+    assert page.context["page"].paginator.count == 20
