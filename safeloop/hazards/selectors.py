@@ -203,6 +203,11 @@ def todo_counts(qs: QuerySet[Hazard]) -> list[tuple[Step, int]]:
     return [(step, counts[rank]) for rank in sorted(counts) if (step := step_of(rank)) is not None]
 
 
+def todo_total(counts: list[tuple[Step, int]], awaiting: str = "") -> int:
+    """The length of the to-do (or of one step's part of it) from its counts by step."""
+    return sum(n for step, n in counts if not awaiting or step.action == awaiting)
+
+
 @dataclass(frozen=True)
 class TodoRow:
     hazard: Hazard

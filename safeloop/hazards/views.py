@@ -43,6 +43,7 @@ from safeloop.hazards.selectors import (
     todo_counts,
     todo_rows,
     todo_sections,
+    todo_total,
 )
 from safeloop.hazards.services import attachment_add, hazard_report
 from safeloop.hazards.todo import todo_note
@@ -129,9 +130,10 @@ def _pickers(user: User, filters: LedgerFilters) -> dict[str, Any]:
 def hazard_todo(request: HttpRequest) -> HttpResponse:
     filters = LedgerFilters.from_params(request.GET).model_copy(update={"todo": "1"})
     today = timezone.localdate()
-    qs = ledger(request.user, filters, today).select_related("enterprise__region")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = todo_counts(ledger(request.user, filters.model_copy(update={"awaiting": ""}), today))
+    paginator = Paginator(ledger(request.user, filters, today).select_related("enterprise__region"), PAGE_SIZE)
+    paginator.count = todo_total(counts, filters.awaiting)  # known from the counts: no second scan
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "page": page,
         "sections": todo_sections(todo_rows(list(page.object_list), today), counts),
