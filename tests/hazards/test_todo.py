@@ -93,9 +93,14 @@ def test_the_city_is_told_whose_work_its_list_holds(login, city_user, ziyang_use
 def test_a_department_follows_what_it_took_up_and_the_county_what_it_did(transport_user, ziyang_user, haulier):
     found(transport_user, haulier, "交通部门检查发现")
     found(ziyang_user, haulier, "县级检查发现")
+    handed = found(ziyang_user, haulier, "县级发现、交通部门交办")
     assert waiting(transport_user) == {"交通部门检查发现": "confirm"}
+    assert waiting(ziyang_user) == {"县级检查发现": "confirm", "县级发现、交通部门交办": "confirm"}
+    handed.act(ziyang_user, "confirm")
+    handed.act(transport_user, "assign", responsible_unit="企业", responsible_person="张", deadline="2026-11-20")
+    assert waiting(transport_user) == {"交通部门检查发现": "confirm", "县级发现、交通部门交办": "start"}
     assert waiting(ziyang_user) == {"县级检查发现": "confirm"}
-    assert ledger(ziyang_user, LedgerFilters()).count() == 2  # both remain in the county's ledger
+    assert ledger(ziyang_user, LedgerFilters()).count() == 3  # all remain in the county's ledger
 
 
 @time_machine.travel(MONDAY, tick=False)
@@ -132,6 +137,8 @@ def test_closing_and_looking_back_wait_for_the_county_not_the_township_nor_the_c
 @time_machine.travel(MONDAY, tick=False)
 def test_a_hazard_awaiting_several_steps_is_listed_once_under_the_first(ziyang_user, expert, boss):
     loop = found(ziyang_user, boss.enterprise, "重大隐患", level="major", clause="化工121-12")
+    assert waiting(expert) == waiting(boss) == {"重大隐患": "sign"}
+    assert waiting(ziyang_user) == {"重大隐患": "confirm"}  # it may confirm once both have signed
     loop.act(expert, "sign", stage="confirmation")
     loop.act(boss, "sign", stage="confirmation")
     loop.act(ziyang_user, "confirm")

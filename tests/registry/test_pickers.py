@@ -64,6 +64,11 @@ def test_an_enterprise_has_nothing_to_choose(enterprise_user):
     assert region_options(enterprise_user) == []
 
 
+def test_the_system_administrator_chooses_among_all_counties(sysadmin_user):
+    offered = codes(region_options(sysadmin_user))
+    assert set(counties_of_the_city()) <= set(offered) and all(len(code) == 6 for code in offered)
+
+
 def test_a_region_chosen_elsewhere_is_shown_when_in_scope(city_user):
     assert codes(region_options(city_user, ZIYANG_TOWN))[-1] == ZIYANG_TOWN
 
