@@ -11,20 +11,17 @@ from safeloop.core.fields import FieldSpec, Kind, model_spec
 # Positions the principal gives; 主要负责人 changes hands only by a handover (services).
 GIVEN_POSITIONS = tuple((str(value), str(label)) for value, label in Position.choices if value != Position.PRINCIPAL)
 PASSWORD_LENGTH = 128
+PASSWORD = FieldSpec(name="password", label="", kind=Kind.PASSWORD, required=True, max_length=PASSWORD_LENGTH)
 
 USERNAME = model_spec(User, "username", help=_("登录用，字母、数字或 . @ + - _，最多150个字符"))
 DISPLAY_NAME = model_spec(User, "display_name", required=True)
 PHONE = model_spec(User, "phone", kind=Kind.PHONE)
 POSITION = model_spec(User, "position", required=True, choices=GIVEN_POSITIONS)
-INITIAL_PASSWORD = FieldSpec(
-    name="password",
-    label=_("初始密码"),
-    kind=Kind.PASSWORD,
-    max_length=PASSWORD_LENGTH,
-    help=_("不填则由系统生成；新账号首次登录时须修改密码"),
+INITIAL_PASSWORD = PASSWORD.but(
+    label=_("初始密码"), required=False, help=_("不填则由系统生成；新账号首次登录时须修改密码")
 )
-NEW_ACCOUNT_FIELDS = (USERNAME, DISPLAY_NAME, PHONE, POSITION, INITIAL_PASSWORD)
 ACCOUNT_FIELDS = (USERNAME, DISPLAY_NAME, PHONE, POSITION)
+NEW_ACCOUNT_FIELDS = (*ACCOUNT_FIELDS, INITIAL_PASSWORD)
 
 DELEGATE = FieldSpec(
     name="delegate",
@@ -38,27 +35,11 @@ DELEGATION_FIELDS = (DELEGATE, VALID_UNTIL)
 
 SUCCESSOR = FieldSpec(name="successor", label=_("新任主要负责人"), kind=Kind.REF, required=True)
 OWN_POSITION = POSITION.but(name="own_position", label=_("您移交后的岗位"), help="")
-CONFIRM_PASSWORD = FieldSpec(
-    name="password",
-    label=_("您的登录密码"),
-    kind=Kind.PASSWORD,
-    required=True,
-    max_length=PASSWORD_LENGTH,
-    help=_("移交主要负责人是正式变更，须输入您的密码确认"),
-)
+CONFIRM_PASSWORD = PASSWORD.but(label=_("您的登录密码"), help=_("移交主要负责人是正式变更，须输入您的密码确认"))
 HANDOVER_FIELDS = (SUCCESSOR, OWN_POSITION, CONFIRM_PASSWORD)
 
-CURRENT_PASSWORD = FieldSpec(
-    name="current_password", label=_("当前密码"), kind=Kind.PASSWORD, required=True, max_length=PASSWORD_LENGTH
+CURRENT_PASSWORD = PASSWORD.but(name="current_password", label=_("当前密码"))
+NEW_PASSWORD = PASSWORD.but(
+    name="new_password", label=_("新密码"), help=_("至少8位，不能全是数字，不能与用户名、姓名相近")
 )
-NEW_PASSWORD = FieldSpec(
-    name="new_password",
-    label=_("新密码"),
-    kind=Kind.PASSWORD,
-    required=True,
-    max_length=PASSWORD_LENGTH,
-    help=_("至少8位，不能全是数字，不能与用户名、姓名相近"),
-)
-NEW_PASSWORD_AGAIN = FieldSpec(
-    name="new_password_again", label=_("再次输入新密码"), kind=Kind.PASSWORD, required=True, max_length=PASSWORD_LENGTH
-)
+NEW_PASSWORD_AGAIN = PASSWORD.but(name="new_password_again", label=_("再次输入新密码"))

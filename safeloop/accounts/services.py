@@ -21,14 +21,15 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from safeloop.accounts.fields import (
+    ACCOUNT_FIELDS,
     CONFIRM_PASSWORD,
     CURRENT_PASSWORD,
     DELEGATE,
     DISPLAY_NAME,
     INITIAL_PASSWORD,
-    NEW_ACCOUNT_FIELDS,
     NEW_PASSWORD,
     NEW_PASSWORD_AGAIN,
     OWN_POSITION,
@@ -184,6 +185,15 @@ def password_change(*, user: User, data: Mapping[str, Any], first: bool = False)
     return user
 
 
+# Django's password rules in our words (its Chinese catalogue lacks some of them, e.g. the length).
+PASSWORD_RULES = {
+    "password_too_short": _("密码太短，至少需要%(min_length)d个字符"),
+    "password_too_common": _("密码太常见，容易被猜到"),
+    "password_entirely_numeric": _("密码不能全是数字"),
+    "password_too_similar": _("密码与%(verbose_name)s太相近"),
+}
+
+
 def _check_password(inp: Inputs, name: str, password: str, user: User) -> None:
     """Django's password rules (length, common, numeric, like the user name), in Chinese."""
     if not password or name in inp.errors:
@@ -191,7 +201,14 @@ def _check_password(inp: Inputs, name: str, password: str, user: User) -> None:
     try:
         validate_password(password, user)
     except DjangoValidationError as exc:
-        inp.error(name, "；".join(exc.messages))
+        inp.error(name, "；".join(_password_rule(error) for error in exc.error_list))
+
+
+def _password_rule(error: DjangoValidationError) -> str:
+    words = PASSWORD_RULES.get(error.code or "")
+    if words is None:
+        return str(error.messages[0]).rstrip("。.")
+    return str(words) % (error.params or {})
 
 
 # Easy to read out and type from a note: no 0/O, 1/l/I. 12 of 56 symbols: about 70 bits.
@@ -211,12 +228,14 @@ def enterprise_user_add(*, actor: User, data: Mapping[str, Any]) -> tuple[User, 
     (typed by the principal, or generated), which the account must change at first sign-in."""
     _require_principal(actor)
     inp = Inputs(data)
-    values = inp.read_values([spec for spec in NEW_ACCOUNT_FIELDS if spec is not INITIAL_PASSWORD])
+    values = inp.read_values(ACCOUNT_FIELDS)
     typed = inp.read(INITIAL_PASSWORD)
     user = User(role=Role.ENTERPRISE, enterprise_id=actor.enterprise_id, must_change_password=True, **values)
     if user.username and not re.match(UnicodeUsernameValidator.regex, user.username):
         inp.error("username", gettext("用户名只能包含字母、数字和 . @ + - _"))
     _check_password(inp, INITIAL_PASSWORD.name, typed, user)
+    if inp.errors and user.username and _username_taken_by_another(user.username):
+        inp.error("username", _username_taken(user.username).message)  # all the messages at once
     inp.check()
     password = typed or generated_password()
     user.set_password(password)
@@ -232,8 +251,12 @@ def enterprise_user_add(*, actor: User, data: Mapping[str, Any]) -> tuple[User, 
 
 
 def _ensure_username_free(username: str) -> None:
-    if User.objects.filter(username__iexact=username).exists():
+    if _username_taken_by_another(username):
         raise _username_taken(username)
+
+
+def _username_taken_by_another(username: str) -> bool:
+    return User.objects.filter(username__iexact=username).exists()
 
 
 def _username_taken(username: str) -> Conflict:

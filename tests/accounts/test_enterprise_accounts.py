@@ -71,6 +71,10 @@ def test_a_typed_initial_password_must_pass_the_password_rules(principal):
         enterprise_user_add(actor=principal, data=NEW | {"password": "12345678"})
     assert set(exc.value.fields) == {"password"}
     assert not User.objects.filter(username="wang_dg").exists()
+    with pytest.raises(ValidationFailed) as exc:
+        enterprise_user_add(actor=principal, data=NEW | {"password": "123"})
+    message = exc.value.fields["password"]
+    assert message == "密码太短，至少需要8个字符；密码太常见，容易被猜到；密码不能全是数字"
     user, password = enterprise_user_add(actor=principal, data=NEW | {"password": "Anda-2026-wg"})
     assert password == "Anda-2026-wg" and user.check_password("Anda-2026-wg")
 
@@ -228,13 +232,13 @@ def test_the_principals_own_page_has_no_position_field(login, principal):
 # ---------------------------------------------------------------- the page's form
 
 
-def test_the_new_account_form_keeps_what_was_typed_and_says_each_message_beside_its_field(login, principal):
-    typed = {"username": "zhao", "display_name": "", "phone": "12", "position": "employee", "password": "abc"}
-    response = login(principal).post(reverse("accounts:enterprise_account_new"), typed)
+def test_the_new_account_form_keeps_what_was_typed_and_says_each_message_beside_its_field(login, principal, colleague):
+    typed = {"username": colleague.username, "display_name": "", "phone": "12", "position": "employee"}
+    response = login(principal).post(reverse("accounts:enterprise_account_new"), typed | {"password": "abc"})
     form = response.context["form"]
-    assert response.status_code == 200 and set(form.errors) == {"display_name", "phone", "password"}
+    assert response.status_code == 200 and set(form.errors) == {"username", "display_name", "phone", "password"}
     body = response.content.decode()
-    assert 'value="zhao"' in body and 'value="abc"' not in body  # a password is never sent back
+    assert f'value="{colleague.username}"' in body and 'value="abc"' not in body  # a password is never sent back
     assert body.count(form.errors["phone"]) == 1
 
 
@@ -358,3 +362,24 @@ def test_a_handover_moves_the_position_ends_the_delegation_and_is_audited(
     }
     assert login(principal).get(reverse("accounts:enterprise_accounts")).status_code == 403
     assert login(colleague).get(reverse("accounts:enterprise_accounts")).status_code == 200
+
+
+# ---------------------------------------------------------------- the system administrator's way
+
+
+def test_the_administrator_sets_a_principal_only_after_the_old_one_is_changed(
+    client, sysadmin_user, principal, colleague, ziyang_enterprise
+):
+    from tests.core.test_admin_audit import posted_values
+
+    client.force_login(sysadmin_user)
+    url = reverse("admin:accounts_user_change", args=[colleague.pk])
+    data = posted_values(client.get(url)) | {"position": "principal", "_save": "保存"}
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and "该企业已有主要负责人" in refused.content.decode()
+    assert principals_of(ziyang_enterprise) == [principal.username]
+    old = reverse("admin:accounts_user_change", args=[principal.pk])
+    client.post(old, posted_values(client.get(old)) | {"position": "employee", "_save": "保存"})
+    assert client.post(url, data).status_code == 302
+    assert principals_of(ziyang_enterprise) == [colleague.username]
+    assert AuditEntry.objects.filter(action="admin.change", target_id=str(colleague.pk)).exists()
