@@ -28,6 +28,7 @@ from safeloop.accounts.selectors import has_active_account, has_other_account, s
 from safeloop.core.fields import FieldSpec, Kind, model_spec
 from safeloop.core.transitions import Context, Rule, Subset, Transition, Turn, Who, Workflow
 from safeloop.hazards.deadlines import deadline_from_input
+from safeloop.hazards.documents import issue_documents
 from safeloop.hazards.models import Acceptor, Attachment, Hazard, HazardEvent, Level, Source, Status
 from safeloop.hazards.notifications import notify_event
 from safeloop.hazards.numbers import order_number, review_number
@@ -344,6 +345,7 @@ def run_assign(ctx: Context) -> dict:
     h.assigned_by_role = ENTERPRISE if ENTERPRISE in ctx.parties and REGULATOR not in ctx.parties else REGULATOR
     if h.assigned_by_role == REGULATOR and h.source != Source.SELF_CHECK:
         h.order_no = order_number(h, ctx.today.year)
+    ctx.then.append(partial(_issue, ctx))
     return {
         "responsible_unit": h.responsible_unit,
         "responsible_person": h.responsible_person,
@@ -450,7 +452,14 @@ def run_accept(ctx: Context) -> dict:
     h.accepted_by_name, h.accepted_on = str(ctx.actor), ctx.today
     if h.order_no and not h.review_no:
         h.review_no = review_number(h, ctx.today.year)
+    ctx.then.append(partial(_issue, ctx))
     return {"opinion": opinion, "review_no": h.review_no}
+
+
+def _issue(ctx: Context, event: HazardEvent) -> None:
+    """The documents the event issues (order or notice on 交办, review on 验收), sealed in the
+    action's transaction: a failure to seal undoes the action."""
+    issue_documents(hazard=ctx.obj, event=event, actor=ctx.actor)
 
 
 def run_reject(ctx: Context) -> dict:
