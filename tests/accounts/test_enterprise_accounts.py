@@ -6,6 +6,7 @@ for their own enterprise only, never making a second principal."""
 from __future__ import annotations
 
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 import time_machine
@@ -26,6 +27,7 @@ from safeloop.accounts.services import (
 )
 from safeloop.core.errors import Conflict, Forbidden, ValidationFailed
 from safeloop.core.models import AuditEntry
+from tests.browser.ui_checks import bad_text
 from tests.conftest import PASSWORD, make_user
 from tests.test_outsiders import ENTERPRISE_ACCOUNT_ROUTES
 
@@ -383,3 +385,49 @@ def test_the_administrator_sets_a_principal_only_after_the_old_one_is_changed(
     assert client.post(url, data).status_code == 302
     assert principals_of(ziyang_enterprise) == [colleague.username]
     assert AuditEntry.objects.filter(action="admin.change", target_id=str(colleague.pk)).exists()
+
+
+# ---------------------------------------------------------------- what the pages say
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+def test_the_accounts_pages_show_no_english_or_developer_text(login, principal, colleague):
+    member, password = enterprise_user_reset_password(actor=principal, user_id=colleague.pk)
+    signing_delegation_name(actor=principal, data={"delegate": colleague.pk})
+    enterprise_user_update(actor=principal, user_id=colleague.pk, data={"position": "safety_manager"})
+    client = login(principal)
+    pages = [
+        client.get(reverse("accounts:enterprise_accounts")),
+        client.get(reverse("accounts:enterprise_account", args=[colleague.pk])),
+        client.get(reverse("accounts:enterprise_account_new")),
+        client.post(reverse("accounts:enterprise_account_new"), {"username": "x y", "password": "1"}),
+        client.get(reverse("accounts:principal_handover")),
+        client.get(reverse("accounts:password")),
+        client.post(reverse("accounts:enterprise_account_password", args=[colleague.pk])),
+    ]
+    for response in pages:
+        text = visible_text(response.content.decode())
+        for name in (principal.username, colleague.username, response.context.get("password") or "\0"):
+            text = text.replace(name, "")  # login names and a password are the user's own data
+        assert bad_text(text) == [], response.request["PATH_INFO"]
