@@ -6,7 +6,6 @@ for their own enterprise only, never making a second principal."""
 from __future__ import annotations
 
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 import time_machine
@@ -29,6 +28,7 @@ from safeloop.core.errors import Conflict, Forbidden, ValidationFailed
 from safeloop.core.models import AuditEntry
 from tests.browser.ui_checks import bad_text
 from tests.conftest import PASSWORD, make_user
+from tests.core.test_error_pages import visible_text
 from tests.test_outsiders import ENTERPRISE_ACCOUNT_ROUTES
 
 NEW = {"username": "wang_dg", "display_name": "王电工", "phone": "13800001111", "position": "employee"}
@@ -388,28 +388,6 @@ def test_the_administrator_sets_a_principal_only_after_the_old_one_is_changed(
 
 
 # ---------------------------------------------------------------- what the pages say
-
-
-class _Text(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.parts, self._skip = [], 0
-
-    def handle_starttag(self, tag, attrs):
-        self._skip += tag in ("script", "style")
-
-    def handle_endtag(self, tag):
-        self._skip -= tag in ("script", "style")
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
-def visible_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return " ".join(parser.parts)
 
 
 def test_the_accounts_pages_show_no_english_or_developer_text(login, principal, colleague):
