@@ -106,7 +106,7 @@ def _notify_after_commit(hazard: Hazard, event: HazardEvent) -> None:
 def _report_values(actor: User, inp: Inputs) -> dict[str, Any]:
     """The report's values; the photos are read (and every message said) before `check`."""
     values = inp.read_values(report_fields(actor))
-    values["enterprise"] = _enterprise(actor, inp)
+    values["enterprise"] = enterprise_of_report(actor, inp)
     if values.get("source") and values["source"] not in allowed_sources(actor):
         inp.error("source", _("您的角色不能以该来源上报隐患"))
     if values.get("level") == Level.MAJOR and not values["clause"]:
@@ -120,7 +120,9 @@ def _report_defaults(actor: User, values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _enterprise(actor: User, inp: Inputs) -> Enterprise | None:
+def enterprise_of_report(actor: User, inp: Inputs) -> Enterprise | None:
+    """The enterprise a report (or an on-the-spot record) is about: the actor's own, or the one
+    named, within the actor's scope."""
     if actor.role == Role.ENTERPRISE:
         return actor.enterprise
     missing = _("{label}不存在或不在您的管辖范围内").format(label=REPORT["enterprise"].label)

@@ -769,6 +769,11 @@ def available_actions(actor: User, hazard: Hazard) -> list[Transition]:
     return HAZARD_FLOW.available(actor, hazard)
 
 
+def action_options(t: Transition, hazard: Hazard) -> dict[str, list[tuple[str, str]]]:
+    """The records the row lets its list fields name now (the proof a submission may tick)."""
+    return HAZARD_FLOW.options(t, hazard)
+
+
 def todo_q(actor: User, today: date) -> Q | None:
     """Hazards waiting for something this actor's parties may do, derived from the table."""
     return HAZARD_FLOW.todo_q(actor, today)

@@ -142,6 +142,34 @@ def test_the_table_decides_alone_on_a_general_regulator_finding(parties, ziyang_
         assert_table_decides_alone(loop.hazard, parties)
 
 
+def test_the_table_decides_alone_on_a_listed_and_urged_major_hazard(
+    parties, major_regulator_found, ziyang_user, city_user, boss, expert
+):
+    steps = [
+        (expert, "sign", {"stage": "confirmation"}),
+        (boss, "sign", {"stage": "confirmation"}),
+        (ziyang_user, "confirm", {}),
+        (city_user, "list", {"deadline": "2026-12-31"}),
+        (ziyang_user, "assign", {"responsible_unit": "罐区", "responsible_person": "李", "deadline": "2026-11-30"}),
+        (ziyang_user, "urge", {"note": "请抓紧制定方案"}),
+        (city_user, "delist", {"reason": "经研究决定摘牌"}),
+        (ziyang_user, "list", {}),
+    ]
+    with time_machine.travel(TODAY, tick=False):
+        walk(major_regulator_found, steps, parties)
+
+
+def test_the_table_decides_alone_after_an_on_the_spot_record(parties, ziyang_user, township_user, ziyang_enterprise):
+    from safeloop.hazards.on_spot import hazard_fix_on_spot
+    from tests.hazards.conftest import photo
+
+    record = {"description": "灭火器被遮挡", "before": [photo()], "after": [photo()], "fixer": "保安张三"}
+    with time_machine.travel(TODAY, tick=False):
+        for recorder in (ziyang_user, township_user):  # closed by the county; accepted for the county to close
+            hazard = hazard_fix_on_spot(actor=recorder, data=record | {"enterprise": ziyang_enterprise.pk})
+            assert_table_decides_alone(hazard, parties)
+
+
 def walk(loop: Loop, steps: list, parties: dict) -> None:
     """Check the whole table in the state before each step, and after the last."""
     for actor, action, data in steps:
