@@ -273,6 +273,8 @@ SAFELOOP_LOOK_BACK_DAYS_MAJOR = env_int("SAFELOOP_LOOK_BACK_DAYS_MAJOR", 90)
 SAFELOOP_REMIND_WORKDAYS = env_int("SAFELOOP_REMIND_WORKDAYS", 3)
 SAFELOOP_ESCALATE_WORKDAYS = env_int_list("SAFELOOP_ESCALATE_WORKDAYS", [1, 5, 10], length=3, minimum=1)
 # Extra notification channels: dotted paths to callables (user, title, url), e.g. an SMS gateway.
+# The address printed in documents' QR codes (verification page); empty: the issuing request's host.
+SAFELOOP_PUBLIC_BASE_URL = os.environ.get("SAFELOOP_PUBLIC_BASE_URL", "").rstrip("/")
 SAFELOOP_NOTIFY_CHANNELS = env_list("SAFELOOP_NOTIFY_CHANNELS", "safeloop.accounts.notifications.log_channel")
 # Accidents and targets: facts RULES.md marks as "not found", kept as settings (docs/targets.md).
 # Whether 失踪 counts with 死亡 when grading an accident (国务院令第493号 第三条 names deaths only).

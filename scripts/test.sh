@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole suite on SQLite, then again on PostgreSQL (SAFELOOP_TEST_DATABASE_URL).
+# The whole suite on SQLite, then again on PostgreSQL (SAFELOOP_TEST_DATABASE_URL) without the
+# browser tests.
 # Without a reachable PostgreSQL it says so loudly; in CI (CI=true) that is a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,4 +22,5 @@ if ! "$PY" scripts/pg_reachable.py "$PG_URL"; then
   fi
   exit 0
 fi
-DATABASE_URL="$PG_URL" SAFELOOP_ENV=local "$PY" -m pytest "$@"
+# Browser tests drive pages, not SQL: they run once, on SQLite (above); PostgreSQL runs the rest.
+DATABASE_URL="$PG_URL" SAFELOOP_ENV=local "$PY" -m pytest -m "not browser" "$@"

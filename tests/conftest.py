@@ -6,10 +6,12 @@ import itertools
 import os
 
 import pytest
+from django.db import connection
 
 from safeloop.accounts.models import Role, User
 from safeloop.accounts.services import expert_assign, user_create
 from safeloop.core.codes import make_credit_code
+from safeloop.core.db import allow_changes_sql, refuse_changes_sql
 from safeloop.registry.models import Category, Department, Enterprise
 from safeloop.registry.reference import reference_load
 from safeloop.registry.services import enterprises_bulk_register
@@ -118,6 +120,30 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Stored files (evidence, sealed documents) go to the test's own folder, never var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def sealed_records_cleared(request):
+    """Sealed records refuse DELETE (on SQLite a flush is DELETE): a test that commits them
+    (transactional) has them removed, triggers lifted for that moment, before the flush."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    table = "core_sealedrecord"
+    with connection.cursor() as cursor:
+        for statement in [*allow_changes_sql(connection.vendor, table), "DELETE FROM core_sealedrecord"]:
+            cursor.execute(statement)
+        for statement in refuse_changes_sql(connection.vendor, table):
+            cursor.execute(statement)
 
 
 @pytest.fixture(autouse=True)

@@ -45,6 +45,9 @@ NO_DATA_ROUTES = {
     "hazards:import_template",
     "accidents:denominator_import",
 }
+# Public routes (no sign-in): they answer only to an unguessable token, show only what the
+# document itself publishes, and an unknown token is the plain 404 for everyone.
+PUBLIC_ROUTES = {"core:verify"}
 # Hazard routes, checked in tests/hazards/test_outsiders.py with a hazard and its attachment.
 HAZARD_ROUTES = {
     "hazards:detail",
@@ -81,10 +84,46 @@ def _names(resolver, prefix=""):
 
 def test_every_route_has_an_outsider_check():
     """Every URL name is declared in exactly one of the lists below."""
-    declared = set(OBJECT_ROUTES) | set(LIST_ROUTES) | NO_DATA_ROUTES | HAZARD_ROUTES | OWNER_ROUTES
+    declared = set(OBJECT_ROUTES) | set(LIST_ROUTES) | NO_DATA_ROUTES | HAZARD_ROUTES | OWNER_ROUTES | PUBLIC_ROUTES
     declared |= set(ACCIDENT_OBJECT_ROUTES) | set(ACCIDENT_LIST_ROUTES) | set(TARGET_ROUTES) | NOTIFICATION_ROUTES
     declared |= PUBLIC_ROUTES
     assert set(_names(get_resolver())) == declared
+
+
+@pytest.fixture
+def sealed_for_ziyang(ziyang_enterprise):
+    from datetime import date
+
+    from safeloop.core.docx import DOCX_CONTENT_TYPE
+    from safeloop.core.seals import record_seal
+
+    return record_seal(
+        kind="registry.test",
+        title="测试文书",
+        number="资阳应急测〔2026〕9号",
+        issuer="益阳市资阳区应急管理局",
+        issued_on=date(2026, 12, 2),
+        content=b"sealed bytes",
+        content_type=DOCX_CONTENT_TYPE,
+        target=ziyang_enterprise,
+        actor=None,
+    )
+
+
+@pytest.mark.parametrize("route", PUBLIC_ROUTES)
+def test_public_route_shows_the_document_but_nothing_of_its_owner(route, client, sealed_for_ziyang):
+    body = client.get(reverse(route, args=[sealed_for_ziyang.token])).content.decode()
+    assert sealed_for_ziyang.number in body and sealed_for_ziyang.sha256 in body
+    assert "资阳安达化工" not in body and "registry" not in body and "退出" not in body
+
+
+@pytest.mark.parametrize("route", PUBLIC_ROUTES)
+def test_public_route_with_an_unknown_token_is_404_for_everyone(route, client, login, heshan_user, sealed_for_ziyang):
+    wrong = sealed_for_ziyang.token[:-2] + ("aa" if not sealed_for_ziyang.token.endswith("aa") else "bb")
+    for visitor in (None, heshan_user):
+        browser = login(visitor) if visitor else client
+        assert browser.get(reverse(route, args=[wrong])).status_code == 404
+        assert browser.post(reverse(route, args=[wrong]), {"sha256": sealed_for_ziyang.sha256}).status_code == 404
 
 
 @pytest.mark.parametrize("route", OBJECT_ROUTES)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from safeloop.core.admin_audit import AuditedAdmin
-from safeloop.core.models import AuditEntry, CalendarDay
+from safeloop.core.models import AuditEntry, CalendarDay, SealedRecord
 
 
 @admin.register(CalendarDay)
@@ -30,4 +30,23 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False
+
+
+@admin.register(SealedRecord)
+class SealedRecordAdmin(admin.ModelAdmin):
+    """Read-only: sealed records are written by `core.seals.record_seal` and never changed."""
+
+    list_display = ["seq", "title", "number", "issuer", "issued_on", "sealed_by_name", "sealed_at", "sha256"]
+    list_filter = ["title", "issued_on"]
+    search_fields = ["number", "issuer", "sha256", "target_id"]
+    exclude = ["token"]  # the verification token is for the document's QR code only
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: SealedRecord | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: SealedRecord | None = None) -> bool:
         return False

@@ -28,21 +28,22 @@ from safeloop.core.fields import FieldSpec
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
 
+# Marked for translation here, translated when a message is built.
 PYDANTIC_MESSAGES = {
-    "missing": "为必填项",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "float_parsing": "应为数字",
-    "decimal_parsing": "应为数字",
-    "bool_parsing": "应为 true 或 false",
-    "bool_type": "应为 true 或 false",
-    "string_type": "应为文本",
-    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
-    "date_parsing": "应为日期（YYYY-MM-DD）",
-    "datetime_parsing": "应为带时区的时间（ISO 8601）",
-    "json_invalid": "不是有效的 JSON",
-    "model_attributes_type": "格式不正确",
-    "dict_type": "应为 JSON 对象",
+    "missing": gettext_noop("为必填项"),
+    "int_parsing": gettext_noop("应为整数"),
+    "int_type": gettext_noop("应为整数"),
+    "float_parsing": gettext_noop("应为数字"),
+    "decimal_parsing": gettext_noop("应为数字"),
+    "bool_parsing": gettext_noop("应为 true 或 false"),
+    "bool_type": gettext_noop("应为 true 或 false"),
+    "string_type": gettext_noop("应为文本"),
+    "date_from_datetime_parsing": gettext_noop("应为日期（YYYY-MM-DD）"),
+    "date_parsing": gettext_noop("应为日期（YYYY-MM-DD）"),
+    "datetime_parsing": gettext_noop("应为带时区的时间（ISO 8601）"),
+    "json_invalid": gettext_noop("不是有效的 JSON"),
+    "model_attributes_type": gettext_noop("格式不正确"),
+    "dict_type": gettext_noop("应为 JSON 对象"),
 }
 
 
@@ -57,17 +58,20 @@ def install_error_handlers(api: NinjaAPI, labels: Callable[[str], str]) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return api.create_response(request, error_body("not_found", "对象不存在或不在您的管辖范围内"), status=404)
+        return api.create_response(request, error_body("not_found", _("对象不存在或不在您的管辖范围内")), status=404)
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
-        return api.create_response(request, error_body("unauthorized", "未登录或令牌无效、已过期、已吊销"), status=401)
+        return api.create_response(
+            request, error_body("unauthorized", _("未登录或令牌无效、已过期、已吊销")), status=401
+        )
 
     @api.exception_handler(NinjaValidationError)
     def invalid(request, exc: NinjaValidationError):
         fields = _validation_fields(exc.errors, labels)
-        first = next(iter(fields.values()), "请求格式不正确")
-        return api.create_response(request, error_body("invalid_input", f"提交的信息有误：{first}", fields), status=400)
+        first = next(iter(fields.values()), _("请求格式不正确"))
+        message = _("提交的信息有误：{first}").format(first=first)
+        return api.create_response(request, error_body("invalid_input", message, fields), status=400)
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
@@ -79,7 +83,8 @@ def _validation_fields(errors: list[dict], labels: Callable[[str], str]) -> dict
     for err in errors:
         loc = [str(part) for part in err.get("loc", []) if part not in ("body", "payload", "query", "path")]
         name = loc[-1] if loc else "body"
-        fields[name] = f"{labels(name)}{PYDANTIC_MESSAGES.get(err.get('type', ''), '格式不正确')}"
+        reason = PYDANTIC_MESSAGES.get(err.get("type", ""), gettext_noop("格式不正确"))
+        fields[name] = f"{labels(name)}{_(reason)}"
     return fields
 
 

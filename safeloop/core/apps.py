@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.core import checks
+
+from safeloop.core.checks import public_base_url
 
 
 class CoreConfig(AppConfig):
@@ -11,3 +14,4 @@ class CoreConfig(AppConfig):
         from safeloop.core.schedule import register_daily
 
         register_daily(jobs_expire)
+        checks.register(public_base_url, checks.Tags.compatibility)

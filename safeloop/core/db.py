@@ -16,3 +16,37 @@ def refresh_planner_statistics() -> None:
             cursor.execute("ANALYZE")
         else:
             cursor.execute("ANALYZE")
+
+
+# Append-only tables: the database itself refuses UPDATE and DELETE, so no code path, admin
+# action or stray shell command can rewrite a sealed record. PostgreSQL's TRUNCATE is left
+# alone (the test runner's flush uses it; it needs the table owner's privilege). Old
+# migrations call these functions: change what they emit only by adding new ones.
+
+
+def refuse_changes_sql(vendor: str, table: str) -> list[str]:
+    """Statements that make `table` refuse UPDATE and DELETE on this database vendor."""
+    if vendor == "sqlite":
+        return [
+            f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {op} refused'); END"
+            for op in ("UPDATE", "DELETE")
+        ]
+    if vendor == "postgresql":
+        return [
+            f"CREATE OR REPLACE FUNCTION {table}_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"RAISE EXCEPTION USING MESSAGE = '{table} is append-only: ' || TG_OP || ' refused'; END $$",
+            *(
+                f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {table}_refuse()"
+                for op in ("UPDATE", "DELETE")
+            ),
+        ]
+    raise NotImplementedError(f"no append-only triggers for {vendor}")
+
+
+def allow_changes_sql(vendor: str, table: str) -> list[str]:
+    """The reverse of `refuse_changes_sql` (migrating backwards; tests that tamper on purpose)."""
+    on = f" ON {table}" if vendor == "postgresql" else ""
+    drops = [f"DROP TRIGGER IF EXISTS {table}_no_{op}{on}" for op in ("update", "delete")]
+    return drops + ([f"DROP FUNCTION IF EXISTS {table}_refuse()"] if vendor == "postgresql" else [])

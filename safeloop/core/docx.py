@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import IO
 
 from docx import Document
+from docx.document import Document as WordDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -37,11 +40,26 @@ TABLE_SIZE = Pt(14)  # 四号
 BODY_LINE = Pt(28.95)  # fixed: 22 lines in the 225 mm type area
 TITLE_LINE = Pt(36)
 CHAR = BODY_SIZE  # one full-width character of body text
+TEXT_WIDTH_MM = 210 - 28 - 26  # the type area between the margins: 156 mm
+CAPTION_SIZE = Pt(10.5)  # 五号
+SEAL_PLACEHOLDER = "（印章）"
+OFFICER_TAB_CHARS = 12  # 证号 of every officer line starts here, whatever the name's length
+CODE_CELL_MM = 45  # the verification code's column beside the issuer and date
+BLANK = "\u3000"  # a full-width space: underlined runs of them are lines to write on
 
 
 def chinese_date(day: dt.date) -> str:
     """GB/T 9704: Arabic numerals, no leading zeros (2026年1月5日)."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+@dataclass(frozen=True)
+class Code:
+    """A QR code printed on a document: the PNG, a caption under it, its printed width."""
+
+    png: bytes
+    caption: str
+    width_mm: float = 22
 
 
 def _em_width(text: str) -> float:
@@ -85,10 +103,13 @@ class OfficialDocument:
         _font(paragraph.add_run(value), BODY_FONT, BODY_SIZE)
         return paragraph
 
-    def table(self, headers: list[str], rows: list[list[str]]) -> Table:
-        """Bordered table; the bold header row repeats on every page."""
+    def table(self, headers: list[str], rows: list[list[str]], *, widths_mm: Sequence[float] = ()) -> Table:
+        """Bordered table; the bold header row repeats on every page. `widths_mm` fixes the
+        column widths (Word and LibreOffice otherwise share the width out by content)."""
         if any(len(row) != len(headers) for row in rows):
             raise ValueError("every row needs one value per header")
+        if widths_mm and (len(widths_mm) != len(headers) or sum(widths_mm) > TEXT_WIDTH_MM + 0.5):
+            raise ValueError(f"one width per column, {TEXT_WIDTH_MM} mm at most in all")
         table = self.document.add_table(rows=1, cols=len(headers))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -96,21 +117,41 @@ class OfficialDocument:
         _repeat_as_header(table.rows[0])
         for values in rows:
             self._fill(table.add_row(), values)
+        if widths_mm:
+            _fix_widths(table, widths_mm)
         return table
 
-    def signature(self, issuer: str, date: dt.date) -> None:
-        """Issuer centred above the date; the date four characters from the right margin."""
+    def signature(self, issuer: str, date: dt.date, *, seal: bool = True, code: Code | None = None) -> None:
+        """Issuer centred above the date; the date four characters from the right margin. With
+        `seal`, "（印章）" stands on the line above, on the same axis: the seal is stamped there,
+        pressing down on the issuer and the date (GB/T 9704-2012 7.3.5.1). A verification
+        `code` goes to the left of the block, in the room the right-aligned lines leave."""
         written = chinese_date(date)
-        self._line("", BODY_FONT, BODY_SIZE)
         issuer_indent = max(4 + (_em_width(written) - _em_width(issuer)) / 2, 0)
-        self._right(issuer, issuer_indent)
-        self._right(written, 4)
+        axis = issuer_indent + _em_width(issuer) / 2
+        first = (SEAL_PLACEHOLDER, max(axis - _em_width(SEAL_PLACEHOLDER) / 2, 0)) if seal else ("", 0)
+        cell = self._beside(code) if code else None
+        for text, chars in (first, (issuer, issuer_indent), (written, 4)):
+            self._right(text, chars, cell or self.document)
+        if cell is not None:
+            cell._tc.remove(cell.paragraphs[0]._p)  # the cell's own empty first paragraph
+
+    def officers(self, label: str, names: Sequence[str], *, count: int = 2) -> None:
+        """执法人员：王强　　证号：＿＿＿＿ — one line per officer (enforcement needs two); a name
+        not known is a line to sign on, and so is the certificate number."""
+        for index in range(count):
+            name = names[index] if index < len(names) else ""
+            paragraph = self._line(f"{label.rstrip('：:')}：", BODY_FONT, BODY_SIZE)
+            paragraph.paragraph_format.tab_stops.add_tab_stop(Pt(OFFICER_TAB_CHARS * CHAR.pt))
+            _font(paragraph.add_run(name or BLANK * 5), BODY_FONT, BODY_SIZE).font.underline = not name
+            _font(paragraph.add_run("\t证号："), BODY_FONT, BODY_SIZE)
+            _font(paragraph.add_run(BLANK * 7), BODY_FONT, BODY_SIZE).font.underline = True
 
     def receipt_line(self, text: str) -> Paragraph:
         """签收人：＿＿＿＿　年　月　日 — room for the recipient to sign and date by hand."""
         paragraph = self._line(f"{text.rstrip('：:')}：", BODY_FONT, BODY_SIZE)
-        _font(paragraph.add_run("\u3000" * 6), BODY_FONT, BODY_SIZE).font.underline = True
-        _font(paragraph.add_run("\u3000年\u3000月\u3000日"), BODY_FONT, BODY_SIZE)
+        _font(paragraph.add_run(BLANK * 6), BODY_FONT, BODY_SIZE).font.underline = True
+        _font(paragraph.add_run(f"{BLANK}年{BLANK}月{BLANK}日"), BODY_FONT, BODY_SIZE)
         return paragraph
 
     # Output -------------------------------------------------------------------------------
@@ -145,8 +186,18 @@ class OfficialDocument:
         paragraph = self._line(title, TITLE_FONT, TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
         paragraph.paragraph_format.line_spacing = TITLE_LINE
 
-    def _line(self, text: str, font: str, size: Length, *, align=None, indent=False, bold=False) -> Paragraph:
-        paragraph = self.document.add_paragraph()
+    def _line(
+        self,
+        text: str,
+        font: str,
+        size: Length,
+        *,
+        align=None,
+        indent=False,
+        bold=False,
+        where: WordDocument | _Cell | None = None,
+    ) -> Paragraph:
+        paragraph = (where or self.document).add_paragraph()
         paragraph.alignment = align
         if indent:
             paragraph.paragraph_format.first_line_indent = 2 * CHAR
@@ -156,9 +207,23 @@ class OfficialDocument:
             _font(paragraph.add_run(text), font, size, bold=bold)
         return paragraph
 
-    def _right(self, text: str, chars_from_margin: float) -> None:
-        paragraph = self._line(text, BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    def _right(self, text: str, chars_from_margin: float, where: WordDocument | _Cell | None = None) -> None:
+        paragraph = self._line(text, BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT, where=where)
         paragraph.paragraph_format.right_indent = Pt(chars_from_margin * CHAR.pt)
+
+    def _beside(self, code: Code) -> _Cell:
+        """A borderless two-cell row across the type area: the code and its caption on the
+        left (single spacing: the body's fixed line would crop the picture); the right cell,
+        with no inner margins, is returned for the lines that belong at the right margin."""
+        table = self.document.add_table(rows=1, cols=2)
+        _fix_widths(table, (CODE_CELL_MM, TEXT_WIDTH_MM - CODE_CELL_MM))
+        _no_cell_margins(table)
+        left, right = table.rows[0].cells
+        picture = left.paragraphs[0]
+        picture.paragraph_format.line_spacing = 1.0
+        picture.add_run().add_picture(io.BytesIO(code.png), width=Mm(code.width_mm))
+        self._line(code.caption, BODY_FONT, CAPTION_SIZE, where=left).paragraph_format.line_spacing = 1.0
+        return right
 
     def _fill(self, row: _Row, values: list[str], *, bold: bool = False) -> None:
         for cell, value in zip(row.cells, values, strict=True):
@@ -171,6 +236,26 @@ def _cell_text(cell: _Cell, text: str, *, bold: bool) -> None:
     if bold:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _font(paragraph.add_run(text), BODY_FONT, TABLE_SIZE, bold=bold)
+
+
+def _fix_widths(table: Table, widths_mm: Sequence[float]) -> None:
+    """Fixed layout, widths on the grid (LibreOffice reads these) and on every cell (Word)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(width)
+
+
+def _no_cell_margins(table: Table) -> None:
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), "0")
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    table._tbl.tblPr.append(margins)
 
 
 def _repeat_as_header(row: _Row) -> None:

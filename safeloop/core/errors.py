@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 
 class ServiceError(Exception):
     status = 400
@@ -24,7 +26,7 @@ class ValidationFailed(ServiceError):
     @classmethod
     def from_fields(cls, fields: dict[str, str]) -> ValidationFailed:
         first = next(iter(fields.values()))
-        return cls(f"提交的信息有误：{first}", fields=fields)
+        return cls(_("提交的信息有误：{first}").format(first=first), fields=fields)
 
 
 class Forbidden(ServiceError):
@@ -36,8 +38,8 @@ class NotFound(ServiceError):
     status = 404
     code = "not_found"
 
-    def __init__(self, message: str = "对象不存在或不在您的管辖范围内", **kwargs):
-        super().__init__(message, **kwargs)
+    def __init__(self, message: str = "", **kwargs):
+        super().__init__(message or _("对象不存在或不在您的管辖范围内"), **kwargs)
 
 
 class Conflict(ServiceError):

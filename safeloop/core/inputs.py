@@ -108,21 +108,21 @@ class Inputs:
         text = "" if value is None else clean_text(value)
         if not text:
             if required:
-                self.error(name, f"{label}为必填项")
+                self.error(name, _("{label}为必填项").format(label=label))
             return None
         return text
 
     def text(self, name: str, label: str, *, required: bool = False, max_length: int = 2000) -> str:
         text = self._raw(name, label, required) or ""
         if len(text) > max_length:
-            self.error(name, f"{label}不能超过{max_length}个字")
+            self.error(name, _("{label}不能超过{max_length}个字").format(label=label, max_length=max_length))
         return text
 
     def phone(self, name: str, label: str, *, required: bool = False) -> str:
         text = self.text(name, label, required=required, max_length=20)
         digits = text.replace("-", "").replace(" ", "")
         if text and not (_PHONE.match(text) and 7 <= len(digits) <= 13):
-            self.error(name, f"{label}格式不正确（应为手机号或带区号的座机号）")
+            self.error(name, _("{label}格式不正确（应为手机号或带区号的座机号）").format(label=label))
         return text
 
     def date(self, name: str, label: str, *, required: bool = False, not_future: bool = False) -> date | None:
@@ -135,10 +135,10 @@ class Inputs:
                 return None
             value = _parse_date(text)
             if value is None:
-                self.error(name, f"{label}应为日期，格式如 2026-05-01")
+                self.error(name, _("{label}应为日期，格式如 2026-05-01").format(label=label))
                 return None
         if not_future and value > timezone.localdate():
-            self.error(name, f"{label}不能晚于今天")
+            self.error(name, _("{label}不能晚于今天").format(label=label))
         return value
 
     def moment(self, name: str, label: str, *, required: bool = False, not_future: bool = False) -> datetime | None:
@@ -150,12 +150,12 @@ class Inputs:
                 return None
             value = _parse_moment(text)
             if value is None:
-                self.error(name, f"{label}应为日期和时间，格式如 2026-05-01 08:30")
+                self.error(name, _("{label}应为日期和时间，格式如 2026-05-01 08:30").format(label=label))
                 return None
         if timezone.is_naive(value):
             value = timezone.make_aware(value)
         if not_future and value > timezone.now():
-            self.error(name, f"{label}不能晚于现在")
+            self.error(name, _("{label}不能晚于现在").format(label=label))
         return value
 
     def decimal(
@@ -174,7 +174,7 @@ class Inputs:
             return None
         value = _decimal(_plain_number(text))
         if value is None:
-            self.error(name, f"{label}应为数字")
+            self.error(name, _("{label}应为数字").format(label=label))
             return None
         return self._bounded(name, label, value, minimum, maximum, places)
 
@@ -195,7 +195,9 @@ class Inputs:
             return None
         match = _MONEY.match(_plain_number(text))
         if match is None:
-            self.error(name, f"{label}应为金额，如 120000、12万 或 3.5万元（单位：{unit}）")
+            self.error(
+                name, _("{label}应为金额，如 120000、12万 或 3.5万元（单位：{unit}）").format(label=label, unit=unit)
+            )
             return None
         value = Decimal(match.group(1))
         typed, own = MONEY_FACTORS[match.group(2) or ""], MONEY_FACTORS.get(unit)
@@ -211,13 +213,13 @@ class Inputs:
             )
             return None
         if minimum is not None and value < minimum:
-            self.error(name, f"{label}不能小于{minimum}")
+            self.error(name, _("{label}不能小于{minimum}").format(label=label, minimum=minimum))
             return None
         if maximum is not None and value > maximum:
-            self.error(name, f"{label}不能大于{maximum}")
+            self.error(name, _("{label}不能大于{maximum}").format(label=label, maximum=maximum))
             return None
         if maximum is None and abs(value) >= Decimal(10) ** DEFAULT_DIGITS:
-            self.error(name, f"{label}数值过大")
+            self.error(name, _("{label}数值过大").format(label=label))
             return None
         return value.quantize(Decimal(1).scaleb(-places))
 
@@ -225,14 +227,14 @@ class Inputs:
         self, name: str, label: str, *, required: bool = False, minimum: int = 0, maximum: int = UNBOUNDED
     ) -> int | None:
         if isinstance(self.data.get(name), bool):  # a JSON true is not a count
-            self.error(name, f"{label}应为整数")
+            self.error(name, _("{label}应为整数").format(label=label))
             return None
         text = self._raw(name, label, required)
         if text is None:
             return None
         number = _decimal(_plain_number(text))
         if number is None or number != number.to_integral_value():
-            self.error(name, f"{label}应为整数")
+            self.error(name, _("{label}应为整数").format(label=label))
             return None
         if not minimum <= number <= maximum:
             self.error(name, _integer_range_message(label, number, minimum, maximum))
@@ -248,7 +250,7 @@ class Inputs:
         found = _match_choice(text, pairs)
         if found is None:
             allowed = "、".join(str(title) for _, title in pairs)
-            self.error(name, f"{label}“{text}”无效，可选：{allowed}")
+            self.error(name, _("{label}“{text}”无效，可选：{allowed}").format(label=label, text=text, allowed=allowed))
             return default
         return found
 
@@ -262,7 +264,7 @@ class Inputs:
         if text in FALSE_WORDS:
             return False
         if text:
-            self.error(name, f"{label}应为“是”或“否”")
+            self.error(name, _("{label}应为“是”或“否”").format(label=label))
         return None
 
     def ids(self, name: str, label: str, *, required: bool = False) -> list[int]:
@@ -272,10 +274,10 @@ class Inputs:
         try:
             found = [int(v) for v in value]
         except (TypeError, ValueError):
-            self.error(name, f"{label}应为编号列表")
+            self.error(name, _("{label}应为编号列表").format(label=label))
             return []
         if required and not found:
-            self.error(name, f"{label}为必填项")
+            self.error(name, _("{label}为必填项").format(label=label))
         return found
 
 

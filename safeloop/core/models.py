@@ -124,3 +124,42 @@ class Job(models.Model):
         if not self.total:
             return 100 if self.state == JobState.DONE else None
         return min(100, self.done * 100 // self.total)
+
+
+class SealedRecord(models.Model):
+    """An issued document as it was issued: its bytes (in storage), their SHA-256, what the
+    document publishes about itself, and a place in one hash chain over every sealed record.
+
+    Written once by `core.seals.record_seal`; the database refuses UPDATE and DELETE (triggers,
+    migration 0004). The owner is named by plain fields, so core imports no app.
+    """
+
+    seq = models.PositiveIntegerField(_("序号"), unique=True)
+    kind = models.CharField(_("种类"), max_length=40)  # e.g. hazards.order
+    title = models.CharField(_("文书名称"), max_length=60)
+    number = models.CharField(_("文书编号"), max_length=60, blank=True)
+    issuer = models.CharField(_("发文机关"), max_length=120)
+    issued_on = models.DateField(_("日期"))
+    file = models.CharField(_("存储名"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveIntegerField(_("字节数"))
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    target_type = models.CharField(_("所属对象类型"), max_length=60)  # app_label.model
+    target_id = models.CharField(_("所属对象编号"), max_length=40)
+    sealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("存证人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sealed_by_name = models.CharField(_("存证人姓名"), max_length=60)
+    sealed_at = models.DateTimeField(_("存证时间"))
+    token = models.CharField(_("核验码"), max_length=64, unique=True)
+    prev_hash = models.CharField(_("前序哈希"), max_length=64)
+    hash = models.CharField(_("哈希"), max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("存证文书")
+        verbose_name_plural = _("存证文书")
+        indexes = [models.Index(fields=["target_type", "target_id", "kind"], name="sealed_target_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.number}".strip()

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from django.db import transaction
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
 
 from safeloop.core.audit import audit_record
 from safeloop.core.errors import Conflict, NotFound
@@ -36,7 +37,10 @@ def locked_row(*, model: type[M], pk: Any, version: int | None, user: Any, query
     current = getattr(row, "version", None)  # versioned models only; M does not declare it
     if version is not None and current != version:
         name = model._meta.verbose_name
-        raise Conflict(f"该{name}已被他人修改（当前版本 {current}），请刷新后重试", code="stale_version")
+        raise Conflict(
+            _("该{name}已被他人修改（当前版本 {current}），请刷新后重试").format(name=name, current=current),
+            code="stale_version",
+        )
     return row
 
 

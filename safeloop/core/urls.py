@@ -5,6 +5,7 @@ from safeloop.core import views
 app_name = "core"
 urlpatterns = [
     path("healthz", views.health, name="health"),
+    path("verify/<str:token>/", views.verify, name="verify"),
     path("jobs/<uuid:pk>/", views.job_page, name="job"),
     path("jobs/<uuid:pk>/download", views.job_file, name="job_file"),
 ]

@@ -12,6 +12,7 @@ import random
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from itertools import cycle
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,9 @@ from django.utils import timezone
 
 from safeloop.accounts.models import ExpertAssignment, User
 from safeloop.core.workdays import WorkdayCalendar
+from safeloop.demo.batches import batches
 from safeloop.hazards.history import Act, HazardWithHistory, hazards_bulk_create
+from safeloop.hazards.issuers import IssuingBody, issuing_body_of
 from safeloop.hazards.models import Escalation, Hazard, Level, NumberSequence, Source, Status
 from safeloop.registry.models import Enterprise
 
@@ -63,28 +66,18 @@ ESCALATE_AFTER = (1, 5, 10)
 
 def seed_hazards(*, seed: int, progress: Callable[[str], None], today: date | None = None) -> int:
     today = today or timezone.localdate()
+    _issuing_body.cache_clear()
     rng = random.Random(seed)
     calendar = WorkdayCalendar(today - timedelta(days=400), today + timedelta(days=400))
     counters: dict[tuple[str, int], int] = defaultdict(int)
     enterprises = list(Enterprise.objects.select_related("region__parent").order_by("pk"))
     total = len(enterprises) * PER_ENTERPRISE
     made = 0
-    for batch in _batches(_generate(rng, enterprises, today, calendar, counters), BATCH):
+    for batch in batches(_generate(rng, enterprises, today, calendar, counters), BATCH):
         made += hazards_bulk_create(items=batch)
         progress(f"隐患 {made:,}/{total:,}（{made * 100 // max(total, 1)}%）")
     NumberSequence.objects.bulk_create([NumberSequence(key=k, year=y, last=n) for (k, y), n in counters.items()])
     return made
-
-
-def _batches(items: Iterator[HazardWithHistory], size: int) -> Iterator[list[HazardWithHistory]]:
-    batch: list[HazardWithHistory] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _generate(rng, enterprises, today, calendar, counters) -> Iterator[HazardWithHistory]:
@@ -101,6 +94,12 @@ def _demo_enterprises(enterprises: list[Enterprise]) -> list[Enterprise]:
     ids = set(User.objects.filter(username="enterprise_demo").values_list("enterprise_id", flat=True))
     ids |= set(ExpertAssignment.objects.filter(expert__username="expert_demo").values_list("enterprise_id", flat=True))
     return [e for e in enterprises if e.pk in ids]
+
+
+@cache
+def _issuing_body(county_code: str) -> IssuingBody:
+    """Per county-level unit, once a run (`seed_hazards` clears it: reference data may be reloaded)."""
+    return issuing_body_of(county_code)
 
 
 def _number(counters, key: str, year: int) -> int:
@@ -139,8 +138,7 @@ def _walk(rng, h: Hazard, e: Enterprise, today: date, calendar, counters) -> Ite
     """Yield the acts that have happened by `today`, setting the hazard's fields as they go."""
     self_run = h.level == Level.GENERAL and h.source in (Source.SELF_CHECK, Source.INTERNAL_REPORT)
     firm = (e.safety_contact_name or "企业安全员", "enterprise")
-    county_name = e.region.parent.name if e.region.parent else e.region.name
-    regulator = (f"{county_name}应急管理局", "county")
+    regulator = (_issuing_body(e.region_id[:6]).name, "county")
     boss = firm if self_run else regulator
     day = h.found_on
     found_by_firm = h.source in (Source.SELF_CHECK, Source.INTERNAL_REPORT)
@@ -178,7 +176,10 @@ def _assign_to_close(rng, h, e, day, today, calendar, counters, boss, firm, regu
     h.deadline = h.original_deadline = due.date
     h.responsible_unit, h.responsible_person = h.location, e.principal_name or "负责人"
     if not self_run and h.source != Source.SELF_CHECK:
-        h.order_no = f"{regulator[0][:2]}应急责改〔{day.year}〕{_number(counters, f'ZG-{e.region_id[:6]}', day.year)}号"
+        body = _issuing_body(e.region_id[:6])
+        h.order_no = (
+            f"{body.abbreviation}应急责改〔{day.year}〕{_number(counters, f'ZG-{body.region_code}', day.year)}号"
+        )
     yield Act(
         "assign",
         _at(day, 15),

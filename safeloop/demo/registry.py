@@ -18,6 +18,7 @@ from safeloop.accounts.services import expert_assign, user_create
 from safeloop.core.codes import ALPHABET, make_credit_code
 from safeloop.core.scope import region_q
 from safeloop.core.text import pinyin_initials
+from safeloop.demo.batches import batches
 from safeloop.demo.targets import seed_targets_demo
 from safeloop.registry.models import Category, Department, Enterprise, Region, RegionLevel, RiskLevel, Scale
 from safeloop.registry.reference import YIYANG, reference_load
@@ -129,7 +130,7 @@ def seed_demo(*, seed: int, scale: int, password: str, progress: Callable[[str],
     categories = {c.code: c for c in Category.objects.all()}
     total = BASE_ENTERPRISES * scale
     made = 0
-    for batch in _batches(_generate(rng, townships, categories, total), BATCH):
+    for batch in batches(_generate(rng, townships, categories, total), BATCH):
         made += enterprises_bulk_register(enterprises=batch)
         progress(f"企业 {made:,}/{total:,}（{made * 100 // total}%）")
     seed_targets_demo(seed=seed, scale=scale, progress=progress)
@@ -148,17 +149,6 @@ def _weight(region: Region) -> float:
     if segment < 100:
         return 2.0  # 街道: urban, more businesses
     return 1.0 if segment < 200 else 0.6
-
-
-def _batches(items: Iterator[Enterprise], size: int) -> Iterator[list[Enterprise]]:
-    batch: list[Enterprise] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _generate(rng: random.Random, townships: list[Region], categories: dict, total: int) -> Iterator[Enterprise]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from safeloop.hazards.issuers import issuing_body_of
 from safeloop.hazards.models import Hazard, NumberSequence
 
 
@@ -18,22 +19,16 @@ def hazard_code(county_code: str, year: int) -> str:
     return f"YH-{county_code}-{year}-{next_number(f'YH-{county_code}', year):06d}"
 
 
-def _issuer(hazard: Hazard) -> str:
-    county = hazard.enterprise.region.parent
-    name = county.name if county else hazard.enterprise.region.name
-    return name.removesuffix("区").removesuffix("县").removesuffix("市")[:2] or name
-
-
 def order_number(hazard: Hazard, year: int) -> str:
-    """责令限期整改指令书 number, e.g. 赫山应急责改〔2026〕12号 (per county and year)."""
-    county = hazard.enterprise.region_id[:6]
-    return f"{_issuer(hazard)}应急责改〔{year}〕{next_number(f'ZG-{county}', year)}号"
+    """责令限期整改指令书 number, e.g. 赫山应急责改〔2026〕12号 (per issuing body and year)."""
+    body = issuing_body_of(hazard.enterprise.region_id)
+    return f"{body.abbreviation}应急责改〔{year}〕{next_number(f'ZG-{body.region_code}', year)}号"
 
 
 def review_number(hazard: Hazard, year: int) -> str:
     """整改复查意见书 number, e.g. 赫山应急复查〔2026〕7号."""
-    county = hazard.enterprise.region_id[:6]
-    return f"{_issuer(hazard)}应急复查〔{year}〕{next_number(f'FC-{county}', year)}号"
+    body = issuing_body_of(hazard.enterprise.region_id)
+    return f"{body.abbreviation}应急复查〔{year}〕{next_number(f'FC-{body.region_code}', year)}号"
 
 
 def reserve_numbers(key: str, year: int, count: int) -> int:

@@ -13,14 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.accounts.models import User
-from safeloop.core.errors import ServiceError
+from safeloop.core.errors import NotFound, ServiceError
 from safeloop.core.forms import FormState, posted, submitted
 from safeloop.core.http import query_without, query_without_page
 from safeloop.core.scope import get_visible_or_404
+from safeloop.core.seals import SealBroken, public_base_from, sealed_bytes
 from safeloop.core.transitions import Transition
 from safeloop.core.xlsx import IMPORT_FIELDS, XLSX_CONTENT_TYPE, imported, spooled_workbook
 from safeloop.hazards import ledger_io
-from safeloop.hazards.documents import DOCUMENTS, available_documents
+from safeloop.hazards.documents import TITLES, available_documents, document_sealed
 from safeloop.hazards.forms import on_spot_form, report_form
 from safeloop.hazards.ledger_import import ledger_import
 from safeloop.hazards.models import Attachment, EvidenceKind, Hazard, ListingLevel, Status
@@ -61,7 +62,6 @@ from safeloop.registry.selectors import (
 
 PAGE_SIZE = 50
 PUBLIC_PAGE_SIZE = 30
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 STATUS_LABELS = dict(Status.choices)
 
 
@@ -205,12 +205,20 @@ def _evidence(hazard: Hazard) -> list[tuple[str, list[Attachment]]]:
 @login_required
 @require_GET
 def hazard_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The document exactly as sealed: the same bytes on every download."""
     hazard = hazard_get(request.user, pk)
-    if kind not in dict(available_documents(hazard)):
+    if kind not in TITLES:
         raise Http404
-    title, build, _ = DOCUMENTS[kind]
-    response = HttpResponse(build(hazard).to_bytes(), content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, f"{title}-{hazard.code}.docx")
+    try:
+        with public_base_from(request):
+            record = document_sealed(hazard=hazard, kind=kind, actor=request.user)
+        content = sealed_bytes(record)
+    except NotFound as exc:
+        raise Http404 from exc
+    except SealBroken:
+        return HttpResponse(_("存档文书校验失败，已停止下载，请联系系统管理员"), status=409, content_type="text/plain")
+    response = HttpResponse(content, content_type=record.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, f"{record.title}-{hazard.code}.docx")
     return response
 
 
@@ -222,7 +230,8 @@ def hazard_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     version = data.pop("version", None)
     data.pop("csrfmiddlewaretoken", None)
     try:
-        hazard = hazard_act(hazard_id=pk, actor=request.user, action=action, version=version, data=data)
+        with public_base_from(request):
+            hazard = hazard_act(hazard_id=pk, actor=request.user, action=action, version=version, data=data)
     except ServiceError as exc:
         if exc.status == 404:
             raise Http404 from exc

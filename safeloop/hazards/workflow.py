@@ -27,6 +27,7 @@ from safeloop.core.fields import FieldSpec, Kind, model_spec
 from safeloop.core.scope import prefix_q
 from safeloop.core.transitions import Context, Pick, Rule, Subset, Transition, Turn, Who, Workflow
 from safeloop.hazards.deadlines import deadline_from_input
+from safeloop.hazards.documents import issue_documents
 from safeloop.hazards.fields import FIXER
 from safeloop.hazards.listing import lister_body, lister_level, may_decide, open_listing, publish_by, rule_of
 from safeloop.hazards.models import (
@@ -294,13 +295,14 @@ def run_assign(ctx: Context) -> dict:
     # An on-the-spot removal is ordered on the spot (现场处理措施决定书), not given a 限期整改 order.
     if h.assigned_by_role == REGULATOR and h.source != Source.SELF_CHECK and not h.on_spot:
         h.order_no = order_number(h, ctx.today.year)
+    ctx.then.append(partial(_issue, ctx))
     return {
         "responsible_unit": h.responsible_unit,
         "responsible_person": h.responsible_person,
         "deadline": h.deadline.isoformat(),
         "provisional": due.provisional,
         "order_no": h.order_no,
-    }
+    } | ({"on_spot": True} if h.on_spot else {})
 
 
 def run_submit_plan(ctx: Context) -> dict:
@@ -408,7 +410,14 @@ def run_accept(ctx: Context) -> dict:
     h.accepted_by_name, h.accepted_on = str(ctx.actor), ctx.today
     if h.order_no and not h.review_no:
         h.review_no = review_number(h, ctx.today.year)
+    ctx.then.append(partial(_issue, ctx))
     return {"opinion": opinion, "review_no": h.review_no}
+
+
+def _issue(ctx: Context, event: HazardEvent) -> None:
+    """The documents the event issues (order or notice on 交办, review on 验收), sealed in the
+    action's transaction: a failure to seal undoes the action."""
+    issue_documents(hazard=ctx.obj, event=event, actor=ctx.actor)
 
 
 def run_reject(ctx: Context) -> dict:

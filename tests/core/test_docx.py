@@ -117,3 +117,57 @@ def test_save_writes_the_same_bytes_as_to_bytes():
     out = io.BytesIO()
     doc.save(out)
     assert Document(io.BytesIO(out.getvalue())).paragraphs[0].text == "通知"
+
+
+@pytest.fixture
+def order():
+    from safeloop.core.docx import Code
+    from safeloop.core.qr import qr_png
+
+    doc = OfficialDocument("责令限期整改指令书", "赫山应急责改〔2026〕12号")
+    doc.table(
+        ["序号", "隐患描述", "等级"], [["1", "危化品仓库未设置可燃气体报警装置", "重大"]], widths_mm=[15, 126, 15]
+    )
+    doc.officers("执法人员", ["王强"])
+    doc.signature(
+        "益阳市赫山区应急管理局", dt.date(2026, 12, 2), code=Code(qr_png("https://x.cn/verify/t/"), "扫码核验")
+    )
+    doc.receipt_line("被检查单位负责人（签名）")
+    return Document(io.BytesIO(doc.to_bytes()))
+
+
+def test_table_columns_have_the_fixed_widths_asked_for(order):
+    table = order.tables[0]
+    assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+    assert [round(column.width.mm) for column in table.columns] == [15, 126, 15]
+    assert [round(cell.width.mm) for cell in table.rows[1].cells] == [15, 126, 15]
+
+
+def test_widths_wider_than_the_type_area_are_refused():
+    with pytest.raises(ValueError):
+        OfficialDocument("通知").table(["序号", "内容"], [["1", "x"]], widths_mm=[20, 140])
+
+
+def test_two_officer_lines_the_unknown_one_left_to_sign_each_with_a_certificate_blank(order):
+    lines = [p for p in order.paragraphs if p.text.startswith("执法人员：")]
+    assert [p.text.split("\t")[0] for p in lines] == ["执法人员：王强", "执法人员：" + "\u3000" * 5]
+    assert all("证号：" in p.text and p.runs[-1].font.underline for p in lines)
+    assert lines[1].runs[1].font.underline and not lines[0].runs[1].font.underline
+
+
+def test_seal_placeholder_stands_over_the_issuer_and_date_on_their_axis():
+    doc = OfficialDocument("通知")
+    doc.signature("益阳市应急管理局", dt.date(2026, 12, 2))
+    seal, issuer, date = Document(io.BytesIO(doc.to_bytes())).paragraphs[-3:]
+    assert (seal.text, issuer.text, date.text) == ("（印章）", "益阳市应急管理局", "2026年12月2日")
+    # Centre from the right margin, in characters: right indent + half the width.
+    centre = [p.paragraph_format.right_indent.pt / 16 + width / 2 for p, width in ((seal, 4), (issuer, 8), (date, 6.5))]
+    assert max(centre) - min(centre) < 0.01
+
+
+def test_verification_code_sits_left_of_issuer_and_date(order):
+    block = order.tables[1]
+    left, right = block.rows[0].cells
+    assert left._tc.xpath(".//pic:pic") and left.paragraphs[-1].text == "扫码核验"
+    assert [p.text for p in right.paragraphs] == ["（印章）", "益阳市赫山区应急管理局", "2026年12月2日"]
+    assert block.style.name == "Normal Table" and block._tbl.tblPr.find(qn("w:tblBorders")) is None  # no box

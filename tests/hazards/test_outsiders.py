@@ -4,14 +4,21 @@ import pytest
 from django.urls import reverse
 
 from safeloop.hazards.models import HazardEvent
+from safeloop.hazards.services import hazard_report
+from tests.hazards.conftest import Loop
 
 
 @pytest.fixture
-def secret(general_self_found, boss, worker):
-    """A Ziyang hazard with an order number, a document and an attachment."""
-    loop = general_self_found
-    loop.act(boss, "confirm")
-    loop.act(boss, "assign", responsible_unit="车间", responsible_person="王", deadline="2099-12-31")
+def secret(ziyang_user, ziyang_enterprise, worker):
+    """A Ziyang regulator finding with an order (a sealed document) and an attachment."""
+    loop = Loop(
+        hazard_report(
+            actor=ziyang_user,
+            data={"enterprise": ziyang_enterprise.pk, "source": "regulator", "description": "消防通道堆放杂物"},
+        )
+    )
+    loop.act(ziyang_user, "confirm")
+    loop.act(ziyang_user, "assign", responsible_unit="车间", responsible_person="王", deadline="2099-12-31")
     attachment_id = loop.upload(worker)
     return loop.hazard, attachment_id
 
@@ -22,7 +29,7 @@ def secret(general_self_found, boss, worker):
         ("hazards:detail", "get", lambda h, a: {"pk": h.pk}),
         ("hazards:act", "post", lambda h, a: {"pk": h.pk, "action": "start"}),
         ("hazards:upload", "post", lambda h, a: {"pk": h.pk}),
-        ("hazards:document", "get", lambda h, a: {"pk": h.pk, "kind": "notice"}),
+        ("hazards:document", "get", lambda h, a: {"pk": h.pk, "kind": "order"}),
         ("hazards:attachment", "get", lambda h, a: {"pk": a, "variant": "file"}),
     ],
 )
@@ -58,7 +65,7 @@ def test_owner_can_reach_every_object_route(login, boss, secret):
     hazard, attachment_id = secret
     client = login(boss)
     assert client.get(reverse("hazards:detail", args=[hazard.pk])).status_code == 200
-    assert client.get(reverse("hazards:document", args=[hazard.pk, "notice"])).status_code == 200
+    assert client.get(reverse("hazards:document", args=[hazard.pk, "order"])).status_code == 200
     assert client.get(reverse("hazards:attachment", args=[attachment_id, "thumb"])).status_code == 200
 
 
