@@ -63,7 +63,7 @@ HAZARD_ROUTES = {
 }
 # Pages anyone may open without signing in, checked in tests/hazards/test_public_list.py: they
 # show only what the rule publishes (a listing notice's columns), never people or internal notes.
-PUBLIC_ROUTES = {"public:listed_hazards"}
+PUBLIC_LIST_ROUTES = {"public:listed_hazards"}
 
 # A user's own records (background jobs), checked in tests/core/test_jobs.py with another user.
 OWNER_ROUTES = {"core:job", "core:job_file"}
@@ -86,7 +86,7 @@ def test_every_route_has_an_outsider_check():
     """Every URL name is declared in exactly one of the lists below."""
     declared = set(OBJECT_ROUTES) | set(LIST_ROUTES) | NO_DATA_ROUTES | HAZARD_ROUTES | OWNER_ROUTES | PUBLIC_ROUTES
     declared |= set(ACCIDENT_OBJECT_ROUTES) | set(ACCIDENT_LIST_ROUTES) | set(TARGET_ROUTES) | NOTIFICATION_ROUTES
-    declared |= PUBLIC_ROUTES
+    declared |= PUBLIC_LIST_ROUTES
     assert set(_names(get_resolver())) == declared
 
 

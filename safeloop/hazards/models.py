@@ -187,13 +187,17 @@ class HazardEvent(ChainedEvent):
         constraints = [models.UniqueConstraint(fields=["hazard", "seq"], name="hazard_event_seq_unique")]
 
 
+# What belongs to a hazard is in scope through the hazard's enterprise.
+VIA_HAZARD = ScopePaths(
+    enterprise="hazard__enterprise",
+    region="hazard__enterprise__region",
+    category="hazard__enterprise__category",
+    department_override="hazard__enterprise__supervising_department_override",
+)
+
+
 class Attachment(models.Model):
-    scope = ScopePaths(
-        enterprise="hazard__enterprise",
-        region="hazard__enterprise__region",
-        category="hazard__enterprise__category",
-        department_override="hazard__enterprise__supervising_department_override",
-    )
+    scope = VIA_HAZARD
 
     hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="attachments")
     file = models.CharField(_("存储名"), max_length=255)
@@ -221,12 +225,7 @@ class Listing(models.Model):
     decision). Written by the workflow's `list`, `delist`, `close` and `withdraw` rows, each an
     event of the hazard's chain; the public list publishes what a listing notice publishes."""
 
-    scope = ScopePaths(
-        enterprise="hazard__enterprise",
-        region="hazard__enterprise__region",
-        category="hazard__enterprise__category",
-        department_override="hazard__enterprise__supervising_department_override",
-    )
+    scope = VIA_HAZARD
 
     hazard = models.ForeignKey(Hazard, verbose_name=_("隐患"), on_delete=models.PROTECT, related_name="listings")
     level = models.CharField(_("督办级别"), max_length=10, choices=ListingLevel.choices)

@@ -9,6 +9,7 @@ from safeloop.accounts.models import Role
 from safeloop.accounts.services import expert_assign
 from safeloop.hazards.events import verify_all
 from safeloop.hazards.models import Hazard
+from tests.browser.ui_checks import bad_text
 from tests.conftest import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -160,6 +161,7 @@ def test_fix_on_the_spot_at_the_enterprise_on_a_phone(browser, live_server, ziya
     page.get_by_role("button", name="记录即查即改").click()
     assert "整改人不能是记录人本人" in page.locator(".field-error").inner_text()
     assert page.locator("textarea[name=description]").input_value() == "消防通道堆放纸箱"
+    assert bad_text(page.inner_text("main")) == []
     page.fill("input[name=fixer]", "仓管员李四")
     page.set_input_files("input[type=file][name=before]", str(png))
     page.set_input_files("input[type=file][name=after]", str(png))
@@ -170,4 +172,5 @@ def test_fix_on_the_spot_at_the_enterprise_on_a_phone(browser, live_server, ziya
     found, proven = page.locator(".evidence .thumbs").all()
     assert found.locator("img").count() == 1 and proven.locator("img").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+    assert bad_text(page.inner_text("main")) == []
     assert hazard.on_spot and list(verify_all()) == [] and county.errors == []

@@ -13,6 +13,7 @@ from safeloop.hazards.supervision import supervise
 from safeloop.hazards.workflow import available_actions
 from safeloop.registry.models import Department
 from tests.conftest import make_user
+from tests.hazards.conftest import PLAN
 
 TODAY = "2026-11-02 09:00 +0800"  # a Monday
 
@@ -26,9 +27,7 @@ def today():
 @pytest.fixture
 def major(major_regulator_found, ziyang_user, boss, expert):
     loop = major_regulator_found
-    loop.act(expert, "sign", stage="confirmation")
-    loop.act(boss, "sign", stage="confirmation")
-    loop.act(ziyang_user, "confirm")
+    loop.confirm_major(ziyang_user, expert, boss)
     loop.act(ziyang_user, "assign", responsible_unit="储罐区", responsible_person="李明", deadline="2026-12-31")
     return loop
 
@@ -84,9 +83,7 @@ def test_a_hazard_is_listed_once_at_a_time_and_a_confirmed_one_needs_a_deadline(
     major_regulator_found, ziyang_user, boss, expert
 ):
     loop = major_regulator_found
-    loop.act(expert, "sign", stage="confirmation")
-    loop.act(boss, "sign", stage="confirmation")
-    loop.act(ziyang_user, "confirm")
+    loop.confirm_major(ziyang_user, expert, boss)
     with pytest.raises(ValidationFailed) as refused:
         loop.act(ziyang_user, "list")
     assert refused.value.fields == {"deadline": "该隐患尚未交办、没有整改期限，请填写督办整改期限"}
@@ -113,15 +110,7 @@ def test_closing_a_listed_hazard_delists_it_and_only_its_body_closes(
     major, ziyang_user, city_user, boss, worker, expert
 ):
     major.act(city_user, "list")
-    major.act(
-        boss,
-        "submit_plan",
-        measures="加装报警",
-        funds="3万",
-        responsible_person="李",
-        deadline="2026-12-20",
-        contingency_plan="停用",
-    )
+    major.act(boss, "submit_plan", **PLAN)
     major.act(worker, "start")
     major.act(worker, "submit_rectification", note="已安装", attachments=[major.upload(worker)])
     major.act(expert, "sign", stage="acceptance")
@@ -142,9 +131,7 @@ def test_closing_a_listed_hazard_delists_it_and_only_its_body_closes(
 
 def test_withdrawing_a_listed_hazard_delists_it(major_regulator_found, ziyang_user, boss, expert):
     loop = major_regulator_found
-    loop.act(expert, "sign", stage="confirmation")
-    loop.act(boss, "sign", stage="confirmation")
-    loop.act(ziyang_user, "confirm")
+    loop.confirm_major(ziyang_user, expert, boss)
     loop.act(ziyang_user, "list", deadline="2026-12-31")
     loop.act(ziyang_user, "withdraw", reason="重复上报")
     assert Listing.objects.get().delisted_on == date(2026, 11, 2)

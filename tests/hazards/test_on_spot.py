@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from safeloop.accounts.models import Notification
 from safeloop.core.errors import Forbidden, UnsupportedType, ValidationFailed
+from safeloop.core.models import SealedRecord
 from safeloop.hazards.events import verify_all
 from safeloop.hazards.models import Attachment, Hazard, Status
 from safeloop.hazards.on_spot import hazard_fix_on_spot
@@ -48,6 +49,7 @@ def test_an_inspector_records_a_fix_on_the_spot_as_the_tables_acts_in_one_go(ziy
     assert (hazard.fixer_name, hazard.rectified_by, hazard.accepted_by_name) == ("仓管员李四", None, str(ziyang_user))
     assert hazard.look_back_due == date(2026, 12, 2)  # scheduled like any other closed hazard
     assert hazard.order_no == ""  # ordered removed on the spot, not given a 限期整改 order
+    assert not SealedRecord.objects.exists()  # nor a 隐患整改通知书 for what is already fixed
     assert list(verify_all()) == []
 
 

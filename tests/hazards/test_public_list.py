@@ -19,9 +19,7 @@ def listed(major_regulator_found, ziyang_user, city_user, boss, expert):
     """A major hazard listed by the county, de-listed by the city, then listed by the city."""
     loop = major_regulator_found
     with time_machine.travel(TODAY, tick=False):
-        loop.act(expert, "sign", stage="confirmation")
-        loop.act(boss, "sign", stage="confirmation")
-        loop.act(ziyang_user, "confirm")
+        loop.confirm_major(ziyang_user, expert, boss)
         loop.act(ziyang_user, "assign", responsible_unit="储罐区", responsible_person="李明", deadline="2026-12-31")
         loop.act(ziyang_user, "list", requirement="每周向市安委办报告进展")
     with time_machine.travel("2026-11-10 09:00 +0800", tick=False):

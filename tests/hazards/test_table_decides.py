@@ -18,7 +18,7 @@ from safeloop.hazards.services import hazard_report
 from safeloop.hazards.workflow import TRANSITIONS, available_actions, hazard_act
 from safeloop.registry.models import Department
 from tests.conftest import make_user
-from tests.hazards.conftest import Loop
+from tests.hazards.conftest import PLAN, Loop
 
 TODAY = "2026-11-02 09:00 +0800"
 LATER = "2027-03-01 09:00 +0800"  # after every look-back is due
@@ -100,19 +100,12 @@ def test_the_table_decides_alone_through_a_self_managed_loop(parties, boss, work
 def test_the_table_decides_alone_through_a_major_regulator_finding(
     parties, major_regulator_found, ziyang_user, boss, worker, expert
 ):
-    plan = {
-        "measures": "加装报警",
-        "funds": "3万",
-        "responsible_person": "李",
-        "deadline": "2026-11-20",
-        "contingency_plan": "停用",
-    }
     steps = [
         (expert, "sign", {"stage": "confirmation"}),
         (boss, "sign", {"stage": "confirmation"}),
         (ziyang_user, "confirm", {}),
         (ziyang_user, "assign", {"responsible_unit": "罐区", "responsible_person": "李", "deadline": "2026-11-30"}),
-        (boss, "submit_plan", plan),
+        (boss, "submit_plan", PLAN),
         (worker, "start", {}),
         (worker, "request_extension", {"deadline": "2026-12-31", "reason": "设备到货延迟"}),
         (ziyang_user, "decide_extension", {"approve": "true"}),
