@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safeloop.accounts.models import Role, User
 from safeloop.core.fields import FieldSpec, Kind, model_spec
-from safeloop.core.scope import prefix_q
+from safeloop.core.scope import area_q
 from safeloop.core.transitions import Context, Pick, Rule, Subset, Transition, Turn, Who, Workflow
 from safeloop.hazards.deadlines import deadline_from_input
 from safeloop.hazards.documents import issue_documents
@@ -212,7 +212,7 @@ def _listing_bodies_q(actor: User, parties: frozenset[str]) -> Q:
     listed = Listing.objects.filter(delisted_on__isnull=True)
     if lister_level(actor) is None:
         return ~Q(pk__in=listed.values("hazard_id"))
-    ours = listed.filter(prefix_q("region_id", actor.region.subtree_prefix))
+    ours = listed.filter(area_q("region", actor.region_id))
     return ~Q(pk__in=listed.values("hazard_id")) | Q(pk__in=ours.values("hazard_id"))
 
 

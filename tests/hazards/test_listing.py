@@ -9,6 +9,7 @@ from safeloop.accounts.models import Notification, Role
 from safeloop.core.errors import Conflict, Forbidden, ValidationFailed
 from safeloop.hazards.events import verify_all
 from safeloop.hazards.models import Escalation, Listing
+from safeloop.hazards.selectors import todo
 from safeloop.hazards.supervision import supervise
 from safeloop.hazards.workflow import available_actions
 from safeloop.registry.models import Department
@@ -119,6 +120,7 @@ def test_closing_a_listed_hazard_delists_it_and_only_its_body_closes(
     assert "close" not in offered(ziyang_user, major)
     with pytest.raises(Forbidden):
         major.act(ziyang_user, "close")
+    assert major.hazard not in todo(ziyang_user) and major.hazard in todo(city_user)  # the 销号 waits for the city
     major.act(city_user, "close")
     listing, close = Listing.objects.get(), major.hazard.events.get(action="close")
     assert (listing.delisted_on, listing.delisted_seq, close.payload["delisted"]) == (
