@@ -8,7 +8,10 @@ class HazardsConfig(AppConfig):
 
     def ready(self) -> None:
         from safeloop.core.schedule import register_daily
+        from safeloop.hazards.permissions import enterprise_page_links
         from safeloop.hazards.tasks import notify_digest, supervise_hazards
+        from safeloop.registry.links import provide_enterprise_links
 
         register_daily(supervise_hazards)
         register_daily(notify_digest)
+        provide_enterprise_links(enterprise_page_links)

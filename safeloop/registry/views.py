@@ -16,6 +16,7 @@ from safeloop.core.models import AuditEntry
 from safeloop.core.xlsx import IMPORT_FIELDS, XLSX_CONTENT_TYPE, imported, spooled_workbook
 from safeloop.registry import io
 from safeloop.registry.forms import enterprise_form
+from safeloop.registry.links import enterprise_links
 from safeloop.registry.models import RiskLevel
 from safeloop.registry.permissions import can_edit_enterprises, can_register_enterprises
 from safeloop.registry.selectors import (
@@ -70,6 +71,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "industry": industry_label(enterprise.industry_code),
             "history": history,
             "can_edit": can_edit_enterprises(request.user),
+            "links": enterprise_links(request.user, enterprise),
         },
     )
 
