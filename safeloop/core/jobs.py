@@ -6,19 +6,23 @@ An app registers each kind of job once, in `AppConfig.ready()`:
     register_job(JobKind("hazards.ledger_export", _("隐患台账导出"), run_ledger_export))
 
 where `run(job, progress) -> JobResult` reads `job.params` (what the user asked for, e.g. the
-filters), calls `progress.total(n)` and `progress.advance(k)` as it goes, and returns the file
-(and/or a report for an import). The view starts it with `job_start(...)` and redirects to the
-job's page; `run_now` runs small work in the request instead.
+filters) and `job_upload(job)` (an import's file), calls `progress.total(n)` and
+`progress.advance(k)` (or iterates `progress.track(rows)`) as it goes, and returns the file
+(and/or a report for an import). It runs as `job.owner`, with the scope the owner has when it
+runs. The view starts it with `job_start(...)` and redirects to the job's page; `run_now` runs
+small work in the request instead. `core.bulk` declares the exports and imports that use this.
+When a background job ends, every function registered with `on_job_finished` hears of it
+(the notification centre tells the owner).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
@@ -34,6 +38,8 @@ from safeloop.core.models import Job, JobState
 
 logger = logging.getLogger("safeloop.jobs")
 PROGRESS_EVERY_SECONDS = 0.5
+UPLOAD = "upload"  # the params key of an import's stored file
+T = TypeVar("T")
 
 
 @dataclass
@@ -49,6 +55,7 @@ class JobKind:
     kind: str
     title: str
     run: Callable[[Job, Progress], JobResult]
+    back: str = ""  # the URL name of the page the job was started from, linked from the job's page
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -87,17 +94,32 @@ class Progress:
             self._last = now
             Job.objects.filter(pk=self.job.pk).update(done=self.job.done)
 
+    def track(self, items: Iterable[T]) -> Iterator[T]:
+        """The items, advancing by one for each (an export's row loop)."""
+        for item in items:
+            yield item
+            self.advance()
+
 
 # ---------------------------------------------------------------- starting and running
 
 
-def job_start(*, owner: Any, kind: str, params: dict[str, Any]) -> Job:
-    """Record the job and hand it to the worker once the request's transaction commits."""
+def job_start(*, owner: Any, kind: str, params: dict[str, Any], upload: bytes | None = None) -> Job:
+    """Record the job and hand it to the worker once the request's transaction commits. An
+    import's file is kept in storage (under jobs/) until the job has run."""
     spec = job_kind(kind)
     job = Job.objects.create(kind=kind, title=str(spec.title), owner=owner, params=params)
+    if upload is not None:
+        job.params = {**params, UPLOAD: default_storage.save(f"jobs/{job.pk}/upload.xlsx", ContentFile(upload))}
+        Job.objects.filter(pk=job.pk).update(params=job.params)
     job_id = str(job.pk)
     transaction.on_commit(lambda: run_job.enqueue(job_id))
     return job
+
+
+def job_upload(job: Job) -> bytes:
+    with default_storage.open(job.params[UPLOAD]) as stored:
+        return stored.read()
 
 
 def run_now(*, owner: Any, kind: str, params: dict[str, Any]) -> Job:
@@ -110,10 +132,12 @@ def run_now(*, owner: Any, kind: str, params: dict[str, Any]) -> Job:
 
 @task()
 def run_job(job_id: str) -> str:
-    job = Job.objects.filter(pk=job_id, state=JobState.QUEUED).first()
+    claimed = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(state=JobState.RUNNING)
+    job = Job.objects.filter(pk=job_id).first() if claimed else None
     if job is None:
-        return "gone"  # run already, or deleted
+        return "gone"  # run already (by another worker too), or deleted
     job_execute(job)
+    _tell(job)
     return job.state
 
 
@@ -140,7 +164,8 @@ def _stored(job: Job, result: JobResult) -> dict[str, Any]:
     values: dict[str, Any] = {"report": result.report}
     if result.content is not None:
         content = ContentFile(result.content) if isinstance(result.content, bytes) else File(result.content)
-        values["result_file"] = default_storage.save(f"jobs/{job.pk}/result", content)
+        with content:
+            values["result_file"] = default_storage.save(f"jobs/{job.pk}/result", content)
         values["result_name"] = result.filename
         values["result_type"] = result.content_type
     return values
@@ -153,7 +178,12 @@ def _finish(job: Job, *, state: str, **values: Any) -> None:
     Job.objects.filter(pk=job.pk).update(
         state=state, finished_at=now, expires_at=now + timedelta(hours=hours), **done, **values
     )
+    if job.params.get(UPLOAD):
+        default_storage.delete(job.params[UPLOAD])  # the import has read it; the report stays
     job.refresh_from_db()
+
+
+def _tell(job: Job) -> None:
     for fn in _ON_FINISHED:
         try:
             fn(job)
@@ -177,6 +207,12 @@ def job_download(user: Any, pk: Any) -> Job:
     if job.state != JobState.DONE or not job.result_file or job_expired(job):
         raise Http404
     return job
+
+
+def job_back(job: Job) -> str:
+    """The URL name of the page the job was started from ("" for a kind no longer registered)."""
+    spec = _KINDS.get(job.kind)
+    return spec.back if spec else ""
 
 
 def job_expired(job: Job) -> bool:

@@ -15,16 +15,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.accounts.models import User
+from safeloop.core.bulk import export_response, import_page, template_response
 from safeloop.core.errors import ServiceError
 from safeloop.core.forms import FormState, posted, submitted
 from safeloop.core.http import query_without, query_without_page
 from safeloop.core.scope import get_visible_or_404
 from safeloop.core.transitions import Transition
-from safeloop.core.xlsx import IMPORT_FIELDS, XLSX_CONTENT_TYPE, imported, spooled_workbook
 from safeloop.hazards import ledger_io
 from safeloop.hazards.documents import DOCUMENTS, available_documents
 from safeloop.hazards.forms import report_form
-from safeloop.hazards.ledger_import import ledger_import
+from safeloop.hazards.ledger_import import LEDGER_IMPORT
 from safeloop.hazards.models import Attachment, Hazard, Status
 from safeloop.hazards.permissions import can_import_ledger, can_report_hazards
 from safeloop.hazards.selectors import (
@@ -228,15 +228,8 @@ def attachment_file(request: HttpRequest, pk: int, variant: str) -> FileResponse
 
 @login_required
 @require_GET
-def ledger_export(request: HttpRequest) -> FileResponse:
-    qs = ledger(request.user, LedgerFilters.from_params(request.GET))
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(
-        spooled_workbook("隐患台账", ledger_io.COLUMNS, ledger_io.export_rows(qs)),
-        as_attachment=True,
-        filename=f"隐患台账-{stamp}.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
-    )
+def ledger_export(request: HttpRequest) -> HttpResponse:
+    return export_response(request, ledger_io.LEDGER_EXPORT)
 
 
 @login_required
@@ -244,17 +237,10 @@ def ledger_export(request: HttpRequest) -> FileResponse:
 def ledger_import_page(request: HttpRequest) -> HttpResponse:
     if not can_import_ledger(request.user):
         raise PermissionDenied(_("只有监管部门和属地账号可以导入台账"))
-    form = FormState(IMPORT_FIELDS)
-    report = imported(form, request, ledger_import) if request.method == "POST" else None
-    return render(request, "hazards/import.html", {"form": form, "report": report})
+    return import_page(request, LEDGER_IMPORT, "hazards/import.html")
 
 
 @login_required
 @require_GET
 def ledger_template(request: HttpRequest) -> FileResponse:
-    return FileResponse(
-        spooled_workbook("隐患台账", ledger_io.COLUMNS, []),
-        as_attachment=True,
-        filename="隐患台账导入模板.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
-    )
+    return template_response(_("隐患台账"), ledger_io.COLUMNS)

@@ -79,7 +79,7 @@ def test_one_bad_row_saves_nothing_and_names_row_and_column(ziyang_user, ziyang_
     with pytest.raises(ImportFailed) as exc:
         ledger_import(actor=ziyang_user, data=workbook(rows))
     [error] = exc.value.report.errors
-    assert (error.row, error.column, error.header) == (122, "S", "验收日期")
+    assert (error.row, error.column, error.header) == (122, "Y", "验收日期")
     assert "状态为“已验收”时验收日期为必填项" in error.message
     assert not Hazard.objects.exists()
 
