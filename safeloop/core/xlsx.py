@@ -165,9 +165,9 @@ class Heading:
 
     def text(self, title: str) -> str:
         at = timezone.localtime(self.at or timezone.now())
-        words = f"（{' · '.join(self.filters)}）" if self.filters else ""
+        words = f"（{' · '.join(self.filters)}）" if self.filters else " "
         stamp = _("导出时间 {date}").format(date=f"{at.year}年{at.month}月{at.day}日 {at:%H:%M}")
-        return f"{title}{words} {stamp}"
+        return f"{title}{words}{stamp}"
 
 
 DATE_FORMAT = "yyyy-mm-dd"

@@ -129,7 +129,7 @@ def test_export_download_has_the_import_headers_and_only_scope(
     data = b"".join(response.streaming_content)
     ws = load_workbook(io.BytesIO(data)).active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][0].startswith("企业档案（危险化学品） 导出时间 ")
+    assert rows[0][0].startswith("企业档案（危险化学品）导出时间 ")
     assert rows[1][:3] == ("企业名称", "统一社会信用代码", "乡镇代码")
     assert [r[0] for r in rows[2:]] == [ziyang_enterprise.name]
     assert (ws.auto_filter.ref, ws.freeze_panes) == ("A2:R3", "A3")
