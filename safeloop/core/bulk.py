@@ -46,7 +46,7 @@ from safeloop.core.xlsx import (
     ImportFailed,
     ImportReport,
     check_size,
-    sheet_height,
+    sheet_rows,
     spooled_workbook,
 )
 
@@ -154,7 +154,7 @@ def import_page(request: HttpRequest, imp: Import, template: str) -> HttpRespons
     if request.method == "POST":
         try:
             data = _uploaded(request.FILES)
-            if (sheet_height(data) or 0) - 1 > import_job_rows():
+            if sheet_rows(data, up_to=import_job_rows() + 1) - 1 > import_job_rows():
                 return redirect("core:job", pk=job_start(owner=request.user, kind=imp.kind, params={}, upload=data).pk)
             report = imp.run(actor=request.user, data=data)
         except ImportFailed as exc:

@@ -11,7 +11,10 @@ reports every error by row number and column letter in Chinese.
 from __future__ import annotations
 
 import io
+import re
 import tempfile
+import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -294,12 +297,42 @@ def _sheet(data: bytes) -> Any:
         raise UnsupportedType(message, fields={"file": message}) from exc
 
 
-def sheet_height(data: bytes) -> int | None:
-    """How many rows the first sheet has (header and title included); None if it is no workbook."""
+def sheet_rows(data: bytes, *, up_to: int) -> int:
+    """The rows of the first sheet (title and header included), counted up to `up_to` + 1 in its
+    XML without reading a cell: an import page decides whether a file is large before reading it.
+    A file that is no workbook counts 0 (the import then refuses it as usual)."""
     try:
-        return _sheet(data).height
-    except UnsupportedType:
-        return None
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(_first_sheet(archive)) as xml:
+            return _count_rows(xml, up_to)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error):
+        return 0
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str:
+    """The part of the workbook's first sheet (xl/worksheets/sheet1.xml unless renamed)."""
+    book = archive.read("xl/workbook.xml")
+    rels = archive.read("xl/_rels/workbook.xml.rels")
+    first = re.search(rb"<(?:\w+:)?sheet\b[^>]*?\bid=\"([^\"]+)\"", book)
+    for rel in re.findall(rb"<Relationship\b[^>]*>", rels):
+        if first and re.search(rb'\bId="' + re.escape(first.group(1)) + rb'"', rel):
+            target = re.search(rb'\bTarget="([^"]+)"', rel)
+            if target:
+                path = target.group(1).decode()
+                return path.lstrip("/") if path.startswith("/") else f"xl/{path}"
+    return "xl/worksheets/sheet1.xml"
+
+
+def _count_rows(xml: IO[bytes], up_to: int) -> int:
+    count, tail = 0, b""
+    while count <= up_to and (chunk := xml.read(1 << 16)):
+        text = tail + chunk
+        cut = text.rfind(b"<")  # a tag cut at the chunk's end is counted with the next chunk
+        head, tail = (text[:cut], text[cut:]) if cut > len(text) - 16 else (text, b"")
+        count += len(_ROW_TAG.findall(head))
+    return count + len(_ROW_TAG.findall(tail))
 
 
 def _header_index(top: list[list[Any]], columns: list[Column]) -> int:

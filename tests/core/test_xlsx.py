@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 from safeloop.core.errors import ValidationFailed
 from safeloop.core.fields import FieldSpec, Kind
 from safeloop.core.inputs import Inputs
-from safeloop.core.xlsx import Column, Heading, ImportReport, read_rows, write_workbook
+from safeloop.core.xlsx import Column, Heading, ImportReport, read_rows, sheet_rows, write_workbook
 
 SPECS = (
     FieldSpec("name", "名称", required=True),
@@ -95,3 +95,17 @@ def test_an_empty_template_has_its_header_in_the_first_row():
         "A2",
         "A1:E1",
     )
+
+
+def test_an_import_page_counts_the_rows_of_a_file_without_reading_its_cells():
+    many = Workbook(write_only=True)  # a writer that declares no dimension
+    first = many.create_sheet("台账")
+    for i in range(3000):
+        first.append([i, "x"])
+    many.create_sheet("说明").append(["不计入"])
+    out = io.BytesIO()
+    many.save(out)
+    assert sheet_rows(out.getvalue(), up_to=10_000) == 3000
+    assert 1001 <= sheet_rows(out.getvalue(), up_to=1000) < 3000  # stops once it knows
+    assert sheet_rows(exported([ROW, ROW], Heading()), up_to=100) == 4
+    assert sheet_rows(b"%PDF-1.4", up_to=100) == 0
