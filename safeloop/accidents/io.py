@@ -140,5 +140,6 @@ DENOMINATOR_IMPORT = Import(
     kind="accidents.denominator_import",
     title=gettext_lazy("统计分母导入"),
     run=denominator_import,
-    back="accidents:denominator_import",
+    back="accidents:denominator_list",
+    back_label=gettext_lazy("统计分母"),
 )

@@ -27,7 +27,7 @@ from typing import IO, Any, TypeVar
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,7 +55,8 @@ class JobKind:
     kind: str
     title: str
     run: Callable[[Job, Progress], JobResult]
-    back: str = ""  # the URL name of the page the job was started from, linked from the job's page
+    back: str = ""  # the URL name of the page the job belongs to, linked from the job's page
+    back_label: str = ""  # that page's name (隐患台账)
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -92,7 +93,10 @@ class Progress:
         now = time.monotonic()
         if now - self._last >= PROGRESS_EVERY_SECONDS:
             self._last = now
-            Job.objects.filter(pk=self.job.pk).update(done=self.job.done)
+            try:
+                Job.objects.filter(pk=self.job.pk).update(done=self.job.done)
+            except OperationalError:  # the database busy (SQLite): the next write says more
+                logger.warning("progress of job %s not written", self.job.pk)
 
     def track(self, items: Iterable[T]) -> Iterator[T]:
         """The items, advancing by one for each (an export's row loop)."""
@@ -104,11 +108,13 @@ class Progress:
 # ---------------------------------------------------------------- starting and running
 
 
-def job_start(*, owner: Any, kind: str, params: dict[str, Any], upload: bytes | None = None) -> Job:
+def job_start(*, owner: Any, kind: str, params: dict[str, Any], upload: bytes | None = None, title: str = "") -> Job:
     """Record the job and hand it to the worker once the request's transaction commits. An
-    import's file is kept in storage (under jobs/) until the job has run."""
+    import's file is kept in storage (under jobs/) until the job has run. `title` says what
+    this job is doing (隐患台账导出（赫山区 · 逾期）); by default the kind's title."""
     spec = job_kind(kind)
-    job = Job.objects.create(kind=kind, title=str(spec.title), owner=owner, params=params)
+    name = (title or str(spec.title))[: Job._meta.get_field("title").max_length]
+    job = Job.objects.create(kind=kind, title=name, owner=owner, params=params)
     if upload is not None:
         job.params = {**params, UPLOAD: default_storage.save(f"jobs/{job.pk}/upload.xlsx", ContentFile(upload))}
         Job.objects.filter(pk=job.pk).update(params=job.params)
@@ -209,10 +215,10 @@ def job_download(user: Any, pk: Any) -> Job:
     return job
 
 
-def job_back(job: Job) -> str:
-    """The URL name of the page the job was started from ("" for a kind no longer registered)."""
+def job_back(job: Job) -> tuple[str, str] | None:
+    """The page the job belongs to, (URL name, its name), for the job's page; None if unknown."""
     spec = _KINDS.get(job.kind)
-    return spec.back if spec else ""
+    return (spec.back, str(spec.back_label or spec.title)) if spec and spec.back else None
 
 
 def job_expired(job: Job) -> bool:
@@ -228,8 +234,15 @@ def jobs_recent(user: Any, limit: int = 10) -> list[Job]:
 
 @task()
 def jobs_expire() -> int:
-    """Delete the files of expired jobs (daily); the rows stay as a record of who exported what."""
-    expired = Job.objects.filter(expires_at__lte=timezone.now()).exclude(result_file="")
+    """Delete the files of expired jobs (daily); the rows stay as a record of who exported what.
+    A job still queued or running a day after it was started was cut off (a worker stopped):
+    it is marked as not done, so its page stops waiting."""
+    now = timezone.now()
+    cut_off = now - timedelta(hours=getattr(settings, "SAFELOOP_JOB_HOURS", 24))
+    Job.objects.filter(state__in=(JobState.QUEUED, JobState.RUNNING), created_at__lt=cut_off).update(
+        state=JobState.FAILED, error=_("任务被中断，未能完成，请重新发起。"), finished_at=now, expires_at=now
+    )
+    expired = Job.objects.filter(expires_at__lte=now).exclude(result_file="")
     count = 0
     for job in expired.iterator():
         default_storage.delete(job.result_file)

@@ -71,7 +71,11 @@ def ledger_import(*, actor: User, data: bytes) -> ImportReport:
 
 
 LEDGER_IMPORT = Import(
-    kind="hazards.ledger_import", title=gettext_lazy("隐患台账导入"), run=ledger_import, back="hazards:import"
+    kind="hazards.ledger_import",
+    title=gettext_lazy("隐患台账导入"),
+    run=ledger_import,
+    back="hazards:ledger",
+    back_label=gettext_lazy("隐患台账"),
 )
 
 

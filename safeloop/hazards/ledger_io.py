@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
-from itertools import islice
 from typing import Any
 
 from django.db.models import QuerySet
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safeloop.accounts.models import User
-from safeloop.core.bulk import Export
+from safeloop.core.bulk import Export, by_id_chunks
 from safeloop.core.workdays import WorkdayCalendar
 from safeloop.core.xlsx import Column
 from safeloop.hazards.fields import LEDGER
@@ -113,18 +112,15 @@ CHUNK = 2000
 
 
 def export_rows(qs: QuerySet[Hazard], today: date | None = None) -> Iterator[dict]:
-    """Stream the ledger in chunks; memory stays flat at any size.
-
-    The ordered, filtered scan reads ids only; each chunk of rows is then fetched by id with
-    its enterprise, region and category, and what is derived is added to the chunk at once.
-    Joining those into the ordered scan of a million rows made the planner start from the
-    small tables and sort everything."""
+    """Stream the ledger in chunks by id (`core.bulk.by_id_chunks`); memory stays flat at any size.
+    Each chunk of rows is fetched with its enterprise, region and category, and what is derived
+    is added to the chunk at once."""
     derived = Derived(today or timezone.localdate())
-    ids = qs.values_list("pk", flat=True).iterator(chunk_size=CHUNK * 5)
-    for chunk in iter(lambda: list(islice(ids, CHUNK)), []):
-        by_id = {row["pk"]: row for row in Hazard.objects.filter(pk__in=chunk).values("pk", *VALUES)}
-        derived.add(by_id.values())
-        yield from (by_id[pk] for pk in chunk if pk in by_id)
+
+    def fetch(ids: list[int]) -> list[dict]:
+        return derived.add(Hazard.objects.filter(pk__in=ids).values("pk", *VALUES))
+
+    return by_id_chunks(qs, fetch, size=CHUNK)
 
 
 class Derived:
@@ -138,7 +134,7 @@ class Derived:
         self.counties = dict(Region.objects.filter(level=RegionLevel.COUNTY).values_list("code", "name"))
         self.departments: dict[tuple[str, str], str] = {}  # by (region, category), across chunks
 
-    def add(self, rows: Iterable[dict]) -> None:
+    def add(self, rows: Iterable[dict]) -> list[dict]:
         rows = list(rows)
         self._resolve({(r["enterprise__region_id"], r["enterprise__category_id"]) for r in rows})
         for row in rows:
@@ -147,6 +143,7 @@ class Derived:
             override = row["enterprise__supervising_department_override__name"]
             row["department"] = override or self.departments[(region, row["enterprise__category_id"])]
             row["overdue_days"] = self._overdue(row)
+        return rows
 
     def _resolve(self, pairs: set[tuple[str, str]]) -> None:
         """The derived department of each (region, category) not met before, in one query."""

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from safeloop.accounts.models import User
 from safeloop.core.audit import audit_bulk
-from safeloop.core.bulk import Export, Import
+from safeloop.core.bulk import Export, Import, by_id_chunks
 from safeloop.core.codes import normalise_credit_code
 from safeloop.core.errors import Forbidden, ValidationFailed
 from safeloop.core.scope import visible
@@ -56,8 +56,7 @@ CHUNK = 500
 
 def export_queryset(qs) -> Iterator[Enterprise]:
     """Stream in chunks so a province-sized export never holds every row in memory."""
-    related = qs.select_related("region", "category", "supervising_department_override")
-    return related.iterator(chunk_size=2000)
+    return by_id_chunks(qs.select_related("region", "category", "supervising_department_override"))
 
 
 def region_word(code: str) -> str:
@@ -111,7 +110,8 @@ ENTERPRISE_IMPORT = Import(
     kind="registry.enterprise_import",
     title=gettext_lazy("企业档案导入"),
     run=enterprise_import,
-    back="registry:enterprise_import",
+    back="registry:enterprise_list",
+    back_label=gettext_lazy("企业档案"),
 )
 
 

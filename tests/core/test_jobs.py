@@ -120,3 +120,13 @@ def test_the_owner_is_told_when_a_background_job_ends_not_when_it_ran_in_the_req
         "测试任务未完成，请查看原因",
         reverse("core:job", args=[job.pk]),
     )
+
+
+def test_a_job_cut_off_by_a_stopped_worker_is_marked_not_done_by_the_daily_pass(city_user):
+    job = Job.objects.create(kind="t.count", title="测试任务", owner=city_user, state=JobState.RUNNING)
+    fresh = Job.objects.create(kind="t.count", title="测试任务", owner=city_user, state=JobState.QUEUED)
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=25))
+    jobs.jobs_expire.call()
+    job.refresh_from_db()
+    assert (job.state, job.error) == (JobState.FAILED, "任务被中断，未能完成，请重新发起。")
+    assert Job.objects.get(pk=fresh.pk).state == JobState.QUEUED

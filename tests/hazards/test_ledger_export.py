@@ -214,7 +214,7 @@ def test_a_large_export_runs_as_a_job_with_progress_and_ends_with_a_download_tha
     assert ws["A1"].value == "隐患台账（一般隐患）导出时间 2026年11月20日 09:00" and len(records(ws)) == 4
     told = Notification.objects.get(user=city_user, kind="job")
     assert (told.title, told.url) == (
-        "隐患台账已完成，可以下载（有效期至11月21日 09:00）",
+        "隐患台账导出（一般隐患）已完成，可以下载（有效期至11月21日 09:00）",
         reverse("core:job", args=[job.pk]),
     )
     with time_machine.travel("2026-11-21 09:01 +0800", tick=False):
