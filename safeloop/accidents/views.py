@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -59,7 +60,7 @@ def accident_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def accident_export(request: HttpRequest) -> HttpResponse:
+def accident_export(request: HttpRequest) -> HttpResponseBase:
     return export_response(request, io.ACCIDENT_EXPORT)
 
 
@@ -170,7 +171,7 @@ def disaster_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def disaster_export(request: HttpRequest) -> HttpResponse:
+def disaster_export(request: HttpRequest) -> HttpResponseBase:
     return export_response(request, io.DISASTER_EXPORT)
 
 
@@ -186,7 +187,7 @@ def response_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def response_export(request: HttpRequest) -> HttpResponse:
+def response_export(request: HttpRequest) -> HttpResponseBase:
     return export_response(request, io.RESPONSE_EXPORT)
 
 
@@ -207,7 +208,7 @@ def denominator_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def denominator_export(request: HttpRequest) -> HttpResponse:
+def denominator_export(request: HttpRequest) -> HttpResponseBase:
     return export_response(request, io.DENOMINATOR_EXPORT)
 
 

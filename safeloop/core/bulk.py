@@ -31,6 +31,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -144,7 +145,7 @@ class Export:
         return f"{self.title}-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
 
 
-def export_response(request: HttpRequest, export: Export) -> HttpResponse:
+def export_response(request: HttpRequest, export: Export) -> HttpResponseBase:
     """The file at once, or — above the threshold — a job and its page."""
     user = request.user
     if not export.allowed(user):

@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from safeloop.accounts.models import Notification
 from safeloop.core import jobs
@@ -23,13 +23,13 @@ from safeloop.core.xlsx import XLSX_CONTENT_TYPE
 from safeloop.hazards import ledger_io
 from safeloop.hazards.events import verify_all
 from safeloop.hazards.ledger_import import ledger_import
-from safeloop.hazards.ledger_io import COLUMNS, export_rows
+from safeloop.hazards.ledger_io import export_rows
 from safeloop.hazards.models import Hazard, HazardEvent
 from safeloop.hazards.selectors import LedgerFilters, hazard_queryset, ledger
 from safeloop.registry.models import Department, Region
 from safeloop.registry.selectors import supervising_department
+from tests.hazards.test_ledger_io import HEADERS, workbook
 
-HEADERS = [c.header for c in COLUMNS]
 TODAY = "2026-11-20 09:00 +0800"  # a Friday
 KEY_FIELDS = (
     *("enterprise__credit_code", "description", "level", "clause", "source", "found_on", "finder_name"),
@@ -46,16 +46,6 @@ CLOSED = {
     "验收日期": "2026-10-16",
     "销号日期": "2026-10-17",
 }
-
-
-def workbook(rows) -> bytes:
-    wb = Workbook()
-    wb.active.append(HEADERS)
-    for cells in rows:
-        wb.active.append([cells.get(h, "") for h in HEADERS])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def row(enterprise, code, **cells):
