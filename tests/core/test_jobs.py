@@ -130,3 +130,16 @@ def test_a_job_cut_off_by_a_stopped_worker_is_marked_not_done_by_the_daily_pass(
     job.refresh_from_db()
     assert (job.state, job.error) == (JobState.FAILED, "任务被中断，未能完成，请重新发起。")
     assert Job.objects.get(pk=fresh.pk).state == JobState.QUEUED
+
+
+APP_KINDS = (
+    *("hazards.ledger_export", "hazards.ledger_import", "registry.enterprise_export", "registry.enterprise_import"),
+    *("accidents.accident_export", "accidents.disaster_export", "accidents.response_export"),
+    *("accidents.denominator_export", "accidents.denominator_import"),
+)
+
+
+@pytest.mark.parametrize("kind", APP_KINDS)
+def test_every_app_registers_its_export_and_import_jobs_with_a_page_to_go_back_to(kind):
+    spec = jobs.job_kind(kind)
+    assert reverse(spec.back).startswith("/") and spec.back_label and spec.title
