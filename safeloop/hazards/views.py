@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -17,17 +18,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.accounts.models import User
+from safeloop.core.bulk import export_response, import_page, template_response
 from safeloop.core.errors import NotFound, ServiceError
 from safeloop.core.forms import FormState, posted, submitted
 from safeloop.core.http import query_without, query_without_page
 from safeloop.core.scope import get_visible_or_404
 from safeloop.core.seals import SealBroken, public_base_from, sealed_bytes
 from safeloop.core.transitions import Transition
-from safeloop.core.xlsx import IMPORT_FIELDS, XLSX_CONTENT_TYPE, imported, spooled_workbook
 from safeloop.hazards import ledger_io
 from safeloop.hazards.documents import TITLES, available_documents, document_sealed
 from safeloop.hazards.forms import on_spot_form, report_form
-from safeloop.hazards.ledger_import import ledger_import
+from safeloop.hazards.ledger_import import LEDGER_IMPORT
 from safeloop.hazards.models import Attachment, EvidenceKind, Hazard, ListingLevel, Status
 from safeloop.hazards.on_spot import hazard_fix_on_spot
 from safeloop.hazards.permissions import can_fix_on_spot, can_import_ledger, can_report_hazards
@@ -331,15 +332,8 @@ def attachment_file(request: HttpRequest, pk: int, variant: str) -> FileResponse
 
 @login_required
 @require_GET
-def ledger_export(request: HttpRequest) -> FileResponse:
-    qs = ledger(request.user, LedgerFilters.from_params(request.GET))
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(
-        spooled_workbook("隐患台账", ledger_io.COLUMNS, ledger_io.export_rows(qs)),
-        as_attachment=True,
-        filename=f"隐患台账-{stamp}.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
-    )
+def ledger_export(request: HttpRequest) -> HttpResponseBase:
+    return export_response(request, ledger_io.LEDGER_EXPORT)
 
 
 @login_required
@@ -347,20 +341,13 @@ def ledger_export(request: HttpRequest) -> FileResponse:
 def ledger_import_page(request: HttpRequest) -> HttpResponse:
     if not can_import_ledger(request.user):
         raise PermissionDenied(_("只有监管部门和属地账号可以导入台账"))
-    form = FormState(IMPORT_FIELDS)
-    report = imported(form, request, ledger_import) if request.method == "POST" else None
-    return render(request, "hazards/import.html", {"form": form, "report": report})
+    return import_page(request, LEDGER_IMPORT, "hazards/import.html")
 
 
 @login_required
 @require_GET
 def ledger_template(request: HttpRequest) -> FileResponse:
-    return FileResponse(
-        spooled_workbook("隐患台账", ledger_io.COLUMNS, []),
-        as_attachment=True,
-        filename="隐患台账导入模板.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
-    )
+    return template_response(_("隐患台账"), ledger_io.COLUMNS)
 
 
 @require_GET
