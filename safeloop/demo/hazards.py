@@ -8,6 +8,7 @@ escalated, recurred, or major with both signatures. Deterministic for a given se
 
 from __future__ import annotations
 
+import io
 import random
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -16,14 +17,27 @@ from functools import cache
 from itertools import cycle
 from zoneinfo import ZoneInfo
 
+from django.core.files import File
 from django.utils import timezone
+from PIL import Image
 
 from safeloop.accounts.models import ExpertAssignment, User
+from safeloop.core.evidence import StoredEvidence, evidence_store
 from safeloop.core.workdays import WorkdayCalendar
 from safeloop.demo.batches import batches
 from safeloop.hazards.history import Act, HazardWithHistory, hazards_bulk_create
 from safeloop.hazards.issuers import IssuingBody, issuing_body_of
-from safeloop.hazards.models import Escalation, Hazard, Level, NumberSequence, Source, Status
+from safeloop.hazards.models import (
+    Acceptor,
+    Attachment,
+    Escalation,
+    EvidenceKind,
+    Hazard,
+    Level,
+    NumberSequence,
+    Source,
+    Status,
+)
 from safeloop.registry.models import Enterprise
 
 PER_ENTERPRISE = 5  # ~25,000 hazards for the demo city; 1,000,000 at --scale 40
@@ -73,8 +87,10 @@ def seed_hazards(*, seed: int, progress: Callable[[str], None], today: date | No
     enterprises = list(Enterprise.objects.select_related("region__parent").order_by("pk"))
     total = len(enterprises) * PER_ENTERPRISE
     made = 0
+    _PHOTOS.update(_demo_photos())
     for batch in batches(_generate(rng, enterprises, today, calendar, counters), BATCH):
         made += hazards_bulk_create(items=batch)
+        made += hazards_bulk_create(items=[_recurrence(item, counters) for item in batch if _recurred(item)])
         progress(f"隐患 {made:,}/{total:,}（{made * 100 // max(total, 1)}%）")
     NumberSequence.objects.bulk_create([NumberSequence(key=k, year=y, last=n) for (k, y), n in counters.items()])
     return made
@@ -94,6 +110,64 @@ def _demo_enterprises(enterprises: list[Enterprise]) -> list[Enterprise]:
     ids = set(User.objects.filter(username="enterprise_demo").values_list("enterprise_id", flat=True))
     ids |= set(ExpertAssignment.objects.filter(expert__username="expert_demo").values_list("enterprise_id", flat=True))
     return [e for e in enterprises if e.pk in ids]
+
+
+# The two photos every demo hazard's evidence shows (stored once: evidence is content-addressed).
+_PHOTOS: dict[str, StoredEvidence] = {}
+
+
+def _demo_photos() -> dict[str, StoredEvidence]:
+    """A 隐患照片 and an 整改照片, generated (no third-party images), stored through core.evidence."""
+    photos = {}
+    for kind, colour in ((EvidenceKind.HAZARD, (190, 60, 40)), (EvidenceKind.RECTIFICATION, (40, 150, 80))):
+        buffer = io.BytesIO()
+        Image.new("RGB", (640, 480), colour).save(buffer, "JPEG", quality=80)
+        upload = File(io.BytesIO(buffer.getvalue()), name=f"{kind}.jpg")
+        photos[kind] = evidence_store(upload=upload, folder="demo")
+    return photos
+
+
+def _photo(kind: str, at: datetime) -> Attachment:
+    stored = _PHOTOS[kind]
+    name = "现场照片.jpg" if kind == EvidenceKind.HAZARD else "整改后照片.jpg"
+    return Attachment(
+        file=stored.name,
+        thumbnail=stored.thumbnail_name or "",
+        original_name=name,
+        sha256=stored.sha256,
+        content_type=stored.content_type,
+        size=stored.size,
+        kind=kind,
+        uploaded_at=at,
+    )
+
+
+def _recurred(item: HazardWithHistory) -> bool:
+    return item.hazard.status == Status.RECURRED
+
+
+def _recurrence(item: HazardWithHistory, counters) -> HazardWithHistory:
+    """The new hazard a failed look-back opens, linked to the old one (as `hazard_recur` does live)."""
+    original, look = item.hazard, item.acts[-1]
+    found = timezone.localdate(look.at)
+    county = original.enterprise.region_id[:6]
+    note = look.payload.get("note", "")
+    hazard = Hazard(
+        enterprise=original.enterprise,
+        location=original.location,
+        description=f"【回头看复发】{note}（原隐患 {original.code}：{original.description}）"[:4000],
+        level=original.level,
+        clause=original.clause,
+        source=original.source,
+        finder_name=look.actor_name,
+        found_on=found,
+        recurrence_of=original,
+        code=f"YH-{county}-{found.year}-{_number(counters, f'YH-{county}', found.year):06d}",
+    )
+    payload = {"imported": True, "recurrence_of": original.code}
+    return HazardWithHistory(
+        hazard, [Act("report", look.at, Status.REPORTED, look.actor_name, look.actor_role, payload)]
+    )
 
 
 @cache
@@ -142,7 +216,9 @@ def _walk(rng, h: Hazard, e: Enterprise, today: date, calendar, counters) -> Ite
     boss = firm if self_run else regulator
     day = h.found_on
     found_by_firm = h.source in (Source.SELF_CHECK, Source.INTERNAL_REPORT)
-    yield Act("report", _at(day, 9), Status.REPORTED, *(firm if found_by_firm else regulator), {"imported": True})
+    photos = [] if found_by_firm else [_photo(EvidenceKind.HAZARD, _at(day, 9))]
+    reporter = firm if found_by_firm else regulator
+    yield Act("report", _at(day, 9), Status.REPORTED, *reporter, {"imported": True}, photos)
     if rng.random() < 0.02:
         yield Act("withdraw", _at(day + timedelta(days=1), 10), Status.WITHDRAWN, *boss, {"reason": "重复上报"})
         return
@@ -150,17 +226,7 @@ def _walk(rng, h: Hazard, e: Enterprise, today: date, calendar, counters) -> Ite
         day += timedelta(days=rng.randint(1, 4))
         if day > today:
             return
-        yield Act(
-            "sign", _at(day, 10), Status.REPORTED, "专家组", "expert", {"stage": "confirmation", "party": "expert"}
-        )
-        yield Act(
-            "sign",
-            _at(day, 11),
-            Status.REPORTED,
-            e.principal_name or "主要负责人",
-            "enterprise",
-            {"stage": "confirmation", "party": "enterprise"},
-        )
+        yield from _signatures(e, day, "confirmation", Status.REPORTED)
     day += timedelta(days=rng.randint(0, 2))
     if day > today:
         return
@@ -171,10 +237,19 @@ def _walk(rng, h: Hazard, e: Enterprise, today: date, calendar, counters) -> Ite
     yield from _assign_to_close(rng, h, e, day, today, calendar, counters, boss, firm, regulator, self_run)
 
 
+def _signatures(e: Enterprise, day: date, stage: str, status: str) -> Iterator[Act]:
+    """专家+企业双签字: the expert, then the enterprise's principal in their own name and position."""
+    yield Act("sign", _at(day, 10), status, "专家组", "expert", {"stage": stage, "party": "expert"})
+    principal = {"position": "principal", "position_name": "主要负责人", "capacity": "principal"}
+    signer = e.principal_name or "主要负责人"
+    yield Act("sign", _at(day, 11), status, signer, "enterprise", {"stage": stage, "party": "enterprise"} | principal)
+
+
 def _assign_to_close(rng, h, e, day, today, calendar, counters, boss, firm, regulator, self_run):
     due = calendar.add_workdays(day, rng.choice([5, 10, 15, 20, 30] if h.level == Level.GENERAL else [40, 60, 90]))
     h.deadline = h.original_deadline = due.date
     h.responsible_unit, h.responsible_person = h.location, e.principal_name or "负责人"
+    h.assigned_by_role = "enterprise" if self_run else "regulator"
     if not self_run and h.source != Source.SELF_CHECK:
         body = _issuing_body(e.region_id[:6])
         h.order_no = (
@@ -188,11 +263,7 @@ def _assign_to_close(rng, h, e, day, today, calendar, counters, boss, firm, regu
         {"deadline": h.deadline.isoformat(), "responsible_unit": h.responsible_unit, "order_no": h.order_no},
     )
     if h.level == Level.MAJOR:
-        h.measures, h.funds = "制定专项治理方案，落实资金、人员和应急措施", rng.randint(20, 500) * 1000
-        h.plan_submitted_at = _at(day + timedelta(days=2), 9)
-        yield Act(
-            "submit_plan", h.plan_submitted_at, Status.ASSIGNED, *firm, {"measures": h.measures, "funds": str(h.funds)}
-        )
+        yield _plan(rng, h, day, firm)
     else:
         h.measures = "立即整改：" + h.description.replace("未", "补齐").replace("缺失", "补设")[:40]
     day += timedelta(days=rng.randint(1, 3))
@@ -225,7 +296,25 @@ def _assign_to_close(rng, h, e, day, today, calendar, counters, boss, firm, regu
     if finish > today:
         yield from _escalations(h, today, calendar, regulator)
         return
-    yield from _accept_to_look_back(rng, h, e, finish, today, boss, firm)
+    yield from _accept_to_look_back(rng, h, e, finish, today, boss, firm, counters)
+
+
+def _plan(rng, h: Hazard, day: date, firm) -> Act:
+    """重大隐患治理方案 (16号令 第十五条): goal, measures, funds, people, time limit, contingency plan."""
+    h.plan_goal = f"消除“{h.description}”重大事故隐患，达到判定标准要求"
+    h.measures = "制定专项治理方案，落实资金、人员和应急措施"
+    h.funds = rng.randint(20, 500) * 1000
+    h.contingency_plan = "治理期间停用相关区域，设置警戒标志，落实专人监护，制定现场处置方案"
+    h.plan_submitted_at = _at(day + timedelta(days=2), 9)
+    payload = {
+        "goal": h.plan_goal,
+        "measures": h.measures,
+        "funds": str(h.funds),
+        "responsible_person": h.responsible_person,
+        "deadline": h.deadline.isoformat(),
+        "contingency_plan": h.contingency_plan,
+    }
+    return Act("submit_plan", h.plan_submitted_at, Status.ASSIGNED, *firm, payload)
 
 
 def _escalations(h: Hazard, today: date, calendar, regulator) -> Iterator[Act]:
@@ -247,19 +336,37 @@ def _escalations(h: Hazard, today: date, calendar, regulator) -> Iterator[Act]:
             )
 
 
-def _accept_to_look_back(rng, h, e, day, today, boss, firm):
-    yield Act("submit_rectification", _at(day, 16), Status.AWAITING_ACCEPTANCE, *firm, {"note": "已按要求整改"})
+def _submission(h: Hazard, e: Enterprise, day: date, firm, note: str) -> Act:
+    """提交整改 with its proof (an 整改照片 taken that day) and the acceptor decided at submission."""
+    h.rectified_on, h.fixer_name = day, firm[0]
+    enterprise_accepts = h.assigned_by_role == "enterprise"
+    h.acceptor = Acceptor.ENTERPRISE if enterprise_accepts else Acceptor.REGULATOR
+    h.acceptor_name = e.name if enterprise_accepts else str(Acceptor.REGULATOR.label)
+    payload = {"note": note, "rectified_on": day.isoformat(), "fixer": firm[0]}
+    payload |= {"acceptor": h.acceptor, "acceptor_name": h.acceptor_name}
+    proof = [_photo(EvidenceKind.RECTIFICATION, _at(day, 15))]
+    return Act("submit_rectification", _at(day, 16), Status.AWAITING_ACCEPTANCE, *firm, payload, proof)
+
+
+def _accept_to_look_back(rng, h, e, day, today, boss, firm, counters):
+    # Never the fixer: inside the enterprise another person accepts (验收须由整改人以外的人员进行).
+    accepter = ("企业安全负责人", "enterprise") if boss[1] == "enterprise" else boss
+    yield _submission(h, e, day, firm, "已按要求整改")
     if rng.random() < 0.08 and day + timedelta(days=4) <= today:
-        yield Act("reject", _at(day + timedelta(days=2), 10), Status.RECTIFYING, *boss, {"reason": "整改不彻底"})
+        yield Act("reject", _at(day + timedelta(days=2), 10), Status.RECTIFYING, *accepter, {"reason": "整改不彻底"})
         day += timedelta(days=4)
-        yield Act("submit_rectification", _at(day, 16), Status.AWAITING_ACCEPTANCE, *firm, {"note": "已再次整改"})
-    h.rectified_on = day
+        yield _submission(h, e, day, firm, "已再次整改")
     day += timedelta(days=rng.randint(1, 5))
     if day > today:
         return
-    accepter = ("企业安全负责人", "enterprise") if boss[1] == "enterprise" else boss
+    if h.level == Level.MAJOR:
+        yield from _signatures(e, day, "acceptance", Status.AWAITING_ACCEPTANCE)
     h.accepted_by_name, h.accepted_on = accepter[0], day
-    yield Act("accept", _at(day, 10), Status.ACCEPTED, *accepter, {"opinion": "整改到位"})
+    if h.order_no:
+        body = _issuing_body(e.region_id[:6])
+        number = _number(counters, f"FC-{body.region_code}", day.year)
+        h.review_no = f"{body.abbreviation}应急复查〔{day.year}〕{number}号"
+    yield Act("accept", _at(day, 10), Status.ACCEPTED, *accepter, {"opinion": "整改到位", "review_no": h.review_no})
     day += timedelta(days=rng.randint(0, 3))
     if day > today:
         return

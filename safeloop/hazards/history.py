@@ -17,7 +17,7 @@ from django.db import connection, transaction
 
 from safeloop.core.chain import GENESIS, entry_hash, plain
 from safeloop.hazards.events import event_content
-from safeloop.hazards.models import Hazard, HazardEvent
+from safeloop.hazards.models import Attachment, Hazard, HazardEvent
 
 
 @dataclass
@@ -28,6 +28,7 @@ class Act:
     actor_name: str
     actor_role: str
     payload: dict[str, Any] = field(default_factory=dict)
+    evidence: list[Attachment] = field(default_factory=list)  # unsaved; recorded by hash in the event
 
 
 @dataclass
@@ -53,7 +54,7 @@ def _event_rows(hazard: Hazard, acts: list[Act]) -> list[tuple]:
             from_status=status,
             to_status=act.to_status,
             payload=act.payload,
-            attachments=[],
+            attachments=sorted(a.sha256 for a in act.evidence),
         )
         digest = entry_hash(prev, event_content(hazard.code, event))
         rows.append(
@@ -67,7 +68,7 @@ def _event_rows(hazard: Hazard, acts: list[Act]) -> list[tuple]:
                 status,
                 act.to_status,
                 json.dumps(act.payload, ensure_ascii=False),
-                "[]",
+                json.dumps(event.attachments),
                 prev,
                 digest,
             )
@@ -85,7 +86,20 @@ def hazards_bulk_create(*, items: list[HazardWithHistory], batch_size: int = 200
     params = [_db_row(item.hazard.pk, row) for item, rows in zip(items, chains, strict=True) for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(INSERT_EVENT, params)
+    Attachment.objects.bulk_create(_evidence_rows(items), batch_size=batch_size)
     return len(items)
+
+
+def _evidence_rows(items: list[HazardWithHistory]) -> list[Attachment]:
+    """The acts' evidence, bound to the hazard now saved and to the event that used it."""
+    rows = []
+    for item in items:
+        for seq, act in enumerate(item.acts, start=1):
+            for attachment in act.evidence:
+                attachment.hazard = item.hazard
+                attachment.used_in_event = seq
+                rows.append(attachment)
+    return rows
 
 
 # The table name comes from the model; every value is a parameter.
