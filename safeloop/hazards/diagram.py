@@ -8,7 +8,7 @@ from safeloop.hazards.workflow import TRANSITIONS
 
 HEADER = """# 隐患闭环生命周期 (generated)
 
-Generated from `safeloop/hazards/workflow.py` by `manage.py hazard_lifecycle`; do not edit by
+Generated from `safeloop/hazards/workflow/` by `manage.py hazard_lifecycle`; do not edit by
 hand (a test fails when this file and the table disagree). `fields` are each action's request
 body besides `version` (`*` required); the same specs render the page's forms.
 

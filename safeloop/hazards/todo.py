@@ -1,6 +1,6 @@
 """The to-do rule: who is *expected* to act on a hazard, beside the table of who *may*.
 
-The workflow table (`workflow.py`) lets every regulator whose scope includes a hazard take the
+The workflow table (`workflow/`) lets every regulator whose scope includes a hazard take the
 regulators' steps, so a to-do list read from the table alone would put every hazard of the city
 on the city's list. This module narrows each of the table's to-do terms (`HAZARD_FLOW.todo_terms`:
 per row with a `todo` predicate and per party of the user) to the hazards on which the user is
