@@ -12,11 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from safeloop.core.forms import FormState, edited_version, posted, posted_version, submitted
 from safeloop.core.http import query_without_page
-from safeloop.core.models import AuditEntry
 from safeloop.core.xlsx import IMPORT_FIELDS, XLSX_CONTENT_TYPE, imported, spooled_workbook
 from safeloop.registry import io
 from safeloop.registry.forms import enterprise_form
 from safeloop.registry.models import RiskLevel
+from safeloop.registry.pages import enterprise_page
 from safeloop.registry.permissions import can_edit_enterprises, can_register_enterprises
 from safeloop.registry.selectors import (
     DepartmentResolver,
@@ -24,9 +24,7 @@ from safeloop.registry.selectors import (
     category_tree,
     enterprise_get,
     enterprise_list,
-    industry_label,
     regions_for_user,
-    supervising_department,
 )
 from safeloop.registry.services import enterprise_create, enterprise_update
 
@@ -57,21 +55,8 @@ def enterprise_index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = enterprise_get(request.user, pk)
-    history = AuditEntry.objects.filter(target_type="registry.enterprise", target_id=str(enterprise.pk)).select_related(
-        "actor"
-    )[:20]
-    return render(
-        request,
-        "registry/enterprise_detail.html",
-        {
-            "enterprise": enterprise,
-            "department": supervising_department(enterprise),
-            "industry": industry_label(enterprise.industry_code),
-            "history": history,
-            "can_edit": can_edit_enterprises(request.user),
-        },
-    )
+    """The enterprise's page (一企一档), assembled by the top floor: see `registry.pages`."""
+    return enterprise_page(request, pk)
 
 
 @login_required
