@@ -142,7 +142,13 @@ PUBLIC_CODE_LENGTH = 12
 
 
 def new_public_code() -> str:
-    return "".join(secrets.choice(PUBLIC_CODE_ALPHABET) for _ in range(PUBLIC_CODE_LENGTH))
+    """Digits of one 80-bit random number in base 31 (one system call, also for a million rows;
+    the bias of taking 12 digits of 80 bits is below one in a million)."""
+    number, digits = int.from_bytes(secrets.token_bytes(10)), []
+    for _place in range(PUBLIC_CODE_LENGTH):
+        number, digit = divmod(number, len(PUBLIC_CODE_ALPHABET))
+        digits.append(PUBLIC_CODE_ALPHABET[digit])
+    return "".join(digits)
 
 
 class Enterprise(models.Model):

@@ -41,7 +41,7 @@ def poster(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "enterprise": enterprise,
         "url": url,
-        "qr": qr_svg(url, scale=8, title=_("%(name)s的企业码") % {"name": enterprise.name}),
+        "qr": qr_svg(url, title=_("%(name)s的企业码") % {"name": enterprise.name}, fluid=True),
         "channels": REPORT_CHANNELS,
     }
     return render(request, "workbench/poster.html", context)
