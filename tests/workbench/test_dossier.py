@@ -65,35 +65,33 @@ def closed_hazard(enterprise, code: str, *, closed: date, status: str = Status.C
     return Hazard.objects.get(code=code)
 
 
+def ordered(regulator, enterprise, description: str) -> Hazard:
+    """A regulator's finding, confirmed and assigned: its order is issued and sealed."""
+    loop = Loop(
+        hazard_report(
+            actor=regulator, data={"enterprise": enterprise.pk, "source": "regulator", "description": description}
+        )
+    )
+    loop.act(regulator, "confirm")
+    loop.act(regulator, "assign", responsible_unit="仓库", responsible_person="王", deadline="2099-12-31")
+    return loop.hazard
+
+
 @pytest.fixture
 def world(
     ziyang_enterprise, heshan_enterprise, ziyang_user, city_user, enterprise_user, django_capture_on_commit_callbacks
 ):
     """资阳: a regulator's order (a document), a self-found report, a closed hazard, an accident and
-    an edit; 赫山: one hazard. Nothing of one must show on the other's page."""
+    an edit; 赫山: one ordered hazard. Nothing of one must show on the other's page."""
     with django_capture_on_commit_callbacks(execute=True):
-        order = Loop(
-            hazard_report(
-                actor=ziyang_user,
-                data={"enterprise": ziyang_enterprise.pk, "source": "regulator", "description": "消防通道堆放杂物"},
-            )
-        )
-        order.act(ziyang_user, "confirm")
-        order.act(ziyang_user, "assign", responsible_unit="仓库", responsible_person="王", deadline="2099-12-31")
+        order = ordered(ziyang_user, ziyang_enterprise, "消防通道堆放杂物")
         hazard_report(actor=enterprise_user, data={"source": "self_check", "description": "配电箱未接地"})
-        haul = Loop(
-            hazard_report(
-                actor=city_user,
-                data={"enterprise": heshan_enterprise.pk, "source": "regulator", "description": "车辆超载"},
-            )
-        )
-        haul.act(city_user, "confirm")
-        haul.act(city_user, "assign", responsible_unit="车队", responsible_person="李", deadline="2099-12-31")
+        ordered(city_user, heshan_enterprise, "车辆超载")
     closed_hazard(ziyang_enterprise, "YH-430902-2026-990001", closed=date(2026, 3, 1))
     accident = {"title": "资阳仓库火灾", "occurred_at": timezone.now() - timedelta(days=3), "region": ZIYANG_TOWN}
     accident_create(actor=ziyang_user, data=accident | {"sector": "hazchem", "enterprise": ziyang_enterprise.pk})
     enterprise_update(actor=ziyang_user, enterprise=ziyang_enterprise, data={"risk_level": "red", "address": "新路8号"})
-    return order.hazard
+    return order
 
 
 # ---------------------------------------------------------------- who sees what
