@@ -272,6 +272,10 @@ SAFELOOP_LOOK_BACK_DAYS_GENERAL = env_int("SAFELOOP_LOOK_BACK_DAYS_GENERAL", 30)
 SAFELOOP_LOOK_BACK_DAYS_MAJOR = env_int("SAFELOOP_LOOK_BACK_DAYS_MAJOR", 90)
 SAFELOOP_REMIND_WORKDAYS = env_int("SAFELOOP_REMIND_WORKDAYS", 3)
 SAFELOOP_ESCALATE_WORKDAYS = env_int_list("SAFELOOP_ESCALATE_WORKDAYS", [1, 5, 10], length=3, minimum=1)
+# To-do lists: the escalation level (hazards.Escalation: 1 督办, 2 挂牌督办, 3 约谈) from which a
+# hazard is also the city's work (docs/hazards.md); the years the year pickers offer.
+SAFELOOP_TODO_CITY_ESCALATION = env_int("SAFELOOP_TODO_CITY_ESCALATION", 2, minimum=1)
+SAFELOOP_PICKER_YEARS = env_int("SAFELOOP_PICKER_YEARS", 10, minimum=1)
 # Extra notification channels: dotted paths to callables (user, title, url), e.g. an SMS gateway.
 # The address printed in documents' QR codes (verification page); empty: the issuing request's host.
 SAFELOOP_PUBLIC_BASE_URL = os.environ.get("SAFELOOP_PUBLIC_BASE_URL", "").rstrip("/")

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -41,7 +42,7 @@ from safeloop.accidents.services import (
 from safeloop.core.forms import FormState, edited_version, posted, posted_version, submitted
 from safeloop.core.http import query_without_page
 from safeloop.core.xlsx import IMPORT_FIELDS, XLSX_CONTENT_TYPE, imported, spooled_workbook
-from safeloop.registry.selectors import enterprise_named
+from safeloop.registry.selectors import enterprise_named, region_options, year_options
 
 PAGE_SIZE = 50
 GRADES = [("major_plus", gettext_lazy("重特大")), ("larger", gettext_lazy("较大")), ("general", gettext_lazy("一般"))]
@@ -62,6 +63,7 @@ def accident_index(request: HttpRequest) -> HttpResponse:
     filters = AccidentFilters.from_params(request.GET)
     page = Paginator(accident_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "filters": filters, "query": query_without_page(request)}
+    context.update(regions=region_options(request.user, filters.region), years=year_options(localdate(), filters.year))
     context.update(sectors=sector_choices(), grades=GRADES, can_write=can_write_records(request.user))
     context.update(sees_region=sees_whole_region(request.user), can_open_dashboard=sees_whole_county(request.user))
     return render(request, "accidents/accident_list.html", context)

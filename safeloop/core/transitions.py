@@ -137,6 +137,15 @@ class Transition:
     todo: Callable[[date], Q] | None = None  # waiting for this action puts an object on a to-do list
 
 
+@dataclass(frozen=True)
+class TodoTerm:
+    """What waits for one party of an actor to take one row's action, as a filter."""
+
+    transition: Transition
+    party: str
+    q: Q
+
+
 @dataclass(kw_only=True)
 class Workflow:
     model: type[Model]
@@ -177,15 +186,21 @@ class Workflow:
 
     def todo_q(self, actor: Any, today: date) -> Q | None:
         """Objects waiting for something this actor's parties may do, derived from the table."""
-        parties = self.role_parties(actor)
-        terms = [term for t in self.transitions if t.todo for term in self._todo_terms(t, actor, parties, today)]
+        terms = [term.q for term in self.todo_terms(actor, today)]
         return reduce(or_, terms) if terms else None
 
-    def _todo_terms(self, t: Transition, actor: Any, parties: frozenset[str], today: date) -> list[Q]:
+    def todo_terms(self, actor: Any, today: date) -> list[TodoTerm]:
+        """Per row with a `todo` and per party of the actor that may take it: the objects waiting
+        for that party to take the row's action (an app narrows these to whom it expects)."""
+        parties = self.role_parties(actor)
+        return [term for t in self.transitions if t.todo for term in self._todo_terms(t, actor, parties, today)]
+
+    def _todo_terms(self, t: Transition, actor: Any, parties: frozenset[str], today: date) -> list[TodoTerm]:
         rules = [rule.q(actor, parties) for rule in (*t.offered, *t.guards) if rule.q]
         todo = t.todo or (lambda today: Q())
         base = reduce(lambda a, b: a & b, rules, Q(status__in=t.sources) & todo(today))
-        return [base & who for who in (t.who.q(p) for p in parties) if who is not None]
+        found = ((party, t.who.q(party)) for party in sorted(parties))
+        return [TodoTerm(t, party, base & who) for party, who in found if who is not None]
 
     # ------------------------------------------------------------ the one entry point
 

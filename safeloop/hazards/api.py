@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import File, ModelSchema, Query, Router, Schema, Status
+from ninja import Field, File, ModelSchema, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from safeloop.core.api import OutSchema, Paging, action_routes, input_schema, page_of, paginate
@@ -12,6 +12,7 @@ from safeloop.hazards.fields import REPORT_FIELDS
 from safeloop.hazards.models import Hazard
 from safeloop.hazards.selectors import LedgerFilters, hazard_events, hazard_get, is_overdue, ledger
 from safeloop.hazards.services import attachment_add, hazard_report
+from safeloop.hazards.todo import step_of
 from safeloop.hazards.workflow import TRANSITIONS, available_actions, hazard_act
 
 router = Router(tags=["隐患闭环"])
@@ -26,6 +27,7 @@ class HazardOut(ModelSchema, OutSchema):
     enterprise_name: str
     overdue: bool
     actions: list[str]
+    awaiting: str | None = Field(None, description="todo=1 时：等待调用者进行的操作（每项只列第一个）")
 
     class Meta:
         model = Hazard
@@ -45,6 +47,11 @@ class HazardOut(ModelSchema, OutSchema):
         return is_overdue(obj)
 
     @staticmethod
+    def resolve_awaiting(obj: Hazard) -> str | None:
+        step = step_of(getattr(obj, "awaiting", None))
+        return step.action if step else None
+
+    @staticmethod
     def resolve_actions(obj: Hazard, context) -> list[str]:
         return [t.action for t in available_actions(context["request"].user, obj)]
 
@@ -57,7 +64,11 @@ class AttachmentOut(Schema):
     original_name: str
 
 
-@router.get("/hazards", response=page_of(HazardOut), summary="隐患台账（按管辖范围，可筛选）")
+@router.get(
+    "/hazards",
+    response=page_of(HazardOut),
+    summary="隐患台账（按管辖范围，可筛选）；todo=1：我的待办（按待办环节、紧急程度排序）",
+)
 def hazards(request: HttpRequest, filters: Query[LedgerFilters], paging: Query[Paging]):
     return paginate(request, ledger(request.user, filters).select_related("enterprise"), paging)
 

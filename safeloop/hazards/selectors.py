@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from functools import reduce
+from operator import or_
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, DateField, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 from ninja import Field
@@ -13,11 +16,14 @@ from safeloop.accounts.models import User
 from safeloop.core.codes import normalise_credit_code
 from safeloop.core.filters import Filters
 from safeloop.core.inputs import Inputs
+from safeloop.core.regions import subtree_prefix, year_start
 from safeloop.core.scope import department_q, get_visible_or_404, prefix_q, region_q, visible
+from safeloop.core.workdays import WorkdayCalendar
 from safeloop.hazards.models import DEADLINE_STATUSES, Hazard, HazardEvent, Level, Source, Status
-from safeloop.hazards.workflow import todo_q
-from safeloop.registry.models import Category, Department, Enterprise, Region
+from safeloop.hazards.todo import RANKS, Step, awaiting_rank, step_of, todo_steps
+from safeloop.registry.models import Category, Enterprise
 
+REGION_CODE_LENGTHS = (6, 9, 12)  # county (GB/T 2260), township (NBS, 9 or 12 digits)
 SORTS = {
     "found": ("-found_on", "-id"),
     "deadline": ("deadline", "id"),
@@ -45,6 +51,13 @@ class LedgerFilters(Filters):
     overdue: str = Field("", title=gettext_noop("逾期"), description=gettext_noop("1：仅逾期"))
     found_from: str = Field("", title=gettext_noop("发现日期起"))
     found_to: str = Field("", title=gettext_noop("发现日期止"))
+    year: str = Field("", title=gettext_noop("发现年份"))
+    todo: str = Field(
+        "", title=gettext_noop("我的待办"), description=gettext_noop("1：仅等待我处理的，按环节、紧急程度排序")
+    )
+    awaiting: str = Field(
+        "", title=gettext_noop("待办环节"), description=gettext_noop("与 todo=1 同用：只列等待该操作的（操作名）")
+    )
     list: str = Field("", title=gettext_noop("清单"), description="problems / closures")
     sort: str = Field("found", title=gettext_noop("排序"), description="found / deadline / code / status")
 
@@ -62,11 +75,23 @@ def hazard_queryset(user: User) -> QuerySet[Hazard]:
 
 
 def ledger(user: User, f: LedgerFilters, today: date | None = None) -> QuerySet[Hazard]:
+    """The 台账 with its filters; with `todo=1` the user's to-do, in the to-do's order."""
     today = today or timezone.localdate()
-    qs = hazard_queryset(user)
+    qs = (
+        _todo_of(user, f, today)
+        if f.todo == "1"
+        else hazard_queryset(user).order_by(*SORTS.get(f.sort, SORTS["found"]))
+    )
     for q in _filter_terms(f, today):
         qs = qs.filter(q)
-    return qs.order_by(*SORTS.get(f.sort, SORTS["found"]))
+    return qs
+
+
+def _todo_of(user: User, f: LedgerFilters, today: date) -> QuerySet[Hazard]:
+    qs = todo(user, today)
+    if not f.awaiting:
+        return qs
+    return qs.filter(awaiting=RANKS[f.awaiting]) if f.awaiting in RANKS else qs.none()
 
 
 def _filter_terms(f: LedgerFilters, today: date) -> list[Q]:
@@ -84,20 +109,25 @@ def _filter_terms(f: LedgerFilters, today: date) -> list[Q]:
     found_from, found_to = f.dates()
     terms += [Q(found_on__gte=found_from)] if found_from else []
     terms += [Q(found_on__lte=found_to)] if found_to else []
+    if f.year.isdigit() and len(f.year) == 4:
+        year = int(f.year)
+        terms.append(Q(found_on__gte=year_start(year).date(), found_on__lt=year_start(year + 1).date()))
     return terms
 
 
 def _enterprise_terms(f: LedgerFilters) -> list[Q]:
+    """Filters on the enterprise, each without a query of its own where it can: a region code's
+    subtree by prefix (a code that names no region matches nothing), a category with its children
+    (工贸 → 冶金 … 商贸) as a subquery, not a join."""
     terms = []
     if f.region:
-        region = Region.objects.filter(code=f.region).first()
-        terms.append(region_q("region", region.subtree_prefix) if region else Q(pk__in=[]))
-    if f.department.isdigit():
-        dept = Department.objects.filter(pk=int(f.department)).first()
-        terms.append(department_q(Enterprise.scope, dept) if dept else Q(pk__in=[]))
-    if f.category:  # a category and its children (工贸 → 冶金 … 商贸), as a list: no join
-        children = Category.objects.filter(parent_id=f.category).values_list("code", flat=True)
-        terms.append(Q(category_id__in=[f.category, *children]))
+        valid = f.region.isdigit() and len(f.region) in REGION_CODE_LENGTHS
+        terms.append(region_q("region", subtree_prefix(f.region)) if valid else Q(pk__in=[]))
+    if f.department.isdigit():  # a department that does not exist supervises nothing
+        terms.append(department_q(Enterprise.scope, int(f.department)))
+    if f.category:
+        family = Category.objects.filter(Q(code=f.category) | Q(parent_id=f.category)).values("code")
+        terms.append(Q(category_id__in=family))
     return terms
 
 
@@ -144,9 +174,77 @@ def hazard_events(hazard: Hazard) -> QuerySet[HazardEvent]:
 
 
 def todo(user: User, today: date | None = None) -> QuerySet[Hazard]:
-    q = todo_q(user, today or timezone.localdate())
+    """The hazards waiting for this user (`hazards.todo`), each annotated with `awaiting` (the rank
+    of the first step it waits for) and `due` (its deadline, or its look-back date once closed);
+    by step, then most urgent first: the nearest (or longest passed) date, the highest
+    escalation, major before general, the longest waiting."""
+    steps = todo_steps(user, today or timezone.localdate())
     qs = hazard_queryset(user)
-    return qs.none() if q is None else qs.filter(q).order_by("deadline", "-found_on")
+    if not steps:
+        return qs.none().annotate(awaiting=Value(None, IntegerField()), due=Value(None, DateField()))
+    return (
+        qs.filter(reduce(or_, (q for _, q in steps)))
+        .annotate(awaiting=awaiting_rank(steps), due=DUE)
+        .order_by("awaiting", F("due").asc(nulls_last=True), "-escalation", MAJOR_FIRST, "found_on", "pk")
+    )
+
+
+DUE = Case(
+    When(status__in=DEADLINE_STATUSES, then=F("deadline")),
+    When(status=Status.CLOSED, then=F("look_back_due")),
+    output_field=DateField(),
+)
+MAJOR_FIRST = Case(When(level=Level.MAJOR, then=Value(0)), default=Value(1))
+
+
+def todo_counts(qs: QuerySet[Hazard]) -> list[tuple[Step, int]]:
+    """How many hazards wait for each step (a to-do queryset without the step filter), in step order."""
+    counts = dict(qs.order_by().values_list("awaiting").annotate(n=Count("pk")))
+    return [(step, counts[rank]) for rank in sorted(counts) if (step := step_of(rank)) is not None]
+
+
+def todo_total(counts: list[tuple[Step, int]], awaiting: str = "") -> int:
+    """The length of the to-do (or of one step's part of it) from its counts by step."""
+    return sum(n for step, n in counts if not awaiting or step.action == awaiting)
+
+
+@dataclass(frozen=True)
+class TodoRow:
+    hazard: Hazard
+    step: Step | None
+    left: int | None  # working days left to `hazard.due` (0: due today); None when not due yet or passed
+    overdue: int | None  # working days past `hazard.due` (0: passed on a rest day)
+    provisional: bool  # the count crosses a year whose holidays are not announced yet
+
+
+def todo_rows(hazards: list[Hazard], today: date) -> list[TodoRow]:
+    """One page of the to-do with the working days left of each (one calendar for the page)."""
+    dates = [h.due for h in hazards if h.due]
+    calendar = WorkdayCalendar(min([today, *dates]), max([today, *dates])) if dates else None
+    return [TodoRow(h, step_of(h.awaiting), *_days(calendar, today, h.due)) for h in hazards]
+
+
+def _days(calendar: WorkdayCalendar | None, today: date, due: date | None) -> tuple[int | None, int | None, bool]:
+    if calendar is None or due is None:
+        return None, None, False
+    if due >= today:
+        left, provisional = calendar.workdays_between(today, due)
+        return left, None, provisional
+    late, provisional = calendar.workdays_between(due, today)
+    return None, late, provisional
+
+
+def todo_sections(rows: list[TodoRow], counts: list[tuple[Step, int]]) -> list[tuple[Step, int, list[TodoRow]]]:
+    """A page's rows under their step, with the step's count over all pages."""
+    totals = {step.action: n for step, n in counts}
+    sections: list[tuple[Step, int, list[TodoRow]]] = []
+    for row in rows:
+        if row.step is None:
+            continue
+        if not sections or sections[-1][0] != row.step:
+            sections.append((row.step, totals.get(row.step.action, 0), []))
+        sections[-1][2].append(row)
+    return sections
 
 
 LEVELS, SOURCES, STATUSES = Level.choices, Source.choices, Status.choices

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.accounts.models import User
@@ -39,9 +41,13 @@ from safeloop.hazards.selectors import (
     ledger,
     page_of_hazards,
     status_counts,
-    todo,
+    todo_counts,
+    todo_rows,
+    todo_sections,
+    todo_total,
 )
 from safeloop.hazards.services import attachment_add, hazard_report
+from safeloop.hazards.todo import todo_note
 from safeloop.hazards.workflow import (
     ACTION_LABELS,
     STAGES,
@@ -52,10 +58,12 @@ from safeloop.hazards.workflow import (
 )
 from safeloop.registry.selectors import (
     EnterpriseFilters,
-    category_tree,
+    category_options,
+    departments_for_user,
     enterprise_list,
     enterprise_named,
-    regions_for_user,
+    region_options,
+    year_options,
 )
 
 PAGE_SIZE = 50
@@ -74,10 +82,9 @@ def hazard_ledger(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "query": query_without_page(request),
         "status_query": query_without(request, "status"),
+        "tabs": _tabs(request, filters),
         "today": timezone.localdate(),
         "counts": status_counts(ledger(request.user, filters.model_copy(update={"status": ""}))),
-        "regions": regions_for_user(request.user).filter(level="county"),
-        "categories": category_tree(),
         "levels": LEVELS,
         "sources": SOURCES,
         "statuses": STATUSES,
@@ -85,14 +92,62 @@ def hazard_ledger(request: HttpRequest) -> HttpResponse:
         "can_import": can_import_ledger(request.user),
     }
     template = "hazards/ledger.html"
+    context |= _pickers(request.user, filters)
     return render(request, f"{template}#results" if request.htmx else template, context)
+
+
+# The ledger's tabs: preset (list, overdue) pairs; every other filter is kept.
+LEDGER_TABS = (
+    (gettext_lazy("全部"), {}),
+    (gettext_lazy("问题清单"), {"list": "problems"}),
+    (gettext_lazy("销号清单"), {"list": "closures"}),
+    (gettext_lazy("逾期"), {"overdue": "1"}),
+)
+
+
+def _tabs(request: HttpRequest, filters: LedgerFilters) -> list[tuple[str, str, bool]]:
+    """(label, query, active) of each tab: the page's filters with the tab's preset."""
+    kept = query_without(request, "list", "overdue")
+    current = {"list": filters.list, "overdue": filters.overdue}
+    tabs = []
+    for label, preset in LEDGER_TABS:
+        query = "&".join(part for part in (kept, urlencode(preset)) if part)
+        tabs.append((label, query, current == {"list": "", "overdue": ""} | preset))
+    return tabs
+
+
+def _pickers(user: User, filters: LedgerFilters) -> dict[str, Any]:
+    return {
+        "regions": region_options(user, filters.region),
+        "departments": departments_for_user(user),
+        "categories": category_options(user),
+        "years": year_options(timezone.localdate(), filters.year),
+    }
 
 
 @login_required
 @require_GET
 def hazard_todo(request: HttpRequest) -> HttpResponse:
-    page = Paginator(todo(request.user).select_related("enterprise"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "hazards/todo.html", {"page": page, "today": timezone.localdate()})
+    filters = LedgerFilters.from_params(request.GET).model_copy(update={"todo": "1"})
+    today = timezone.localdate()
+    counts = todo_counts(ledger(request.user, filters.model_copy(update={"awaiting": ""}), today))
+    paginator = Paginator(ledger(request.user, filters, today).select_related("enterprise__region"), PAGE_SIZE)
+    paginator.count = todo_total(counts, filters.awaiting)  # known from the counts: no second scan
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "sections": todo_sections(todo_rows(list(page.object_list), today), counts),
+        "counts": counts,
+        "filters": filters,
+        "query": query_without_page(request),
+        "group_query": query_without(request, "awaiting"),
+        "levels": LEVELS,
+        "regions": region_options(request.user, filters.region),
+        "departments": departments_for_user(request.user),
+        "note": todo_note(request.user),
+    }
+    template = "hazards/todo.html"
+    return render(request, f"{template}#results" if request.htmx else template, context)
 
 
 @login_required

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_noop
 from ninja import Field
 
 from safeloop.accounts.models import User
 from safeloop.core.codes import normalise_credit_code
 from safeloop.core.filters import Filters
+from safeloop.core.regions import subtree_prefix
+from safeloop.core.roles import Role
 from safeloop.core.scope import DepartmentArea, area_q, get_visible_or_404, prefix_q, user_area, visible
 from safeloop.registry.models import Category, Department, Enterprise, Industry, Region, RegionLevel
+
+COUNTY_PREFIX = 6  # a county's subtree prefix is its whole 6-digit code; a township's is longer
 
 
 class EnterpriseFilters(Filters):
@@ -146,12 +153,59 @@ def with_supervising_departments(enterprises: list[Enterprise]) -> list[Enterpri
 
 
 def regions_for_user(user: User) -> QuerySet[Region]:
-    """Counties and townships inside the user's own area, for filter drop-downs."""
+    """Counties and townships the user's scope reaches, for pickers and forms: those inside its
+    area (city, county, township, department, sysadmin), else where its enterprises are (expert,
+    enterprise: their townships and those townships' counties)."""
+    qs = Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP]).order_by("code")
     area = user_area(user)
-    qs = Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP])
-    if area is None:
-        return qs.none()
-    return (qs.filter(area_q("", area)) if area else qs).order_by("code")
+    if area is not None:
+        return qs.filter(area_q("", area)) if area else qs
+    places = enterprise_queryset(user).order_by()
+    counties = places.annotate(county=Substr("region_id", 1, 6)).values("county")
+    return qs.filter(Q(code__in=places.values("region_id")) | Q(code__in=counties))
+
+
+def region_options(user: User, selected: str = "") -> list[Region]:
+    """The region picker: one level below the user's area — a city's (or a city department's)
+    counties, a county's townships, nothing for a township or an enterprise; for an expert the
+    counties of its enterprises. A chosen region outside those (a link from elsewhere) is added
+    when the user's scope reaches it, so the picker shows what the list is filtered by."""
+    level = _picker_level(user)
+    options = list(regions_for_user(user).filter(level=level)) if level else []
+    if selected and selected not in {region.code for region in options}:
+        options += list(regions_for_user(user).filter(code=selected))
+    return options
+
+
+def _picker_level(user: User) -> str | None:
+    if user.role == Role.ENTERPRISE:
+        return None
+    area = user_area(user)
+    prefix = subtree_prefix(area) if area else ""
+    if len(prefix) > COUNTY_PREFIX:
+        return None
+    return RegionLevel.TOWNSHIP if len(prefix) == COUNTY_PREFIX else RegionLevel.COUNTY
+
+
+def year_options(today: date, selected: str = "") -> list[int]:
+    """The year picker: this year and the years before it (`SAFELOOP_PICKER_YEARS`, 10), newest
+    first; a chosen year outside them is added."""
+    years = list(range(today.year, today.year - getattr(settings, "SAFELOOP_PICKER_YEARS", 10), -1))
+    chosen = int(selected) if selected.isdigit() and len(selected) == 4 else None
+    return years if chosen is None or chosen in years else sorted([*years, chosen], reverse=True)
+
+
+def category_options(user: User) -> list[Category]:
+    """The category picker: a department's own categories, for everyone else the whole tree. Each
+    has `indent` set when its parent is listed too."""
+    categories = category_tree()
+    if user.role == Role.DEPARTMENT:
+        area = department_area(user.department_id) if user.department_id else None
+        categories = [c for c in categories if area and c.code in area.categories]
+    listed = {c.code for c in categories}
+    for category in categories:
+        category.indent = category.parent_id in listed
+    return categories
 
 
 def department_area(department_id: int) -> DepartmentArea | None:
@@ -175,8 +229,10 @@ def industry_label(code: str) -> str:
 
 
 def departments_for_user(user: User) -> QuerySet[Department]:
-    """Departments in or above the user's area, for filter drop-downs (reference data)."""
-    area = user_area(user)
+    """The department picker: departments in or above the user's area (reference data). A
+    department sees its own department's records only, an expert or an enterprise its
+    enterprises': nothing to choose."""
+    area = None if user.role == Role.DEPARTMENT else user_area(user)
     qs = Department.objects.select_related("region").order_by("region_id", "kind")
     if not area:
         return qs if area == "" else qs.none()

@@ -21,10 +21,10 @@ from safeloop.registry.permissions import can_edit_enterprises, can_register_ent
 from safeloop.registry.selectors import (
     DepartmentResolver,
     EnterpriseFilters,
-    category_tree,
+    category_options,
     enterprise_get,
     enterprise_list,
-    regions_for_user,
+    region_options,
 )
 from safeloop.registry.services import enterprise_create, enterprise_update
 
@@ -43,8 +43,8 @@ def enterprise_index(request: HttpRequest) -> HttpResponse:
         "rows": [(e, resolver.resolve(e)) for e in page],
         "filters": filters,
         "query": query_without_page(request),
-        "regions": regions_for_user(request.user).filter(level="county"),
-        "categories": category_tree(),
+        "regions": region_options(request.user, filters.region),
+        "categories": category_options(request.user),
         "risk_levels": RiskLevel.choices,
         "can_create": can_register_enterprises(request.user),
     }

@@ -1,0 +1,155 @@
+"""The to-do rule: who is *expected* to act on a hazard, beside the table of who *may*.
+
+The workflow table (`workflow.py`) lets every regulator whose scope includes a hazard take the
+regulators' steps, so a to-do list read from the table alone would put every hazard of the city
+on the city's list. This module narrows each of the table's to-do terms (`HAZARD_FLOW.todo_terms`:
+per row with a `todo` predicate and per party of the user) to the hazards on which the user is
+expected to take that step. It never widens them, and it decides nothing about what is allowed:
+the buttons, the API's `actions` and `hazard_act` still ask the table alone.
+
+Who is expected, from where the hazard stands:
+
+1. **The enterprise's own steps.** Where the table lets the enterprise take a step on a hazard
+   (签字, 提交治理方案, 开始整改, 提交整改, and the whole loop of the general hazards it found
+   itself), the enterprise is expected to take it. A regulator is expected there only for an
+   enterprise with no active account, whose steps it records on the enterprise's behalf.
+   Experts are expected for every step the table gives them (their signatures).
+2. **The owner.** Every other step is expected of the hazard's owner:
+   - the department that took it up — one of its users reported or assigned it (三管三必须:
+     the department that found or handed out a hazard follows it to the end);
+   - otherwise the 属地: the enterprise's township (the steps a township may take) and its
+     county (all regulators' steps, including 销号 and 回头看, which the table keeps for
+     county-level supervisors). A city user's own finding is the county's work too.
+3. **Escalation to the city.** A city user is expected only on hazards whose escalation reached
+   `SAFELOOP_TODO_CITY_ESCALATION` (default 挂牌督办, `Escalation.LISTED`; RULES.md §2.4: a
+   listed hazard is followed by the level that listed it), alongside the owner. 督办, the first
+   rung, stays with the county that owns the hazard.
+
+Steps are the table's rows with a `todo` predicate, in the table's order; a hazard awaiting
+several of a user's steps is listed once, under the first (`awaiting`, the step's rank).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from safeloop.accounts.models import Role, User
+from safeloop.core.transitions import Transition
+from safeloop.hazards.models import Escalation, HazardEvent
+from safeloop.hazards.workflow import ENTERPRISE, HAZARD_FLOW, REGULATOR, SUPERVISOR
+
+# The events by which an office takes a hazard up: it reported it, or it handed it out.
+TAKING_ACTIONS = ("report", "assign")
+# A step's name as a to-do group; a row added to the table without one here reads 待<its label>.
+STEP_LABELS = {
+    "sign": _("待签字"),
+    "confirm": _("待确认"),
+    "assign": _("待交办"),
+    "submit_plan": _("待提交方案"),
+    "start": _("待开始整改"),
+    "decide_extension": _("待审批延期"),
+    "submit_rectification": _("待提交整改"),
+    "accept": _("待验收"),
+    "close": _("待销号"),
+    "look_back": _("待回头看"),
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    action: str
+    label: str | Promise  # the to-do group's name
+
+
+STEPS: tuple[Step, ...] = tuple(
+    Step(t.action, STEP_LABELS.get(t.action) or format_lazy("待{}", t.label)) for t in HAZARD_FLOW.transitions if t.todo
+)
+RANKS = {step.action: rank for rank, step in enumerate(STEPS)}
+
+
+def city_escalation() -> int:
+    return getattr(settings, "SAFELOOP_TODO_CITY_ESCALATION", Escalation.LISTED)
+
+
+def _taken(**by: object) -> Q:
+    return Q(Exists(HazardEvent.objects.filter(hazard_id=OuterRef("pk"), action__in=TAKING_ACTIONS, **by)))
+
+
+def owner_q(user: User) -> Q | None:
+    """The hazards this regulator owns (or, for the city, that were escalated to it); None: none."""
+    if user.role == Role.CITY:
+        return Q(escalation__gte=city_escalation())
+    if user.role in (Role.COUNTY, Role.TOWNSHIP):
+        return ~_taken(actor_role=Role.DEPARTMENT)
+    if user.role == Role.DEPARTMENT and user.department_id:
+        return _taken(actor_role=Role.DEPARTMENT, actor__department_id=user.department_id)
+    return None
+
+
+def _no_account() -> Q:
+    """Enterprises without an active account; the accounts are few, so one list serves every row."""
+    active = User.objects.filter(role=Role.ENTERPRISE, is_active=True, enterprise_id__isnull=False)
+    return ~Q(enterprise_id__in=active.values("enterprise_id"))
+
+
+def _left_to_regulators(t: Transition) -> Q:
+    """Where the table lets the enterprise take this step, a regulator is expected to only for an
+    enterprise with no active account."""
+    theirs = t.who.q(ENTERPRISE)
+    if theirs is None:
+        return Q()
+    return _no_account() if not theirs else ~theirs | _no_account()
+
+
+def expected_q(user: User, t: Transition, party: str) -> Q | None:
+    """Where this user, acting as `party`, is expected to take the step `t`; None: nowhere."""
+    if party not in (REGULATOR, SUPERVISOR):
+        return Q()
+    owned = owner_q(user)
+    return None if owned is None else owned & _left_to_regulators(t)
+
+
+def todo_steps(user: User, today: date) -> list[tuple[int, Q]]:
+    """(rank, filter) of each step awaiting this user: the table's term narrowed to the expected."""
+    by_rank: dict[int, list[Q]] = defaultdict(list)
+    for term in HAZARD_FLOW.todo_terms(user, today):
+        expected = expected_q(user, term.transition, term.party)
+        if expected is not None:
+            by_rank[RANKS[term.transition.action]].append(term.q & expected)
+    return [(rank, reduce(or_, terms)) for rank, terms in sorted(by_rank.items())]
+
+
+def todo_q(user: User, today: date) -> Q | None:
+    """The hazards waiting for this user."""
+    steps = todo_steps(user, today)
+    return reduce(or_, (q for _, q in steps)) if steps else None
+
+
+def awaiting_rank(steps: list[tuple[int, Q]]) -> Case:
+    """The rank of the first step awaiting the user, as an annotation (null: none)."""
+    return Case(*(When(q, then=Value(rank)) for rank, q in steps), output_field=IntegerField())
+
+
+def todo_note(user: User) -> str | None:
+    """What a user should know about whose work is on its list, when it is less than it sees."""
+    if user.role != Role.CITY:
+        return None
+    level = city_escalation()
+    name = Escalation(level).label if level in Escalation.values else str(level)
+    message = gettext("市级待办只列升级至“%(level)s”及以上的隐患，其余由县区和行业部门办理；全部隐患见隐患台账。")
+    return message % {"level": name}
+
+
+def step_of(rank: int | None) -> Step | None:
+    return STEPS[rank] if rank is not None else None
