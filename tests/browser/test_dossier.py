@@ -57,3 +57,23 @@ def test_the_poster_prints_on_one_a4_page(page, live_server, ziyang_user, dossie
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
     (tmp_path / f"poster-{page.size_name}.pdf").write_bytes(pdf)
     assert page.console_errors == []
+
+
+def test_a_tab_pages_in_place_and_the_tabs_still_switch_after(page, live_server, ziyang_user, dossier):
+    from datetime import date, timedelta
+
+    from safeloop.workbench.dossier import PAGE_SIZE
+    from tests.workbench.test_dossier import closed_hazard
+
+    for n in range(PAGE_SIZE + 2):
+        closed_hazard(dossier, f"YH-430902-2026-93{n:04d}", closed=date(2026, 3, 1) + timedelta(days=n))
+    sign_in(page, live_server.url, ziyang_user)
+    page.goto(f"{live_server.url}/enterprises/{dossier.pk}/")
+    page.get_by_role("tab", name=re.compile("已销号隐患")).click()
+    page.locator('#tab-panel[data-tab="closed"]').wait_for()
+    page.get_by_role("link", name="下一页").click()
+    page.locator(".pager", has_text="第 2 / 2 页").wait_for()
+    assert page.locator("#tab-panel tbody tr").count() == 2 and page.locator("#tabs").count() == 1
+    page.get_by_role("tab", name=re.compile("历史")).click()
+    page.locator('#tab-panel[data-tab="history"]').wait_for()
+    assert page.console_errors == []
