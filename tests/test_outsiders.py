@@ -43,6 +43,8 @@ NO_DATA_ROUTES = {
     "core:health",
     "accounts:login",
     "accounts:logout",
+    "accounts:password",  # one's own password
+    "accounts:password_first",  # the new password of a sign-in with an initial password
     "registry:enterprise_new",
     "registry:enterprise_import",
     "registry:enterprise_template",
@@ -75,6 +77,19 @@ HAZARD_ROUTES = {
 OWNER_ROUTES = {"core:job", "core:job_file"}
 # A user's own notifications, checked in tests/accounts/test_notifications.py with another user's.
 NOTIFICATION_ROUTES = {"notifications:list", "notifications:open", "notifications:read_all"}
+# An enterprise's own accounts, checked in tests/accounts/test_enterprise_accounts.py with another
+# enterprise's principal (404 for its accounts and delegations, its lists show only its own).
+ENTERPRISE_ACCOUNT_ROUTES = {
+    "accounts:enterprise_accounts",
+    "accounts:enterprise_account_new",
+    "accounts:enterprise_account",
+    "accounts:enterprise_account_disable",
+    "accounts:enterprise_account_enable",
+    "accounts:enterprise_account_password",
+    "accounts:delegation_name",
+    "accounts:delegation_revoke",
+    "accounts:principal_handover",
+}
 
 
 def _names(resolver, prefix=""):
@@ -93,6 +108,7 @@ def test_every_route_has_an_outsider_check():
     declared = set(OBJECT_ROUTES) | set(LIST_ROUTES) | NO_DATA_ROUTES | HAZARD_ROUTES | OWNER_ROUTES | PUBLIC_ROUTES
     declared |= DOSSIER_ROUTES
     declared |= set(ACCIDENT_OBJECT_ROUTES) | set(ACCIDENT_LIST_ROUTES) | set(TARGET_ROUTES) | NOTIFICATION_ROUTES
+    declared |= ENTERPRISE_ACCOUNT_ROUTES
     assert set(_names(get_resolver())) == declared
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 
-from safeloop.accounts.models import ExpertAssignment, Role, User
+from safeloop.accounts.models import ExpertAssignment, Role, SigningDelegation, User
 from safeloop.core.admin_audit import AuditedAdmin
 from safeloop.core.audit import audit_record
 
@@ -19,13 +19,21 @@ from safeloop.core.audit import audit_record
 class SafeLoopUserAdmin(AuditedAdmin, UserAdmin):
     """Django's user admin (password forms included), audited; the hash never enters the log."""
 
-    list_display = ("username", "display_name", "role", "region", "department", "enterprise", "is_active")
-    list_filter = ("role", "is_active")
+    list_display = ("username", "display_name", "role", "position", "region", "department", "enterprise", "is_active")
+    list_filter = ("role", "position", "is_active")
     search_fields = ("username", "display_name", "phone")
     raw_id_fields = ("enterprise",)
     fieldsets = (
         *UserAdmin.fieldsets,
-        ("SafeLoop", {"fields": ("role", "display_name", "phone", "region", "department", "enterprise")}),
+        (
+            "SafeLoop",
+            {
+                "fields": (
+                    *("role", "display_name", "phone", "region", "department", "enterprise"),
+                    *("position", "must_change_password"),
+                )
+            },
+        ),
     )
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
@@ -62,6 +70,23 @@ class ExpertAssignmentAdmin(AuditedAdmin):
         if db_field.name == "expert":
             kwargs["queryset"] = User.objects.filter(role=Role.EXPERT)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(SigningDelegation)
+class SigningDelegationAdmin(admin.ModelAdmin):
+    """The record of who named whom to sign: read here, written only by the principal's page."""
+
+    list_display = ("enterprise", "principal", "delegate", "named_at", "valid_until", "revoked_at", "revoked_by")
+    raw_id_fields = ("enterprise",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 def staff_only(request: HttpRequest) -> bool:

@@ -2,10 +2,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Router, Schema
 from ninja.security import HttpBearer
 
 from safeloop.accounts.services import login_authenticate, token_issue, token_revoke, token_user
+from safeloop.core.errors import Forbidden
 
 router = Router(tags=["认证"])
 
@@ -38,6 +40,8 @@ class Revoked(Schema):
 @router.post("/token", auth=None, response=TokenOut, summary="用户名密码换取令牌")
 def token_create(request: HttpRequest, payload: TokenIn):
     user = login_authenticate(request=request, username=payload.username, password=payload.password)
+    if user.must_change_password:
+        raise Forbidden(gettext("请先在网页上登录并设置新密码（初始密码须修改后才能使用），再申请接口令牌"))
     raw, token = token_issue(user=user)
     return {"token": raw, "expires_at": timezone.localtime(token.expires_at).isoformat()}
 

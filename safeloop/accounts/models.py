@@ -4,7 +4,28 @@ from django.utils.translation import gettext_lazy as _
 
 from safeloop.core.roles import REGULATOR_ROLES, Role
 
-__all__ = ["REGULATOR_ROLES", "ApiToken", "ExpertAssignment", "LoginFailure", "Notification", "Role", "User"]
+__all__ = [
+    "REGULATOR_ROLES",
+    "ApiToken",
+    "ExpertAssignment",
+    "LoginFailure",
+    "Notification",
+    "Position",
+    "Role",
+    "SigningDelegation",
+    "User",
+]
+
+
+class Position(models.TextChoices):
+    """An enterprise account's position (岗位). The 主要负责人 organises the 治理方案 of a major
+    hazard and signs the quarterly and yearly hazard statistics (16号令 第十四、十五条, RULES.md
+    §2.2/§2.3); safety managers run the regular hazard investigation (RULES.md §2.3). The city's
+    double signature (专家+企业双签字) is the principal's, or a delegate's named on record."""
+
+    PRINCIPAL = "principal", _("主要负责人")
+    SAFETY_MANAGER = "safety_manager", _("安全管理员")
+    EMPLOYEE = "employee", _("员工")
 
 
 class User(AbstractUser):
@@ -25,10 +46,30 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
+    position = models.CharField(_("岗位"), max_length=20, choices=Position.choices, blank=True)
+    must_change_password = models.BooleanField(
+        _("须修改初始密码"), default=False, help_text=_("由他人设定的初始密码，首次登录时必须修改")
+    )
 
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        constraints = [
+            # An enterprise account has a position; no other account has one.
+            models.CheckConstraint(
+                condition=(models.Q(role=Role.ENTERPRISE) & ~models.Q(position=""))
+                | (~models.Q(role=Role.ENTERPRISE) & models.Q(position="")),
+                name="user_position_iff_enterprise",
+                violation_error_message=_("企业账号须选择岗位；其他角色的账号不设岗位"),
+            ),
+            # One principal per enterprise: naming another is a handover, never a second one.
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=models.Q(position=Position.PRINCIPAL),
+                name="user_one_principal_per_enterprise",
+                violation_error_message=_("该企业已有主要负责人；请先由现任主要负责人移交，或先改变其岗位"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -115,3 +156,31 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SigningDelegation(models.Model):
+    """The principal's naming, on record, of the account that may give the enterprise's
+    signature (专家+企业双签字) in its own name: who named whom, when, until when, or its revocation."""
+
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="+"
+    )
+    principal = models.ForeignKey(User, verbose_name=_("授权人"), on_delete=models.PROTECT, related_name="+")
+    delegate = models.ForeignKey(
+        User, verbose_name=_("被授权人"), on_delete=models.PROTECT, related_name="signing_delegations"
+    )
+    named_at = models.DateTimeField(_("授权时间"))
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True, help_text=_("不填：至撤销为止"))
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, verbose_name=_("撤销人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-named_at", "-id"]
+        verbose_name = _("签字授权")
+        verbose_name_plural = _("签字授权")
+        indexes = [models.Index(fields=["delegate", "revoked_at"], name="delegation_delegate_open")]
+
+    def __str__(self) -> str:
+        return f"{self.principal} → {self.delegate}"

@@ -39,6 +39,7 @@ class Kind(StrEnum):
     REF = "ref"  # the key of another record (a region code, an enterprise id); resolved by the caller
     IDS = "ids"  # a list of record ids (attachments)
     FILE = "file"  # an uploaded file (an Excel import); the service reads its bytes
+    PASSWORD = "password"  # noqa: S105 - a kind of input: read exactly as typed, never shown back
 
 
 # JSON schema type of each kind, for the OpenAPI document.
@@ -56,6 +57,7 @@ JSON_TYPES: dict[Kind, dict[str, Any]] = {
     Kind.REF: {"type": "string"},
     Kind.IDS: {"type": "array", "items": {"type": "integer"}},
     Kind.FILE: {"type": "string", "format": "binary"},
+    Kind.PASSWORD: {"type": "string", "format": "password"},
 }
 LONG_TEXT = 4000  # the length a TextField takes (a description, a plan)
 # Kinds whose reader gives "" (not None) for an empty value.

@@ -33,6 +33,7 @@ INPUT_TYPES = {
     Kind.MOMENT: "datetime-local",
     Kind.PHONE: "tel",
     Kind.FILE: "file",
+    Kind.PASSWORD: "password",
 }
 INPUT_MODES = {Kind.INTEGER: "numeric", Kind.DECIMAL: "decimal", Kind.MONEY: "decimal", Kind.PHONE: "tel"}
 YES_NO = [("1", "是"), ("0", "否")]
@@ -144,7 +145,8 @@ class FormState:
 
     def bound(self, spec: FieldSpec) -> BoundField:
         options = self.options.get(spec.name) or _static_options(spec)
-        return BoundField(spec, self.data.get(spec.name, ""), self.errors.get(spec.name, ""), options, self.prefix)
+        value = "" if spec.kind == Kind.PASSWORD else self.data.get(spec.name, "")  # never sent back to the page
+        return BoundField(spec, value, self.errors.get(spec.name, ""), options, self.prefix)
 
     def fail(self, exc: ServiceError) -> None:
         """Keep the refusal: field messages go beside their fields, the rest above the form."""

@@ -360,6 +360,17 @@ def _read_file(inp: Inputs, spec: FieldSpec) -> Any:
     return upload
 
 
+def _read_password(inp: Inputs, spec: FieldSpec) -> str:
+    """A password as typed: full-width letters and spaces are part of it, so nothing is folded."""
+    value = inp.data.get(spec.name)
+    text = value if isinstance(value, str) else ""
+    if not text and spec.required:
+        inp.error(spec.name, _("{label}为必填项").format(label=spec.label))
+    elif len(text) > spec.max_length:
+        inp.error(spec.name, _("{label}不能超过{n}个字符").format(label=spec.label, n=spec.max_length))
+    return text
+
+
 _READERS = {
     Kind.TEXT: _read_text,
     Kind.TEXTAREA: _read_text,
@@ -374,6 +385,7 @@ _READERS = {
     Kind.REF: _read_ref,
     Kind.IDS: _read_ids,
     Kind.FILE: _read_file,
+    Kind.PASSWORD: _read_password,
 }
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from safeloop.accounts.models import Role
+from safeloop.accounts.models import Position, Role
 from safeloop.accounts.services import expert_assign, user_create
 from safeloop.core.codes import ALPHABET, make_credit_code
 from safeloop.core.scope import region_q
@@ -110,6 +110,7 @@ DEMO_USERNAMES = (
     "dept_transport",
     "dept_housing",
     "enterprise_demo",
+    "enterprise_safety",
     "expert_demo",
     "sysadmin",
 )
@@ -254,7 +255,15 @@ def _accounts(rng: random.Random, password: str) -> DemoAccounts:
         ("county_heshan", Role.COUNTY, "赫山区应急局", {"region_id": "430903"}),
         ("dept_transport", Role.DEPARTMENT, "市交通运输局", {"department": city_dept["transport"]}),
         ("dept_housing", Role.DEPARTMENT, "市住房和城乡建设局", {"department": city_dept["housing"]}),
-        ("enterprise_demo", Role.ENTERPRISE, "企业安全管理员", {"enterprise": heshan}),
+        # The enterprise's principal (signs for it) and its safety manager: a second account, so
+        # the enterprise accepts its own self-found hazards as a real one would (never the fixer).
+        ("enterprise_demo", Role.ENTERPRISE, "企业主要负责人", {"enterprise": heshan, "position": Position.PRINCIPAL}),
+        (
+            "enterprise_safety",
+            Role.ENTERPRISE,
+            "企业安全管理员",
+            {"enterprise": heshan, "position": Position.SAFETY_MANAGER},
+        ),
         ("expert_demo", Role.EXPERT, "危化专家", {}),
         ("sysadmin", Role.SYSADMIN, "系统管理员", {}),
     ]

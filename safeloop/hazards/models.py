@@ -53,6 +53,18 @@ class Nature(models.TextChoices):
     ENVIRONMENT = "environment", _("环境因素")
 
 
+class Acceptor(models.TextChoices):
+    """Who accepts a rectification, decided when it is submitted and recorded with the
+    hazard (the acceptance authority at the time): a self-found general hazard by another
+    account of the enterprise, or, for an enterprise with no other account, by the township
+    (属地) or the supervising department (SAFELOOP_SELF_ACCEPT_FALLBACK); else by regulators."""
+
+    ENTERPRISE = "enterprise", _("企业内部（整改人以外的账号）")
+    TOWNSHIP = "township", _("属地乡镇街道")
+    DEPARTMENT = "department", _("行业主管部门")
+    REGULATOR = "regulator", _("监管部门")
+
+
 class Escalation(models.IntegerChoices):
     NONE = 0, _("无")
     SUPERVISED = 1, _("督办")
@@ -105,6 +117,16 @@ class Hazard(models.Model):
     rectified_on = models.DateField(_("完成日期"), null=True, blank=True)
     rectified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acceptor = models.CharField(_("验收方"), max_length=20, choices=Acceptor.choices, blank=True)
+    acceptor_name = models.CharField(_("验收单位"), max_length=120, blank=True)
+    acceptor_department = models.ForeignKey(
+        "registry.Department",
+        verbose_name=_("验收部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     accepted_by_name = models.CharField(_("验收人"), max_length=60, blank=True)
     accepted_on = models.DateField(_("验收日期"), null=True, blank=True)

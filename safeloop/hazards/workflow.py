@@ -18,19 +18,23 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.accounts.models import Role, User
+from safeloop.accounts.selectors import has_active_account, has_other_account, signing_capacity
 from safeloop.core.fields import FieldSpec, Kind, model_spec
 from safeloop.core.transitions import Context, Rule, Subset, Transition, Turn, Who, Workflow
 from safeloop.hazards.deadlines import deadline_from_input
 from safeloop.hazards.documents import issue_documents
-from safeloop.hazards.models import Attachment, Hazard, HazardEvent, Level, Source, Status
+from safeloop.hazards.models import Acceptor, Attachment, Hazard, HazardEvent, Level, Source, Status
 from safeloop.hazards.notifications import notify_event
 from safeloop.hazards.numbers import order_number, review_number
 from safeloop.hazards.services import hazard_recur
+from safeloop.registry.models import Enterprise
+from safeloop.registry.selectors import supervising_department
 
 S = Status
 ENTERPRISE, EXPERT, REGULATOR, SUPERVISOR = "enterprise", "expert", "regulator", "supervisor"
@@ -139,7 +143,9 @@ def _require_both_signatures(ctx: Context, stage: str) -> None:
     missing = {EXPERT, ENTERPRISE} - signatures(ctx.obj, stage)
     if missing:
         names = "、".join(
-            str(name) for party, name in ((EXPERT, _("专家")), (ENTERPRISE, _("企业主要负责人"))) if party in missing
+            str(name)
+            for party, name in ((EXPERT, _("专家")), (ENTERPRISE, _("企业主要负责人或其授权签字人")))
+            if party in missing
         )
         ctx.inp.error("signatures", gettext("重大隐患需专家和企业主要负责人双签字，尚缺：%(names)s") % {"names": names})
 
@@ -188,6 +194,95 @@ NOT_THE_FIXER = Rule(
 LOOK_BACK_DUE = Rule(test=_look_back_due, refusal=_("回头看尚未到期，请在回头看日期之后进行"))
 
 
+# ---------------------------------------------------------------- who signs for the enterprise, who accepts
+
+
+def _signs_for_the_enterprise(turn: Turn) -> bool:
+    """An enterprise's signature is its principal's, or that of the delegate the principal has
+    named on record (accounts.SigningDelegation); an expert's is the expert's own."""
+    return ENTERPRISE not in turn.parties or signing_capacity(turn.actor, turn.today) is not None
+
+
+def _enterprise_signers_q(actor: User, parties: frozenset[str]) -> Q:
+    return Q() if ENTERPRISE not in parties or signing_capacity(actor) is not None else Q(pk__in=[])
+
+
+ENTERPRISE_SIGNER = Rule(
+    test=_signs_for_the_enterprise,
+    refusal=_("企业签字须由本企业主要负责人或其授权的签字人本人进行"),
+    q=_enterprise_signers_q,
+)
+
+
+def _acceptor_kinds(actor: User, parties: frozenset[str]) -> set[str]:
+    """The recorded acceptors this actor is (the department acceptor is one department)."""
+    kinds = {""}  # none recorded (history imported or from before it was recorded): `who` decides
+    if ENTERPRISE in parties:
+        kinds.add(Acceptor.ENTERPRISE)
+    if REGULATOR in parties:
+        kinds.add(Acceptor.REGULATOR)
+    if REGULATOR in parties and actor.role == Role.TOWNSHIP:
+        kinds.add(Acceptor.TOWNSHIP)
+    return kinds
+
+
+def _is_the_acceptor(turn: Turn) -> bool:
+    h = turn.obj
+    if h.acceptor == Acceptor.DEPARTMENT:
+        return turn.actor.role == Role.DEPARTMENT and turn.actor.department_id == h.acceptor_department_id
+    return h.acceptor in _acceptor_kinds(turn.actor, turn.parties)
+
+
+def _acceptor_q(actor: User, parties: frozenset[str]) -> Q:
+    q = Q(acceptor__in=_acceptor_kinds(actor, parties))
+    if actor.role == Role.DEPARTMENT and actor.department_id:
+        q |= Q(acceptor=Acceptor.DEPARTMENT, acceptor_department_id=actor.department_id)
+    return q
+
+
+THE_ACCEPTOR = Rule(
+    test=_is_the_acceptor,
+    refusal=_("验收应由提交整改时确定的验收方进行（见本隐患的“验收方”）"),
+    q=_acceptor_q,
+)
+FALLBACKS = (Acceptor.TOWNSHIP, Acceptor.DEPARTMENT)
+
+
+def self_accept_fallback() -> tuple[str, ...]:
+    """Who accepts the self-found hazard of an enterprise with no second account: the township
+    (属地) or the supervising department first, per SAFELOOP_SELF_ACCEPT_FALLBACK, then the other."""
+    first = getattr(settings, "SAFELOOP_SELF_ACCEPT_FALLBACK", Acceptor.TOWNSHIP)
+    if first not in FALLBACKS:
+        raise ImproperlyConfigured(f"SAFELOOP_SELF_ACCEPT_FALLBACK={first!r} must be township or department")
+    return (first, *(kind for kind in FALLBACKS if kind != first))
+
+
+def expected_acceptor(hazard: Hazard, fixer: User) -> tuple[str, str, int | None]:
+    """Who is to accept this rectification, decided as it is submitted: (kind, the body's name,
+    its department). The enterprise accepts its own self-found hazard when another of its accounts
+    can (never the fixer); else the township or the supervising department, whichever has an
+    account; a hazard a regulator assigned, or any other, goes to the regulators."""
+    if not is_self_managed(hazard) or hazard.assigned_by_role == REGULATOR:
+        return Acceptor.REGULATOR, str(Acceptor.REGULATOR.label), None
+    if has_other_account(hazard.enterprise_id, besides=fixer.pk):
+        return Acceptor.ENTERPRISE, hazard.enterprise.name, None
+    for kind in self_accept_fallback():
+        found = _fallback_acceptor(kind, hazard.enterprise)
+        if found is not None:
+            return found
+    return Acceptor.REGULATOR, str(Acceptor.REGULATOR.label), None
+
+
+def _fallback_acceptor(kind: str, enterprise: Enterprise) -> tuple[str, str, int | None] | None:
+    if kind == Acceptor.TOWNSHIP:
+        staffed = has_active_account(role=Role.TOWNSHIP, region_ids=[enterprise.region_id])
+        return (Acceptor.TOWNSHIP, enterprise.region.name, None) if staffed else None
+    department = supervising_department(enterprise)
+    if department is None or not has_active_account(role=Role.DEPARTMENT, department_id=department.pk):
+        return None
+    return Acceptor.DEPARTMENT, department.name, department.pk
+
+
 # ---------------------------------------------------------------- the actions' small functions
 
 
@@ -199,7 +294,22 @@ def run_sign(ctx: Context) -> dict:
         ctx.inp.error(STAGE.name, gettext("当前应进行%(stage)s环节的签字") % {"stage": shown})
     opinion = ctx.inp.read(SIGN_OPINION)
     ctx.inp.check()
-    return {"stage": stage, "party": signing_party(ctx.parties), "opinion": opinion}
+    party = signing_party(ctx.parties)
+    payload = {"stage": stage, "party": party, "opinion": opinion}
+    return payload | (_enterprise_signer(ctx) if party == ENTERPRISE else {})
+
+
+def _enterprise_signer(ctx: Context) -> dict:
+    """The signer signs in their own name (the event's actor) and position, never the principal's."""
+    capacity = signing_capacity(ctx.actor, ctx.today)
+    assert capacity is not None  # the ENTERPRISE_SIGNER guard let this actor through
+    position = ctx.actor.position
+    return {
+        "position": position,
+        "position_name": str(ctx.actor.get_position_display()),
+        "capacity": capacity.capacity,
+        "delegation": capacity.delegation_id,
+    }
 
 
 def run_confirm(ctx: Context) -> dict:
@@ -316,9 +426,10 @@ def run_submit_rectification(ctx: Context) -> dict:
         ctx.inp.error(EVIDENCE.name, gettext("请上传整改后的照片或证明文件（至少一个）"))
     ctx.inp.check()
     h.rectified_on, h.rectified_by = done_on, ctx.actor
+    h.acceptor, h.acceptor_name, h.acceptor_department_id = expected_acceptor(h, ctx.actor)
     ctx.evidence = [a.sha256 for a in attachments]
     ctx.then.append(partial(_mark_used, [a.pk for a in attachments]))
-    return {"note": note, "rectified_on": done_on.isoformat()}
+    return {"note": note, "rectified_on": done_on.isoformat(), "acceptor": h.acceptor, "acceptor_name": h.acceptor_name}
 
 
 def _fresh_attachments(ctx: Context) -> list[Attachment]:
@@ -405,10 +516,13 @@ TRANSITIONS: tuple[Transition, ...] = (
         label=_("签字"),
         sources=(S.REPORTED, S.AWAITING_ACCEPTANCE),
         who=SIGNERS,
-        who_label=_("专家、企业主要负责人"),
-        needs=_("重大隐患在确认和验收时各需专家、企业主要负责人签字；每方每轮签一次"),
+        who_label=_("专家、企业主要负责人或其授权签字人"),
+        needs=_(
+            "重大隐患在确认和验收时各需专家、企业签字；企业一方由主要负责人或其授权的签字人以本人姓名签字；每方每轮签一次"
+        ),
         fields=(STAGE, SIGN_OPINION),
         offered=(SIGNING_COUNTS, NOT_SIGNED_YET),
+        guards=(ENTERPRISE_SIGNER,),
         run=run_sign,
         todo=lambda today: Q(level=Level.MAJOR),
     ),
@@ -511,10 +625,12 @@ TRANSITIONS: tuple[Transition, ...] = (
         sources=(S.AWAITING_ACCEPTANCE,),
         targets=(S.ACCEPTED,),
         who=REGULATORS_OR_SELF,
-        who_label=_("监管部门/属地；企业自查的一般隐患由企业内部验收"),
+        who_label=_(
+            "提交整改时确定的验收方：企业自查的一般隐患由企业内部验收，企业没有其他账号时由属地乡镇或行业主管部门验收；其他由监管部门验收"
+        ),
         needs=_("验收意见；验收人不得是整改人；重大隐患须专家+企业验收双签字；监管检查发现的生成整改复查意见书"),
         fields=(ACCEPT_OPINION,),
-        guards=(NOT_THE_FIXER,),
+        guards=(NOT_THE_FIXER, THE_ACCEPTOR),
         run=run_accept,
         todo=_always,
     ),
@@ -527,7 +643,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         who_label=_("同验收"),
         needs=_("退回理由；退回人不得是整改人；双签字作废，下一轮重新签"),
         fields=(REJECT_REASON,),
-        guards=(NOT_THE_FIXER,),
+        guards=(NOT_THE_FIXER, THE_ACCEPTOR),
         run=run_reject,
     ),
     Transition(

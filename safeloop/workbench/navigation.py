@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from safeloop.accounts.models import User
+from safeloop.accounts.permissions import can_manage_enterprise_accounts
 from safeloop.core.roles import Role
 from safeloop.targets.permissions import can_open_dashboard
 
@@ -35,6 +36,7 @@ MENU = (
     MenuItem("企业档案", "registry:enterprise_list", "▦", pages=("workbench:dossier_tab", "workbench:poster")),
     MenuItem("目标指标", "targets:dashboard", "◎", can_open_dashboard),
     MenuItem("事故灾害", "accidents:accident_list", "✚"),
+    MenuItem("本企业账号", "accounts:enterprise_accounts", "☺", can_manage_enterprise_accounts),
     MenuItem("接口文档", "api:openapi-view", "⇄", reads_api_docs),
 )
 

@@ -4,7 +4,7 @@ major regulator finding with expert + enterprise signatures, on phone and deskto
 import pytest
 from PIL import Image
 
-from safeloop.accounts.models import Role
+from safeloop.accounts.models import Position, Role
 from safeloop.accounts.services import expert_assign
 from safeloop.hazards.events import verify_all
 from safeloop.hazards.models import Hazard
@@ -98,7 +98,7 @@ def test_general_self_found_hazard_six_links_in_the_browser(browser, live_server
 def test_major_regulator_finding_six_links_in_the_browser(
     browser, live_server, size, ziyang_user, ziyang_enterprise, png
 ):
-    boss = make_user(Role.ENTERPRISE, enterprise=ziyang_enterprise, display_name="厂长")
+    boss = make_user(Role.ENTERPRISE, enterprise=ziyang_enterprise, display_name="厂长", position=Position.PRINCIPAL)
     worker = make_user(Role.ENTERPRISE, enterprise=ziyang_enterprise, display_name="电工")
     expert_user = make_user(Role.EXPERT, display_name="危化专家")
     expert_assign(expert=expert_user, enterprise_ids=[ziyang_enterprise.pk])

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from safeloop.accounts.models import Role
+from safeloop.accounts.models import Position, Role
 from safeloop.accounts.services import expert_assign
 from safeloop.hazards.models import Hazard
 from safeloop.hazards.services import attachment_add, hazard_report
@@ -26,7 +26,9 @@ def photo(name: str = "after.jpg") -> SimpleUploadedFile:
 @pytest.fixture
 def boss(ziyang_enterprise):
     """The enterprise's principal (企业主要负责人) account."""
-    return make_user(Role.ENTERPRISE, enterprise=ziyang_enterprise, display_name="企业负责人")
+    return make_user(
+        Role.ENTERPRISE, enterprise=ziyang_enterprise, display_name="企业负责人", position=Position.PRINCIPAL
+    )
 
 
 @pytest.fixture

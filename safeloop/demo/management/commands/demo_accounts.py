@@ -26,5 +26,6 @@ class Command(BaseCommand):
             if name in users:
                 u = users[name]
                 anchor = u.region or u.department or u.enterprise or ""
-                self.stdout.write(f"  {name:16} {u.get_role_display()} {anchor}")
+                position = f"（{u.get_position_display()}）" if u.position else ""
+                self.stdout.write(f"  {name:18} {u.get_role_display()}{position} {anchor}")
         self.stdout.write(f"打开 open: {url}\n")
