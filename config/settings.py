@@ -272,6 +272,13 @@ SAFELOOP_LOOK_BACK_DAYS_GENERAL = env_int("SAFELOOP_LOOK_BACK_DAYS_GENERAL", 30)
 SAFELOOP_LOOK_BACK_DAYS_MAJOR = env_int("SAFELOOP_LOOK_BACK_DAYS_MAJOR", 90)
 SAFELOOP_REMIND_WORKDAYS = env_int("SAFELOOP_REMIND_WORKDAYS", 3)
 SAFELOOP_ESCALATE_WORKDAYS = env_int_list("SAFELOOP_ESCALATE_WORKDAYS", [1, 5, 10], length=3, minimum=1)
+# Who accepts a self-found general hazard when its enterprise has no other active account (the
+# fixer may not accept their own work): "township" (属地) or "department" (the supervising one).
+SAFELOOP_SELF_ACCEPT_FALLBACK = os.environ.get("SAFELOOP_SELF_ACCEPT_FALLBACK", "").strip() or "township"
+if SAFELOOP_SELF_ACCEPT_FALLBACK not in ("township", "department"):
+    raise ImproperlyConfigured(
+        f"SAFELOOP_SELF_ACCEPT_FALLBACK={SAFELOOP_SELF_ACCEPT_FALLBACK!r} must be 'township' or 'department'"
+    )
 # To-do lists: the escalation level (hazards.Escalation: 1 督办, 2 挂牌督办, 3 约谈) from which a
 # hazard is also the city's work (docs/hazards.md); the years the year pickers offer.
 SAFELOOP_TODO_CITY_ESCALATION = env_int("SAFELOOP_TODO_CITY_ESCALATION", 2, minimum=1)

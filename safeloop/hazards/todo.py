@@ -20,6 +20,8 @@ Who is expected, from where the hazard stands:
    - otherwise the 属地: the enterprise's township (the steps a township may take) and its
      county (all regulators' steps, including 销号 and 回头看, which the table keeps for
      county-level supervisors). A city user's own finding is the county's work too.
+   - a rectification that was routed, when submitted, to the township or a department (an
+     enterprise with no second account to accept it): that acceptor.
 3. **Escalation to the city.** A city user is expected only on hazards whose escalation reached
    `SAFELOOP_TODO_CITY_ESCALATION` (default 挂牌督办, `Escalation.LISTED`; RULES.md §2.4: a
    listed hazard is followed by the level that listed it), alongside the owner. 督办, the first
@@ -46,8 +48,8 @@ from django.utils.translation import gettext_lazy as _
 
 from safeloop.accounts.models import Role, User
 from safeloop.core.transitions import Transition
-from safeloop.hazards.models import Escalation, HazardEvent
-from safeloop.hazards.workflow import ENTERPRISE, HAZARD_FLOW, REGULATOR, SUPERVISOR
+from safeloop.hazards.models import Acceptor, Escalation, HazardEvent
+from safeloop.hazards.workflow import ENTERPRISE, HAZARD_FLOW, REGULATOR, SUPERVISOR, THE_ACCEPTOR
 
 # The events by which an office takes a hazard up: it reported it, or it handed it out.
 TAKING_ACTIONS = ("report", "assign")
@@ -112,12 +114,24 @@ def _left_to_regulators(t: Transition) -> Q:
     return _no_account() if not theirs else ~theirs | _no_account()
 
 
+# A rectification routed at submission to the township or a department (an enterprise with no
+# second account): that acceptor is expected, whoever owns the hazard (the row's THE_ACCEPTOR
+# rule already narrows the term to the acceptor the user is).
+ROUTED_ACCEPTANCE = Q(acceptor__in=(Acceptor.TOWNSHIP, Acceptor.DEPARTMENT))
+
+
 def expected_q(user: User, t: Transition, party: str) -> Q | None:
     """Where this user, acting as `party`, is expected to take the step `t`; None: nowhere."""
     if party not in (REGULATOR, SUPERVISOR):
         return Q()
     owned = owner_q(user)
-    return None if owned is None else owned & _left_to_regulators(t)
+    if owned is None:
+        return ROUTED_ACCEPTANCE if THE_ACCEPTOR in t.guards else None
+    expected = owned & _left_to_regulators(t)
+    if THE_ACCEPTOR not in t.guards:
+        return expected
+    # routed to the regulators (no account of the enterprise may accept): the owner is expected
+    return expected | ROUTED_ACCEPTANCE | (owned & Q(acceptor=Acceptor.REGULATOR))
 
 
 def todo_steps(user: User, today: date) -> list[tuple[int, Q]]:
