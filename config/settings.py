@@ -279,6 +279,15 @@ if SAFELOOP_SELF_ACCEPT_FALLBACK not in ("township", "department"):
     raise ImproperlyConfigured(
         f"SAFELOOP_SELF_ACCEPT_FALLBACK={SAFELOOP_SELF_ACCEPT_FALLBACK!r} must be 'township' or 'department'"
     )
+# 挂牌督办 (hazards/data/listing_levels.csv): the government levels in use, and the working days
+# within which a listing and a de-listing are published (empty: the file's values).
+SAFELOOP_LISTING_LEVELS = env_list("SAFELOOP_LISTING_LEVELS", "county,city,province")
+SAFELOOP_LISTING_PUBLISH_WORKDAYS = env_int("SAFELOOP_LISTING_PUBLISH_WORKDAYS", 0) or None
+# Background jobs (core/jobs.py): exports over this many rows and imports over this many rows run
+# in the task worker with a progress page; the result may be downloaded for this many hours.
+SAFELOOP_EXPORT_JOB_ROWS = env_int("SAFELOOP_EXPORT_JOB_ROWS", 3000)
+SAFELOOP_IMPORT_JOB_ROWS = env_int("SAFELOOP_IMPORT_JOB_ROWS", 2000)
+SAFELOOP_JOB_HOURS = env_int("SAFELOOP_JOB_HOURS", 24, minimum=1)
 # To-do lists: the escalation level (hazards.Escalation: 1 督办, 2 挂牌督办, 3 约谈) from which a
 # hazard is also the city's work (docs/hazards.md); the years the year pickers offer.
 SAFELOOP_TODO_CITY_ESCALATION = env_int("SAFELOOP_TODO_CITY_ESCALATION", 2, minimum=1)

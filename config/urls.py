@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("enterprises/", include("safeloop.registry.urls")),
     path("hazards/", include("safeloop.hazards.urls")),
+    path("public/", include("safeloop.hazards.public_urls")),
     path("accidents/", include("safeloop.accidents.urls")),
     path("targets/", include("safeloop.targets.urls")),
     path("", include("safeloop.core.urls")),

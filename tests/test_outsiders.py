@@ -71,7 +71,11 @@ HAZARD_ROUTES = {
     "hazards:export",
     "hazards:todo",
     "hazards:enterprise_options",
+    "hazards:on_spot",
 }
+# Pages anyone may open without signing in, checked in tests/hazards/test_public_list.py: they
+# show only what the rule publishes (a listing notice's columns), never people or internal notes.
+PUBLIC_LIST_ROUTES = {"public:listed_hazards"}
 
 # A user's own records (background jobs), checked in tests/core/test_jobs.py with another user.
 OWNER_ROUTES = {"core:job", "core:job_file"}
@@ -109,6 +113,7 @@ def test_every_route_has_an_outsider_check():
     declared |= DOSSIER_ROUTES
     declared |= set(ACCIDENT_OBJECT_ROUTES) | set(ACCIDENT_LIST_ROUTES) | set(TARGET_ROUTES) | NOTIFICATION_ROUTES
     declared |= ENTERPRISE_ACCOUNT_ROUTES
+    declared |= PUBLIC_LIST_ROUTES
     assert set(_names(get_resolver())) == declared
 
 

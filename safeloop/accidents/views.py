@@ -6,11 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.accidents import io
@@ -39,22 +39,13 @@ from safeloop.accidents.services import (
     response_create,
     response_update,
 )
+from safeloop.core.bulk import export_response, import_page
 from safeloop.core.forms import FormState, edited_version, posted, posted_version, submitted
 from safeloop.core.http import query_without_page
-from safeloop.core.xlsx import IMPORT_FIELDS, XLSX_CONTENT_TYPE, imported, spooled_workbook
+from safeloop.core.xlsx import shown
 from safeloop.registry.selectors import enterprise_named, region_options, year_options
 
 PAGE_SIZE = 50
-GRADES = [("major_plus", gettext_lazy("重特大")), ("larger", gettext_lazy("较大")), ("general", gettext_lazy("一般"))]
-
-
-def _xlsx(title: str, columns, objects) -> FileResponse:
-    return FileResponse(
-        spooled_workbook(title, columns, objects),
-        as_attachment=True,
-        filename=f"{title}.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
-    )
 
 
 @login_required
@@ -64,16 +55,15 @@ def accident_index(request: HttpRequest) -> HttpResponse:
     page = Paginator(accident_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "filters": filters, "query": query_without_page(request)}
     context.update(regions=region_options(request.user, filters.region), years=year_options(localdate(), filters.year))
-    context.update(sectors=sector_choices(), grades=GRADES, can_write=can_write_records(request.user))
+    context.update(sectors=sector_choices(), grades=io.GRADES, can_write=can_write_records(request.user))
     context.update(sees_region=sees_whole_region(request.user), can_open_dashboard=sees_whole_county(request.user))
     return render(request, "accidents/accident_list.html", context)
 
 
 @login_required
 @require_GET
-def accident_export(request: HttpRequest) -> FileResponse:
-    qs = accident_list(request.user, AccidentFilters.from_params(request.GET)).iterator(chunk_size=2000)
-    return _xlsx(_("生产安全事故"), io.ACCIDENT_COLUMNS, qs)
+def accident_export(request: HttpRequest) -> HttpResponseBase:
+    return export_response(request, io.ACCIDENT_EXPORT)
 
 
 @login_required
@@ -158,7 +148,9 @@ def _record_page(
     """A list of region-wide records; the write links only for a role that may write."""
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"title": title, "page": page, "columns": columns, "query": query_without_page(request)}
-    context.update(export_url=export_name, rows=[(o.pk, [(c.header, c.export(o)) for c in columns]) for o in page])
+    context.update(
+        export_url=export_name, rows=[(o.pk, [(c.header, shown(c.export(o))) for c in columns]) for o in page]
+    )
     can_write = can_write_records(request.user)
     context.update(
         edit_url=edit_name if can_write else "",
@@ -181,10 +173,8 @@ def disaster_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def disaster_export(request: HttpRequest) -> FileResponse:
-    _check_region_reader(request)
-    qs = disaster_list(request.user, RecordFilters.from_params(request.GET))
-    return _xlsx(_("自然灾害"), io.DISASTER_COLUMNS, qs.iterator(chunk_size=2000))
+def disaster_export(request: HttpRequest) -> HttpResponseBase:
+    return export_response(request, io.DISASTER_EXPORT)
 
 
 @login_required
@@ -199,10 +189,8 @@ def response_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def response_export(request: HttpRequest) -> FileResponse:
-    _check_region_reader(request)
-    qs = response_list(request.user, RecordFilters.from_params(request.GET))
-    return _xlsx(_("应急响应"), io.RESPONSE_COLUMNS, qs.iterator(chunk_size=2000))
+def response_export(request: HttpRequest) -> HttpResponseBase:
+    return export_response(request, io.RESPONSE_EXPORT)
 
 
 @login_required
@@ -222,10 +210,8 @@ def denominator_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def denominator_export(request: HttpRequest) -> FileResponse:
-    _check_region_reader(request)
-    qs = denominator_list(request.user, RecordFilters.from_params(request.GET))
-    return _xlsx(_("统计分母"), io.DENOMINATOR_COLUMNS, qs.iterator(chunk_size=2000))
+def denominator_export(request: HttpRequest) -> HttpResponseBase:
+    return export_response(request, io.DENOMINATOR_EXPORT)
 
 
 @login_required
@@ -233,9 +219,7 @@ def denominator_export(request: HttpRequest) -> FileResponse:
 def denominator_import(request: HttpRequest) -> HttpResponse:
     if not can_write_records(request.user):
         raise PermissionDenied(_("您的角色不能录入统计分母"))
-    form = FormState(IMPORT_FIELDS)
-    report = imported(form, request, io.denominator_import) if request.method == "POST" else None
-    return render(request, "accidents/denominator_import.html", {"form": form, "report": report})
+    return import_page(request, io.DENOMINATOR_IMPORT, "accidents/denominator_import.html")
 
 
 @login_required

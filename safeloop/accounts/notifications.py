@@ -17,9 +17,13 @@ from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from safeloop.accounts.models import Notification, User
+from safeloop.core.models import Job, JobState
 
 logger = logging.getLogger("safeloop.notify")
 
@@ -42,6 +46,21 @@ def notify(*, users: Iterable[User], kind: str, title: str, url: str = "", key: 
     created = _store_keyed(recipients, kind, title, url, key) if key else _store(recipients, kind, title, url)
     _send(created, title, url)
     return len(created)
+
+
+def tell_job_owner(job: Job) -> None:
+    """A background export or import has ended (core.jobs): its owner hears, with its page's link."""
+    notify(users=[job.owner], kind="job", title=_job_news(job), url=reverse("core:job", args=[job.pk]))
+
+
+def _job_news(job: Job) -> str:
+    if job.state != JobState.DONE:
+        return _("{title}未完成，请查看原因").format(title=job.title)
+    if not job.result_file:
+        return _("{title}已完成").format(title=job.title)
+    until = timezone.localtime(job.expires_at or timezone.now())
+    day = f"{until.month}月{until.day}日 {until:%H:%M}"
+    return _("{title}已完成，可以下载（有效期至{until}）").format(title=job.title, until=day)
 
 
 def _store(users: list[User], kind: str, title: str, url: str) -> list[User]:

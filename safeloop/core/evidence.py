@@ -59,13 +59,21 @@ def sniff_content_type(head: bytes) -> str | None:
     return kind.mime if kind and kind.mime in EXTENSIONS else None
 
 
-def evidence_store(*, upload: File, folder: str) -> StoredEvidence:
-    """Check, hash and store one upload (and its thumbnail) under `folder`."""
+def evidence_check(*, upload: File) -> str:
+    """The accepted content type of an upload, checked on its declared size and its first bytes
+    without storing anything (so several files can be checked before any is stored); raises
+    `TooLarge` or `UnsupportedType` like `evidence_store`."""
     _check_size(upload.size)
     head = _head(upload)
     content_type = sniff_content_type(head)
     if content_type is None:
         raise _unsupported(head, upload)
+    return content_type
+
+
+def evidence_store(*, upload: File, folder: str) -> StoredEvidence:
+    """Check, hash and store one upload (and its thumbnail) under `folder`."""
+    content_type = evidence_check(upload=upload)
     sha256, size = _hash(upload)
     thumbnail = _thumbnail(upload) if content_type.startswith("image/") else None
     base = f"{folder.strip('/')}/{sha256}"

@@ -6,24 +6,28 @@ An app registers each kind of job once, in `AppConfig.ready()`:
     register_job(JobKind("hazards.ledger_export", _("隐患台账导出"), run_ledger_export))
 
 where `run(job, progress) -> JobResult` reads `job.params` (what the user asked for, e.g. the
-filters), calls `progress.total(n)` and `progress.advance(k)` as it goes, and returns the file
-(and/or a report for an import). The view starts it with `job_start(...)` and redirects to the
-job's page; `run_now` runs small work in the request instead.
+filters) and `job_upload(job)` (an import's file), calls `progress.total(n)` and
+`progress.advance(k)` (or iterates `progress.track(rows)`) as it goes, and returns the file
+(and/or a report for an import). It runs as `job.owner`, with the scope the owner has when it
+runs. The view starts it with `job_start(...)` and redirects to the job's page; `run_now` runs
+small work in the request instead. `core.bulk` declares the exports and imports that use this.
+When a background job ends, every function registered with `on_job_finished` hears of it
+(the notification centre tells the owner).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +38,8 @@ from safeloop.core.models import Job, JobState
 
 logger = logging.getLogger("safeloop.jobs")
 PROGRESS_EVERY_SECONDS = 0.5
+UPLOAD = "upload"  # the params key of an import's stored file
+T = TypeVar("T")
 
 
 @dataclass
@@ -49,6 +55,8 @@ class JobKind:
     kind: str
     title: str
     run: Callable[[Job, Progress], JobResult]
+    back: str = ""  # the URL name of the page the job belongs to, linked from the job's page
+    back_label: str = ""  # that page's name (隐患台账)
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -85,19 +93,39 @@ class Progress:
         now = time.monotonic()
         if now - self._last >= PROGRESS_EVERY_SECONDS:
             self._last = now
-            Job.objects.filter(pk=self.job.pk).update(done=self.job.done)
+            try:
+                Job.objects.filter(pk=self.job.pk).update(done=self.job.done)
+            except OperationalError:  # the database busy (SQLite): the next write says more
+                logger.warning("progress of job %s not written", self.job.pk)
+
+    def track(self, items: Iterable[T]) -> Iterator[T]:
+        """The items, advancing by one for each (an export's row loop)."""
+        for item in items:
+            yield item
+            self.advance()
 
 
 # ---------------------------------------------------------------- starting and running
 
 
-def job_start(*, owner: Any, kind: str, params: dict[str, Any]) -> Job:
-    """Record the job and hand it to the worker once the request's transaction commits."""
+def job_start(*, owner: Any, kind: str, params: dict[str, Any], upload: bytes | None = None, title: str = "") -> Job:
+    """Record the job and hand it to the worker once the request's transaction commits. An
+    import's file is kept in storage (under jobs/) until the job has run. `title` says what
+    this job is doing (隐患台账导出（赫山区 · 逾期）); by default the kind's title."""
     spec = job_kind(kind)
-    job = Job.objects.create(kind=kind, title=str(spec.title), owner=owner, params=params)
+    name = (title or str(spec.title))[: Job._meta.get_field("title").max_length]
+    job = Job.objects.create(kind=kind, title=name, owner=owner, params=params)
+    if upload is not None:
+        job.params = {**params, UPLOAD: default_storage.save(f"jobs/{job.pk}/upload.xlsx", ContentFile(upload))}
+        Job.objects.filter(pk=job.pk).update(params=job.params)
     job_id = str(job.pk)
     transaction.on_commit(lambda: run_job.enqueue(job_id))
     return job
+
+
+def job_upload(job: Job) -> bytes:
+    with default_storage.open(job.params[UPLOAD]) as stored:
+        return stored.read()
 
 
 def run_now(*, owner: Any, kind: str, params: dict[str, Any]) -> Job:
@@ -110,10 +138,12 @@ def run_now(*, owner: Any, kind: str, params: dict[str, Any]) -> Job:
 
 @task()
 def run_job(job_id: str) -> str:
-    job = Job.objects.filter(pk=job_id, state=JobState.QUEUED).first()
+    claimed = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(state=JobState.RUNNING)
+    job = Job.objects.filter(pk=job_id).first() if claimed else None
     if job is None:
-        return "gone"  # run already, or deleted
+        return "gone"  # run already (by another worker too), or deleted
     job_execute(job)
+    _tell(job)
     return job.state
 
 
@@ -140,7 +170,8 @@ def _stored(job: Job, result: JobResult) -> dict[str, Any]:
     values: dict[str, Any] = {"report": result.report}
     if result.content is not None:
         content = ContentFile(result.content) if isinstance(result.content, bytes) else File(result.content)
-        values["result_file"] = default_storage.save(f"jobs/{job.pk}/result", content)
+        with content:
+            values["result_file"] = default_storage.save(f"jobs/{job.pk}/result", content)
         values["result_name"] = result.filename
         values["result_type"] = result.content_type
     return values
@@ -153,7 +184,12 @@ def _finish(job: Job, *, state: str, **values: Any) -> None:
     Job.objects.filter(pk=job.pk).update(
         state=state, finished_at=now, expires_at=now + timedelta(hours=hours), **done, **values
     )
+    if job.params.get(UPLOAD):
+        default_storage.delete(job.params[UPLOAD])  # the import has read it; the report stays
     job.refresh_from_db()
+
+
+def _tell(job: Job) -> None:
     for fn in _ON_FINISHED:
         try:
             fn(job)
@@ -179,6 +215,12 @@ def job_download(user: Any, pk: Any) -> Job:
     return job
 
 
+def job_back(job: Job) -> tuple[str, str] | None:
+    """The page the job belongs to, (URL name, its name), for the job's page; None if unknown."""
+    spec = _KINDS.get(job.kind)
+    return (spec.back, str(spec.back_label or spec.title)) if spec and spec.back else None
+
+
 def job_expired(job: Job) -> bool:
     return job.expires_at is not None and job.expires_at <= timezone.now()
 
@@ -192,8 +234,15 @@ def jobs_recent(user: Any, limit: int = 10) -> list[Job]:
 
 @task()
 def jobs_expire() -> int:
-    """Delete the files of expired jobs (daily); the rows stay as a record of who exported what."""
-    expired = Job.objects.filter(expires_at__lte=timezone.now()).exclude(result_file="")
+    """Delete the files of expired jobs (daily); the rows stay as a record of who exported what.
+    A job still queued or running a day after it was started was cut off (a worker stopped):
+    it is marked as not done, so its page stops waiting."""
+    now = timezone.now()
+    cut_off = now - timedelta(hours=getattr(settings, "SAFELOOP_JOB_HOURS", 24))
+    Job.objects.filter(state__in=(JobState.QUEUED, JobState.RUNNING), created_at__lt=cut_off).update(
+        state=JobState.FAILED, error=_("任务被中断，未能完成，请重新发起。"), finished_at=now, expires_at=now
+    )
+    expired = Job.objects.filter(expires_at__lte=now).exclude(result_file="")
     count = 0
     for job in expired.iterator():
         default_storage.delete(job.result_file)

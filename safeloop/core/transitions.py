@@ -28,7 +28,9 @@ shown exactly when the entry point would let the action through to its own requi
    status: "a request is pending") — else 409 `wrong_state`;
 2. the actor's parties for this object meet `who`, and every `guard` holds (about this actor:
    "not the person who did the work") — else 403;
-3. the row's `run` reads its `fields` (400 naming the field for what the user can fix by filling
+3. the records a list field may name are the row's `picks` (evidence for a submission: the
+   form's options, and the only ids let through; any other is a 400 naming the field);
+4. the row's `run` reads its `fields` (400 naming the field for what the user can fix by filling
    one in), sets attributes on the object and returns the event's payload.
 
 Then only the fields the action changed are saved (with `version` and `updated_at`), the event is
@@ -105,6 +107,19 @@ class Rule:
     q: Callable[[Any, frozenset[str]], Q] | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class Pick:
+    """The records a list field of a row (`Kind.IDS`) may name on one object now: the form's
+    options, and the only ids the entry point lets through, so no hand-check in `run` can drift
+    from what the form offered. `run` finds them in `ctx.picked[field]`."""
+
+    field: str  # the name of one of the row's fields
+    among: Callable[[Any], QuerySet]  # the object → the records that may be named
+    refusal: str  # beside the field, when a named record is not among them
+    missing: str = ""  # beside a required field when nothing is named (default: "… 为必填项")
+    label: Callable[[Any], str] = str  # how the form shows one record
+
+
 @dataclass
 class Context:
     """What an action's `run` works with. It sets attributes on `obj`, may choose among the row's
@@ -119,6 +134,7 @@ class Context:
     target: str | None = None
     evidence: list[str] = field(default_factory=list)  # hashes recorded in the event
     then: list[Callable[[ChainedEvent], None]] = field(default_factory=list)  # same transaction, after the event
+    picked: dict[str, list[Any]] = field(default_factory=dict)  # the records each `Pick` let through
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -134,6 +150,7 @@ class Transition:
     fields: tuple[FieldSpec, ...] = ()  # its inputs: form, API schema, reader
     offered: tuple[Rule, ...] = ()  # state beyond the status; failing: 409
     guards: tuple[Rule, ...] = ()  # about the actor; failing: 403
+    picks: tuple[Pick, ...] = ()  # the records its list fields may name
     todo: Callable[[date], Q] | None = None  # waiting for this action puts an object on a to-do list
 
 
@@ -178,6 +195,10 @@ class Workflow:
         if not turn.parties & t.who(turn.obj):
             return Forbidden(_("“%(action)s”应由%(who)s进行") % {"action": t.label, "who": t.who_label})
         return next((Forbidden(str(rule.refusal)) for rule in t.guards if not rule.test(turn)), None)
+
+    def options(self, t: Transition, obj: Any) -> dict[str, list[tuple[str, str]]]:
+        """The choices of the row's list fields on this object (the form's checkboxes)."""
+        return {p.field: [(str(r.pk), p.label(r)) for r in p.among(obj)] for p in t.picks}
 
     def available(self, actor: Any, obj: Any) -> list[Transition]:
         """The actions this actor may take on this object now: the buttons, the API's `actions`."""
@@ -224,7 +245,9 @@ class Workflow:
         obj, now = turn.obj, timezone.now()
         ctx = Context(turn.obj, turn.actor, turn.parties, Inputs(data), now, timezone.localdate(now))
         before = snapshot(obj)
+        ctx.picked = {p.field: _picked(t, p, ctx) for p in t.picks}
         payload = t.run(ctx)
+        ctx.inp.check()  # a refusal the row's pick found stands even if `run` did not check
         obj.status = _target(t, ctx, before["status"])
         save_changed(obj, before, touch=True)
         event = chain_append(
@@ -250,6 +273,18 @@ class Workflow:
             "status": shown,
             "action": t.label,
         }
+
+
+def _picked(t: Transition, pick: Pick, ctx: Context) -> list[Any]:
+    spec = next(spec for spec in t.fields if spec.name == pick.field)
+    ids = ctx.inp.read(spec.but(required=False))
+    if spec.required and not ids:
+        ctx.inp.error(spec.name, str(pick.missing) or _("%(label)s为必填项") % {"label": spec.label})
+        return []
+    found = list(pick.among(ctx.obj).filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        ctx.inp.error(spec.name, str(pick.refusal))
+    return found
 
 
 def _target(t: Transition, ctx: Context, status: str) -> str:

@@ -1,34 +1,38 @@
 """Excel in and out: declarative columns, streaming writes, all-or-nothing imports.
 
-An exporter is a list of `Column`s and an iterator of objects; the file is written in
-openpyxl's write-only mode so memory stays flat. An import reads with python-calamine, maps
-headers to columns, and reports every error by row number and column letter in Chinese.
+An exporter is a list of `Column`s and an iterator of objects (or `.values()` rows); the file is
+streamed through XlsxWriter so memory stays flat. A file people open has a title row saying what
+was exported (the filters in words) and when, the header under it frozen and with an autofilter,
+and real date cells, so it sorts, filters and pivots in Excel. An import reads with
+python-calamine, finds the header row (below a title row too), maps headers to columns, and
+reports every error by row number and column letter in Chinese.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import chain, islice
 from typing import IO, Any, cast
 
 import xlsxwriter
 from django.conf import settings
 from django.db.models import Model
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook
 
-from safeloop.core.errors import ServiceError, TooLarge, UnsupportedType, ValidationFailed
+from safeloop.core.errors import TooLarge, UnsupportedType, ValidationFailed
 from safeloop.core.fields import FieldSpec, Kind
-from safeloop.core.forms import FormState
-from safeloop.core.inputs import Inputs
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_REPORTED_ERRORS = 200
@@ -45,31 +49,44 @@ class Column:
     @classmethod
     def of(cls, spec: FieldSpec, export: Callable[[Any], Any] | None = None, width: int = 14) -> Column:
         """The column of a resource field: its header is the field's label and unit. Without
-        `export`, the cell is the field's value as the import reads it back (see `cell_value`)."""
-        return cls(spec.header, spec.name, export or (lambda obj: cell_value(spec, obj)), width, required=spec.required)
+        `export`, the cell is the field's value as the import reads it back (see `cell_reader`)."""
+        return cls(spec.header, spec.name, export or cell_reader(spec), width, required=spec.required)
 
 
-def cell_value(spec: FieldSpec, obj: Any) -> Any:
-    """A field of a record (or of a `.values()` row) as a cell: a choice by its label, yes/no as
-    是/否, a record by its name, numbers as numbers, times in Asia/Shanghai."""
-    value = obj[spec.name] if isinstance(obj, Mapping) else getattr(obj, spec.name)
-    if value is None or value == "":
-        return value
+def cell_reader(spec: FieldSpec) -> Callable[[Any], Any]:
+    """The cell of a field of a record (or of a `.values()` row): a choice by its label, yes/no
+    as 是/否, a record by its name, numbers as numbers, dates as dates, times in Asia/Shanghai.
+    Built once per column: an export calls it for every cell."""
+    name = spec.name
+    labels = dict(spec.choices)
     if spec.kind == Kind.BOOLEAN:
-        return "是" if value else "否"
-    if spec.choices:
-        return dict(spec.choices).get(str(value), value)
-    return _plain(value)
+        convert: Callable[[Any], Any] = lambda value: "是" if value else "否"  # noqa: E731
+    elif labels:
+        convert = lambda value: labels.get(str(value), value)  # noqa: E731
+    else:
+        convert = plain
+
+    def read(obj: Any) -> Any:
+        value = obj[name] if isinstance(obj, dict) else getattr(obj, name)
+        return value if value is None or value == "" else convert(value)
+
+    return read
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A value as a cell: dates stay dates (written as date cells), times become Asia/Shanghai."""
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     return str(value) if isinstance(value, Model) else value
+
+
+def shown(value: Any) -> Any:
+    """A cell as a page shows it beside the list it was exported from (dates as 2026-05-01)."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.isoformat() if isinstance(value, date) else value
 
 
 # The file input of every import page.
@@ -82,26 +99,6 @@ IMPORT_FIELDS = (
         accept=".xlsx," + XLSX_CONTENT_TYPE,
     ),
 )
-
-
-def uploaded(files: Mapping[str, Any]) -> bytes:
-    """The bytes of the Excel file an import page posted; none, or too large, is refused on its field."""
-    inp = Inputs(files)
-    upload = inp.read(IMPORT_FIELDS[0])
-    inp.check()
-    return upload.read()
-
-
-def imported(form: FormState, request: HttpRequest, importer: Callable[..., ImportReport]) -> ImportReport | None:
-    """An import page's POST: the report (of a refused file too), or None with the refusal of
-    the file itself (none chosen, too large, not a workbook) beside the form's file input."""
-    try:
-        return importer(actor=request.user, data=uploaded(request.FILES))
-    except ImportFailed as exc:
-        return exc.report
-    except ServiceError as exc:
-        form.fail(exc)
-        return None
 
 
 def check_size(data: bytes) -> None:
@@ -118,8 +115,12 @@ class RowError:
     header: str
     message: str
 
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "header": str(self.header), "message": str(self.message)}
+
     def __str__(self) -> str:
-        place = f"第{self.row}行" + (f"第{self.column}列（{self.header}）" if self.column else "")
+        where = f"第{self.column}列（{self.header}）" if self.column else (f"（{self.header}）" if self.header else "")
+        place = f"第{self.row}行{where}"
         return f"{place}：{self.message}"
 
 
@@ -129,21 +130,25 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    letters: dict[str, str] | None = None  # each field's column letter in the file read (`SheetRows.letters`)
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
     def add(self, row: int, columns: list[Column], fields: Mapping[str, str]) -> None:
-        """A row's refusal (`ValidationFailed.fields`), each message at its column."""
+        """A row's refusal (`ValidationFailed.fields`), each message at its column: the file's own
+        letter when the report knows the file, else the layout's."""
         for name, message in fields.items():
             letter, header = column_letter(columns, name)
+            if self.letters is not None:
+                letter = self.letters.get(name, "")
             self.errors.append(RowError(row, letter, header, message))
 
     def as_dict(self) -> dict[str, Any]:
-        """For a background import's result page: counts and each error as the user reads it."""
-        counts = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
-        return counts | {"errors": [str(error) for error in self.errors]}
+        """For a background import's page (the same partial as the import page's report)."""
+        counts = {"ok": self.ok, "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        return counts | {"errors": [error.as_dict() for error in self.errors]}
 
 
 class ImportFailed(ValidationFailed):
@@ -153,9 +158,32 @@ class ImportFailed(ValidationFailed):
         self.report = report
 
 
-def write_workbook(out: IO[bytes], title: str, columns: list[Column], objects: Iterable[Any]) -> int:
+@dataclass(frozen=True)
+class Heading:
+    """The title row of an export people open: what was exported, with the filters in words,
+    and when — "隐患台账（赫山区 · 重大隐患 · 逾期）导出时间 2026年12月2日 10:30"."""
+
+    filters: Sequence[str] = ()
+    at: datetime | None = None  # default: now
+
+    def text(self, title: str) -> str:
+        at = timezone.localtime(self.at or timezone.now())
+        words = f"（{' · '.join(self.filters)}）" if self.filters else " "
+        stamp = _("导出时间 {date}").format(date=f"{at.year}年{at.month}月{at.day}日 {at:%H:%M}")
+        return f"{title}{words}{stamp}"
+
+
+DATE_FORMAT = "yyyy-mm-dd"
+MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+def write_workbook(
+    out: IO[bytes], title: str, columns: list[Column], objects: Iterable[Any], *, heading: Heading | None = None
+) -> int:
     """Stream rows to an .xlsx file object; returns the number of data rows written.
 
+    With `heading`, a title row comes first (the import finds the header below it). The header
+    is frozen and carries an autofilter; dates and times are date cells with a date format.
     XlsxWriter in constant-memory mode flushes each row to disk as it goes, so memory stays
     flat at any size, and it writes several times faster than openpyxl's write-only mode.
     """
@@ -164,55 +192,168 @@ def write_workbook(out: IO[bytes], title: str, columns: list[Column], objects: I
         {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
     )
     ws = wb.add_worksheet(title[:31])
-    _header(wb, ws, columns)
-    count = 0
-    for count, obj in enumerate(objects, start=1):
-        ws.write_row(count, 0, [_value(column.export(obj)) for column in columns])
+    top = 0
+    if heading is not None:
+        _title_row(wb, ws, heading.text(title), len(columns))
+        top = 1
+    _header(wb, ws, columns, top)
+    count = _rows(wb, ws, columns, objects, top + 1)
+    ws.autofilter(top, 0, top + count, max(len(columns) - 1, 0))
     wb.close()
     return count
 
 
-def _header(wb, ws, columns: list[Column]) -> None:
-    plain = wb.add_format({"bold": True, "bg_color": "#E5E7EB"})
+def _rows(wb, ws, columns: list[Column], objects: Iterable[Any], first: int) -> int:
+    """Each row's cells by type: a blank is skipped, a date or time gets its date format. (The
+    typed writers skip XlsxWriter's dispatch on every cell.)"""
+    day, moment = wb.add_format({"num_format": DATE_FORMAT}), wb.add_format({"num_format": MOMENT_FORMAT})
+    write, write_string, write_number, write_datetime = ws.write, ws.write_string, ws.write_number, ws.write_datetime
+    exports = [column.export for column in columns]
+    count = 0
+    for count, obj in enumerate(objects, start=1):
+        row = first + count - 1
+        for index, export in enumerate(exports):
+            value = export(obj)
+            kind = type(value)
+            if kind is str:
+                if value:
+                    write_string(row, index, value)
+            elif kind is int or kind is float:
+                write_number(row, index, value)
+            elif kind is date or kind is datetime:
+                write_datetime(row, index, value, moment if kind is datetime else day)
+            elif value is not None:
+                write(row, index, value)
+    return count
+
+
+def _title_row(wb, ws, text: str, width: int) -> None:
+    bold = wb.add_format({"bold": True, "font_size": 13, "valign": "vcenter"})
+    ws.set_row(0, 24)
+    if width > 1:
+        ws.merge_range(0, 0, 0, width - 1, text, bold)
+    else:
+        ws.write_string(0, 0, text, bold)
+
+
+def _header(wb, ws, columns: list[Column], row: int) -> None:
+    plain_format = wb.add_format({"bold": True, "bg_color": "#E5E7EB"})
     required = wb.add_format({"bold": True, "bg_color": "#E5E7EB", "font_color": "#B91C1C"})
     for index, column in enumerate(columns):
         ws.set_column(index, index, column.width)
-        ws.write_string(0, index, column.header, required if column.required else plain)
-    ws.freeze_panes(1, 0)
+        ws.write_string(row, index, column.header, required if column.required else plain_format)
+    ws.freeze_panes(row + 1, 0)
 
 
-def _value(value: Any) -> Any:
-    return "" if value is None else value
-
-
-def spooled_workbook(title: str, columns: list[Column], objects: Iterable[Any]) -> tempfile.SpooledTemporaryFile:
+def spooled_workbook(
+    title: str, columns: list[Column], objects: Iterable[Any], *, heading: Heading | None = None
+) -> tempfile.SpooledTemporaryFile:
     """Write to a temporary file (kept in memory while small) and rewind it for streaming."""
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - the response closes it
-    write_workbook(out, title, columns, objects)
+    write_workbook(out, title, columns, objects, heading=heading)
     out.seek(0)
     return out
 
 
-def read_rows(data: bytes, columns: list[Column]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (Excel row number, {field: raw value}) from the first sheet; headers map columns."""
+HEADER_SEARCH_ROWS = 5  # a title row (or a few lines of notes) may stand above the header
+
+
+def read_rows(data: bytes, columns: list[Column]) -> SheetRows:
+    return SheetRows(data, columns)
+
+
+class SheetRows:
+    """The data rows of an import's first sheet: (Excel row number, {field: raw value}) each.
+
+    Headers map columns, so their order and extra columns do not matter. The header is the
+    first of the top rows that names a column of the layout and every required one, so an
+    export's title row (or a note above the header) is passed over."""
+
+    def __init__(self, data: bytes, columns: list[Column]):
+        rows = _sheet(data).iter_rows()
+        top = list(islice(rows, HEADER_SEARCH_ROWS))
+        self._at = _header_index(top, columns)
+        self.positions = _map_headers(top[self._at] if top else [], columns)
+        self._rows = chain(top[self._at + 1 :], rows)
+
+    @property
+    def letters(self) -> dict[str, str]:
+        """Where each field's column stands in this file, for the error report."""
+        return {name: get_column_letter(index + 1) for name, index in self.positions.items()}
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        positions = self.positions
+        for number, row in enumerate(self._rows, start=self._at + 2):
+            if not any(str(cell).strip() for cell in row):
+                continue
+            yield number, {name: (_cell(row[i]) if i < len(row) else "") for name, i in positions.items()}
+
+
+def _sheet(data: bytes) -> Any:
     try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        rows = wb.get_sheet_by_index(0).iter_rows()
+        return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
     except Exception as exc:  # calamine raises several types for a file that is not a workbook
         message = _("无法读取文件：请上传 .xlsx 格式的 Excel 文件")
         raise UnsupportedType(message, fields={"file": message}) from exc
-    header_row = next(rows, None)
-    positions = _map_headers(header_row or [], columns)
-    for number, row in enumerate(rows, start=2):
-        if not any(str(cell).strip() for cell in row):
-            continue
-        yield number, {field: (_cell(row[i]) if i < len(row) else "") for field, i in positions.items()}
+
+
+def sheet_rows(data: bytes, *, up_to: int) -> int:
+    """The rows of the first sheet (title and header included), counted up to `up_to` + 1 in its
+    XML without reading a cell: an import page decides whether a file is large before reading it.
+    A file that is no workbook counts 0 (the import then refuses it as usual)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(_first_sheet(archive)) as xml:
+            return _count_rows(xml, up_to)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error):
+        return 0
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str:
+    """The part of the workbook's first sheet (xl/worksheets/sheet1.xml unless renamed)."""
+    book = archive.read("xl/workbook.xml")
+    rels = archive.read("xl/_rels/workbook.xml.rels")
+    first = re.search(rb"<(?:\w+:)?sheet\b[^>]*?\bid=\"([^\"]+)\"", book)
+    for rel in re.findall(rb"<Relationship\b[^>]*>", rels):
+        if first and re.search(rb'\bId="' + re.escape(first.group(1)) + rb'"', rel):
+            target = re.search(rb'\bTarget="([^"]+)"', rel)
+            if target:
+                path = target.group(1).decode()
+                return path.lstrip("/") if path.startswith("/") else f"xl/{path}"
+    return "xl/worksheets/sheet1.xml"
+
+
+def _count_rows(xml: IO[bytes], up_to: int) -> int:
+    count, tail = 0, b""
+    while count <= up_to and (chunk := xml.read(1 << 16)):
+        text = tail + chunk
+        cut = text.rfind(b"<")  # a tag cut at the chunk's end is counted with the next chunk
+        head, tail = (text[:cut], text[cut:]) if cut > len(text) - 16 else (text, b"")
+        count += len(_ROW_TAG.findall(head))
+    return count + len(_ROW_TAG.findall(tail))
+
+
+def _header_index(top: list[list[Any]], columns: list[Column]) -> int:
+    """The index of the header among the top rows; the first row when none qualifies (its
+    missing columns are then reported)."""
+    known = {c.header for c in columns}
+    required = {c.header for c in columns if c.required}
+    for index, row in enumerate(top):
+        headers = {str(cell).strip() for cell in row}
+        if headers & known and required <= headers:
+            return index
+    return 0
 
 
 def _cell(value: Any) -> Any:
-    """calamine gives numeric cells as floats: a code typed as a number must not become '4309.0'."""
+    """calamine gives numeric cells as floats: a code typed as a number must not become '4309.0';
+    a time cell is rounded to the second (Excel stores it as a fraction of a day)."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, datetime) and value.microsecond:
+        return (value + timedelta(microseconds=500_000)).replace(microsecond=0)
     return value
 
 
@@ -220,7 +361,7 @@ def _map_headers(header_row: list[Any], columns: list[Column]) -> dict[str, int]
     headers = [str(h).strip() for h in header_row]
     missing = [c.header for c in columns if c.required and c.header not in headers]
     if missing:
-        message = _("第1行表头缺少必填列：{columns}（请使用导出或模板文件的表头）").format(columns="、".join(missing))
+        message = _("表头缺少必填列：{columns}（请使用导出或模板文件的表头）").format(columns="、".join(missing))
         raise ValidationFailed(message, fields={"file": message})
     by_header = {c.header: c.field for c in columns}
     return {by_header[h]: i for i, h in enumerate(headers) if h in by_header}

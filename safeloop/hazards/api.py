@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, File, ModelSchema, Query, Router, Schema, Status
+from ninja import Field, File, Form, ModelSchema, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from safeloop.core.api import OutSchema, Paging, action_routes, input_schema, page_of, paginate
-from safeloop.hazards.fields import REPORT_FIELDS
-from safeloop.hazards.models import Hazard
+from safeloop.hazards.fields import EVIDENCE_KIND, ON_SPOT_FIELDS, REPORT_FIELDS
+from safeloop.hazards.models import Hazard, Listing
+from safeloop.hazards.on_spot import hazard_fix_on_spot
+from safeloop.hazards.public import published, published_listings
 from safeloop.hazards.selectors import LedgerFilters, hazard_events, hazard_get, is_overdue, ledger
 from safeloop.hazards.services import attachment_add, hazard_report
 from safeloop.hazards.todo import step_of
@@ -19,6 +22,8 @@ router = Router(tags=["隐患闭环"])
 
 
 HazardIn = input_schema("HazardIn", REPORT_FIELDS)
+AttachmentIn = input_schema("AttachmentIn", (EVIDENCE_KIND,))
+OnSpotIn = input_schema("HazardOnSpotIn", [spec for spec in ON_SPOT_FIELDS if spec.kind != "file"])
 
 
 class HazardOut(ModelSchema, OutSchema):
@@ -37,6 +42,7 @@ class HazardOut(ModelSchema, OutSchema):
             *("deadline_provisional", "escalation", "measures", "funds", "extension_request", "order_no"),
             *("review_no", "accepted_on", "closed_on", "look_back_due", "recurrence_of", "version", "updated_at"),
             *("acceptor", "acceptor_name"),
+            *("on_spot", "fixer_name", "urged_at"),
         ]
 
     @staticmethod
@@ -57,12 +63,39 @@ class HazardOut(ModelSchema, OutSchema):
         return [t.action for t in available_actions(context["request"].user, obj)]
 
 
-class AttachmentOut(Schema):
+class AttachmentOut(OutSchema):
     id: int
     sha256: str
     content_type: str
     size: int
     original_name: str
+    kind: str = Field(description=EVIDENCE_KIND.json_schema()["description"])
+    uploaded_at: datetime
+
+
+class ListingOut(ModelSchema, OutSchema):
+    """A 挂牌督办 of the hazard, as its body recorded it (the requirement and reason are internal)."""
+
+    class Meta:
+        model = Listing
+        fields = [
+            *("id", "level", "body", "listed_on", "deadline", "requirement", "publish_by"),
+            *("delisted_on", "delist_reason", "delist_publish_by"),
+        ]
+
+
+class PublishedListingOut(Schema):
+    """What a 重大隐患挂牌督办通知书 publishes, and nothing else."""
+
+    code: str
+    enterprise_name: str
+    description: str = Field(description="隐患描述（一行）")
+    level: str = Field(description="county：县级；city：市级；province：省级")
+    level_name: str
+    body: str = Field(description="挂牌督办单位")
+    listed_on: date
+    deadline: date
+    delisted_on: date | None
 
 
 @router.get(
@@ -78,6 +111,43 @@ def hazards(request: HttpRequest, filters: Query[LedgerFilters], paging: Query[P
 def hazard_post(request: HttpRequest, payload: HazardIn):
     hazard = hazard_report(actor=request.user, data=payload.dict())
     return Status(201, hazard_get(request.user, hazard.pk))
+
+
+@router.post(
+    "/hazards/fixed-on-spot",
+    response={201: HazardOut},
+    summary="即查即改（现场发现、当场整改的一般隐患，一次记录）",
+    description=(
+        "multipart/form-data：字段同即查即改页面；`before` 整改前照片、`after` 整改后照片各至少一个文件。"
+        "依次记入上报、确认、交办、开始整改、提交整改、验收通过（记录人可以销号的同时销号）。"
+        "监管部门、属地或企业（自查）记录；记录人即验收人，整改人（`fixer`）须另有其人。"
+    ),
+)
+def hazard_on_spot_post(
+    request: HttpRequest,
+    payload: Form[OnSpotIn],  # type: ignore[valid-type]
+    before: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+    after: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+):
+    data = payload.dict() | {"before": before or [], "after": after or []}
+    hazard = hazard_fix_on_spot(actor=request.user, data=data)
+    return Status(201, hazard_get(request.user, hazard.pk))
+
+
+@router.get(
+    "/public/listed-hazards",
+    auth=None,
+    response=page_of(PublishedListingOut),
+    summary="重大事故隐患挂牌督办公示（无需登录）",
+    description="按挂牌日期由近及远；`level` 筛选督办级别（county / city / province）。只含通知书公开的内容。",
+)
+def published_listing_list(request: HttpRequest, paging: Query[Paging], level: str = ""):
+    return paginate(request, published_listings(level), paging, prepare=lambda rows: [published(r) for r in rows])
+
+
+@router.get("/hazards/{int:hazard_id}/listings", response=list[ListingOut], summary="挂牌督办记录")
+def hazard_listing_list(request: HttpRequest, hazard_id: int):
+    return list(hazard_get(request.user, hazard_id).listings.all())
 
 
 @router.get("/hazards/{int:hazard_id}", response=HazardOut, summary="隐患详情")
@@ -126,7 +196,22 @@ def _event(e) -> dict[str, Any]:
     }
 
 
-@router.post("/hazards/{int:hazard_id}/attachments", response={201: AttachmentOut}, summary="上传整改证据")
-def attachment_post(request: HttpRequest, hazard_id: int, file: File[UploadedFile]):
-    attachment = attachment_add(actor=request.user, hazard_id=hazard_id, upload=file)
+@router.post(
+    "/hazards/{int:hazard_id}/attachments",
+    response={201: AttachmentOut},
+    summary="上传隐患照片或整改证明",
+    description=(
+        "multipart/form-data：`file` 文件（JPEG、PNG、WebP、HEIC 或 PDF），可选 `kind` 证据类别："
+        "`hazard` 隐患照片、`rectification` 整改照片及证明。开始整改前只能是 `hazard`（否则 400，指出 `kind`）；"
+        "之后不填为 `rectification`。只有开始整改后上传的整改照片及证明可在提交整改时作为整改证明。"
+    ),
+)
+def attachment_post(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    hazard_id: int,
+    payload: Form[AttachmentIn],  # type: ignore[valid-type]
+):
+    kind = payload.dict().get("kind") or ""
+    attachment = attachment_add(actor=request.user, hazard_id=hazard_id, upload=file, kind=kind)
     return Status(201, attachment)

@@ -86,6 +86,8 @@ class Facts:
 
 
 def kinds_issued_by(hazard: Hazard, event: HazardEvent) -> list[str]:
+    if event.action == "assign" and event.payload.get("on_spot"):
+        return []  # removed on the spot (即查即改): its document is the 现场处理措施决定书, not a notice
     if event.action == "assign":
         if event.payload.get("order_no") or hazard.order_no:
             return [ORDER]

@@ -14,8 +14,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from safeloop.accounts.models import User
+from safeloop.core.bulk import Import
 from safeloop.core.codes import normalise_credit_code
 from safeloop.core.errors import Forbidden, ValidationFailed
 from safeloop.core.fields import FieldSpec
@@ -56,21 +58,31 @@ def ledger_import(*, actor: User, data: bytes) -> ImportReport:
     if not actor.is_regulator:
         raise Forbidden(_("只有监管部门和属地账号可以导入台账"))
     check_size(data)
-    rows = list(read_rows(data, COLUMNS))
+    sheet = read_rows(data, COLUMNS)
+    rows = list(sheet)
     if not rows or len(rows) > MAX_ROWS:
         message = _("文件应有1至{rows}行数据").format(rows=MAX_ROWS)
         raise ValidationFailed(message, fields={"file": message})
     with transaction.atomic():
-        report = _LedgerImport(actor, rows).run()
+        report = _LedgerImport(actor, rows, sheet.letters).run()
         if not report.ok:
             raise ImportFailed(report)
     return report
 
 
+LEDGER_IMPORT = Import(
+    kind="hazards.ledger_import",
+    title=gettext_lazy("隐患台账导入"),
+    run=ledger_import,
+    back="hazards:ledger",
+    back_label=gettext_lazy("隐患台账"),
+)
+
+
 class _LedgerImport:
-    def __init__(self, actor: User, rows: list[tuple[int, dict[str, Any]]]):
+    def __init__(self, actor: User, rows: list[tuple[int, dict[str, Any]]], letters: dict[str, str]):
         self.actor, self.rows = actor, rows
-        self.report = ImportReport()
+        self.report = ImportReport(letters=letters)
         self.items: list[HazardWithHistory] = []
 
     def run(self) -> ImportReport:

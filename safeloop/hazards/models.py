@@ -65,6 +65,23 @@ class Acceptor(models.TextChoices):
     REGULATOR = "regulator", _("监管部门")
 
 
+class EvidenceKind(models.TextChoices):
+    """What a photo or file shows: the hazard as found (when reporting or inspecting), or the
+    rectification. Only the second may prove a rectification."""
+
+    HAZARD = "hazard", _("隐患照片")
+    RECTIFICATION = "rectification", _("整改照片及证明")
+
+
+class ListingLevel(models.TextChoices):
+    """挂牌督办 by the government level that lists (RULES.md §2.4, 分级挂牌督办); the levels in use
+    and their bodies are in `data/listing_levels.csv`."""
+
+    COUNTY = "county", _("县级")
+    CITY = "city", _("市级")
+    PROVINCE = "province", _("省级")
+
+
 class Escalation(models.IntegerChoices):
     NONE = 0, _("无")
     SUPERVISED = 1, _("督办")
@@ -134,6 +151,11 @@ class Hazard(models.Model):
     closed_on = models.DateField(_("销号日期"), null=True, blank=True)
     look_back_due = models.DateField(_("回头看日期"), null=True, blank=True)
     escalation = models.PositiveSmallIntegerField(_("督办级别"), choices=Escalation.choices, default=0)
+    urged_at = models.DateTimeField(_("最近催办时间"), null=True, blank=True)
+    # 即查即改: found and fixed on the spot, recorded in one act (services.hazard_fix_on_spot); a
+    # reopen clears it, since from then on the hazard is rectified and accepted like any other.
+    on_spot = models.BooleanField(_("即查即改"), default=False)
+    fixer_name = models.CharField(_("整改人"), max_length=60, blank=True)
     recurrence_of = models.ForeignKey(
         "self", verbose_name=_("复发自"), null=True, blank=True, on_delete=models.PROTECT, related_name="recurrences"
     )
@@ -187,13 +209,17 @@ class HazardEvent(ChainedEvent):
         constraints = [models.UniqueConstraint(fields=["hazard", "seq"], name="hazard_event_seq_unique")]
 
 
+# What belongs to a hazard is in scope through the hazard's enterprise.
+VIA_HAZARD = ScopePaths(
+    enterprise="hazard__enterprise",
+    region="hazard__enterprise__region",
+    category="hazard__enterprise__category",
+    department_override="hazard__enterprise__supervising_department_override",
+)
+
+
 class Attachment(models.Model):
-    scope = ScopePaths(
-        enterprise="hazard__enterprise",
-        region="hazard__enterprise__region",
-        category="hazard__enterprise__category",
-        department_override="hazard__enterprise__supervising_department_override",
-    )
+    scope = VIA_HAZARD
 
     hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="attachments")
     file = models.CharField(_("存储名"), max_length=255)
@@ -205,11 +231,53 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
     used_in_event = models.PositiveIntegerField(_("用于事件序号"), null=True, blank=True)
+    kind = models.CharField(_("证据类别"), max_length=20, choices=EvidenceKind.choices, default=EvidenceKind.HAZARD)
 
     class Meta:
-        ordering = ["uploaded_at"]
+        ordering = ["uploaded_at", "id"]
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Listing(models.Model):
+    """One 挂牌督办 of a major hazard by a government level, until its 摘牌 (on 销号, or by a
+    decision). Written by the workflow's `list`, `delist`, `close` and `withdraw` rows, each an
+    event of the hazard's chain; the public list publishes what a listing notice publishes."""
+
+    scope = VIA_HAZARD
+
+    hazard = models.ForeignKey(Hazard, verbose_name=_("隐患"), on_delete=models.PROTECT, related_name="listings")
+    level = models.CharField(_("督办级别"), max_length=10, choices=ListingLevel.choices)
+    body = models.CharField(_("挂牌督办单位"), max_length=120)
+    region = models.ForeignKey(
+        "registry.Region", verbose_name=_("督办单位辖区"), on_delete=models.PROTECT, related_name="+"
+    )
+    listed_on = models.DateField(_("挂牌日期"))
+    deadline = models.DateField(_("督办整改期限"))
+    requirement = models.TextField(_("督办要求"), blank=True)  # internal: not published
+    publish_by = models.DateField(_("挂牌公开期限"))
+    listed_seq = models.PositiveIntegerField(_("挂牌事件序号"))
+    delisted_on = models.DateField(_("摘牌日期"), null=True, blank=True)
+    delist_reason = models.CharField(_("摘牌原因"), max_length=500, blank=True)  # internal: not published
+    delist_publish_by = models.DateField(_("摘牌公开期限"), null=True, blank=True)
+    delisted_seq = models.PositiveIntegerField(_("摘牌事件序号"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-listed_on", "-id"]
+        verbose_name = _("挂牌督办")
+        verbose_name_plural = _("挂牌督办")
+        indexes = [
+            models.Index(fields=["-listed_on", "-id"], name="listing_newest"),
+            models.Index(fields=["level", "-listed_on", "-id"], name="listing_level_newest"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hazard"], condition=models.Q(delisted_on__isnull=True), name="listing_one_open_per_hazard"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hazard_id} {self.body}"

@@ -61,6 +61,11 @@ ROUTES: dict[str, Route] = {
     "close": Route(_("隐患已销号"), REMIT | {ENTERPRISE, PARTICIPANTS}),
     "look_back": Route(_("回头看已完成"), REMIT | {ENTERPRISE, PARTICIPANTS}),
     "reopen": Route(_("隐患已重新打开，请整改"), REMIT | {ENTERPRISE}),
+    "urge": Route(_("隐患催办：请抓紧整改"), frozenset({ENTERPRISE, PARTICIPANTS})),
+    "list": Route(_("重大隐患已挂牌督办"), REMIT | {ENTERPRISE, PARTICIPANTS, COUNTY}),
+    "delist": Route(_("重大隐患已摘牌"), REMIT | {ENTERPRISE, PARTICIPANTS, COUNTY}),
+    # 即查即改 is one recorded act of several rows; it is told once, when the record is complete.
+    "fix_on_spot": Route(_("即查即改：隐患已当场整改并验收"), REMIT | {ENTERPRISE}),
     "escalate": Route(_("隐患已逾期并升级督办"), REMIT | {ENTERPRISE, PARTICIPANTS, COUNTY}),
     "remind": Route(_("隐患整改即将到期"), frozenset({ENTERPRISE})),
 }

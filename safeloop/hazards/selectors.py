@@ -141,6 +141,11 @@ def is_overdue(hazard: Hazard, today: date | None = None) -> bool:
     return hazard.status in DEADLINE_STATUSES and hazard.deadline is not None and hazard.deadline < today
 
 
+def is_urged(hazard: Hazard) -> bool:
+    """催办 stands while the enterprise still has to rectify (the to-do's mark)."""
+    return hazard.urged_at is not None and hazard.status in DEADLINE_STATUSES
+
+
 def _search_q(text: str) -> Q:
     code = text.upper()
     if code.startswith("YH-"):

@@ -1,8 +1,11 @@
-"""Writes outside the workflow table: reporting a hazard (its first event), evidence uploads,
-and the new hazard a failed look-back opens. Status changes live in workflow.hazard_act."""
+"""Writes outside the workflow table: reporting a hazard (its first event, with its 隐患照片),
+evidence uploads, the listings the table's rows open and close, and the new hazard a failed
+look-back opens. Status changes live in workflow.hazard_act."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from django.core.files import File
@@ -12,14 +15,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safeloop.accounts.models import Role, User
-from safeloop.core.errors import Conflict, NotFound, ValidationFailed
-from safeloop.core.evidence import evidence_store
+from safeloop.core.errors import Conflict, NotFound, ServiceError, TooLarge, ValidationFailed
+from safeloop.core.evidence import evidence_check, evidence_store
 from safeloop.core.fields import FieldSpec
 from safeloop.core.inputs import Inputs
 from safeloop.core.scope import visible
 from safeloop.hazards.events import event_append
-from safeloop.hazards.fields import REPORT, REPORT_FIELDS
-from safeloop.hazards.models import Attachment, Hazard, HazardEvent, Level, Source, Status
+from safeloop.hazards.fields import EVIDENCE_KIND, PHOTOS, REPORT, REPORT_FIELDS
+from safeloop.hazards.models import (
+    Attachment,
+    EvidenceKind,
+    Hazard,
+    HazardEvent,
+    Level,
+    Listing,
+    Source,
+    Status,
+)
 from safeloop.hazards.notifications import notify_event
 from safeloop.hazards.numbers import hazard_code
 from safeloop.registry.models import Enterprise
@@ -39,25 +51,45 @@ def allowed_sources(actor: User) -> set[str]:
 
 
 def hazard_report(*, actor: User, data: dict[str, Any]) -> Hazard:
-    """排查: record a found hazard as `reported`, with its first event."""
+    """排查: record a found hazard as `reported`, with its first event and its 隐患照片 (all or
+    nothing: a refused photo saves no report)."""
     inp = Inputs(data)
     values = _report_values(actor, inp)
+    photos = evidence_uploads(inp, PHOTOS)
+    inp.check()
+    values = _report_defaults(actor, values)
     with transaction.atomic():
-        enterprise = values.pop("enterprise")
-        now = timezone.now()
-        hazard = Hazard(
-            enterprise=enterprise,
-            found_by=actor,
-            status=Status.REPORTED,
-            code=hazard_code(enterprise.region_id[:6], values["found_on"].year),
-            **values,
-        )
-        hazard.save()
-        event = event_append(
-            hazard=hazard, action="report", actor=actor, at=now, from_status="", payload=_report_payload(hazard)
-        )
+        hazard, event = hazard_create(actor=actor, values=values, photos=photos)
         _notify_after_commit(hazard, event)
     return hazard
+
+
+def hazard_create(
+    *, actor: User, values: dict[str, Any], photos: Sequence[File] = (), payload: dict[str, Any] | None = None
+) -> tuple[Hazard, HazardEvent]:
+    """The hazard and its `report` event, whose attachments are the photos' hashes; inside the
+    caller's transaction, with `values` already read and the photos already checked."""
+    enterprise = values.pop("enterprise")
+    hazard = Hazard(
+        enterprise=enterprise,
+        found_by=actor,
+        status=Status.REPORTED,
+        code=hazard_code(enterprise.region_id[:6], values["found_on"].year),
+        **values,
+    )
+    hazard.save()
+    stored = [evidence_attach(hazard=hazard, actor=actor, upload=photo, kind=EvidenceKind.HAZARD) for photo in photos]
+    event = event_append(
+        hazard=hazard,
+        action="report",
+        actor=actor,
+        at=timezone.now(),
+        from_status="",
+        payload=_report_payload(hazard) | (payload or {}),
+        attachments=[a.sha256 for a in stored],
+    )
+    Attachment.objects.filter(pk__in=[a.pk for a in stored]).update(used_in_event=event.seq)
+    return hazard, event
 
 
 def report_fields(actor: User) -> tuple[FieldSpec, ...]:
@@ -72,19 +104,25 @@ def _notify_after_commit(hazard: Hazard, event: HazardEvent) -> None:
 
 
 def _report_values(actor: User, inp: Inputs) -> dict[str, Any]:
+    """The report's values; the photos are read (and every message said) before `check`."""
     values = inp.read_values(report_fields(actor))
-    values["enterprise"] = _enterprise(actor, inp)
+    values["enterprise"] = enterprise_of_report(actor, inp)
     if values.get("source") and values["source"] not in allowed_sources(actor):
         inp.error("source", _("您的角色不能以该来源上报隐患"))
     if values.get("level") == Level.MAJOR and not values["clause"]:
         inp.error("clause", str(MAJOR_NEEDS_CLAUSE))
-    inp.check()
+    return values
+
+
+def _report_defaults(actor: User, values: dict[str, Any]) -> dict[str, Any]:
     values["finder_name"] = values["finder_name"] or str(actor)
     values.setdefault("found_on", timezone.localdate())
     return values
 
 
-def _enterprise(actor: User, inp: Inputs) -> Enterprise | None:
+def enterprise_of_report(actor: User, inp: Inputs) -> Enterprise | None:
+    """The enterprise a report (or an on-the-spot record) is about: the actor's own, or the one
+    named, within the actor's scope."""
     if actor.role == Role.ENTERPRISE:
         return actor.enterprise
     missing = _("{label}不存在或不在您的管辖范围内").format(label=REPORT["enterprise"].label)
@@ -138,8 +176,9 @@ def hazard_recur(*, original: Hazard, actor: User, note: str) -> Hazard:
     return hazard
 
 
-def attachment_add(*, actor: User, hazard_id: int, upload: File) -> Attachment:
-    """Store one evidence file (sniffed, size-limited, hashed, thumbnailed) for a hazard."""
+def attachment_add(*, actor: User, hazard_id: int, upload: File, kind: str = "") -> Attachment:
+    """Store one evidence file (sniffed, size-limited, hashed, thumbnailed) for a hazard, of the
+    kind the uploader chose where the state leaves a choice (see `kinds_allowed`)."""
     with transaction.atomic():
         hazard = visible(actor, Hazard.objects.select_for_update(of=("self",))).filter(pk=hazard_id).first()
         if hazard is None:
@@ -148,14 +187,83 @@ def attachment_add(*, actor: User, hazard_id: int, upload: File) -> Attachment:
             raise ValidationFailed("请选择要上传的文件", fields={"file": "请选择文件"})
         if hazard.status in (Status.CLOSED, Status.VERIFIED, Status.RECURRED, Status.WITHDRAWN):
             raise Conflict("已销号或已撤销的隐患不能再上传附件", code="wrong_state")
-        stored = evidence_store(upload=upload, folder=f"hazards/{hazard.code}")
-        return Attachment.objects.create(
-            hazard=hazard,
-            file=stored.name,
-            thumbnail=stored.thumbnail_name or "",
-            original_name=stored.original_name,
-            sha256=stored.sha256,
-            content_type=stored.content_type,
-            size=stored.size,
-            uploaded_by=actor,
-        )
+        chosen = _evidence_kind(hazard, Inputs({"kind": kind}))
+        evidence_checked(upload, "file")
+        return evidence_attach(hazard=hazard, actor=actor, upload=upload, kind=chosen)
+
+
+def kinds_allowed(hazard: Hazard) -> tuple[str, ...]:
+    """Before 开始整改 a file can only show the hazard; from then on the uploader says which it is
+    (the first kind is the one a file gets when nobody says)."""
+    if hazard.status in (Status.REPORTED, Status.CONFIRMED, Status.ASSIGNED):
+        return (EvidenceKind.HAZARD,)
+    return (EvidenceKind.RECTIFICATION, EvidenceKind.HAZARD)
+
+
+def _evidence_kind(hazard: Hazard, inp: Inputs) -> str:
+    allowed = kinds_allowed(hazard)
+    chosen = inp.read(EVIDENCE_KIND) or allowed[0]
+    inp.check()
+    if chosen not in allowed:
+        message = _("开始整改前只能上传隐患照片；整改照片及证明请在开始整改后上传")
+        raise ValidationFailed(message, fields={EVIDENCE_KIND.name: message})
+    return chosen
+
+
+def evidence_attach(*, hazard: Hazard, actor: User, upload: File, kind: str) -> Attachment:
+    stored = evidence_store(upload=upload, folder=f"hazards/{hazard.code}")
+    return Attachment.objects.create(
+        hazard=hazard,
+        file=stored.name,
+        thumbnail=stored.thumbnail_name or "",
+        original_name=stored.original_name,
+        sha256=stored.sha256,
+        content_type=stored.content_type,
+        size=stored.size,
+        uploaded_by=actor,
+        kind=kind,
+    )
+
+
+def evidence_uploads(inp: Inputs, spec: FieldSpec) -> list[File]:
+    """The files of a photo field, each checked (size, type) before anything is stored: one bad
+    file refuses them all (413/415), its message beside the field, with the form's other messages."""
+    raw = inp.data.get(spec.name) or []
+    uploads = [raw] if isinstance(raw, File) else [upload for upload in raw if upload]
+    if spec.required and not uploads:
+        inp.error(spec.name, _("请拍摄或选择%(label)s") % {"label": spec.label})
+    for upload in uploads:
+        evidence_checked(upload, spec.name, others=inp.errors)
+    return uploads
+
+
+def evidence_checked(upload: File, field: str, *, others: dict[str, str] | None = None) -> None:
+    """`evidence_check`, refused in the words of the person who chose the file (its name, the
+    types accepted; never a file-type code)."""
+    try:
+        evidence_check(upload=upload)
+    except ServiceError as exc:
+        reason = _refusal(exc, upload)
+        raise type(exc)(reason, fields={**(others or {}), field: reason}) from exc
+
+
+def _refusal(exc: ServiceError, upload: File) -> str:
+    name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:60]
+    if isinstance(exc, TooLarge):
+        return _("“%(name)s”太大：%(limit)s") % {"name": name, "limit": exc.fields.get("file", exc.message)}
+    return _("“%(name)s”不是可接受的照片或文件：请上传 JPEG、PNG、WebP、HEIC 照片或 PDF 文件") % {"name": name}
+
+
+# ---------------------------------------------------------------- listings (挂牌督办), opened and closed by the table's rows
+
+
+def listing_open(*, hazard: Hazard, values: dict[str, Any], seq: int) -> Listing:
+    """Inside the `list` act, after its event (`seq`)."""
+    return Listing.objects.create(hazard=hazard, listed_seq=seq, **values)
+
+
+def listing_close(*, listing_id: int, on: date, reason: str, publish_by: date, seq: int) -> None:
+    """摘牌: inside the `delist`, `close` or `withdraw` act, after its event (`seq`)."""
+    Listing.objects.filter(pk=listing_id, delisted_on__isnull=True).update(
+        delisted_on=on, delist_reason=reason, delist_publish_by=publish_by, delisted_seq=seq
+    )

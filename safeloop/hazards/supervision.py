@@ -2,7 +2,8 @@
 
 Run daily (the `supervise_hazards` task or command): a reminder `SAFELOOP_REMIND_WORKDAYS`
 working days before the deadline; when overdue by `SAFELOOP_ESCALATE_WORKDAYS` working days,
-督办, then 挂牌督办 (major hazards only), then 约谈 — each recorded once, as an event.
+督办, then 挂牌督办 (major hazards only, unless a body has already listed it by hand: the
+workflow's `list`), then 约谈 — each recorded once, as an event.
 """
 
 from __future__ import annotations
@@ -16,15 +17,20 @@ from django.utils.translation import gettext as _
 
 from safeloop.core.ladder import Ladder, LadderReport, Rung
 from safeloop.hazards.events import event_append
+from safeloop.hazards.listing import open_listing
 from safeloop.hazards.models import DEADLINE_STATUSES, Escalation, Hazard, Level
 from safeloop.hazards.notifications import hazard_notify
+
+
+def _not_listed_major(hazard: Hazard) -> bool:
+    return hazard.level == Level.MAJOR and open_listing(hazard) is None
 
 
 def _rungs() -> tuple[Rung, ...]:
     first, second, third = settings.SAFELOOP_ESCALATE_WORKDAYS
     return (
         Rung(level=Escalation.SUPERVISED, after=first),
-        Rung(level=Escalation.LISTED, after=second, applies=lambda hazard: hazard.level == Level.MAJOR),
+        Rung(level=Escalation.LISTED, after=second, applies=_not_listed_major),
         Rung(level=Escalation.INTERVIEW, after=third),
     )
 

@@ -22,7 +22,8 @@ Who is expected, from where the hazard stands:
      county-level supervisors). A city user's own finding is the county's work too.
    - a rectification that was routed, when submitted, to the township or a department (an
      enterprise with no second account to accept it): that acceptor.
-3. **Escalation to the city.** A city user is expected only on hazards whose escalation reached
+3. **Escalation to the city.** A city user is expected only on hazards listed (挂牌督办) at the
+   city's level and on hazards whose escalation reached
    `SAFELOOP_TODO_CITY_ESCALATION` (default 挂牌督办, `Escalation.LISTED`; RULES.md §2.4: a
    listed hazard is followed by the level that listed it), alongside the owner. 督办, the first
    rung, stays with the county that owns the hazard.
@@ -48,7 +49,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safeloop.accounts.models import Role, User
 from safeloop.core.transitions import Transition
-from safeloop.hazards.models import Acceptor, Escalation, HazardEvent
+from safeloop.hazards.models import Acceptor, Escalation, HazardEvent, Listing, ListingLevel
 from safeloop.hazards.workflow import ENTERPRISE, HAZARD_FLOW, REGULATOR, SUPERVISOR, THE_ACCEPTOR
 
 # The events by which an office takes a hazard up: it reported it, or it handed it out.
@@ -88,10 +89,18 @@ def _taken(**by: object) -> Q:
     return Q(Exists(HazardEvent.objects.filter(hazard_id=OuterRef("pk"), action__in=TAKING_ACTIONS, **by)))
 
 
+def _listed_by_the_city(user: User) -> Q:
+    """Hazards under an open 挂牌督办 of this city's level: the listing body follows them."""
+    open_listings = Listing.objects.filter(delisted_on__isnull=True, level=ListingLevel.CITY, region_id=user.region_id)
+    return Q(pk__in=open_listings.values("hazard_id"))
+
+
 def owner_q(user: User) -> Q | None:
-    """The hazards this regulator owns (or, for the city, that were escalated to it); None: none."""
+    """The hazards this regulator owns (or, for the city, that were escalated or listed to it);
+    None: none."""
     if user.role == Role.CITY:
-        return Q(escalation__gte=city_escalation())
+        listed = _listed_by_the_city(user) if user.region_id else Q(pk__in=[])
+        return Q(escalation__gte=city_escalation()) | listed
     if user.role in (Role.COUNTY, Role.TOWNSHIP):
         return ~_taken(actor_role=Role.DEPARTMENT)
     if user.role == Role.DEPARTMENT and user.department_id:

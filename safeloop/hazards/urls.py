@@ -8,6 +8,7 @@ urlpatterns = [
     path("todo/", views.hazard_todo, name="todo"),
     path("new/", views.hazard_new, name="new"),
     path("new/enterprises/", views.enterprise_options, name="enterprise_options"),
+    path("on-spot/", views.hazard_on_spot, name="on_spot"),
     path("export.xlsx", views.ledger_export, name="export"),
     path("import/", views.ledger_import_page, name="import"),
     path("import/template.xlsx", views.ledger_template, name="import_template"),

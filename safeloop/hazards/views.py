@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -17,19 +18,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.accounts.models import User
+from safeloop.core.bulk import export_response, import_page, template_response
 from safeloop.core.errors import NotFound, ServiceError
 from safeloop.core.forms import FormState, posted, submitted
 from safeloop.core.http import query_without, query_without_page
 from safeloop.core.scope import get_visible_or_404
 from safeloop.core.seals import SealBroken, public_base_from, sealed_bytes
 from safeloop.core.transitions import Transition
-from safeloop.core.xlsx import IMPORT_FIELDS, XLSX_CONTENT_TYPE, imported, spooled_workbook
 from safeloop.hazards import ledger_io
 from safeloop.hazards.documents import TITLES, available_documents, document_sealed
-from safeloop.hazards.forms import report_form
-from safeloop.hazards.ledger_import import ledger_import
-from safeloop.hazards.models import Attachment, Hazard, Status
-from safeloop.hazards.permissions import can_import_ledger, can_report_hazards
+from safeloop.hazards.forms import on_spot_form, report_form
+from safeloop.hazards.ledger_import import LEDGER_IMPORT
+from safeloop.hazards.models import Attachment, EvidenceKind, Hazard, ListingLevel, Status
+from safeloop.hazards.on_spot import hazard_fix_on_spot
+from safeloop.hazards.permissions import can_fix_on_spot, can_import_ledger, can_report_hazards
+from safeloop.hazards.public import published_listings, published_page
 from safeloop.hazards.selectors import (
     LEVELS,
     SOURCES,
@@ -38,6 +41,7 @@ from safeloop.hazards.selectors import (
     hazard_events,
     hazard_get,
     is_overdue,
+    is_urged,
     ledger,
     page_of_hazards,
     status_counts,
@@ -46,11 +50,12 @@ from safeloop.hazards.selectors import (
     todo_sections,
     todo_total,
 )
-from safeloop.hazards.services import attachment_add, hazard_report
+from safeloop.hazards.services import attachment_add, hazard_report, kinds_allowed
 from safeloop.hazards.todo import todo_note
 from safeloop.hazards.workflow import (
     ACTION_LABELS,
     STAGES,
+    action_options,
     available_actions,
     hazard_act,
     signatures,
@@ -67,6 +72,7 @@ from safeloop.registry.selectors import (
 )
 
 PAGE_SIZE = 50
+PUBLIC_PAGE_SIZE = 30
 STATUS_LABELS = dict(Status.choices)
 
 
@@ -89,6 +95,7 @@ def hazard_ledger(request: HttpRequest) -> HttpResponse:
         "sources": SOURCES,
         "statuses": STATUSES,
         "can_report": can_report_hazards(request.user),
+        "can_fix_on_spot": can_fix_on_spot(request.user),
         "can_import": can_import_ledger(request.user),
     }
     template = "hazards/ledger.html"
@@ -155,7 +162,7 @@ def hazard_todo(request: HttpRequest) -> HttpResponse:
 def hazard_new(request: HttpRequest) -> HttpResponse:
     if not can_report_hazards(request.user):
         raise PermissionDenied(_("您的角色不能上报隐患"))
-    form = report_form(request.user, posted(request), request.GET)
+    form = with_files(report_form(request.user, posted(request), request.GET), request, "photos")
     if request.method == "POST":
         hazard = submitted(form, hazard_report, actor=request.user)
         if hazard is not None:
@@ -163,6 +170,33 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
             return redirect("hazards:detail", pk=hazard.pk)
     enterprise = enterprise_named(request.user, form.data.get("enterprise"))
     return render(request, "hazards/new.html", {"form": form, "enterprise": enterprise})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hazard_on_spot(request: HttpRequest) -> HttpResponse:
+    """即查即改: one form on the phone, one recorded act."""
+    if not can_fix_on_spot(request.user):
+        raise PermissionDenied(_("即查即改由监管部门、属地或企业（自查）记录"))
+    form = with_files(on_spot_form(request.user, posted(request), request.GET), request, "before", "after")
+    if request.method == "POST":
+        hazard = submitted(form, hazard_fix_on_spot, actor=request.user)
+        if hazard is not None:
+            done = _("即查即改已记录：隐患 {code} 当场整改完毕，{status}").format(
+                code=hazard.code, status=hazard.get_status_display()
+            )
+            messages.success(request, done)
+            return redirect("hazards:detail", pk=hazard.pk)
+    enterprise = enterprise_named(request.user, form.data.get("enterprise"))
+    return render(request, "hazards/on_spot.html", {"form": form, "enterprise": enterprise})
+
+
+def with_files(form: FormState, request: HttpRequest, *names: str) -> FormState:
+    """The chosen files go to the service beside the typed values (a file input is never shown
+    again: after a refusal the user chooses the files anew, the typed values stay)."""
+    if request.method == "POST":
+        form.data = {**form.data, **{name: request.FILES.getlist(name) for name in names}}
+    return form
 
 
 @login_required
@@ -185,8 +219,11 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "hazard": hazard,
             "actions": _action_forms(request.user, hazard, failed),
-            "attachments": hazard.attachments.all(),
+            "evidence": _evidence(hazard),
+            "upload_kinds": [(kind, EvidenceKind(kind).label) for kind in kinds_allowed(hazard)],
+            "listings": hazard.listings.all(),
             "overdue": is_overdue(hazard),
+            "urged": is_urged(hazard),
             "signatures": {stage: signatures(hazard, stage) for stage, label in STAGES},
             "errors": failed,
             "documents": available_documents(hazard),
@@ -199,13 +236,16 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _action_forms(user: User, hazard: Hazard, failed: dict | None) -> list[tuple[Transition, FormState]]:
-    """One form per action the table offers, from the row's fields; the refused one shows what
-    was typed and its messages beside the fields (the box above the page says what went wrong)."""
-    preset, options = _presets(hazard)
+    """One form per action the table offers, from the row's fields and the records the row lets
+    its list fields name; the refused one shows what was typed and its messages beside the fields
+    (the box above the page says what went wrong)."""
+    stage = signing_stage(hazard)
+    preset = {"stage": stage}
     forms = []
     for t in available_actions(user, hazard):
         refused = failed is not None and failed["action"] == t.action
         data = preset | failed["data"] if refused else preset
+        options = {"stage": [(stage, str(dict(STAGES)[stage]))], **action_options(t, hazard)}
         form = FormState(t.fields, data=data, options=options, prefix=t.action)
         if refused:
             form.fail(ServiceError(failed["message"], fields=failed["fields"]))
@@ -213,12 +253,11 @@ def _action_forms(user: User, hazard: Hazard, failed: dict | None) -> list[tuple
     return forms
 
 
-def _presets(hazard: Hazard) -> tuple[dict[str, Any], dict[str, list[tuple[str, str]]]]:
-    """The stage to sign is the current one; the evidence not yet used comes ticked."""
-    fresh = [(str(a.pk), a.original_name) for a in hazard.attachments.filter(used_in_event__isnull=True)]
-    stage = signing_stage(hazard)
-    preset = {"attachments": [value for value, label in fresh], "stage": stage}
-    return preset, {"attachments": fresh, "stage": [(stage, str(dict(STAGES)[stage]))]}
+def _evidence(hazard: Hazard) -> list[tuple[str, list[Attachment]]]:
+    """The two kinds apart: what was found, and what proves the rectification (nothing is ticked
+    for a submission: the one who submits names each proof)."""
+    files = list(hazard.attachments.all())
+    return [(label, [a for a in files if a.kind == kind]) for kind, label in EvidenceKind.choices]
 
 
 @login_required
@@ -264,9 +303,10 @@ def hazard_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    kind = request.POST.get("kind", "")
     try:
         for upload in request.FILES.getlist("file") or [None]:
-            attachment_add(actor=request.user, hazard_id=pk, upload=upload)
+            attachment_add(actor=request.user, hazard_id=pk, upload=upload, kind=kind)
     except ServiceError as exc:
         if exc.status == 404:
             raise Http404 from exc
@@ -292,15 +332,8 @@ def attachment_file(request: HttpRequest, pk: int, variant: str) -> FileResponse
 
 @login_required
 @require_GET
-def ledger_export(request: HttpRequest) -> FileResponse:
-    qs = ledger(request.user, LedgerFilters.from_params(request.GET))
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(
-        spooled_workbook("隐患台账", ledger_io.COLUMNS, ledger_io.export_rows(qs)),
-        as_attachment=True,
-        filename=f"隐患台账-{stamp}.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
-    )
+def ledger_export(request: HttpRequest) -> HttpResponseBase:
+    return export_response(request, ledger_io.LEDGER_EXPORT)
 
 
 @login_required
@@ -308,17 +341,19 @@ def ledger_export(request: HttpRequest) -> FileResponse:
 def ledger_import_page(request: HttpRequest) -> HttpResponse:
     if not can_import_ledger(request.user):
         raise PermissionDenied(_("只有监管部门和属地账号可以导入台账"))
-    form = FormState(IMPORT_FIELDS)
-    report = imported(form, request, ledger_import) if request.method == "POST" else None
-    return render(request, "hazards/import.html", {"form": form, "report": report})
+    return import_page(request, LEDGER_IMPORT, "hazards/import.html")
 
 
 @login_required
 @require_GET
 def ledger_template(request: HttpRequest) -> FileResponse:
-    return FileResponse(
-        spooled_workbook("隐患台账", ledger_io.COLUMNS, []),
-        as_attachment=True,
-        filename="隐患台账导入模板.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
-    )
+    return template_response(_("隐患台账"), ledger_io.COLUMNS)
+
+
+@require_GET
+def listed_hazards(request: HttpRequest) -> HttpResponse:
+    """The public 挂牌督办 list (no sign-in): what a listing notice publishes, newest first."""
+    level = request.GET.get("level", "")
+    page = published_page(Paginator(published_listings(level), PUBLIC_PAGE_SIZE).get_page(request.GET.get("page")))
+    context = {"page": page, "level": level, "levels": ListingLevel.choices, "query": query_without_page(request)}
+    return render(request, "hazards/listed_public.html", context)

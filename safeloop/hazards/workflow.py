@@ -19,20 +19,35 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Q
+from django.db.models import Q, QuerySet, Subquery
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.accounts.models import Role, User
 from safeloop.accounts.selectors import has_active_account, has_other_account, signing_capacity
 from safeloop.core.fields import FieldSpec, Kind, model_spec
-from safeloop.core.transitions import Context, Rule, Subset, Transition, Turn, Who, Workflow
+from safeloop.core.scope import area_q
+from safeloop.core.transitions import Context, Pick, Rule, Subset, Transition, Turn, Who, Workflow
 from safeloop.hazards.deadlines import deadline_from_input
 from safeloop.hazards.documents import issue_documents
-from safeloop.hazards.models import Acceptor, Attachment, Hazard, HazardEvent, Level, Source, Status
+from safeloop.hazards.fields import FIXER
+from safeloop.hazards.listing import lister_body, lister_level, may_decide, open_listing, publish_by, rule_of
+from safeloop.hazards.models import (
+    OPEN_STATUSES,
+    Acceptor,
+    Attachment,
+    EvidenceKind,
+    Hazard,
+    HazardEvent,
+    Level,
+    Listing,
+    ListingLevel,
+    Source,
+    Status,
+)
 from safeloop.hazards.notifications import notify_event
 from safeloop.hazards.numbers import order_number, review_number
-from safeloop.hazards.services import hazard_recur
+from safeloop.hazards.services import hazard_recur, listing_close, listing_open
 from safeloop.registry.models import Enterprise
 from safeloop.registry.selectors import supervising_department
 
@@ -48,11 +63,16 @@ def is_self_managed(hazard: Hazard) -> bool:
 
 
 SELF_MANAGED = Subset(test=is_self_managed, q=Q(level=Level.GENERAL, source__in=SELF_MANAGED_SOURCES))
+# 即查即改 (services' hazard_fix_on_spot): the recorder enters, in the same act, the rectification
+# a named person did before their eyes. A reopen clears the mark: from then on the enterprise submits.
+ON_SPOT = Subset(test=lambda hazard: hazard.on_spot, q=Q(on_spot=True))
 REGULATORS_OR_SELF = Who(always=frozenset({REGULATOR}), also=frozenset({ENTERPRISE}), when=SELF_MANAGED)
 CLOSERS = Who(always=frozenset({SUPERVISOR}), also=frozenset({ENTERPRISE}), when=SELF_MANAGED)
 SIGNERS = Who(always=frozenset({EXPERT, ENTERPRISE}))
 DOERS = Who(always=frozenset({ENTERPRISE, REGULATOR}))
 ENTERPRISE_ONLY = Who(always=frozenset({ENTERPRISE}))
+ENTERPRISE_OR_ON_SPOT_RECORDER = Who(always=frozenset({ENTERPRISE}), also=frozenset({REGULATOR}), when=ON_SPOT)
+REGULATORS = Who(always=frozenset({REGULATOR}))
 SUPERVISORS = Who(always=frozenset({SUPERVISOR}))
 
 
@@ -98,7 +118,7 @@ EVIDENCE = FieldSpec(
     label=_("整改证明"),
     kind=Kind.IDS,
     required=True,
-    help=_("尚未上传附件：请先在下方“附件”处上传照片或文件，再回来勾选"),
+    help=_("尚无可用的整改证明：请先在下方“整改照片及证明”处上传整改后的照片或文件，再回来勾选"),
 )
 ACCEPT_OPINION = FieldSpec(name="opinion", label=_("验收意见"), kind=Kind.TEXTAREA, required=True, max_length=1000)
 REJECT_REASON = FieldSpec(name="reason", label=_("退回理由"), kind=Kind.TEXTAREA, required=True, max_length=1000)
@@ -110,6 +130,20 @@ LOOK_BACK_NOTE = FieldSpec(name="note", label=_("回头看情况"), kind=Kind.TE
 REOPEN_REASON = FieldSpec(name="reason", label=_("重新打开理由"), kind=Kind.TEXTAREA, required=True, max_length=1000)
 NEW_DEADLINE_DAYS = DEADLINE_DAYS.but(label=_("新期限（工作日数）"))
 NEW_DEADLINE_ON = DEADLINE_ON.but(label=_("新期限日期"))
+URGE_NOTE = FieldSpec(name="note", label=_("催办意见"), kind=Kind.TEXTAREA, required=True, max_length=1000)
+LISTING_DEADLINE = FieldSpec(
+    name="deadline", label=_("督办整改期限"), kind=Kind.DATE, help=_("不填为隐患的整改期限；尚未交办的必填")
+)
+LISTING_REQUIREMENT = FieldSpec(
+    name="requirement",
+    label=_("督办要求"),
+    kind=Kind.TEXTAREA,
+    max_length=2000,
+    help=_("写入挂牌督办通知书，不对外公开"),
+)
+DELIST_REASON = FieldSpec(
+    name="reason", label=_("摘牌理由"), kind=Kind.TEXTAREA, required=True, max_length=500, help=_("不对外公开")
+)
 
 
 # ---------------------------------------------------------------- signatures (专家+企业双签字)
@@ -175,6 +209,20 @@ def _look_back_due(turn: Turn) -> bool:
     return turn.obj.look_back_due is None or turn.today >= turn.obj.look_back_due
 
 
+def _listing_body_decides(turn: Turn) -> bool:
+    listing = open_listing(turn.obj)
+    return listing is None or may_decide(turn.actor, listing)
+
+
+def _listing_bodies_q(actor: User, parties: frozenset[str]) -> Q:
+    """Hazards not listed, or listed by a body whose area includes the actor's listing area."""
+    listed = Listing.objects.filter(delisted_on__isnull=True)
+    if lister_level(actor) is None:
+        return ~Q(pk__in=listed.values("hazard_id"))
+    ours = listed.filter(area_q("region", actor.region_id))
+    return ~Q(pk__in=listed.values("hazard_id")) | Q(pk__in=ours.values("hazard_id"))
+
+
 SIGNING_COUNTS = Rule(test=_signing_counts, refusal=_("只有重大隐患（或拟确认为重大隐患的）需要专家和企业双签字"))
 NOT_SIGNED_YET = Rule(test=_not_signed_yet, refusal=_("本环节您一方已签字"), code="duplicate")
 EXTENSION_PENDING = Rule(
@@ -192,6 +240,18 @@ NOT_THE_FIXER = Rule(
     q=lambda actor, parties: ~Q(rectified_by=actor),
 )
 LOOK_BACK_DUE = Rule(test=_look_back_due, refusal=_("回头看尚未到期，请在回头看日期之后进行"))
+MAJOR_ONLY = Rule(test=lambda turn: turn.obj.level == Level.MAJOR, refusal=_("只有重大隐患可以挂牌督办"))
+NOT_LISTED = Rule(test=lambda turn: open_listing(turn.obj) is None, refusal=_("该隐患已挂牌督办，如需改变级别请先摘牌"))
+LISTED = Rule(test=lambda turn: open_listing(turn.obj) is not None, refusal=_("该隐患未挂牌督办"))
+LISTS_AT_ITS_LEVEL = Rule(
+    test=lambda turn: lister_level(turn.actor) is not None,
+    refusal=_("挂牌督办由县级、市级（省级）安委会账号按本级进行"),
+)
+LISTING_BODY_DECIDES = Rule(
+    test=_listing_body_decides,
+    refusal=_("挂牌督办的隐患由挂牌督办单位或其上级摘牌、销号"),
+    q=_listing_bodies_q,
+)
 
 
 # ---------------------------------------------------------------- who signs for the enterprise, who accepts
@@ -273,6 +333,13 @@ def expected_acceptor(hazard: Hazard, fixer: User) -> tuple[str, str, int | None
     return Acceptor.REGULATOR, str(Acceptor.REGULATOR.label), None
 
 
+def on_spot_acceptor(ctx: Context) -> tuple[str, str, int | None]:
+    """即查即改: the recorder, who witnessed the fix, accepts it in the same act."""
+    if ENTERPRISE in ctx.parties:
+        return Acceptor.ENTERPRISE, ctx.obj.enterprise.name, None
+    return Acceptor.REGULATOR, str(Acceptor.REGULATOR.label), None
+
+
 def _fallback_acceptor(kind: str, enterprise: Enterprise) -> tuple[str, str, int | None] | None:
     if kind == Acceptor.TOWNSHIP:
         staffed = has_active_account(role=Role.TOWNSHIP, region_ids=[enterprise.region_id])
@@ -331,7 +398,7 @@ def run_confirm(ctx: Context) -> dict:
 def run_withdraw(ctx: Context) -> dict:
     reason = ctx.inp.read(WITHDRAW_REASON)
     ctx.inp.check()
-    return {"reason": reason}
+    return {"reason": reason, "delisted": _delist(ctx, gettext("隐患撤销"))}
 
 
 def run_assign(ctx: Context) -> dict:
@@ -343,7 +410,8 @@ def run_assign(ctx: Context) -> dict:
     h.deadline = h.original_deadline = due.date
     h.deadline_provisional = due.provisional
     h.assigned_by_role = ENTERPRISE if ENTERPRISE in ctx.parties and REGULATOR not in ctx.parties else REGULATOR
-    if h.assigned_by_role == REGULATOR and h.source != Source.SELF_CHECK:
+    # An on-the-spot removal is ordered on the spot (现场处理措施决定书), not given a 限期整改 order.
+    if h.assigned_by_role == REGULATOR and h.source != Source.SELF_CHECK and not h.on_spot:
         h.order_no = order_number(h, ctx.today.year)
     ctx.then.append(partial(_issue, ctx))
     return {
@@ -352,7 +420,7 @@ def run_assign(ctx: Context) -> dict:
         "deadline": h.deadline.isoformat(),
         "provisional": due.provisional,
         "order_no": h.order_no,
-    }
+    } | ({"on_spot": True} if h.on_spot else {})
 
 
 def run_submit_plan(ctx: Context) -> dict:
@@ -421,23 +489,40 @@ def run_submit_rectification(ctx: Context) -> dict:
     h = ctx.obj
     note = ctx.inp.read(RECTIFICATION_NOTE)
     done_on = ctx.inp.read(RECTIFIED_ON) or ctx.today
-    attachments = _fresh_attachments(ctx)
-    if not attachments:
-        ctx.inp.error(EVIDENCE.name, gettext("请上传整改后的照片或证明文件（至少一个）"))
+    fixer = ctx.inp.read(FIXER)
+    attachments = ctx.picked[EVIDENCE.name]
     ctx.inp.check()
-    h.rectified_on, h.rectified_by = done_on, ctx.actor
-    h.acceptor, h.acceptor_name, h.acceptor_department_id = expected_acceptor(h, ctx.actor)
+    h.rectified_on, h.fixer_name = done_on, fixer or str(ctx.actor)
+    # 即查即改: the fixer is the person named, not the recorder's account (who accepts next)
+    h.rectified_by = None if h.on_spot else ctx.actor
+    h.acceptor, h.acceptor_name, h.acceptor_department_id = (
+        on_spot_acceptor(ctx) if h.on_spot else expected_acceptor(h, ctx.actor)
+    )
     ctx.evidence = [a.sha256 for a in attachments]
     ctx.then.append(partial(_mark_used, [a.pk for a in attachments]))
-    return {"note": note, "rectified_on": done_on.isoformat(), "acceptor": h.acceptor, "acceptor_name": h.acceptor_name}
+    return {
+        "note": note,
+        "rectified_on": done_on.isoformat(),
+        "fixer": h.fixer_name,
+        "acceptor": h.acceptor,
+        "acceptor_name": h.acceptor_name,
+    }
 
 
-def _fresh_attachments(ctx: Context) -> list[Attachment]:
-    ids = ctx.inp.read(EVIDENCE.but(required=False))
-    found = list(ctx.obj.attachments.filter(pk__in=ids, used_in_event__isnull=True))
-    if len(found) != len(set(ids)):
-        ctx.inp.error(EVIDENCE.name, gettext("附件不存在、不属于该隐患或已用于其他环节"))
-    return found
+def rectification_proof(hazard: Hazard) -> QuerySet[Attachment]:
+    """What may prove the rectification: evidence of that kind, uploaded since 开始整改, not used yet."""
+    started = hazard.events.filter(action="start").order_by("seq").values("at")[:1]
+    return hazard.attachments.filter(
+        kind=EvidenceKind.RECTIFICATION, used_in_event__isnull=True, uploaded_at__gte=Subquery(started)
+    )
+
+
+PROOF = Pick(
+    field=EVIDENCE.name,
+    among=rectification_proof,
+    refusal=_("只能选择开始整改后上传、尚未使用过的整改照片或证明"),
+    missing=_("请上传整改后的照片或证明文件（至少一个），并逐个勾选"),
+)
 
 
 def _mark_used(attachment_ids: list[int], event: HazardEvent) -> None:
@@ -478,7 +563,7 @@ def run_close(ctx: Context) -> dict:
     h = ctx.obj
     h.closed_on = ctx.today
     h.look_back_due = ctx.today + timedelta(days=look_back_days(h))
-    return {"look_back_due": h.look_back_due.isoformat()}
+    return {"look_back_due": h.look_back_due.isoformat(), "delisted": _delist(ctx, gettext("隐患销号"))}
 
 
 def run_look_back(ctx: Context) -> dict:
@@ -498,9 +583,59 @@ def run_reopen(ctx: Context) -> dict:
     h = ctx.obj
     h.deadline, h.deadline_provisional = due.date, due.provisional
     h.closed_on = h.accepted_on = h.look_back_due = h.rectified_on = None
-    h.accepted_by_name = h.review_no = ""
+    h.accepted_by_name = h.review_no = h.fixer_name = ""
     h.escalation = 0
+    h.on_spot = False  # the on-the-spot fix did not hold: rectified and accepted like any other now
     return {"reason": reason, "deadline": due.date.isoformat()}
+
+
+def run_urge(ctx: Context) -> dict:
+    note = ctx.inp.read(URGE_NOTE)
+    ctx.inp.check()
+    ctx.obj.urged_at = ctx.now
+    return {"note": note}
+
+
+def run_list(ctx: Context) -> dict:
+    """挂牌督办 at the actor's level, until the deadline of the listing (by default the hazard's)."""
+    h, level = ctx.obj, lister_level(ctx.actor)
+    deadline = ctx.inp.read(LISTING_DEADLINE) or h.deadline
+    requirement = ctx.inp.read(LISTING_REQUIREMENT)
+    if deadline is None:
+        ctx.inp.error(LISTING_DEADLINE.name, gettext("该隐患尚未交办、没有整改期限，请填写督办整改期限"))
+    elif deadline < ctx.today:
+        ctx.inp.error(LISTING_DEADLINE.name, gettext("督办整改期限不能早于今天"))
+    ctx.inp.check()
+    values = {
+        "level": level,
+        "body": lister_body(ctx.actor),
+        "region_id": ctx.actor.region_id,
+        "listed_on": ctx.today,
+        "deadline": deadline,
+        "requirement": requirement,
+        "publish_by": publish_by(ctx.today, rule_of(level).publish_workdays),
+    }
+    ctx.then.append(lambda event: listing_open(hazard=h, values=values, seq=event.seq))
+    shown = {"level_name": str(ListingLevel(level).label), "deadline": deadline.isoformat()}
+    return values | shown | {"listed_on": ctx.today.isoformat(), "publish_by": values["publish_by"].isoformat()}
+
+
+def run_delist(ctx: Context) -> dict:
+    reason = ctx.inp.read(DELIST_REASON)
+    ctx.inp.check()
+    return {"reason": reason, "delisted": _delist(ctx, reason)}
+
+
+def _delist(ctx: Context, reason: str) -> str:
+    """摘牌 the hazard's open listing in this act, if it has one; the body, for the event."""
+    listing = open_listing(ctx.obj)
+    if listing is None:
+        return ""
+    due = publish_by(ctx.today, rule_of(listing.level).delist_publish_workdays)
+    ctx.then.append(
+        lambda event: listing_close(listing_id=listing.pk, on=ctx.today, reason=reason, publish_by=due, seq=event.seq)
+    )
+    return listing.body
 
 
 # ---------------------------------------------------------------- the table
@@ -608,14 +743,25 @@ TRANSITIONS: tuple[Transition, ...] = (
         todo=_always,
     ),
     Transition(
+        action="urge",
+        label=_("催办"),
+        sources=(S.ASSIGNED, S.RECTIFYING),
+        who=REGULATORS,
+        who_label=_("监管部门/属地"),
+        needs=_("催办意见；通知企业及参与办理的人，企业待办中标注已催办"),
+        fields=(URGE_NOTE,),
+        run=run_urge,
+    ),
+    Transition(
         action="submit_rectification",
         label=_("提交整改"),
         sources=(S.RECTIFYING,),
         targets=(S.AWAITING_ACCEPTANCE,),
-        who=ENTERPRISE_ONLY,
-        who_label=_("企业"),
-        needs=_("整改说明和至少一个照片/证明附件"),
-        fields=(RECTIFICATION_NOTE, RECTIFIED_ON, EVIDENCE),
+        who=ENTERPRISE_OR_ON_SPOT_RECORDER,
+        who_label=_("企业；即查即改的由现场记录人登记"),
+        needs=_("整改说明和至少一个整改证明：开始整改后上传、尚未使用的整改照片或证明，逐个勾选"),
+        fields=(RECTIFICATION_NOTE, RECTIFIED_ON, FIXER, EVIDENCE),
+        picks=(PROOF,),
         run=run_submit_rectification,
         todo=_always,
     ),
@@ -653,7 +799,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         targets=(S.CLOSED,),
         who=CLOSERS,
         who_label=_("企业自查的一般隐患由企业销号；监管检查发现的和重大隐患由县级以上监管部门销号"),
-        needs=_("排定回头看日期（一般30天、重大90天，可配置）"),
+        needs=_("排定回头看日期（一般30天、重大90天，可配置）；挂牌督办的由挂牌督办单位或其上级销号，同时摘牌"),
+        guards=(LISTING_BODY_DECIDES,),
         run=run_close,
         todo=_always,
     ),
@@ -680,6 +827,30 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs=_("理由和新期限"),
         fields=(REOPEN_REASON, NEW_DEADLINE_DAYS, NEW_DEADLINE_ON),
         run=run_reopen,
+    ),
+    Transition(
+        action="list",
+        label=_("挂牌督办"),
+        sources=OPEN_STATUSES,
+        who=SUPERVISORS,
+        who_label=_("县级、市级（省级）安委会，按本级挂牌"),
+        needs=_("仅限重大隐患；督办整改期限（不填为整改期限）、督办要求；挂牌后按规定期限公开（青岛：5个工作日内）"),
+        fields=(LISTING_DEADLINE, LISTING_REQUIREMENT),
+        offered=(MAJOR_ONLY, NOT_LISTED),
+        guards=(LISTS_AT_ITS_LEVEL,),
+        run=run_list,
+    ),
+    Transition(
+        action="delist",
+        label=_("摘牌"),
+        sources=(*OPEN_STATUSES, S.ACCEPTED),
+        who=SUPERVISORS,
+        who_label=_("挂牌督办单位或其上级"),
+        needs=_("摘牌理由（不公开）；销号时自动摘牌；摘牌后按规定期限公开"),
+        fields=(DELIST_REASON,),
+        offered=(LISTED,),
+        guards=(LISTING_BODY_DECIDES,),
+        run=run_delist,
     ),
 )
 
@@ -737,6 +908,11 @@ def hazard_act(*, hazard_id: int, actor: User, action: str, version: Any, data: 
 def available_actions(actor: User, hazard: Hazard) -> list[Transition]:
     """The buttons this actor sees on this hazard, and the API's `actions`."""
     return HAZARD_FLOW.available(actor, hazard)
+
+
+def action_options(t: Transition, hazard: Hazard) -> dict[str, list[tuple[str, str]]]:
+    """The records the row lets its list fields name now (the proof a submission may tick)."""
+    return HAZARD_FLOW.options(t, hazard)
 
 
 def todo_q(actor: User, today: date) -> Q | None:

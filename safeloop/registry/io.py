@@ -13,9 +13,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from safeloop.accounts.models import User
 from safeloop.core.audit import audit_bulk
+from safeloop.core.bulk import Export, Import, by_id_chunks
 from safeloop.core.codes import normalise_credit_code
 from safeloop.core.errors import Forbidden, ValidationFailed
 from safeloop.core.scope import visible
@@ -23,8 +25,9 @@ from safeloop.core.services import diff_apply
 from safeloop.core.text import clean_text
 from safeloop.core.xlsx import MAX_REPORTED_ERRORS, Column, ImportFailed, ImportReport, check_size, read_rows
 from safeloop.registry.fields import FIELDS
-from safeloop.registry.models import Enterprise
+from safeloop.registry.models import Category, Enterprise, Region, RiskLevel
 from safeloop.registry.permissions import can_register_enterprises
+from safeloop.registry.selectors import EnterpriseFilters, enterprise_list
 from safeloop.registry.services import enterprise_values, with_initials
 from safeloop.registry.validation import EnterpriseCleaner
 
@@ -53,31 +56,71 @@ CHUNK = 500
 
 def export_queryset(qs) -> Iterator[Enterprise]:
     """Stream in chunks so a province-sized export never holds every row in memory."""
-    related = qs.select_related("region", "category", "supervising_department_override")
-    return related.iterator(chunk_size=2000)
+    return by_id_chunks(qs.select_related("region", "category", "supervising_department_override"))
+
+
+def region_word(code: str) -> str:
+    """A region filter as the title row of an export says it: its name (else the code as typed)."""
+    return Region.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+
+def category_word(code: str) -> str:
+    return Category.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+
+def enterprise_words(user: User, f: EnterpriseFilters) -> list[str]:
+    """The enterprise list's filters in words, for the export's title row."""
+    words = [region_word(f.region)] if f.region else []
+    words += [category_word(f.category)] if f.category else []
+    words += [str(dict(RiskLevel.choices).get(f.risk_level, f.risk_level))] if f.risk_level else []
+    if f.key_sector in ("1", "0"):
+        words.append(_("重点监管") if f.key_sector == "1" else _("非重点监管"))
+    return words + ([_("搜索“{q}”").format(q=f.q)] if f.q else [])
+
+
+ENTERPRISE_EXPORT = Export(
+    kind="registry.enterprise_export",
+    title=gettext_lazy("企业档案"),
+    columns=COLUMNS,
+    filters=EnterpriseFilters,
+    select=enterprise_list,
+    rows=export_queryset,
+    words=enterprise_words,
+    back="registry:enterprise_list",
+)
 
 
 def enterprise_import(*, actor: User, data: bytes) -> ImportReport:
     if not can_register_enterprises(actor):
         raise Forbidden(_("您的角色不能导入企业"))
     check_size(data)
-    rows = list(read_rows(data, COLUMNS))
+    sheet = read_rows(data, COLUMNS)
+    rows = list(sheet)
     if not rows:
         message = _("文件中没有数据行")
         raise ValidationFailed(message, fields={"file": message})
     with transaction.atomic():
-        report = _EnterpriseImport(actor, rows).run()
+        report = _EnterpriseImport(actor, rows, sheet.letters).run()
         if not report.ok:
             raise ImportFailed(report)
     return report
 
 
+ENTERPRISE_IMPORT = Import(
+    kind="registry.enterprise_import",
+    title=gettext_lazy("企业档案导入"),
+    run=enterprise_import,
+    back="registry:enterprise_list",
+    back_label=gettext_lazy("企业档案"),
+)
+
+
 class _EnterpriseImport:
-    def __init__(self, actor: User, rows: list[tuple[int, dict[str, Any]]]):
+    def __init__(self, actor: User, rows: list[tuple[int, dict[str, Any]]], letters: dict[str, str]):
         self.actor = actor
         self.rows = rows
         self.cleaner = EnterpriseCleaner(actor)
-        self.report = ImportReport()
+        self.report = ImportReport(letters=letters)
         self.new: list[Enterprise] = []
         self.changed: dict[int, tuple[Enterprise, dict]] = {}
 

@@ -5,14 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from safeloop.core.forms import FormState, edited_version, posted, posted_version, submitted
+from safeloop.core.bulk import export_response, import_page, template_response
+from safeloop.core.forms import edited_version, posted, posted_version, submitted
 from safeloop.core.http import query_without_page
-from safeloop.core.xlsx import IMPORT_FIELDS, XLSX_CONTENT_TYPE, imported, spooled_workbook
 from safeloop.registry import io
 from safeloop.registry.forms import enterprise_form
 from safeloop.registry.models import RiskLevel
@@ -91,16 +91,8 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def enterprise_export(request: HttpRequest) -> FileResponse:
-    filters = EnterpriseFilters.from_params(request.GET)
-    objects = io.export_queryset(enterprise_list(request.user, filters))
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return FileResponse(
-        spooled_workbook("企业档案", io.COLUMNS, objects),
-        as_attachment=True,
-        filename=f"企业档案-{stamp}.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
-    )
+def enterprise_export(request: HttpRequest) -> HttpResponseBase:
+    return export_response(request, io.ENTERPRISE_EXPORT)
 
 
 @login_required
@@ -108,21 +100,14 @@ def enterprise_export(request: HttpRequest) -> FileResponse:
 def enterprise_import(request: HttpRequest) -> HttpResponse:
     if not can_register_enterprises(request.user):
         raise _forbidden()
-    form = FormState(IMPORT_FIELDS)
-    report = imported(form, request, io.enterprise_import) if request.method == "POST" else None
-    return render(request, "registry/enterprise_import.html", {"form": form, "report": report})
+    return import_page(request, io.ENTERPRISE_IMPORT, "registry/enterprise_import.html")
 
 
 @login_required
 @require_GET
 def enterprise_template(request: HttpRequest) -> FileResponse:
     """An empty workbook with the import headers (red: required)."""
-    return FileResponse(
-        spooled_workbook("企业档案", io.COLUMNS, []),
-        as_attachment=True,
-        filename="企业档案导入模板.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
-    )
+    return template_response(_("企业档案"), io.COLUMNS)
 
 
 def _forbidden() -> PermissionDenied:

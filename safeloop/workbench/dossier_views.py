@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from safeloop.accounts.models import User
-from safeloop.hazards.permissions import can_report_hazards
+from safeloop.registry.links import enterprise_links
 from safeloop.registry.models import Enterprise
 from safeloop.registry.permissions import can_edit_enterprises
 from safeloop.registry.selectors import enterprise_facts, enterprise_get
@@ -28,7 +28,6 @@ TEMPLATE = "workbench/dossier.html"
 class Action:
     label: str | Promise
     url: str
-    primary: bool = False
 
 
 def enterprise_page(request: HttpRequest, pk: int) -> HttpResponse:
@@ -55,11 +54,10 @@ def _dossier(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 
 def page_actions(user: User, enterprise: Enterprise) -> list[Action]:
-    """The page's buttons, each offered exactly when its page would accept this user."""
-    actions = []
-    if can_report_hazards(user):
-        report = f"{reverse('hazards:new')}?enterprise={enterprise.pk}"
-        actions.append(Action(_("为该企业上报隐患"), report, primary=True))
+    """The page's buttons, each offered exactly when its page would accept this user: the loop's
+    (即查即改, 上报隐患 with the enterprise chosen: `registry.links`, registered by hazards), the
+    enterprise's code, the registry's edit."""
+    actions = [Action(label, url) for label, url in enterprise_links(user, enterprise)]
     if can_print_poster(user):
         actions.append(Action(_("企业码"), reverse("workbench:poster", args=[enterprise.pk])))
     if can_edit_enterprises(user):

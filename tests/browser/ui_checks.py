@@ -21,6 +21,7 @@ ALLOWED_WORDS = frozenset(
         "SVG",
         "JPEG",
         "HEIC",
+        "WebP",
         "xlsx",
         "docx",
         "km",

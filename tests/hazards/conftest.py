@@ -44,6 +44,16 @@ def expert(ziyang_enterprise):
     return user
 
 
+# 五落实 of a major hazard's plan, as the tests submit it.
+PLAN = {
+    "measures": "加装报警",
+    "funds": "3万",
+    "responsible_person": "李",
+    "deadline": "2026-11-20",
+    "contingency_plan": "停用",
+}
+
+
 class Loop:
     """Drive a hazard through actions, always with its current version."""
 
@@ -56,6 +66,12 @@ class Loop:
             hazard_id=self.hazard.pk, actor=actor, action=action, version=self.hazard.version, data=data
         )
         return self.hazard
+
+    def confirm_major(self, regulator, expert, principal):
+        """Both confirmation signatures, then the regulator's confirmation."""
+        self.act(expert, "sign", stage="confirmation")
+        self.act(principal, "sign", stage="confirmation")
+        return self.act(regulator, "confirm")
 
     def upload(self, actor) -> int:
         return attachment_add(actor=actor, hazard_id=self.hazard.pk, upload=photo()).pk

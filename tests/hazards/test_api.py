@@ -30,18 +30,27 @@ def api(client):
                 version = self.get(f"/hazards/{hazard_id}").json()["version"]
                 return self.post(f"/hazards/{hazard_id}/actions/{action}", {"version": version, **data})
 
-            def upload(self, hazard_id, data=None, name="evidence.png"):
-                if data is None:
-                    out = io.BytesIO()
-                    Image.new("RGB", (40, 30), (200, 10, 10)).save(out, "PNG")
-                    data = out.getvalue()
-                buf = io.BytesIO(data)
-                buf.name = name
-                return client.post(f"/api/v1/hazards/{hazard_id}/attachments", {"file": buf}, headers=headers)
+            def upload(self, hazard_id, data=None, name="evidence.png", kind=None):
+                buf = png_file(data, name)
+                form = {"file": buf} | ({"kind": kind} if kind else {})
+                return client.post(f"/api/v1/hazards/{hazard_id}/attachments", form, headers=headers)
+
+            def post_files(self, path, data):
+                return client.post(f"/api/v1{path}", data, headers=headers)
 
         return Caller()
 
     return as_user
+
+
+def png_file(data=None, name="evidence.png"):
+    if data is None:
+        out = io.BytesIO()
+        Image.new("RGB", (40, 30), (200, 10, 10)).save(out, "PNG")
+        data = out.getvalue()
+    buf = io.BytesIO(data)
+    buf.name = name
+    return buf
 
 
 def ok(response, status=200):

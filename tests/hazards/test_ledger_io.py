@@ -79,7 +79,7 @@ def test_one_bad_row_saves_nothing_and_names_row_and_column(ziyang_user, ziyang_
     with pytest.raises(ImportFailed) as exc:
         ledger_import(actor=ziyang_user, data=workbook(rows))
     [error] = exc.value.report.errors
-    assert (error.row, error.column, error.header) == (122, "S", "验收日期")
+    assert (error.row, error.column, error.header) == (122, "Y", "验收日期")
     assert "状态为“已验收”时验收日期为必填项" in error.message
     assert not Hazard.objects.exists()
 
@@ -88,7 +88,7 @@ def test_one_bad_row_saves_nothing_and_names_row_and_column(ziyang_user, ziyang_
 def test_enterprise_outside_scope_and_bad_names_are_reported(ziyang_user, heshan_enterprise, ziyang_enterprise):
     with pytest.raises(ImportFailed) as exc:
         ledger_import(actor=ziyang_user, data=workbook([row(heshan_enterprise), row(ziyang_enterprise, 等级="特大")]))
-    assert [(e.row, e.column) for e in exc.value.report.errors] == [(2, "C"), (3, "G")]
+    assert [(e.row, e.column) for e in exc.value.report.errors] == [(2, "C"), (3, "I")]
 
 
 def test_enterprises_cannot_import(enterprise_user):
@@ -106,8 +106,10 @@ def test_export_has_the_ledger_columns_and_only_scope(ziyang_user, heshan_user, 
         "编号",
         "企业",
         "信用代码",
-        "区域",
+        "县（市、区）",
+        "乡镇（街道）",
         "行业",
+        "监管部门",
         "隐患描述",
         "等级",
         "判定依据",
@@ -119,10 +121,16 @@ def test_export_has_the_ledger_columns_and_only_scope(ziyang_user, heshan_user, 
         "整改措施",
         "资金",
         "期限",
+        "原期限",
+        "逾期天数（工作日）",
+        "督办等级",
+        "指令书编号",
         "完成日期",
         "验收人",
         "验收日期",
+        "复查意见书编号",
         "销号日期",
+        "回头看日期",
         "状态",
     ]
     assert rows[1][2] == ziyang_enterprise.credit_code
@@ -149,3 +157,36 @@ def test_dates_out_of_order_are_refused_and_closed_rows_get_a_look_back(ziyang_u
     assert exc.value.report.errors[0].message == "验收日期不能早于完成日期"
     ledger_import(actor=ziyang_user, data=workbook([row(ziyang_enterprise, **closed)]))
     assert str(Hazard.objects.get().look_back_due) == "2026-11-16"
+
+
+# The layout before the county, department and supervision columns: files exported then still import.
+OLD_HEADERS = [
+    *("编号", "企业", "信用代码", "区域", "行业", "隐患描述", "等级", "判定依据", "来源", "发现日期", "发现人"),
+    *("责任单位", "责任人", "整改措施", "资金", "期限", "完成日期", "验收人", "验收日期", "销号日期", "状态"),
+]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_file_in_the_old_layout_imports_and_its_errors_name_its_own_columns(ziyang_user, ziyang_enterprise):
+    wb = Workbook()
+    wb.active.append(OLD_HEADERS)
+    good, bad = (
+        row(ziyang_enterprise),
+        row(ziyang_enterprise, 状态="已验收", 责任单位="仓库", 责任人="张", 期限="2026-10-20"),
+    )
+    for cells in (good, bad):
+        wb.active.append([cells.get(h, "") for h in OLD_HEADERS])
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(ImportFailed) as exc:
+        ledger_import(actor=ziyang_user, data=out.getvalue())
+    errors = exc.value.report.errors
+    assert {(e.row, e.column, e.header) for e in errors} == {
+        (3, "Q", "完成日期"),
+        (3, "R", "验收人"),
+        (3, "S", "验收日期"),
+    }
+    wb.active.delete_rows(3)
+    out = io.BytesIO()
+    wb.save(out)
+    assert ledger_import(actor=ziyang_user, data=out.getvalue()).created == 1

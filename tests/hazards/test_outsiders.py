@@ -67,3 +67,30 @@ def test_owner_can_reach_every_object_route(login, boss, secret):
     assert client.get(reverse("hazards:detail", args=[hazard.pk])).status_code == 200
     assert client.get(reverse("hazards:document", args=[hazard.pk, "order"])).status_code == 200
     assert client.get(reverse("hazards:attachment", args=[attachment_id, "thumb"])).status_code == 200
+
+
+def test_the_on_spot_page_does_not_name_an_enterprise_outside_scope(login, heshan_user, ziyang_enterprise):
+    body = login(heshan_user).get(reverse("hazards:on_spot"), {"enterprise": ziyang_enterprise.pk}).content.decode()
+    assert ziyang_enterprise.name not in body
+
+
+def test_an_on_spot_record_for_an_enterprise_outside_scope_saves_nothing(login, heshan_user, ziyang_enterprise):
+    from tests.hazards.conftest import photo
+
+    data = {
+        "enterprise": ziyang_enterprise.pk,
+        "description": "x",
+        "fixer": "某人",
+        "before": photo(),
+        "after": photo(),
+    }
+    response = login(heshan_user).post(reverse("hazards:on_spot"), data)
+    assert response.context["form"].errors == {"enterprise": "企业不存在或不在您的管辖范围内"}
+    assert not HazardEvent.objects.exists()
+
+
+def test_roles_that_do_not_record_on_the_spot_get_403_and_no_link(login, expert_user, sysadmin_user):
+    for user in (expert_user, sysadmin_user):
+        client = login(user)
+        assert client.get(reverse("hazards:on_spot")).status_code == 403
+        assert reverse("hazards:on_spot") not in client.get(reverse("hazards:ledger")).content.decode()

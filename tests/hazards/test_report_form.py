@@ -25,9 +25,9 @@ def _report(enterprise, **fields) -> dict:
 @pytest.mark.parametrize(
     ("field", "typed", "message", "cell"),
     [
-        ("found_on", "2026-02-30", "发现日期应为日期，格式如 2026-05-01", "J列（发现日期）"),
-        ("found_on", "2026-12-01", "发现日期不能晚于今天", "J列（发现日期）"),
-        ("level", "特大", "等级“特大”无效，可选：一般、重大", "G列（等级）"),
+        ("found_on", "2026-02-30", "发现日期应为日期，格式如 2026-05-01", "L列（发现日期）"),
+        ("found_on", "2026-12-01", "发现日期不能晚于今天", "L列（发现日期）"),
+        ("level", "特大", "等级“特大”无效，可选：一般、重大", "I列（等级）"),
     ],
 )
 def test_a_bad_value_gets_the_same_message_by_page_api_and_ledger_import(
@@ -65,7 +65,7 @@ def test_a_major_hazard_without_a_clause_is_refused_alike_by_page_api_and_import
     }
     with pytest.raises(ImportFailed) as refused:
         ledger_import(actor=ziyang_user, data=workbook([row(ziyang_enterprise, 等级="重大")]))
-    assert [str(e) for e in refused.value.report.errors] == [f"第2行第H列（判定依据）：{message}"]
+    assert [str(e) for e in refused.value.report.errors] == [f"第2行第J列（判定依据）：{message}"]
 
 
 def test_a_refused_report_keeps_what_was_typed_and_says_each_message_once(login, ziyang_user, ziyang_enterprise):

@@ -18,7 +18,7 @@ from safeloop.hazards.services import hazard_report
 from safeloop.hazards.workflow import TRANSITIONS, available_actions, hazard_act
 from safeloop.registry.models import Department
 from tests.conftest import make_user
-from tests.hazards.conftest import Loop
+from tests.hazards.conftest import PLAN, Loop
 
 TODAY = "2026-11-02 09:00 +0800"
 LATER = "2027-03-01 09:00 +0800"  # after every look-back is due
@@ -100,19 +100,12 @@ def test_the_table_decides_alone_through_a_self_managed_loop(parties, boss, work
 def test_the_table_decides_alone_through_a_major_regulator_finding(
     parties, major_regulator_found, ziyang_user, boss, worker, expert
 ):
-    plan = {
-        "measures": "加装报警",
-        "funds": "3万",
-        "responsible_person": "李",
-        "deadline": "2026-11-20",
-        "contingency_plan": "停用",
-    }
     steps = [
         (expert, "sign", {"stage": "confirmation"}),
         (boss, "sign", {"stage": "confirmation"}),
         (ziyang_user, "confirm", {}),
         (ziyang_user, "assign", {"responsible_unit": "罐区", "responsible_person": "李", "deadline": "2026-11-30"}),
-        (boss, "submit_plan", plan),
+        (boss, "submit_plan", PLAN),
         (worker, "start", {}),
         (worker, "request_extension", {"deadline": "2026-12-31", "reason": "设备到货延迟"}),
         (ziyang_user, "decide_extension", {"approve": "true"}),
@@ -140,6 +133,34 @@ def test_the_table_decides_alone_on_a_general_regulator_finding(parties, ziyang_
         assert_table_decides_alone(loop.hazard, parties)
         loop.act(ziyang_user, "withdraw", reason="重复上报")
         assert_table_decides_alone(loop.hazard, parties)
+
+
+def test_the_table_decides_alone_on_a_listed_and_urged_major_hazard(
+    parties, major_regulator_found, ziyang_user, city_user, boss, expert
+):
+    steps = [
+        (expert, "sign", {"stage": "confirmation"}),
+        (boss, "sign", {"stage": "confirmation"}),
+        (ziyang_user, "confirm", {}),
+        (city_user, "list", {"deadline": "2026-12-31"}),
+        (ziyang_user, "assign", {"responsible_unit": "罐区", "responsible_person": "李", "deadline": "2026-11-30"}),
+        (ziyang_user, "urge", {"note": "请抓紧制定方案"}),
+        (city_user, "delist", {"reason": "经研究决定摘牌"}),
+        (ziyang_user, "list", {}),
+    ]
+    with time_machine.travel(TODAY, tick=False):
+        walk(major_regulator_found, steps, parties)
+
+
+def test_the_table_decides_alone_after_an_on_the_spot_record(parties, ziyang_user, township_user, ziyang_enterprise):
+    from safeloop.hazards.on_spot import hazard_fix_on_spot
+    from tests.hazards.conftest import photo
+
+    record = {"description": "灭火器被遮挡", "before": [photo()], "after": [photo()], "fixer": "保安张三"}
+    with time_machine.travel(TODAY, tick=False):
+        for recorder in (ziyang_user, township_user):  # closed by the county; accepted for the county to close
+            hazard = hazard_fix_on_spot(actor=recorder, data=record | {"enterprise": ziyang_enterprise.pk})
+            assert_table_decides_alone(hazard, parties)
 
 
 def walk(loop: Loop, steps: list, parties: dict) -> None:

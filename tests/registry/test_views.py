@@ -1,8 +1,10 @@
 import io
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from safeloop.core.xlsx import XLSX_CONTENT_TYPE
 from safeloop.registry.models import Enterprise
 from tests.conftest import ZIYANG_TOWN, credit_code, make_enterprise
 
@@ -123,11 +125,22 @@ def test_expert_cannot_open_the_edit_page(login, expert_user, heshan_enterprise)
 def test_export_download_has_the_import_headers_and_only_scope(
     login, ziyang_user, ziyang_enterprise, heshan_enterprise
 ):
-    response = login(ziyang_user).get(reverse("registry:enterprise_export"))
-    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    response = login(ziyang_user).get(reverse("registry:enterprise_export"), {"category": "hazchem"})
+    data = b"".join(response.streaming_content)
+    ws = load_workbook(io.BytesIO(data)).active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:3] == ("企业名称", "统一社会信用代码", "乡镇代码")
-    assert [r[0] for r in rows[1:]] == [ziyang_enterprise.name]
+    assert rows[0][0].startswith("企业档案（危险化学品）导出时间 ")
+    assert rows[1][:3] == ("企业名称", "统一社会信用代码", "乡镇代码")
+    assert [r[0] for r in rows[2:]] == [ziyang_enterprise.name]
+    assert (ws.auto_filter.ref, ws.freeze_panes) == ("A2:R3", "A3")
+
+
+def test_the_downloaded_export_reimports_unchanged_below_its_title_row(login, ziyang_user, ziyang_enterprise):
+    client = login(ziyang_user)
+    data = b"".join(client.get(reverse("registry:enterprise_export")).streaming_content)
+    upload = SimpleUploadedFile("企业档案.xlsx", data, content_type=XLSX_CONTENT_TYPE)
+    page = client.post(reverse("registry:enterprise_import"), {"file": upload}).content.decode()
+    assert "导入成功：新建 0 条，更新 0 条，未变化 1 条" in page
 
 
 def test_import_page_lists_errors_by_row_and_column(login, ziyang_user):

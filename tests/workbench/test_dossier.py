@@ -259,22 +259,24 @@ def test_a_registration_lists_what_it_set(login, ziyang_user):
 
 
 @pytest.mark.parametrize(
-    "user, report, poster, edit",
+    "user, on_spot, poster, edit",
     [
         ("ziyang_user", True, True, True),
         ("enterprise_user", True, True, True),  # its own contact fields
-        ("expert_user_of_ziyang", True, False, False),
+        ("expert_user_of_ziyang", False, False, False),
     ],
 )
-def test_the_buttons_are_the_ones_the_role_may_use(request, login, ziyang_enterprise, user, report, poster, edit):
+def test_the_buttons_are_the_ones_the_role_may_use(request, login, ziyang_enterprise, user, on_spot, poster, edit):
     client = login(request.getfixturevalue(user))
     body = client.get(reverse("registry:enterprise_detail", args=[ziyang_enterprise.pk])).content.decode()
-    report_url = f"{reverse('hazards:new')}?enterprise={ziyang_enterprise.pk}"
-    assert (f'href="{report_url}"' in body) == report
+    chosen = f"?enterprise={ziyang_enterprise.pk}"
+    report_url, on_spot_url = reverse("hazards:new") + chosen, reverse("hazards:on_spot") + chosen
+    assert f'href="{report_url}"' in body  # every one of these roles may report
+    assert (f'href="{on_spot_url}"' in body) == on_spot
     assert (reverse("workbench:poster", args=[ziyang_enterprise.pk]) in body) == poster
     assert (reverse("registry:enterprise_edit", args=[ziyang_enterprise.pk]) in body) == edit
-    if report:
-        form = client.get(report_url)
+    for url in [report_url] + ([on_spot_url] if on_spot else []):
+        form = client.get(url)
         assert form.status_code == 200 and ziyang_enterprise.name in form.content.decode()
 
 

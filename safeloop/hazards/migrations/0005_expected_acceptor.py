@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hazards', '0002_enterprise_level_status_index'),
+        ('hazards', '0004_attachment_kind_from_events'),
         ('registry', '0002_enterprise_name_trigram'),
     ]
 
