@@ -7,7 +7,13 @@ is added without an outsider check here.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-OBJECT_ROUTES = ["registry:enterprise_detail", "registry:enterprise_edit"]
+OBJECT_ROUTES = [
+    "registry:enterprise_detail",  # 一企一档: the page the workbench assembles (registry.pages)
+    "registry:enterprise_edit",
+    "workbench:poster",
+    "workbench:poster_png",
+    "workbench:poster_svg",
+]
 LIST_ROUTES = ["registry:enterprise_list", "registry:enterprise_export"]
 # Each object route with the record it opens (see `ziyang_record_ids`) and its methods.
 ACCIDENT_OBJECT_ROUTES = {
@@ -50,6 +56,10 @@ NO_DATA_ROUTES = {
 # Public routes (no sign-in): they answer only to an unguessable token, show only what the
 # document itself publishes, and an unknown token is the plain 404 for everyone.
 PUBLIC_ROUTES = {"core:verify"}
+# 一企一档's tabs (each tab for every kind of role, and every document link in them) and the
+# enterprise's printable code (unknown codes 404, outsiders see only the public page), checked in
+# tests/workbench/test_dossier.py and tests/workbench/test_codes.py.
+DOSSIER_ROUTES = {"workbench:dossier_tab", "workbench:enterprise_code"}
 # Hazard routes, checked in tests/hazards/test_outsiders.py with a hazard and its attachment.
 HAZARD_ROUTES = {
     "hazards:detail",
@@ -100,6 +110,7 @@ def _names(resolver, prefix=""):
 def test_every_route_has_an_outsider_check():
     """Every URL name is declared in exactly one of the lists below."""
     declared = set(OBJECT_ROUTES) | set(LIST_ROUTES) | NO_DATA_ROUTES | HAZARD_ROUTES | OWNER_ROUTES | PUBLIC_ROUTES
+    declared |= DOSSIER_ROUTES
     declared |= set(ACCIDENT_OBJECT_ROUTES) | set(ACCIDENT_LIST_ROUTES) | set(TARGET_ROUTES) | NOTIFICATION_ROUTES
     declared |= ENTERPRISE_ACCOUNT_ROUTES
     declared |= PUBLIC_LIST_ROUTES

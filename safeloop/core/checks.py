@@ -14,8 +14,8 @@ def public_base_url(app_configs: object, **kwargs: object) -> list[CheckMessage]
         return []
     return [
         Info(
-            "SAFELOOP_PUBLIC_BASE_URL is not set: QR codes in issued documents will point at the host of the "
-            "request that issued them.",
+            "SAFELOOP_PUBLIC_BASE_URL is not set: QR codes in issued documents and on enterprise posters "
+            "will point at the host of the request that made them.",
             hint="Set it to the public address, e.g. https://safeloop.example.gov.cn",
             id="safeloop.I001",
         )

@@ -24,11 +24,21 @@ def qr_code(data: str) -> segno.QRCode:
     return segno.make(data, error=ERROR_LEVEL, micro=False, boost_error=False)
 
 
-def qr_svg(data: str, *, scale: int = 4, title: str = "") -> str:
-    """An inline SVG element (no XML declaration), `scale` CSS pixels a module, black on white."""
+def qr_svg(data: str, *, scale: int = 4, title: str = "", fluid: bool = False) -> str:
+    """An inline SVG element (no XML declaration), `scale` CSS pixels a module, black on white.
+    `fluid`: no width and height but a viewBox, so the symbol fills whatever box the page's CSS
+    gives it (a poster's 12 cm)."""
     out = io.BytesIO()
     qr_code(data).save(
-        out, kind="svg", scale=scale, border=QUIET_ZONE, xmldecl=False, svgns=True, title=title or None, light="#fff"
+        out,
+        kind="svg",
+        scale=scale,
+        border=QUIET_ZONE,
+        xmldecl=False,
+        svgns=True,
+        title=title or None,
+        light="#fff",
+        omitsize=fluid,
     )
     return out.getvalue().decode()
 

@@ -56,9 +56,14 @@ def new_token() -> str:
 
 
 def verification_url(token: str, *, request: HttpRequest | None = None) -> str:
-    """`<base>/verify/<token>/`. The base is SAFELOOP_PUBLIC_BASE_URL, else the address of the
-    request being served (given, or entered with `public_base_from`); else the path alone."""
-    path = reverse("core:verify", args=[token])
+    """`<base>/verify/<token>/`, the address a document's QR code opens (see `public_url`)."""
+    return public_url(reverse("core:verify", args=[token]), request=request)
+
+
+def public_url(path: str, *, request: HttpRequest | None = None) -> str:
+    """The address of `path` to print on paper (a document's QR code, an enterprise's poster).
+    The base is SAFELOOP_PUBLIC_BASE_URL, else the address of the request being served (given,
+    or entered with `public_base_from`); else the path alone."""
     base = getattr(settings, "SAFELOOP_PUBLIC_BASE_URL", "") or _request_base.get()
     if not base and request is not None:
         base = request.build_absolute_uri("/")

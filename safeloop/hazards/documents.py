@@ -13,11 +13,12 @@ rendered from the same event history.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -104,10 +105,17 @@ def _assigned_by_enterprise(hazard: Hazard, assign: HazardEvent) -> bool:
     return hazard.source in SELF_FOUND  # an imported ledger does not say who assigned
 
 
+ISSUING_ACTIONS = ("assign", "accept", "reopen")
+
+
 def issuing_events(hazard: Hazard) -> dict[str, HazardEvent]:
     """The event behind each document the hazard has now (a reopening withdraws the review)."""
+    return _current(hazard, hazard.events.filter(action__in=ISSUING_ACTIONS).order_by("seq"))
+
+
+def _current(hazard: Hazard, events: Iterable[HazardEvent]) -> dict[str, HazardEvent]:
     found: dict[str, HazardEvent] = {}
-    for event in hazard.events.filter(action__in=("assign", "accept", "reopen")).order_by("seq"):
+    for event in events:
         if event.action == "reopen":
             found.pop(REVIEW, None)
         for kind in kinds_issued_by(hazard, event):
@@ -118,6 +126,58 @@ def issuing_events(hazard: Hazard) -> dict[str, HazardEvent]:
 def available_documents(hazard: Hazard) -> list[tuple[str, str]]:
     issued = issuing_events(hazard)
     return [(kind, str(TITLES[kind])) for kind in TITLES if kind in issued]
+
+
+@dataclass(frozen=True)
+class Issued:
+    """One document a hazard has now, as it states itself (for lists of many hazards' documents)."""
+
+    hazard: Hazard
+    kind: str
+    title: str
+    number: str
+    issuer: str
+    issued_on: date
+    seal: SealedRecord | None  # its sealed record; None until its first download (older history)
+
+
+def documents_issued(hazards: QuerySet[Hazard]) -> list[Issued]:
+    """The current documents of these hazards (e.g. one enterprise's), newest first: three queries
+    however many hazards (the hazards, their issuing events, their sealed records) plus one per
+    issuing body."""
+    hazards_list = list(hazards.select_related("enterprise"))
+    events: dict[int, list[HazardEvent]] = {}
+    issuing = HazardEvent.objects.filter(hazard__in=hazards.values("pk"), action__in=ISSUING_ACTIONS)
+    for event in issuing.order_by("seq"):
+        events.setdefault(event.hazard_id, []).append(event)
+    bodies: dict[str, IssuingBody] = {}
+    issued = [
+        _issued(hazard, kind, event, events[hazard.pk], bodies)
+        for hazard in hazards_list
+        for kind, event in _current(hazard, events.get(hazard.pk, [])).items()
+    ]
+    return _with_seals(sorted(issued, key=lambda doc: (doc.issued_on, doc.hazard.pk), reverse=True))
+
+
+def _issued(hazard: Hazard, kind: str, event: HazardEvent, events: list[HazardEvent], bodies: dict) -> Issued:
+    assign = event if event.action == "assign" else next((e for e in reversed(events) if e.action == "assign"), event)
+    region = hazard.enterprise.region_id
+    body = bodies.get(region) or bodies.setdefault(region, issuing_body_of(region))
+    facts = Facts(hazard, event, assign, body)
+    return Issued(hazard, kind, str(TITLES[kind]), _number(facts, kind), body.name, facts.issued_on, None)
+
+
+def _with_seals(issued: list[Issued]) -> list[Issued]:
+    """Each document with its sealed record: the latest of its kind, if it bears the document's
+    number (the same test `document_sealed` makes before sealing anew)."""
+    ids = {str(doc.hazard.pk) for doc in issued}
+    records = SealedRecord.objects.filter(target_type=Hazard._meta.label_lower, target_id__in=ids)
+    latest = {(r.target_id, r.kind): r for r in records.order_by("seq")}
+    return [replace(doc, seal=_own_seal(doc, latest.get((str(doc.hazard.pk), seal_kind(doc.kind))))) for doc in issued]
+
+
+def _own_seal(doc: Issued, record: SealedRecord | None) -> SealedRecord | None:
+    return record if record is not None and record.number == doc.number else None
 
 
 # ---------------------------------------------------------------- issuing and serving

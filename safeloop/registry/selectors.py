@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -131,6 +132,18 @@ def supervising_department(enterprise: Enterprise) -> Department | None:
     return DepartmentResolver([enterprise]).resolve(enterprise)
 
 
+@dataclass(frozen=True)
+class EnterpriseFacts:
+    """What the facts of one enterprise show beyond its own fields (for partials/enterprise_facts.html)."""
+
+    department: Department | None  # derived unless overridden
+    industry: str  # the GB/T 4754 code with its division's name
+
+
+def enterprise_facts(enterprise: Enterprise) -> EnterpriseFacts:
+    return EnterpriseFacts(supervising_department(enterprise), industry_label(enterprise.industry_code))
+
+
 def with_supervising_departments(enterprises: list[Enterprise]) -> list[Enterprise]:
     """A page of enterprises, each with `supervising_department` derived (one query for the page)."""
     resolver = DepartmentResolver(enterprises)
@@ -225,3 +238,12 @@ def departments_for_user(user: User) -> QuerySet[Department]:
         return qs if area == "" else qs.none()
     prefixes = {area[:2] + "0000", area[:4] + "00", area[:6]}
     return qs.filter(Q(region_id__in=prefixes) | area_q("region", area))
+
+
+def enterprise_by_public_code(code: str) -> Enterprise | None:
+    """The enterprise a printed code (一企一码) names, for whoever holds the code. Like a document's
+    verification token, the code is the permission: this is the one read of an enterprise
+    outside `scope.visible`, and its callers show a visitor outside the scope nothing but the name."""
+    if not (0 < len(code) <= Enterprise._meta.get_field("public_code").max_length):
+        return None
+    return Enterprise.objects.filter(public_code=code).only("pk", "name", "public_code").first()

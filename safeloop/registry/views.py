@@ -13,11 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from safeloop.core.bulk import export_response, import_page, template_response
 from safeloop.core.forms import edited_version, posted, posted_version, submitted
 from safeloop.core.http import query_without_page
-from safeloop.core.models import AuditEntry
 from safeloop.registry import io
 from safeloop.registry.forms import enterprise_form
-from safeloop.registry.links import enterprise_links
 from safeloop.registry.models import RiskLevel
+from safeloop.registry.pages import enterprise_page
 from safeloop.registry.permissions import can_edit_enterprises, can_register_enterprises
 from safeloop.registry.selectors import (
     DepartmentResolver,
@@ -25,9 +24,7 @@ from safeloop.registry.selectors import (
     category_options,
     enterprise_get,
     enterprise_list,
-    industry_label,
     region_options,
-    supervising_department,
 )
 from safeloop.registry.services import enterprise_create, enterprise_update
 
@@ -58,22 +55,8 @@ def enterprise_index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = enterprise_get(request.user, pk)
-    history = AuditEntry.objects.filter(target_type="registry.enterprise", target_id=str(enterprise.pk)).select_related(
-        "actor"
-    )[:20]
-    return render(
-        request,
-        "registry/enterprise_detail.html",
-        {
-            "enterprise": enterprise,
-            "department": supervising_department(enterprise),
-            "industry": industry_label(enterprise.industry_code),
-            "history": history,
-            "can_edit": can_edit_enterprises(request.user),
-            "links": enterprise_links(request.user, enterprise),
-        },
-    )
+    """The enterprise's page (一企一档), assembled by the top floor: see `registry.pages`."""
+    return enterprise_page(request, pk)
 
 
 @login_required

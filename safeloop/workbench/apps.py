@@ -7,3 +7,9 @@ class WorkbenchConfig(AppConfig):
     name = "safeloop.workbench"
     label = "workbench"
     verbose_name = "工作台"
+
+    def ready(self) -> None:
+        from safeloop.registry.pages import provide_enterprise_page
+        from safeloop.workbench.dossier_views import enterprise_page
+
+        provide_enterprise_page(enterprise_page)

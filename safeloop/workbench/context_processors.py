@@ -1,5 +1,5 @@
 from safeloop.accounts.selectors import Bell
-from safeloop.workbench.navigation import menu_for
+from safeloop.workbench.navigation import current_item, menu_for
 
 
 def navigation(request):
@@ -8,8 +8,9 @@ def navigation(request):
     if user is None:
         return {"menu": []}
     match = getattr(request, "resolver_match", None)
-    current = match.namespace if match else ""
+    items = menu_for(user)
+    current = current_item(items, match.view_name, match.namespace) if match else None
     return {
-        "menu": [(item, item.url_name.split(":")[0] == current) for item in menu_for(user)],
+        "menu": [(item, item is current) for item in items],
         "bell": Bell(user),
     }

@@ -27,17 +27,24 @@ class MenuItem:
     url_name: str
     icon: str
     allowed: Callable[[User], bool] | None = None  # None: every signed-in role
+    pages: tuple[str, ...] = ()  # pages of another app's namespace that belong to this entry
 
 
 MENU = (
     MenuItem("工作台", "workbench:home", "⌂"),
     MenuItem("隐患台账", "hazards:ledger", "⚠"),
-    MenuItem("企业档案", "registry:enterprise_list", "▦"),
+    MenuItem("企业档案", "registry:enterprise_list", "▦", pages=("workbench:dossier_tab", "workbench:poster")),
     MenuItem("目标指标", "targets:dashboard", "◎", can_open_dashboard),
     MenuItem("事故灾害", "accidents:accident_list", "✚"),
     MenuItem("本企业账号", "accounts:enterprise_accounts", "☺", can_manage_enterprise_accounts),
     MenuItem("接口文档", "api:openapi-view", "⇄", reads_api_docs),
 )
+
+
+def current_item(items: list[MenuItem], view_name: str, namespace: str) -> MenuItem | None:
+    """The entry a page belongs to: the one that names it, else the one of its app's namespace."""
+    named = next((item for item in items if view_name in item.pages), None)
+    return named or next((item for item in items if item.url_name.split(":")[0] == namespace), None)
 
 
 def menu_for(user) -> list[MenuItem]:

@@ -1,8 +1,15 @@
 from django.urls import path
 
-from safeloop.workbench import views
+from safeloop.workbench import codes, dossier_views, poster, views
 
 app_name = "workbench"
 urlpatterns = [
     path("", views.home, name="home"),
+    # 一企一档: the page itself is the registry's `enterprise_detail` (registry.pages)
+    path("enterprises/<int:pk>/tabs/<slug:tab>/", dossier_views.dossier_tab, name="dossier_tab"),
+    path("enterprises/<int:pk>/poster/", poster.poster, name="poster"),
+    path("enterprises/<int:pk>/poster/qr.png", poster.poster_code, {"kind": "png"}, name="poster_png"),
+    path("enterprises/<int:pk>/poster/qr.svg", poster.poster_code, {"kind": "svg"}, name="poster_svg"),
+    # 一企一码: the one printable address of an enterprise
+    path("e/<slug:code>/", codes.enterprise_code, name="enterprise_code"),
 ]

@@ -91,3 +91,11 @@ def test_symbol_is_a_full_qr_code_at_level_m():
 def test_empty_data_is_refused():
     with pytest.raises(ValueError):
         qr_code("")
+
+
+def test_fluid_svg_has_a_viewbox_instead_of_a_size_and_the_same_symbol():
+    root = ET.fromstring(qr_svg(URL, fluid=True))  # noqa: S314
+    side = (len(reference_matrix(URL)) + 2 * QUIET_ZONE) * 4
+    assert root.get("width") is None and root.get("viewBox") == f"0 0 {side} {side}"
+    fixed = qr_svg(URL)
+    assert qr_svg(URL, fluid=True).split("<path", 1)[1] == fixed.split("<path", 1)[1]
