@@ -133,6 +133,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "safeloop.accounts.middleware.SessionRules",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -183,9 +184,22 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Argon2id first (argon2-cffi); older PBKDF2 hashes still verify and are re-hashed at sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# 等保 level 3: at least 10 characters of at least three classes (accounts.passwords, in Chinese).
+SAFELOOP_PASSWORD_MIN_LENGTH = env_int("SAFELOOP_PASSWORD_MIN_LENGTH", 10, minimum=8)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": SAFELOOP_PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "safeloop.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -212,7 +226,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("SAFELOOP_SESSION_SECONDS", 8 * 3600, minimum=60)
+# A session ends after 30 idle minutes (the cookie's age, renewed by accounts.middleware at most
+# once a minute, not a write per request) and at the latest SAFELOOP_SESSION_SECONDS after sign-in.
+SAFELOOP_SESSION_IDLE_MINUTES = env_int("SAFELOOP_SESSION_IDLE_MINUTES", 30, minimum=2)
+SESSION_COOKIE_AGE = SAFELOOP_SESSION_IDLE_MINUTES * 60
+SAFELOOP_SESSION_SECONDS = env_int("SAFELOOP_SESSION_SECONDS", 8 * 3600, minimum=60)
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "safeloop.core.errorpages.csrf_failure"  # in Chinese, inside the layout
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -245,10 +263,35 @@ TASKS = {
     }
 }
 
-# Login protection, shared by pages and API (accounts.services.login_*).
+# Login protection, shared by pages and API (accounts.login, core.throttle; docs/accounts.md):
+# failures on one account lock it for the addresses they came from (others wait a progressive
+# delay, up to SAFELOOP_LOGIN_MAX_DELAY_SECONDS); failures from one address lock that address;
+# a flood of failures overall slows down every address that has failed.
 SAFELOOP_LOGIN_MAX_FAILURES = env_int("SAFELOOP_LOGIN_MAX_FAILURES", 5, minimum=1)
 SAFELOOP_LOGIN_LOCK_MINUTES = env_int("SAFELOOP_LOGIN_LOCK_MINUTES", 15, minimum=1)
+SAFELOOP_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("SAFELOOP_LOGIN_MAX_FAILURES_PER_ADDRESS", 30, minimum=1)
+SAFELOOP_LOGIN_MAX_FAILURES_OVERALL = env_int("SAFELOOP_LOGIN_MAX_FAILURES_OVERALL", 300, minimum=1)
+SAFELOOP_LOGIN_MAX_DELAY_SECONDS = env_int("SAFELOOP_LOGIN_MAX_DELAY_SECONDS", 60, minimum=1)
+# Throttle records (sign-in failures, cleared or not) are kept this long, then purged daily.
+SAFELOOP_THROTTLE_KEEP_DAYS = env_int("SAFELOOP_THROTTLE_KEEP_DAYS", 180, minimum=1)
+
+
+def _client_ip_header(raw: str | None) -> str:
+    """The request header holding the client's address, as a META key. Only a header the trusted
+    proxy overwrites on every request may be named (nginx: X-Real-IP $remote_addr)."""
+    if raw is None or raw.upper() == "REMOTE_ADDR":
+        return "REMOTE_ADDR"
+    key = raw.upper().replace("-", "_")
+    key = key if key.startswith("HTTP_") else f"HTTP_{key}"
+    if not key.replace("_", "").isalnum():
+        raise ImproperlyConfigured(f"SAFELOOP_CLIENT_IP_HEADER={raw!r} is not a header name (e.g. X-Real-IP)")
+    return key
+
+
+SAFELOOP_CLIENT_IP_HEADER = _client_ip_header(_env("SAFELOOP_CLIENT_IP_HEADER"))
 SAFELOOP_TOKEN_HOURS = env_int("SAFELOOP_TOKEN_HOURS", 12, minimum=1)
+# A token's last use is written at most this often (not a write per request).
+SAFELOOP_TOKEN_TOUCH_SECONDS = env_int("SAFELOOP_TOKEN_TOUCH_SECONDS", 60, minimum=1)
 SAFELOOP_IMPORT_MAX_BYTES = env_int("SAFELOOP_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
 # Largest evidence file (photo or PDF) accepted, in bytes (20 MB); core.evidence.
 SAFELOOP_EVIDENCE_MAX_BYTES = env_int("SAFELOOP_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)

@@ -12,6 +12,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from safeloop.core.jobs import jobs_expire
         from safeloop.core.schedule import register_daily
+        from safeloop.core.throttle import throttle_purge
 
         register_daily(jobs_expire)
+        register_daily(throttle_purge)
         checks.register(public_base_url, checks.Tags.compatibility)
