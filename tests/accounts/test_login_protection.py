@@ -151,3 +151,12 @@ def test_the_login_page_says_wait_not_locked_to_another_address(client, ziyang_u
     assert locked.status_code == waiting.status_code == 429
     assert "锁定" in locked.content.decode()
     assert "这不是锁定" in waiting.content.decode() and waiting["Retry-After"] == "1"
+
+
+def test_behind_a_proxy_without_the_client_header_the_deploy_check_says_so(settings):
+    from safeloop.accounts.checks import client_address_header
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert [m.id for m in client_address_header()] == ["safeloop.I002"]
+    settings.SAFELOOP_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    assert client_address_header() == []

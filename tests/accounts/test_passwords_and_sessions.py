@@ -16,7 +16,7 @@ from django.urls import reverse
 
 import config.settings as configured
 from safeloop.accounts.models import Role, User
-from safeloop.accounts.passwords import generated_password
+from safeloop.accounts.services import generated_password
 from safeloop.demo.registry import DEMO_USERNAMES
 from tests.conftest import PASSWORD, make_user, signed_in
 
