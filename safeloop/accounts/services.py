@@ -48,6 +48,7 @@ from safeloop.accounts.permissions import can_manage_enterprise_accounts
 from safeloop.accounts.selectors import enterprise_members, open_delegation_q
 from safeloop.core.audit import audit_record
 from safeloop.core.errors import Conflict, Forbidden, NotFound, Throttled
+from safeloop.core.fields import FieldSpec
 from safeloop.core.inputs import Inputs
 from safeloop.core.services import model_update, shown
 
@@ -86,14 +87,14 @@ def notifications_mark_all_read(*, user: User) -> int:
 # ---------------------------------------------------------------- one's own password
 
 
-def password_change(*, user: User, data: Mapping[str, Any], first: bool = False) -> User:
+def password_change(*, user: User, data: Mapping[str, Any], first: bool = False, address: str | None = None) -> User:
     """Set one's own new password. At first sign-in (`first`) the current one is not asked
-    again: the user has just signed in with the initial password somebody handed over."""
+    again: the user has just signed in with the initial password somebody handed over. The
+    current password is checked under the sign-in rule (from `address`): a borrowed session
+    cannot guess it."""
     inp = Inputs(data)
     if not first:
-        current = inp.read(CURRENT_PASSWORD)
-        if current and not user.check_password(current):
-            inp.error(CURRENT_PASSWORD.name, gettext("当前密码不正确"))
+        _confirm_password(inp, CURRENT_PASSWORD, user, address, wrong=gettext("当前密码不正确"))
     new, again = inp.read(NEW_PASSWORD), inp.read(NEW_PASSWORD_AGAIN)
     if new and again and new != again:
         inp.error(NEW_PASSWORD_AGAIN.name, gettext("两次输入的新密码不一致"))
@@ -236,17 +237,22 @@ def enterprise_principal_handover(*, actor: User, data: Mapping[str, Any], addre
 
 
 def _confirm_own_password(inp: Inputs, actor: User, address: str | None) -> None:
-    """A wrong confirmation counts towards the sign-in lockout, so it cannot be guessed at."""
-    password = inp.read(CONFIRM_PASSWORD)
+    _confirm_password(inp, CONFIRM_PASSWORD, actor, address, wrong=gettext("密码不正确"))
+
+
+def _confirm_password(inp: Inputs, spec: FieldSpec, user: User, address: str | None, *, wrong: str) -> None:
+    """A wrong password typed to confirm an act counts towards the sign-in protection, so it
+    cannot be guessed at."""
+    password = inp.read(spec)
     if not password:
         return
     try:
-        confirmed = password_confirmed(user=actor, password=password, address=address)
+        confirmed = password_confirmed(user=user, password=password, address=address)
     except Throttled as exc:
-        inp.error(CONFIRM_PASSWORD.name, exc.message)
+        inp.error(spec.name, exc.message)
         return
     if not confirmed:
-        inp.error(CONFIRM_PASSWORD.name, gettext("密码不正确"))
+        inp.error(spec.name, wrong)
 
 
 def signing_delegation_name(*, actor: User, data: Mapping[str, Any]) -> SigningDelegation:

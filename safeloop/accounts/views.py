@@ -121,7 +121,8 @@ def _pending_user(request: HttpRequest) -> User | None:
 @require_http_methods(["GET", "POST"])
 def password_own(request: HttpRequest) -> HttpResponse:
     form = password_form(posted(request))
-    if request.method == "POST" and submitted(form, password_change, user=request.user):
+    address = client_address(request)
+    if request.method == "POST" and submitted(form, password_change, user=request.user, address=address):
         update_session_auth_hash(request, request.user)  # this session stays signed in
         messages.success(request, _("密码已修改"))
         return redirect("workbench:home")

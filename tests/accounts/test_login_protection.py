@@ -160,3 +160,17 @@ def test_behind_a_proxy_without_the_client_header_the_deploy_check_says_so(setti
     assert [m.id for m in client_address_header()] == ["safeloop.I002"]
     settings.SAFELOOP_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
     assert client_address_header() == []
+
+
+@override_settings(SAFELOOP_LOGIN_MAX_FAILURES=3)
+def test_the_current_password_on_the_change_page_cannot_be_guessed_either(login, city_user):
+    client = login(city_user)
+    page = "/accounts/password/"
+    new = {"new_password": "Xin-mima-2026", "new_password_again": "Xin-mima-2026"}
+    for _ in range(3):
+        wrong = client.post(page, {"current_password": "guess"} | new)
+        assert wrong.context["form"].errors["current_password"] == "当前密码不正确"
+    right = client.post(page, {"current_password": PASSWORD} | new)
+    assert "锁定" in right.context["form"].errors["current_password"]
+    city_user.refresh_from_db()
+    assert city_user.check_password(PASSWORD)
