@@ -242,7 +242,8 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SESSION_COOKIE_SECURE)
 # Trust X-Forwarded-Proto to tell HTTPS from HTTP. Safe only because nobody but nginx reaches
 # the app and nginx overwrites the header (`proxy_set_header X-Forwarded-Proto $scheme`).
-if env_bool("SAFELOOP_BEHIND_PROXY", PRODUCTION):
+BEHIND_PROXY = env_bool("SAFELOOP_BEHIND_PROXY", PRODUCTION)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 # A monitor probing the app directly on 127.0.0.1 gets its answer, not a redirect.
@@ -276,19 +277,11 @@ SAFELOOP_LOGIN_MAX_DELAY_SECONDS = env_int("SAFELOOP_LOGIN_MAX_DELAY_SECONDS", 6
 SAFELOOP_THROTTLE_KEEP_DAYS = env_int("SAFELOOP_THROTTLE_KEEP_DAYS", 180, minimum=1)
 
 
-def _client_ip_header(raw: str | None) -> str:
-    """The request header holding the client's address, as a META key. Only a header the trusted
-    proxy overwrites on every request may be named (nginx: X-Real-IP $remote_addr)."""
-    if raw is None or raw.upper() == "REMOTE_ADDR":
-        return "REMOTE_ADDR"
-    key = raw.upper().replace("-", "_")
-    key = key if key.startswith("HTTP_") else f"HTTP_{key}"
-    if not key.replace("_", "").isalnum():
-        raise ImproperlyConfigured(f"SAFELOOP_CLIENT_IP_HEADER={raw!r} is not a header name (e.g. X-Real-IP)")
-    return key
-
-
-SAFELOOP_CLIENT_IP_HEADER = _client_ip_header(_env("SAFELOOP_CLIENT_IP_HEADER"))
+# The header a trusted reverse proxy sets to the client's address (e.g. X-Forwarded-For with
+# nginx's $proxy_add_x_forwarded_for, or X-Real-IP); its last entry is taken (core.http.client_address).
+# Empty: REMOTE_ADDR. Behind the proxy (production) the default is X-Forwarded-For, which the
+# nginx configuration in docs/deploy.md sets; it is trusted only because nothing else reaches the app.
+SAFELOOP_CLIENT_ADDRESS_HEADER = _env("SAFELOOP_CLIENT_ADDRESS_HEADER") or ("X-Forwarded-For" if BEHIND_PROXY else "")
 SAFELOOP_TOKEN_HOURS = env_int("SAFELOOP_TOKEN_HOURS", 12, minimum=1)
 # A token's last use is written at most this often (not a write per request).
 SAFELOOP_TOKEN_TOUCH_SECONDS = env_int("SAFELOOP_TOKEN_TOUCH_SECONDS", 60, minimum=1)

@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
         from django.core.checks import register
 
         from safeloop.accounts.access import purge_expired_tokens
-        from safeloop.accounts.checks import client_address_header, notify_channels_load
+        from safeloop.accounts.checks import notify_channels_load
         from safeloop.accounts.notifications import tell_job_owner
         from safeloop.accounts.selectors import expert_enterprise_ids
         from safeloop.core.jobs import on_job_finished
@@ -20,6 +20,5 @@ class AccountsConfig(AppConfig):
 
         provide_enterprises(Role.EXPERT, expert_enterprise_ids)
         register(notify_channels_load)
-        register(client_address_header, deploy=True)
         on_job_finished(tell_job_owner)
         register_daily(purge_expired_tokens)

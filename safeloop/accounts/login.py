@@ -25,7 +25,8 @@ from django.utils.translation import gettext_noop
 
 from safeloop.accounts.models import User
 from safeloop.core.errors import Unauthorized
-from safeloop.core.throttle import Limits, Throttle, client_address
+from safeloop.core.http import client_address
+from safeloop.core.throttle import Limits, Throttle
 
 
 def login_limits() -> Limits:
@@ -56,7 +57,7 @@ def login_key(username: str) -> str:
 def login_authenticate(*, request: HttpRequest | None, username: str, password: str) -> User:
     """The user for these credentials, or an error (401, or 429 `Locked` / `Throttled`)."""
     username = (username or "").strip()
-    address = client_address(request)
+    address = client_address(request) if request is not None else None
     LOGIN.admit(key=login_key(username), address=address)
     user = authenticate(request, username=username, password=password)
     if user is None:

@@ -53,8 +53,7 @@ from safeloop.accounts.services import (
 )
 from safeloop.core.errors import Locked, NotFound, ServiceError
 from safeloop.core.forms import FormState, posted, submitted
-from safeloop.core.http import query_without_page
-from safeloop.core.throttle import client_address
+from safeloop.core.http import client_address, query_without_page
 
 PAGE_SIZE = 30
 # The session key of a sign-in with an initial password: it opens only the page that replaces it.

@@ -20,18 +20,16 @@ The rules (docs/adr/0012-own-throttle.md says why they are not django-axes' or d
   its own last hit (an address that has not knocked yet passes).
 A refusal is not a hit: a refused address cannot push its own lock, or the delay, further.
 
-The client address comes from the header the deployment's proxy sets (`SAFELOOP_CLIENT_IP_HEADER`,
-default REMOTE_ADDR: nothing a client sends is trusted unless configured).
+Addresses are the callers' (`core.http.client_address`: the trusted proxy's header,
+SAFELOOP_CLIENT_ADDRESS_HEADER, else REMOTE_ADDR); an unknown address ("" or None) counts as one.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -76,7 +74,7 @@ class Throttle:
 
     def admit(self, *, key: str, address: str | None) -> ThrottleHit:
         """Record an attempt, or refuse it (`Locked`, `Throttled`) without recording it."""
-        limits, now = self.limits(), timezone.now()
+        limits, now, address = self.limits(), timezone.now(), address or None
         with transaction.atomic():
             ThrottleLock.objects.select_for_update().get_or_create(name=self.scope)
             refusal = self._refusal(limits, key, address, now)
@@ -87,6 +85,7 @@ class Throttle:
 
     def clear(self, *, key: str, address: str | None) -> int:
         """The attempt succeeded: this key's hits from this address stop counting (they stay)."""
+        address = address or None
         return (
             self._open(timezone.now() - self.limits().window)
             .filter(key=key, address=address)
@@ -96,7 +95,7 @@ class Throttle:
     def retry_at(self, *, key: str, address: str | None) -> datetime | None:
         """When an attempt would be admitted again; None when it would be now."""
         limits, now = self.limits(), timezone.now()
-        refusal = self._refusal(limits, key, address, now)
+        refusal = self._refusal(limits, key, address or None, now)
         return None if refusal is None else now + timedelta(seconds=refusal.retry_after)
 
     def _open(self, since: datetime) -> QuerySet[ThrottleHit]:
@@ -152,23 +151,6 @@ def wait_words(seconds: float) -> str:
     if seconds < 60:
         return _("%(n)d秒") % {"n": max(1, math.ceil(seconds))}
     return _("%(n)d分钟") % {"n": math.ceil(seconds / 60)}
-
-
-def client_address(request: Any) -> str | None:
-    """The client's address: REMOTE_ADDR, or the header the trusted proxy sets
-    (`SAFELOOP_CLIENT_IP_HEADER`, e.g. HTTP_X_REAL_IP or HTTP_X_FORWARDED_FOR, whose last entry is
-    the one the proxy appended). A header that is missing or not an address falls back to REMOTE_ADDR."""
-    if request is None:
-        return None
-    meta = request.META
-    header = getattr(settings, "SAFELOOP_CLIENT_IP_HEADER", "REMOTE_ADDR")
-    candidates = [meta.get(header, "").split(",")[-1].strip(), meta.get("REMOTE_ADDR", "")]
-    for candidate in candidates:
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            continue
-    return None
 
 
 def throttle_hits_purge(*, keep: timedelta) -> int:
