@@ -92,12 +92,6 @@ class Throttle:
             .update(cleared_at=timezone.now())
         )
 
-    def retry_at(self, *, key: str, address: str | None) -> datetime | None:
-        """When an attempt would be admitted again; None when it would be now."""
-        limits, now = self.limits(), timezone.now()
-        refusal = self._refusal(limits, key, address or None, now)
-        return None if refusal is None else now + timedelta(seconds=refusal.retry_after)
-
     def _open(self, since: datetime) -> QuerySet[ThrottleHit]:
         return ThrottleHit.objects.filter(scope=self.scope, at__gt=since, cleared_at__isnull=True)
 
@@ -112,14 +106,15 @@ class Throttle:
         window_end = _window_end(limits.window, now)
         if limits.per_address and n["n_address"] >= limits.per_address:
             return self._locked("address_locked", window_end(hits.filter(mine), limits.per_address))
+        if limits.per_key and n["n_key"] >= limits.per_key and n["n_pair"]:
+            until = min(window_end(hits.filter(key=key), limits.per_key), window_end(hits.filter(mine, key=key), 1))
+            return self._locked("key_locked", until)
+        refusal = None
         if limits.per_key and n["n_key"] >= limits.per_key:
-            if n["n_pair"]:
-                until = min(window_end(hits.filter(key=key), limits.per_key), window_end(hits.filter(mine, key=key), 1))
-                return self._locked("key_locked", until)
-            return self._delayed(hits.filter(key=key), limits.delay(n["n_key"] - limits.per_key + 1), now)
-        if limits.overall and n["n_all"] >= limits.overall and n["n_address"]:
-            return self._delayed(hits.filter(mine), limits.delay(n["n_address"]), now)
-        return None
+            refusal = self._delayed(hits.filter(key=key), limits.delay(n["n_key"] - limits.per_key + 1), now)
+        if refusal is None and limits.overall and n["n_all"] >= limits.overall and n["n_address"]:
+            refusal = self._delayed(hits.filter(mine), limits.delay(n["n_address"]), now)
+        return refusal
 
     def _locked(self, reason: str, seconds: float) -> Locked:
         return Locked(self._message(reason, seconds), retry_after=math.ceil(seconds))
