@@ -251,6 +251,7 @@ class SealProblem:
     seq: int
     label: str
     problem: str
+    finding: str = "chain"  # core.chain.FINDINGS: "chain" or "files"
 
     def __str__(self) -> str:
         return _("存证 #%(seq)s %(label)s：%(problem)s") % {
@@ -260,18 +261,25 @@ class SealProblem:
         }
 
 
-def verify_seals(*, chunk_size: int = 2000) -> Iterator[SealProblem]:
-    """Walk the chain in order and re-hash every stored file; report every problem found
-    (the walk resynchronises after each, so one edit does not hide the next)."""
+def verify_seals(*, chunk_size: int = 2000, files: bool = True) -> Iterator[SealProblem]:
+    """Walk the chain in order and re-hash every stored file (unless `files` is off: the ledger
+    check re-hashes them incrementally, `sealed_files`); report every problem found (the walk
+    resynchronises after each, so one edit does not hide the next)."""
     prev_hash, expected_seq = GENESIS, 1
     for record in SealedRecord.objects.order_by("seq").iterator(chunk_size=chunk_size):
-        yield from _record_problems(record, prev_hash, expected_seq)
+        yield from _record_problems(record, prev_hash, expected_seq, files)
         prev_hash, expected_seq = record.hash, record.seq + 1
 
 
-def _record_problems(record: SealedRecord, prev_hash: str, expected_seq: int) -> Iterator[SealProblem]:
-    def problem(text: str) -> SealProblem:
-        return SealProblem(record.seq, str(record), text)
+def sealed_files() -> Iterator[tuple[str, str, str]]:
+    """(label, storage name, SHA-256) of every sealed file, for `core.filecheck`."""
+    for record in SealedRecord.objects.order_by("seq").iterator(chunk_size=2000):
+        yield _("存证 #%(seq)s %(label)s") % {"seq": record.seq, "label": record}, record.file, record.sha256
+
+
+def _record_problems(record: SealedRecord, prev_hash: str, expected_seq: int, files: bool) -> Iterator[SealProblem]:
+    def problem(text: str, finding: str = "chain") -> SealProblem:
+        return SealProblem(record.seq, str(record), text, finding)
 
     if record.seq != expected_seq:
         yield problem(_("序号不连续（应为 #%(seq)s），存证记录被删除或插入") % {"seq": expected_seq})
@@ -279,8 +287,10 @@ def _record_problems(record: SealedRecord, prev_hash: str, expected_seq: int) ->
         yield problem(_("前序哈希不符，存证记录被删除、插入或重排"))
     if entry_hash(record.prev_hash, seal_content(record)) != record.hash:
         yield problem(_("记录内容与哈希不符，存证记录被修改"))
+    if not files:
+        return
     stored = _file_sha256(record.file)
     if stored is None:
-        yield problem(_("存档文件缺失"))
+        yield problem(_("存档文件缺失"), "files")
     elif stored != record.sha256:
-        yield problem(_("存档文件与登记的SHA-256不符，文件被修改或替换"))
+        yield problem(_("存档文件与登记的SHA-256不符，文件被修改或替换"), "files")
