@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.core import checks
 
-from safeloop.core.checks import public_base_url
+from safeloop.core.checks import ledger_keys, public_base_url
 
 
 class CoreConfig(AppConfig):
@@ -20,3 +20,4 @@ class CoreConfig(AppConfig):
         register_daily(ledger_publish_root)
         register_files(sealed_files)
         checks.register(public_base_url, checks.Tags.compatibility)
+        checks.register(ledger_keys, checks.Tags.security)

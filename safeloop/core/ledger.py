@@ -160,7 +160,7 @@ def _next_root(lines: list[str], now: datetime) -> dict[str, Any] | None:
     hashes = [h for _p, h in positions(chained_histories(), first, top)]
     entry = {
         "day": timezone.localdate(now).isoformat(),
-        "published_at": now.isoformat(),
+        "published_at": timezone.localtime(now).isoformat(timespec="seconds"),
         "first": first,
         "last": top,
         "count": len(hashes),
@@ -276,3 +276,22 @@ def ledger_verify(*, full_files: bool = False) -> Iterator[Finding]:
 
 def finding_label(finding: str) -> str:
     return str(FINDINGS.get(finding, finding))
+
+
+# ---------------------------------------------------------------- what the system administrator's page shows
+
+
+@dataclass(frozen=True)
+class LedgerStatus:
+    top: int  # the global sequence's last number
+    key_id: str  # the key new events are signed with (its id; never the secret)
+    roots: list[dict[str, Any]]  # the latest published roots, newest first
+
+
+def ledger_status(*, shown: int = 30) -> LedgerStatus:
+    from safeloop.core.chain import current_key_id
+
+    roots = [entry for entry in published_roots() if "bad" not in entry][-shown:]
+    for entry in roots:
+        entry["published"] = str(entry.get("published_at", ""))[:16].replace("T", " ")
+    return LedgerStatus(top=ledger_top(), key_id=current_key_id(), roots=list(reversed(roots)))
