@@ -111,7 +111,8 @@ def _chunks(fernet: Fernet, source: IO[bytes]) -> Iterator[tuple[bool, bytes]]:
 
 def backup_create(*, target_dir: Path | None = None) -> BackupResult:
     """Write an encrypted backup into `target_dir` (SAFELOOP_BACKUP_DIR); returns its path."""
-    root = ledger_publish() or (published_roots() or [None])[-1]
+    published = published_roots()
+    root = ledger_publish() or (published[-1] if published else None)
     directory = Path(target_dir or settings.SAFELOOP_BACKUP_DIR)
     directory.mkdir(parents=True, exist_ok=True)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")

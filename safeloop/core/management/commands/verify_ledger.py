@@ -1,6 +1,7 @@
 import sys
 import time
 from collections import defaultdict
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         """How many owners (隐患, …) and events each history has."""
         parts = []
         for events in chained_histories():
-            owner = events._meta.get_field(events.chain_owner).related_model
+            owner: Any = events._meta.get_field(events.chain_owner).related_model
             parts.append(
                 f"{owner._default_manager.count()} 条{owner._meta.verbose_name}、{events._default_manager.count()} 个事件"
             )
