@@ -1,6 +1,6 @@
 """Encrypted backups that are restored and verified (docs/deploy.md, docs/adr/0012).
 
-`backup_create()` publishes the day's ledger root, then writes one file: a tar archive of
+`backup_create()` publishes the day's ledger root, then writes one file: a gzip tar archive of
 `manifest.json` (when, which database, the ledger's top, the root just published), the database
 (SQLite: the online backup API, a consistent copy while the site runs; PostgreSQL: `pg_dump -Fc`),
 every stored file (evidence, sealed documents) and the roots file, encrypted with the Fernet key
@@ -27,6 +27,7 @@ import tarfile
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -135,7 +136,7 @@ def _archive(archive: Path, work: Path, root: dict[str, Any] | None) -> dict[str
         "ledger_top": ledger_top(),
         "root": {k: v for k, v in (root or {}).items() if not k.startswith("_")},
     }
-    with tarfile.open(archive, "w") as tar:
+    with tarfile.open(archive, "w:gz", compresslevel=3) as tar:
         _add_bytes(tar, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode())
         tar.add(database, arcname=database.name)
         if Path(settings.MEDIA_ROOT).is_dir():
@@ -245,3 +246,20 @@ def pg_tools_match() -> tuple[bool, str]:
     client = int(found.group(1)) if found else 0
     server = connection.cursor().connection.info.server_version // 10000
     return client >= server, f"pg_dump {client}, server {server}"
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    made_at: datetime  # when the file was last written
+    size: int
+
+
+def backup_files(*, shown: int = 10) -> list[BackupFile]:
+    """The latest backups in SAFELOOP_BACKUP_DIR, newest first (for the system page)."""
+    directory = Path(settings.SAFELOOP_BACKUP_DIR)
+    files = sorted(directory.glob("safeloop-*.backup"), reverse=True)[:shown] if directory.is_dir() else []
+    return [BackupFile(_made_at(path), path.stat().st_size) for path in files]
+
+
+def _made_at(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from safeloop.core.backup import backup_files
 from safeloop.core.docx import chinese_date
 from safeloop.core.http import HtmxHttpRequest
 from safeloop.core.jobs import job_back, job_download, job_expired, job_get
@@ -57,7 +58,7 @@ def job_file(request: HttpRequest, pk: str) -> FileResponse:
 @login_required
 @require_GET
 def system_page(request: HttpRequest) -> HttpResponse:
-    """系统管理: the ledger's published daily roots (what an auditor compares a copy with)."""
+    """数据安全 (system administrators): the ledger's published daily roots (what an auditor compares a copy with)."""
     if getattr(request.user, "role", None) != Role.SYSADMIN:
-        raise PermissionDenied(_("系统管理页面仅限系统管理员"))
-    return render(request, "core/system.html", {"ledger": ledger_status()})
+        raise PermissionDenied(_("数据安全页面仅限系统管理员"))
+    return render(request, "core/system.html", {"ledger": ledger_status(), "backups": backup_files()})

@@ -42,7 +42,7 @@ MENU = (
     MenuItem("事故灾害", "accidents:accident_list", "✚"),
     MenuItem("本企业账号", "accounts:enterprise_accounts", "☺", can_manage_enterprise_accounts),
     MenuItem("接口文档", "api:openapi-view", "⇄", reads_api_docs),
-    MenuItem("系统管理", "core:system", "⚙", is_sysadmin),
+    MenuItem("数据安全", "core:system", "⛨", is_sysadmin),
 )
 
 
