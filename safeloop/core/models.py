@@ -198,6 +198,7 @@ class SealedRecord(models.Model):
     token = models.CharField(_("核验码"), max_length=64, unique=True)
     prev_hash = models.CharField(_("前序哈希"), max_length=64)
     hash = models.CharField(_("哈希"), max_length=64)
+    key_id = models.CharField(_("密钥编号"), max_length=20, blank=True)  # '' : sealed before keying (SHA-256)
 
     class Meta:
         ordering = ["seq"]
