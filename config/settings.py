@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.local_setup import data_dir, is_production, secret_key_path
+from config.local_setup import backup_key_path, data_dir, is_production, ledger_keys_path, secret_key_path
 
 # Reading the environment and files is all this module does: no directory or file is created
 # on import (docs/adr/0010-settings-without-side-effects.md). A bad value stops the start-up
@@ -93,6 +93,40 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _local_file(path: Path) -> str:
+    """A key generated into the data directory in local mode (config.local_setup); '' when absent."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        return ""
+
+
+def _ledger_keys() -> dict[str, bytes]:
+    """The HMAC keys of the hash chains (core.chain), `id:secret` separated by commas or lines;
+    the first is the one new events are keyed with, the others verify older events (rotation).
+    They live outside the database, so someone who can write to it cannot recompute a chain."""
+    raw = _env("SAFELOOP_LEDGER_KEYS") or ("" if PRODUCTION else _local_file(ledger_keys_path()))
+    keys: dict[str, bytes] = {}
+    for item in raw.replace("\n", ",").split(","):
+        kid, sep, secret = item.strip().partition(":")
+        if not item.strip():
+            continue
+        if not sep or not kid or len(kid) > 20 or len(secret) < 16:
+            raise ImproperlyConfigured("SAFELOOP_LEDGER_KEYS: each key is id:secret (id ≤ 20 chars, secret ≥ 16)")
+        keys[kid] = secret.encode()
+    return keys
+
+
+# Hash-chain keys (docs/adr/0012): required in production (a system check says so when missing).
+SAFELOOP_LEDGER_KEYS = _ledger_keys()
+# The append-only file the daily ledger roots are published to; keep it (or a copy) off the
+# database server, e.g. on write-once storage or forwarded to syslog (docs/deploy.md).
+SAFELOOP_LEDGER_ROOTS_FILE = Path(_env("SAFELOOP_LEDGER_ROOTS_FILE") or DATA_DIR / "ledger_roots.jsonl")
+# Backups (manage.py backup / restore): the Fernet key they are encrypted with, and where they go.
+SAFELOOP_BACKUP_KEY = _env("SAFELOOP_BACKUP_KEY") or ("" if PRODUCTION else _local_file(backup_key_path()))
+SAFELOOP_BACKUP_DIR = Path(_env("SAFELOOP_BACKUP_DIR") or DATA_DIR / "backups")
 DEBUG = env_bool("DEBUG", False)
 if DEBUG and PRODUCTION:
     raise ImproperlyConfigured("DEBUG must be off when SAFELOOP_ENV=production")

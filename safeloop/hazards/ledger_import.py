@@ -192,9 +192,12 @@ def _acts(actor: User, hazard: Hazard, status: str, row: int, legacy: str) -> li
 
 def _payload(hazard: Hazard, action: str) -> dict[str, Any]:
     if action == "assign":
-        return {"deadline": hazard.deadline.isoformat(), "responsible_unit": hazard.responsible_unit}
-    if action == "report":
-        return {"description": hazard.description, "level": hazard.level, "source": hazard.source}
+        unit, person = hazard.responsible_unit, hazard.responsible_person
+        return {"deadline": hazard.deadline.isoformat(), "responsible_unit": unit, "responsible_person": person}
+    if action == "report":  # the row as the old ledger recorded it: every field the check replays
+        deadline = hazard.deadline.isoformat() if hazard.deadline else None
+        stated = {"description": hazard.description, "level": hazard.level, "clause": hazard.clause}
+        return stated | {"source": hazard.source, "deadline": deadline, "responsible_person": hazard.responsible_person}
     return {}
 
 

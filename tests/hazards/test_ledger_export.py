@@ -140,7 +140,9 @@ def test_pivoting_the_file_by_county_gives_the_ledgers_counts_and_sums_by_county
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_an_exported_file_reimports_into_an_empty_ledger_with_the_same_key_fields(login, city_user, city_ledger):
+def test_an_exported_file_reimports_into_an_empty_ledger_with_the_same_key_fields(
+    login, city_user, city_ledger, tamperable
+):
     data = download(login(city_user))
     before = {h["code"]: h for h in Hazard.objects.values("code", *KEY_FIELDS)}
     HazardEvent.objects.all().delete()
