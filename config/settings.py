@@ -249,7 +249,16 @@ TASKS = {
 SAFELOOP_LOGIN_MAX_FAILURES = env_int("SAFELOOP_LOGIN_MAX_FAILURES", 5, minimum=1)
 SAFELOOP_LOGIN_LOCK_MINUTES = env_int("SAFELOOP_LOGIN_LOCK_MINUTES", 15, minimum=1)
 SAFELOOP_TOKEN_HOURS = env_int("SAFELOOP_TOKEN_HOURS", 12, minimum=1)
+# Excel imports and the workbook guard (core/xlsx_guard.py): the upload's size; what its zip may
+# unpack to and the compression ratio of large members (zip bombs); the rows (data rows) and
+# columns a sheet may reach; the memory and CPU seconds of the child process that parses it.
 SAFELOOP_IMPORT_MAX_BYTES = env_int("SAFELOOP_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
+SAFELOOP_IMPORT_MAX_UNPACKED_BYTES = env_int("SAFELOOP_IMPORT_MAX_UNPACKED_BYTES", 300 * 1024 * 1024, minimum=1)
+SAFELOOP_IMPORT_MAX_RATIO = env_int("SAFELOOP_IMPORT_MAX_RATIO", 100, minimum=1)
+SAFELOOP_IMPORT_MAX_ROWS = env_int("SAFELOOP_IMPORT_MAX_ROWS", 50_000, minimum=1)
+SAFELOOP_IMPORT_MAX_COLUMNS = env_int("SAFELOOP_IMPORT_MAX_COLUMNS", 100, minimum=1)
+SAFELOOP_IMPORT_PARSE_MEMORY_MB = env_int("SAFELOOP_IMPORT_PARSE_MEMORY_MB", 1024, minimum=128)
+SAFELOOP_IMPORT_PARSE_SECONDS = env_int("SAFELOOP_IMPORT_PARSE_SECONDS", 300, minimum=1)
 # Largest evidence file (photo or PDF) accepted, in bytes (20 MB); core.evidence.
 SAFELOOP_EVIDENCE_MAX_BYTES = env_int("SAFELOOP_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 SAFELOOP_DEMO_PASSWORD = os.environ.get("SAFELOOP_DEMO_PASSWORD", "Safe@2026demo")
