@@ -274,6 +274,9 @@ LOGGING = {
     "loggers": {"safeloop.notify": {"level": os.environ.get("SAFELOOP_NOTIFY_LOG_LEVEL", "INFO")}},
 }
 
+# The latest date any input may name (deadlines, extensions, imported dates), in years after
+# today (core/inputs.py); the working-day calendar covers up to the year after it.
+SAFELOOP_DATE_MAX_YEARS_AHEAD = env_int("SAFELOOP_DATE_MAX_YEARS_AHEAD", 3, minimum=1)
 # Hazard loop (safeloop.hazards): look-back after closing, in calendar days; deadline
 # supervision thresholds in working days (reminder before due; overdue → 督办, 挂牌督办 for
 # major hazards, 约谈). Local practice differs (RULES.md §2.4), hence settings.

@@ -6,12 +6,13 @@ from django.db import connection
 
 from safeloop.hazards.events import verify_all
 from safeloop.hazards.models import HazardEvent
+from tests.conftest import in_a_year
 
 
 @pytest.fixture
 def worked(general_self_found, boss):
     general_self_found.act(boss, "confirm")
-    general_self_found.act(boss, "assign", responsible_unit="车间", responsible_person="王", deadline="2099-12-31")
+    general_self_found.act(boss, "assign", responsible_unit="车间", responsible_person="王", deadline=in_a_year())
     return general_self_found.hazard
 
 
