@@ -44,6 +44,12 @@ def calendar_years() -> range:
     return range(EARLIEST_DATE.year, latest_date().year + 2)
 
 
+def in_calendar(day: dt.date) -> bool:
+    """Whether the calendar can count with `day`: a page showing working days left skips a stored
+    date outside it (it shows no count) instead of failing for every row."""
+    return day.year in calendar_years()
+
+
 def _refuse_outside(first_year: int, last_year: int) -> None:
     years = calendar_years()
     if first_year < years.start or last_year >= years.stop:

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.urls import reverse
 from openpyxl import Workbook
 
 from safeloop.core import jobs
@@ -211,3 +212,21 @@ def test_a_daily_job_that_cannot_be_enqueued_does_not_stop_the_others(monkeypatc
     register_daily(broken)
     register_daily(fine)
     assert enqueue_daily() == 1 and fine.enqueued
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_pages_showing_working_days_skip_a_stored_date_the_calendar_cannot_count(day, boss, worker, login):
+    with time_machine.travel(NOW, tick=False):
+        far = assigned(boss, "配电箱未接地")
+        assigned(boss, "消防通道堵塞")
+    stored_deadline(far, day)
+    client = login(boss)
+    pages = [
+        reverse("hazards:todo"),
+        reverse("hazards:ledger"),
+        reverse("hazards:export"),
+        reverse("hazards:detail", args=[far.pk]),
+        reverse("registry:enterprise_detail", args=[far.enterprise_id]),
+    ]
+    for page in pages:
+        assert client.get(page).status_code == 200, page
