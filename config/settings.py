@@ -309,7 +309,9 @@ SAFELOOP_PICKER_YEARS = env_int("SAFELOOP_PICKER_YEARS", 10, minimum=1)
 SAFELOOP_PUBLIC_BASE_URL = os.environ.get("SAFELOOP_PUBLIC_BASE_URL", "").rstrip("/")
 SAFELOOP_NOTIFY_CHANNELS = env_list("SAFELOOP_NOTIFY_CHANNELS", "safeloop.accounts.notifications.log_channel")
 # Accidents and targets: facts RULES.md marks as "not found", kept as settings (docs/targets.md).
-# Whether 失踪 counts with 死亡 when grading an accident (国务院令第493号 第三条 names deaths only).
-SAFELOOP_GRADE_COUNTS_MISSING = env_bool("SAFELOOP_GRADE_COUNTS_MISSING", False)
+# Whether 失踪 counts with 死亡 when grading an accident and in the accident death indicators: on
+# by default, as the statistical system counts "死亡和失踪（含下落不明）人数" as one figure
+# (《生产安全事故统计报表制度》 2016-10; RULES.md §3.2); the record keeps the two apart.
+SAFELOOP_GRADE_COUNTS_MISSING = env_bool("SAFELOOP_GRADE_COUNTS_MISSING", True)
 # Whether 失踪 counts in 每百万人口因自然灾害死亡率 (RULES.md §4.2: definition not confirmed).
 SAFELOOP_DISASTER_DEATHS_INCLUDE_MISSING = env_bool("SAFELOOP_DISASTER_DEATHS_INCLUDE_MISSING", False)
