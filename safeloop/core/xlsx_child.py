@@ -13,6 +13,8 @@ import resource
 import sys
 from datetime import date, datetime, time, timedelta
 
+PLAIN = frozenset({str, float, int, bool})
+
 
 def _limit(memory: int, seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -49,9 +51,10 @@ def main() -> int:
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
     except Exception:  # noqa: BLE001 - calamine raises several types for a file that is not a workbook
         return 2
-    out = sys.stdout.buffer
+    out, plain, dumps = sys.stdout.buffer, PLAIN, json.dumps
     for row in sheet.iter_rows():
-        out.write(json.dumps([_cell(value) for value in _trimmed(row)], ensure_ascii=False).encode())
+        cells = [value if type(value) in plain else _cell(value) for value in _trimmed(row)]
+        out.write(dumps(cells, ensure_ascii=False).encode())
         out.write(b"\n")
     return 0
 

@@ -483,4 +483,4 @@ _DECODE = {
 
 def _row(line: bytes) -> list[Any]:
     """A JSON row of the child: plain values as they are, typed ones as [type, value]."""
-    return [_DECODE[cell[0]](cell[1]) if isinstance(cell, list) else cell for cell in json.loads(line)]
+    return [_DECODE[cell[0]](cell[1]) if type(cell) is list else cell for cell in json.loads(line)]
