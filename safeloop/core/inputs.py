@@ -127,6 +127,25 @@ class Inputs:
             self.error(name, _("{label}格式不正确（应为手机号或带区号的座机号）").format(label=label))
         return text
 
+    def within_dates(self, name: str, label: str, day: date, years_ahead: int | None = None) -> date | None:
+        """Every date read lies between EARLIEST_DATE and `years_ahead` years after today (by
+        default `SAFELOOP_DATE_MAX_YEARS_AHEAD`, 3): a deadline of 9999-12-31 is refused here,
+        once, instead of stopping every working-day count that meets it."""
+        latest = latest_date(years_ahead)
+        if day < EARLIEST_DATE:
+            self.error(name, _("{label}不能早于{earliest}").format(label=label, earliest=f"{EARLIEST_DATE:%Y-%m-%d}"))
+            return None
+        if day > latest:
+            years = _years(years_ahead)
+            self.error(
+                name,
+                _("{label}不能晚于{latest}（最多为今后{years}年内）").format(
+                    label=label, latest=f"{latest:%Y-%m-%d}", years=years
+                ),
+            )
+            return None
+        return day
+
     def date(
         self,
         name: str,
@@ -180,25 +199,6 @@ class Inputs:
         if not_future and value > timezone.now():
             self.error(name, _("{label}不能晚于现在").format(label=label))
         return value
-
-    def within_dates(self, name: str, label: str, day: date, years_ahead: int | None = None) -> date | None:
-        """Every date read lies between EARLIEST_DATE and `years_ahead` years after today (by
-        default `SAFELOOP_DATE_MAX_YEARS_AHEAD`, 3): a deadline of 9999-12-31 is refused here,
-        once, instead of stopping every working-day count that meets it."""
-        latest = latest_date(years_ahead)
-        if day < EARLIEST_DATE:
-            self.error(name, _("{label}不能早于{earliest}").format(label=label, earliest=f"{EARLIEST_DATE:%Y-%m-%d}"))
-            return None
-        if day > latest:
-            years = _years(years_ahead)
-            self.error(
-                name,
-                _("{label}不能晚于{latest}（最多为今后{years}年内）").format(
-                    label=label, latest=f"{latest:%Y-%m-%d}", years=years
-                ),
-            )
-            return None
-        return day
 
     def decimal(
         self,

@@ -33,7 +33,7 @@ import subprocess
 import sys
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -473,7 +473,7 @@ def _parse_refused(limits: Limits, why: str) -> ServiceError:
     return ValidationFailed(message, fields=_file(message))
 
 
-_DECODE = {
+_DECODE: dict[str, Callable[[Any], Any]] = {
     "date": date.fromisoformat,
     "datetime": datetime.fromisoformat,
     "time": time.fromisoformat,

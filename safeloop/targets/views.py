@@ -101,6 +101,8 @@ INDICATOR_COLUMNS = [
     Column("公式", "formula", lambda r: r.indicator.formula, 50),
     Column("口径来源", "source", lambda r: r.indicator.source, 40),
 ]
+
+
 def ranking_columns() -> list[Column]:
     """The death columns say what they count (死亡（含失踪）人数 by default, RULES.md §3.2)."""
     return [
