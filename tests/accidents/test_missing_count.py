@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from safeloop.accidents.grading import grade_of
@@ -85,3 +86,10 @@ def test_the_demo_shows_a_larger_accident_of_two_dead_and_one_missing(reference)
     boat.save()
     report = _report(boat, "initial", boat.deaths, boat.occurred_at)
     assert (boat.deaths, boat.missing, boat.grade, report.grade) == (2, 1, "larger", "larger")
+
+
+def test_the_accident_list_shows_deaths_and_missing_apart_beside_the_grade(login, city_user):
+    fishing_boat()
+    body = login(city_user).get(reverse("accidents:accident_list")).content.decode()
+    assert '<th class="num">死亡</th><th class="num">失踪</th>' in body
+    assert '<td data-label="失踪" class="num">1</td>' in body and "较大" in body
