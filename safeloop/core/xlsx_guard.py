@@ -149,8 +149,8 @@ def _too_many_columns(limits: Limits, sheet: str, column: int) -> ValidationFail
 
 def _too_wide_range(limits: Limits, sheet: str, ref: str) -> ValidationFailed:
     message = _(
-        "表格范围过大：工作表“{sheet}”的范围为 {ref}，超过上限（{rows} 行、{columns} 列），请删除多余的行列后重新保存"
-    ).format(sheet=sheet, ref=ref[:40], rows=limits.sheet_rows, columns=limits.columns)
+        "表格范围过大：工作表“{sheet}”的范围为 {ref}，超过上限（最多 {rows} 行数据、{columns} 列），请删除多余的行列后重新保存"
+    ).format(sheet=sheet, ref=ref[:40], rows=limits.rows, columns=limits.columns)
     return ValidationFailed(message, fields=_file(message))
 
 
