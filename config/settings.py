@@ -283,7 +283,16 @@ TASKS = {
 SAFELOOP_LOGIN_MAX_FAILURES = env_int("SAFELOOP_LOGIN_MAX_FAILURES", 5, minimum=1)
 SAFELOOP_LOGIN_LOCK_MINUTES = env_int("SAFELOOP_LOGIN_LOCK_MINUTES", 15, minimum=1)
 SAFELOOP_TOKEN_HOURS = env_int("SAFELOOP_TOKEN_HOURS", 12, minimum=1)
+# Excel imports and the workbook guard (core/xlsx_guard.py): the upload's size; what its zip may
+# unpack to and the compression ratio of large members (zip bombs); the rows (data rows) and
+# columns a sheet may reach; the memory and CPU seconds of the child process that parses it.
 SAFELOOP_IMPORT_MAX_BYTES = env_int("SAFELOOP_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
+SAFELOOP_IMPORT_MAX_UNPACKED_BYTES = env_int("SAFELOOP_IMPORT_MAX_UNPACKED_BYTES", 300 * 1024 * 1024, minimum=1)
+SAFELOOP_IMPORT_MAX_RATIO = env_int("SAFELOOP_IMPORT_MAX_RATIO", 100, minimum=1)
+SAFELOOP_IMPORT_MAX_ROWS = env_int("SAFELOOP_IMPORT_MAX_ROWS", 50_000, minimum=1)
+SAFELOOP_IMPORT_MAX_COLUMNS = env_int("SAFELOOP_IMPORT_MAX_COLUMNS", 100, minimum=1)
+SAFELOOP_IMPORT_PARSE_MEMORY_MB = env_int("SAFELOOP_IMPORT_PARSE_MEMORY_MB", 1024, minimum=128)
+SAFELOOP_IMPORT_PARSE_SECONDS = env_int("SAFELOOP_IMPORT_PARSE_SECONDS", 300, minimum=1)
 # Largest evidence file (photo or PDF) accepted, in bytes (20 MB); core.evidence.
 SAFELOOP_EVIDENCE_MAX_BYTES = env_int("SAFELOOP_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 SAFELOOP_DEMO_PASSWORD = os.environ.get("SAFELOOP_DEMO_PASSWORD", "Safe@2026demo")
@@ -299,6 +308,9 @@ LOGGING = {
     "loggers": {"safeloop.notify": {"level": os.environ.get("SAFELOOP_NOTIFY_LOG_LEVEL", "INFO")}},
 }
 
+# The latest date any input may name (deadlines, extensions, imported dates), in years after
+# today (core/inputs.py); the working-day calendar covers up to the year after it.
+SAFELOOP_DATE_MAX_YEARS_AHEAD = env_int("SAFELOOP_DATE_MAX_YEARS_AHEAD", 3, minimum=1)
 # Hazard loop (safeloop.hazards): look-back after closing, in calendar days; deadline
 # supervision thresholds in working days (reminder before due; overdue → 督办, 挂牌督办 for
 # major hazards, 约谈). Local practice differs (RULES.md §2.4), hence settings.
@@ -331,7 +343,9 @@ SAFELOOP_PICKER_YEARS = env_int("SAFELOOP_PICKER_YEARS", 10, minimum=1)
 SAFELOOP_PUBLIC_BASE_URL = os.environ.get("SAFELOOP_PUBLIC_BASE_URL", "").rstrip("/")
 SAFELOOP_NOTIFY_CHANNELS = env_list("SAFELOOP_NOTIFY_CHANNELS", "safeloop.accounts.notifications.log_channel")
 # Accidents and targets: facts RULES.md marks as "not found", kept as settings (docs/targets.md).
-# Whether 失踪 counts with 死亡 when grading an accident (国务院令第493号 第三条 names deaths only).
-SAFELOOP_GRADE_COUNTS_MISSING = env_bool("SAFELOOP_GRADE_COUNTS_MISSING", False)
+# Whether 失踪 counts with 死亡 when grading an accident and in the accident death indicators: on
+# by default, as the statistical system counts "死亡和失踪（含下落不明）人数" as one figure
+# (《生产安全事故统计报表制度》 2016-10; RULES.md §3.2); the record keeps the two apart.
+SAFELOOP_GRADE_COUNTS_MISSING = env_bool("SAFELOOP_GRADE_COUNTS_MISSING", True)
 # Whether 失踪 counts in 每百万人口因自然灾害死亡率 (RULES.md §4.2: definition not confirmed).
 SAFELOOP_DISASTER_DEATHS_INCLUDE_MISSING = env_bool("SAFELOOP_DISASTER_DEATHS_INCLUDE_MISSING", False)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import itertools
 import os
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from safeloop.accounts.models import Role, User
 from safeloop.accounts.services import expert_assign, user_create
@@ -23,6 +25,12 @@ _serial = itertools.count(1)
 ZIYANG_TOWN = "430902005"  # 资阳区 大码头街道
 HESHAN_TOWN = "430903003"  # 赫山区
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+def in_a_year(days_before: int = 0) -> str:
+    """A deadline that is not due for a long while, yet within the dates inputs accept (at
+    most SAFELOOP_DATE_MAX_YEARS_AHEAD years ahead)."""
+    return (timezone.localdate() + timedelta(days=365 - days_before)).isoformat()
 
 
 def credit_code(county: str = "430902") -> str:

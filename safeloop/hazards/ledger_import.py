@@ -23,7 +23,7 @@ from safeloop.core.errors import Forbidden, ValidationFailed
 from safeloop.core.fields import FieldSpec
 from safeloop.core.inputs import Inputs
 from safeloop.core.scope import visible
-from safeloop.core.xlsx import MAX_REPORTED_ERRORS, ImportFailed, ImportReport, check_size, read_rows
+from safeloop.core.xlsx import MAX_REPORTED_ERRORS, ImportFailed, ImportReport, read_rows
 from safeloop.hazards.fields import LEDGER, LEDGER_FIELDS
 from safeloop.hazards.history import Act, HazardWithHistory, hazards_bulk_create
 from safeloop.hazards.ledger_io import COLUMNS
@@ -57,8 +57,7 @@ CHUNK = 500
 def ledger_import(*, actor: User, data: bytes) -> ImportReport:
     if not actor.is_regulator:
         raise Forbidden(_("只有监管部门和属地账号可以导入台账"))
-    check_size(data)
-    sheet = read_rows(data, COLUMNS)
+    sheet = read_rows(data, COLUMNS, max_rows=MAX_ROWS)
     rows = list(sheet)
     if not rows or len(rows) > MAX_ROWS:
         message = _("文件应有1至{rows}行数据").format(rows=MAX_ROWS)

@@ -213,7 +213,7 @@ def test_a_large_export_runs_as_a_job_with_progress_and_ends_with_a_download_tha
         client.force_login(city_user)  # the session of the day before has ended
         assert client.get(reverse("core:job_file", args=[job.pk])).status_code == 404
         assert "下载链接已过期" in client.get(reverse("core:job", args=[job.pk])).content.decode()
-        assert jobs.jobs_expire.call() == 1
+        assert jobs.jobs_expire.call()["deleted"] == 1
     assert not default_storage.exists(job.result_file)
 
 

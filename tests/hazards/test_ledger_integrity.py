@@ -14,12 +14,13 @@ from safeloop.core.ledger import ledger_publish, ledger_top, ledger_verify, publ
 from safeloop.hazards.events import event_content, verify_all
 from safeloop.hazards.models import Attachment, HazardEvent
 from safeloop.hazards.services import hazard_report
+from tests.conftest import in_a_year
 
 
 @pytest.fixture
 def worked(general_self_found, boss):
     general_self_found.act(boss, "confirm")
-    general_self_found.act(boss, "assign", responsible_unit="车间", responsible_person="王", deadline="2099-12-31")
+    general_self_found.act(boss, "assign", responsible_unit="车间", responsible_person="王", deadline=in_a_year())
     return general_self_found.hazard
 
 
