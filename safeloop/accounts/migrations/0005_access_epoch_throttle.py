@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_positions_and_delegations'),
-        ('core', '0005_throttle'),
+        ('core', '0007_throttle'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_sealed_record'),
+        ('core', '0006_sealed_record_key_id'),
     ]
 
     operations = [
