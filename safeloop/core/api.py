@@ -22,7 +22,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ConfigDict, WithJsonSchema, create_model, field_validator
 from pydantic.fields import FieldInfo
 
-from safeloop.core.errors import NotFound, ServiceError
+from safeloop.core.errors import NotFound, ServiceError, Throttled
 from safeloop.core.fields import FieldSpec
 
 MAX_PAGE_SIZE = 500
@@ -54,7 +54,10 @@ def error_body(code: str, message: str, fields: dict[str, str] | None = None) ->
 def install_error_handlers(api: NinjaAPI, labels: Callable[[str], str]) -> None:
     @api.exception_handler(ServiceError)
     def service_error(request, exc: ServiceError):
-        return api.create_response(request, exc.as_dict(), status=exc.status)
+        response = api.create_response(request, exc.as_dict(), status=exc.status)
+        if isinstance(exc, Throttled):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(Http404)
     def not_found(request, exc):

@@ -15,9 +15,11 @@ class CoreConfig(AppConfig):
         from safeloop.core.schedule import register_daily
         from safeloop.core.seals import sealed_files
         from safeloop.core.tasks import ledger_publish_root
+        from safeloop.core.throttle import throttle_purge
 
         register_daily(jobs_expire)
         register_daily(ledger_publish_root)
+        register_daily(throttle_purge)
         register_files(sealed_files)
         checks.register(public_base_url, checks.Tags.compatibility)
         checks.register(ledger_keys, checks.Tags.security)
