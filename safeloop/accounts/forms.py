@@ -23,7 +23,7 @@ from safeloop.accounts.fields import (
 from safeloop.accounts.models import Position, Role, User
 from safeloop.accounts.selectors import enterprise_members
 from safeloop.accounts.services import login_authenticate
-from safeloop.core.errors import ServiceError
+from safeloop.core.errors import ServiceError, refusal_shown
 from safeloop.core.forms import FormState
 
 
@@ -37,6 +37,7 @@ class LockoutAuthenticationForm(AuthenticationForm):
             try:
                 self.user_cache = login_authenticate(request=self.request, username=username, password=password)
             except ServiceError as exc:
+                refusal_shown(exc)
                 raise forms.ValidationError(exc.message, code=exc.code) from None
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data

@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeloop.core.docx import chinese_date
@@ -48,3 +49,8 @@ def job_file(request: HttpRequest, pk: str) -> FileResponse:
         filename=job.result_name,
         content_type=job.result_type,
     )
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    return redirect(static("favicon.svg"), permanent=True)
