@@ -112,7 +112,7 @@ INSTALLED_APPS = [
     "template_partials",
     "ninja",
     "django_tasks",
-    "safeloop.core.apps.TasksDatabaseConfig",  # django_tasks_db, with a Chinese name
+    "safeloop.core.tasks_app.TasksDatabaseConfig",  # django_tasks_db, with a Chinese name
     "safeloop.core",
     "safeloop.accounts",
     "safeloop.registry",

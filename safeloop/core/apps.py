@@ -1,6 +1,5 @@
 from django.apps import AppConfig
 from django.core import checks
-from django_tasks_db.apps import TasksAppConfig as DjangoTasksDbConfig
 
 from safeloop.core.checks import public_base_url
 
@@ -16,9 +15,3 @@ class CoreConfig(AppConfig):
 
         register_daily(jobs_expire)
         checks.register(public_base_url, checks.Tags.compatibility)
-
-
-class TasksDatabaseConfig(DjangoTasksDbConfig):
-    """django_tasks_db (the background job queue) under a name its administrators read."""
-
-    verbose_name = "后台任务"

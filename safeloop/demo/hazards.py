@@ -101,8 +101,9 @@ def _generate(rng, enterprises, today, calendar, counters) -> Iterator[HazardWit
     demo = cycle(_demo_enterprises(enterprises) or enterprises)
     for index, back in enumerate(reversed(days)):  # oldest first, so numbers follow discovery order
         # The demo accounts' enterprises also get recent hazards, so their to-do lists are not empty.
-        enterprise = next(demo) if back <= 20 and index % 25 == 0 else rng.choice(enterprises)
-        yield _hazard(rng, enterprise, today - timedelta(days=back), today, calendar, counters)
+        showcase = back <= 20 and index % 25 == 0
+        enterprise = next(demo) if showcase else rng.choice(enterprises)
+        yield _hazard(rng, enterprise, today - timedelta(days=back), today, calendar, counters, showcase)
 
 
 def _demo_enterprises(enterprises: list[Enterprise]) -> list[Enterprise]:
@@ -181,9 +182,11 @@ def _number(counters, key: str, year: int) -> int:
     return counters[(key, year)]
 
 
-def _hazard(rng, enterprise: Enterprise, found: date, today: date, calendar, counters) -> HazardWithHistory:
+def _hazard(rng, enterprise, found: date, today: date, calendar, counters, showcase=False) -> HazardWithHistory:
     source = rng.choices(list(SOURCE_WEIGHTS), weights=list(SOURCE_WEIGHTS.values()))[0]
-    major = rng.random() < 0.03
+    # Major hazards are rare (3%); half of the demo accounts' recent ones are major, so the
+    # expert and the principal find double signatures due on their to-do lists.
+    major = rng.random() < (0.5 if showcase else 0.03)
     description, clause = rng.choice(MAJOR) if major else (rng.choice(GENERAL), "")
     county = enterprise.region_id[:6]
     hazard = Hazard(

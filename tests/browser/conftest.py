@@ -32,3 +32,14 @@ def page(request, browser):
     page.size_name = request.param
     yield page
     context.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """What the role walks checked (tests/browser/test_role_walk.py), when they ran."""
+    from tests.browser.walker import REGISTRY
+
+    if REGISTRY.counts["pages"]:
+        counts = ", ".join(f"{n} {what}" for what, n in REGISTRY.counts.items())
+        terminalreporter.write_line(f"role walks checked {counts}")
+        for seconds, what in REGISTRY.slowest:
+            terminalreporter.write_line(f"  {seconds:5.1f}s {what}")

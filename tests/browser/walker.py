@@ -11,6 +11,7 @@ problem. Problems are collected, so one run names them all.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urljoin, urlsplit
@@ -90,18 +91,21 @@ class Registry:
     links: dict[str, set[str]] = field(default_factory=dict)
     forms: dict[str, set[str]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=lambda: {"pages": 0, "links": 0, "forms": 0, "cards": 0})
+    slowest: list[tuple[float, str]] = field(default_factory=list)
+
+    def timed(self, seconds: float, what: str) -> None:
+        self.slowest = sorted([*self.slowest, (seconds, what)], reverse=True)[:15]
+
+
+REGISTRY = Registry()  # one per test session: the walks of a role share what they checked
 
 
 def shape(url: str) -> str:
-    """A link's kind: digits and ids folded, short query values kept (tabs and filters differ,
-    pages and ids do not)."""
+    """A link's kind: its path with ids folded and the names of its query (a filter's values
+    and the page number ask the same view the same question)."""
     parts = urlsplit(url)
     path = re.sub(r"[0-9a-f]{8}-[0-9a-f-]{27}|\d+", "N", parts.path)
-    query = sorted(
-        f"{k}={v}" if v and not re.search(r"\d", v) and len(v) < 20 else k
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k != "page"
-    )
+    query = sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)})
     return path + "?" + "&".join(query)
 
 
@@ -188,6 +192,11 @@ class Walker:
     # -- looking ------------------------------------------------------------------------------
     def look(self, name: str = "") -> None:
         """Every check of the page now shown; a screenshot when it has a name."""
+        started = time.monotonic()
+        self._look(name)
+        self.registry.timed(time.monotonic() - started, f"page {self.page.url.removeprefix(self.base)}")
+
+    def _look(self, name: str) -> None:
         page = self.page
         page.wait_for_load_state("load")
         self.registry.counts["pages"] += 1
@@ -217,7 +226,9 @@ class Walker:
                 continue
             done.add(key)
             self.registry.counts["links"] += 1
+            started = time.monotonic()
             response = self.probe.get(url, max_redirects=5)
+            self.registry.timed(time.monotonic() - started, url.removeprefix(self.base))
             if response.status >= 400:
                 self.problem(f"link {url.removeprefix(self.base)} → {response.status}")
             response.dispose()
