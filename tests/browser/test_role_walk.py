@@ -97,7 +97,7 @@ def test_role_walks_its_main_path(site, walk_browser, registry, shots, png, user
             walker.go(href, name=slug(href))
         walker.go("/notifications/", name="notifications")
         hazard = todo(walker)
-        if username in REGULATORS:
+        if username in REGULATORS and size_name == "desktop":  # office work; the phone is for the gate
             supervise(walker)
         if username.startswith("enterprise"):
             report(walker)
