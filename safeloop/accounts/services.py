@@ -80,7 +80,10 @@ def login_authenticate(*, request: HttpRequest | None, username: str, password: 
     """The user for these credentials, or an error; failures count towards a lockout."""
     username = (username or "").strip()
     if login_is_locked(username):
-        raise Locked(f"登录失败次数过多，账户已锁定{settings.SAFELOOP_LOGIN_LOCK_MINUTES}分钟，请稍后再试")
+        raise Locked(
+            gettext("登录失败次数过多，账户已锁定%(minutes)d分钟，请稍后再试")
+            % {"minutes": settings.SAFELOOP_LOGIN_LOCK_MINUTES}
+        )
     user = authenticate(request, username=username, password=password)
     if user is None:
         LoginFailure.objects.create(username=username.lower(), ip=_client_ip(request))

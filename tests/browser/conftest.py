@@ -43,3 +43,19 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"role walks checked {counts}")
         for seconds, what in REGISTRY.slowest:
             terminalreporter.write_line(f"  {seconds:5.1f}s {what}")
+
+
+def pytest_collection_finish(session):
+    """The role walks need a seeded demo city: start seeding it now, beside the other tests."""
+    if any(item.nodeid.startswith("tests/browser/test_role_walk.py") for item in session.items):
+        from tests.browser.demo_site import start_seeding
+
+        start_seeding()
+
+
+def pytest_sessionfinish(session):
+    """A seeding the session did not use (stopped early) is stopped and removed."""
+    from tests.browser import demo_site
+
+    if demo_site._seeding is not None:
+        demo_site._seeding.remove()

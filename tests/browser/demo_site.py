@@ -67,14 +67,46 @@ def seed(data_dir: Path) -> None:
     manage(env, "shell", "-c", TOWNSHIP_SCRIPT)
 
 
-def prepare(data_dir: Path) -> None:
+def prepare(data_dir: Path) -> subprocess.Popen | None:
+    """Start seeding `data_dir` in the background (None when a seeded directory is reused)."""
     seeded = os.environ.get("SAFELOOP_WALK_SEEDED")
     if not seeded:
-        seed(data_dir)
-        return
+        code = f"from pathlib import Path; from tests.browser.demo_site import seed; seed(Path({str(data_dir)!r}))"
+        return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=environment(data_dir))
     shutil.copy(Path(seeded) / "safeloop.sqlite3", data_dir / "safeloop.sqlite3")
     shutil.copy(Path(seeded) / "secret_key", data_dir / "secret_key")
     shutil.copytree(Path(seeded) / "media", data_dir / "media", dirs_exist_ok=True)
+    return None
+
+
+class Seeding:
+    """The demo city being seeded while the rest of the suite runs (it starts when the walk is
+    collected: tests/browser/conftest.py), so its minute or two overlaps the other tests."""
+
+    def __init__(self) -> None:
+        shm = Path("/dev/shm")  # noqa: S108 (a private mkdtemp folder in memory: SQLite's syncs cost nothing there)
+        self.data_dir = Path(tempfile.mkdtemp(prefix="safeloop-walk-", dir=str(shm) if shm.is_dir() else None))
+        self.process = prepare(self.data_dir)
+
+    def wait(self) -> None:
+        if self.process is not None and self.process.wait() != 0:
+            raise RuntimeError(f"seeding the demo city failed (exit {self.process.returncode})")
+
+    def remove(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+_seeding: Seeding | None = None
+
+
+def start_seeding() -> Seeding:
+    global _seeding
+    if _seeding is None:
+        _seeding = Seeding()
+    return _seeding
 
 
 def free_port() -> int:
@@ -99,11 +131,10 @@ def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 60) -> No
 
 def demo_site():
     """Generator for the session fixture: the site while the walks run, removed after."""
-    shm = Path("/dev/shm")  # noqa: S108 (a private mkdtemp folder in memory: SQLite's syncs cost nothing there)
-    parent = str(shm) if shm.is_dir() else None
-    data_dir = Path(tempfile.mkdtemp(prefix="safeloop-walk-", dir=parent))
+    seeding = start_seeding()
     try:
-        prepare(data_dir)
+        seeding.wait()
+        data_dir = seeding.data_dir
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         command = [sys.executable, "manage.py", "serve", "--no-worker", "--port", str(port), "--threads", "4"]
@@ -117,4 +148,4 @@ def demo_site():
             server.wait(timeout=20)
             log.close()
     finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
+        seeding.remove()
