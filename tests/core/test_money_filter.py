@@ -1,19 +1,14 @@
+"""Money is shown in 万元 where the documents do (`{{ amount|wan }}`)."""
+
 from decimal import Decimal
 
 import pytest
-
-from safeloop.core.templatetags.money import wan
+from django.template import Context, Template
 
 
 @pytest.mark.parametrize(
-    ("value", "shown"),
-    [
-        (Decimal("371000.00"), "37.1万元"),
-        (48000, "4.8万元"),
-        (Decimal("3500"), "0.35万元"),
-        (1250000, "125万元"),
-        (None, ""),
-    ],
+    ("amount", "shown"),
+    [(Decimal("287000.00"), "28.7万元"), (Decimal("120000"), "12万元"), (Decimal("5"), "0.0005万元"), (None, "")],
 )
-def test_money_is_shown_in_wan_yuan(value, shown):
-    assert wan(value) == shown
+def test_amounts_in_yuan_are_shown_in_wan(amount, shown):
+    assert Template("{% load money %}{{ amount|wan }}").render(Context({"amount": amount})) == shown

@@ -1,18 +1,18 @@
-"""Money as the law's documents write it: 万元 (整改资金 37.1万元), never 371000.00 元."""
+"""Money as officials write it: `{{ amount|wan }}` shows an amount in 元 as 万元 ("28.7万元")."""
 
 from decimal import Decimal
 
 from django import template
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 register = template.Library()
+TEN_THOUSAND = Decimal(10_000)
 
 
 @register.filter
-def wan(value) -> str:
-    """An amount in 元 as 万元, with at most two decimals and no trailing zeros ("37.1万元")."""
-    if value in (None, ""):
+def wan(amount: Decimal | int | None) -> str:
+    """An amount in 元 as 万元 with at most four decimals and no trailing zeros; empty for none."""
+    if amount is None or amount == "":
         return ""
-    amount = (Decimal(value) / Decimal(10_000)).quantize(Decimal("0.01"))
-    shown = f"{amount:,f}".rstrip("0").rstrip(".")
-    return _("%(amount)s万元") % {"amount": shown}
+    value = (Decimal(amount) / TEN_THOUSAND).quantize(Decimal("0.0001")).normalize()
+    return gettext("{amount}万元").format(amount=f"{value:f}")
