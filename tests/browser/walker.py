@@ -37,6 +37,10 @@ TYPED = {
     "clause": "化工121-12",
     "body": "请抓紧整改。",
 }
+# Pages for the developers who connect other systems: their content is the API contract (field
+# names, methods, schemas: English by contract) inside Swagger UI's own English interface. The
+# walk waits for them to render and asks only that the introduction is Chinese.
+DEVELOPER_PAGES = ("/api/v1/docs",)
 SKIP_FORMS = ("/accounts/logout/", "/accounts/login/")
 SKIP_LINKS = re.compile(r"^/(accounts/logout|static/)")
 # Forms the walk does not press: changing one's own password (a dry run would still need the
@@ -200,6 +204,9 @@ class Walker:
         page = self.page
         page.wait_for_load_state("load")
         self.registry.counts["pages"] += 1
+        if urlsplit(page.url).path in DEVELOPER_PAGES:
+            self._developer_page(name)
+            return
         seen = page.evaluate(COLLECT)
         text = page.inner_text("body") + "\n" + seen["said"]
         for word in self.data:
@@ -212,6 +219,14 @@ class Walker:
             page.screenshot(path=self.shots / f"{self.username}-{name}-{self.size_name}.png", full_page=True)
         self._links(seen["links"])
         self._forms(seen["forms"])
+
+    def _developer_page(self, name: str) -> None:
+        intro = self.page.locator(".swagger-ui .info")
+        intro.wait_for()
+        if not re.search(r"[\u4e00-\u9fff]{8,}", intro.inner_text()):
+            self.problem("the API documentation has no Chinese introduction")
+        if name:
+            self.page.screenshot(path=self.shots / f"{self.username}-{name}-{self.size_name}.png")
 
     def _links(self, links: list[str]) -> None:
         done = self.registry.links.setdefault(self.username, set())
