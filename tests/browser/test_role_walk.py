@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from playwright.sync_api import sync_playwright
 
 from safeloop.demo.registry import DEMO_USERNAMES
-from tests.browser.conftest import ARGS, CHROMIUM, SIZES
+from tests.browser.conftest import SIZES
 from tests.browser.demo_site import TOWNSHIP_USER, demo_site
 from tests.browser.walker import REGISTRY, Walker
 
@@ -41,14 +40,6 @@ TODO_GROUPS = {"desktop": 3, "phone": 1}
 @pytest.fixture(scope="session")
 def site():
     yield from demo_site()
-
-
-@pytest.fixture(scope="session")
-def walk_browser():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield p, browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")
@@ -76,8 +67,7 @@ def size_name(request):
 
 
 @pytest.mark.parametrize("username", ROLES)
-def test_role_walks_its_main_path(site, walk_browser, registry, shots, png, username, size_name):
-    playwright, browser = walk_browser
+def test_role_walks_its_main_path(site, playwright, browser, registry, shots, png, username, size_name):
     walker = Walker(
         playwright=playwright,
         browser=browser,
