@@ -1,4 +1,4 @@
-"""Request-wide mechanisms of the platform's own (ADR 0012).
+"""Request-wide mechanisms of the platform's own (ADR 0014).
 
 - `RefusalMiddleware`: every refusal a page shows its user (`core.errors.refusal_shown`) is
   logged and named in the response header `SafeLoop-Refusal` ("409 conflict"), so a page that
