@@ -146,7 +146,7 @@ INSTALLED_APPS = [
     "template_partials",
     "ninja",
     "django_tasks",
-    "django_tasks_db",
+    "safeloop.core.tasks_app.TasksDatabaseConfig",  # django_tasks_db, with a Chinese name
     "safeloop.core",
     "safeloop.accounts",
     "safeloop.registry",
@@ -170,7 +170,18 @@ MIDDLEWARE = [
     "safeloop.accounts.middleware.SessionRules",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "safeloop.core.middleware.RefusalMiddleware",
 ]
+# A POST with the header SafeLoop-Dry-Run: 1 is rolled back, session included (core/middleware.py):
+# for the browser role walk, which presses every button it is shown. Never in production.
+SAFELOOP_DRY_RUN = env_bool("SAFELOOP_DRY_RUN", False)
+if SAFELOOP_DRY_RUN and PRODUCTION:
+    raise ImproperlyConfigured("SAFELOOP_DRY_RUN must be off when SAFELOOP_ENV=production")
+if SAFELOOP_DRY_RUN:  # outside the session middleware, so its writes roll back too
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "safeloop.core.middleware.DryRunMiddleware",
+    )
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -239,6 +250,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
+LOCALE_PATHS = [BASE_DIR / "locale"]  # words the framework's and libraries' catalogues lack
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

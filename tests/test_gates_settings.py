@@ -87,6 +87,14 @@ def test_production_refuses_debug(tmp_path):
     assert "DEBUG must be off" in result.stderr
 
 
+def test_production_refuses_the_dry_run_and_local_mode_installs_it_only_when_asked(tmp_path):
+    result = start(tmp_path, SAFELOOP_ENV="production", SAFELOOP_DRY_RUN="true")
+    assert result.returncode != 0 and "SAFELOOP_DRY_RUN must be off" in result.stderr
+    code = "from django.conf import settings as s; print('DryRunMiddleware' in ' '.join(s.MIDDLEWARE))"
+    assert start(tmp_path, code).stdout.strip() == "False"
+    assert start(tmp_path, code, SAFELOOP_DRY_RUN="true").stdout.strip() == "True"
+
+
 def test_production_defaults_are_https_behind_the_proxy(tmp_path):
     code = (
         "from django.conf import settings as s; "

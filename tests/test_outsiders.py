@@ -41,6 +41,7 @@ TARGET_ROUTES = ["targets:dashboard", "targets:export"]
 NO_DATA_ROUTES = {
     "workbench:home",
     "core:health",
+    "core:favicon",  # a redirect to the static icon
     "accounts:login",
     "accounts:logout",
     "accounts:password",  # one's own password

@@ -23,7 +23,7 @@ from safeloop.accounts.fields import (
 from safeloop.accounts.models import Position, Role, User
 from safeloop.accounts.selectors import enterprise_members
 from safeloop.accounts.services import login_authenticate
-from safeloop.core.errors import ServiceError, Throttled
+from safeloop.core.errors import ServiceError, Throttled, refusal_shown
 from safeloop.core.forms import FormState
 
 
@@ -42,6 +42,7 @@ class LockoutAuthenticationForm(AuthenticationForm):
             except ServiceError as exc:
                 if isinstance(exc, Throttled):
                     self.refusal = exc
+                refusal_shown(exc)
                 raise forms.ValidationError(exc.message, code=exc.code) from None
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data

@@ -21,7 +21,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from safeloop.accounts.models import User
 from safeloop.core.errors import Unauthorized
@@ -61,7 +61,7 @@ def login_authenticate(*, request: HttpRequest | None, username: str, password: 
     LOGIN.admit(key=login_key(username), address=address)
     user = authenticate(request, username=username, password=password)
     if user is None:
-        raise Unauthorized("用户名或密码错误")  # the recorded attempt stays a failure
+        raise Unauthorized(gettext("用户名或密码错误"))  # the recorded attempt stays a failure
     LOGIN.clear(key=login_key(username), address=address)
     return user
 

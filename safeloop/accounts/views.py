@@ -51,7 +51,7 @@ from safeloop.accounts.services import (
     signing_delegation_name,
     signing_delegation_revoke,
 )
-from safeloop.core.errors import Locked, NotFound, ServiceError
+from safeloop.core.errors import Locked, NotFound, ServiceError, refusal_shown
 from safeloop.core.forms import FormState, posted, submitted
 from safeloop.core.http import client_address, query_without_page
 
@@ -257,6 +257,7 @@ def _run(request: HttpRequest, service: Callable[..., Any], done: str, **kwargs:
     except ServiceError as exc:
         if exc.status == 404:
             raise Http404 from exc
+        refusal_shown(exc)
         messages.error(request, exc.message)
         return None
     if done:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar, Token
+
 from django.utils.translation import gettext as _
 
 
@@ -77,3 +79,26 @@ class Locked(Throttled):
     """Locked for a while (an account against the addresses that failed on it, or an address)."""
 
     code = "account_locked"
+
+
+# The refusals a page shows its user during the current request (core.middleware.RefusalMiddleware
+# names them in the response): a button that answers 403 or 409 is a page offering what the user
+# may not do, and a role walk must be able to see it even when the page says it in an error box.
+_shown: ContextVar[list[ServiceError] | None] = ContextVar("safeloop_refusals_shown", default=None)
+
+
+def refusal_shown(exc: ServiceError) -> None:
+    """A page shows this refusal to its user (a form's message, a hazard's error box)."""
+    shown = _shown.get()
+    if shown is not None:
+        shown.append(exc)
+
+
+def refusals_watch() -> Token:
+    return _shown.set([])
+
+
+def refusals_end(token: Token) -> list[ServiceError]:
+    shown = _shown.get() or []
+    _shown.reset(token)
+    return shown

@@ -12,6 +12,7 @@ import hashlib
 import io
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import filetype
 import pillow_heif
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from safeloop.core.errors import TooLarge, UnsupportedType
@@ -90,7 +92,8 @@ def _max_bytes() -> int:
 def _check_size(size: int | None) -> None:
     if size is not None and size > _max_bytes():
         limit_mb = _max_bytes() / (1024 * 1024)
-        raise TooLarge(f"文件过大：证据文件不能超过 {limit_mb:g} MB", fields={"file": f"文件不能超过 {limit_mb:g} MB"})
+        message = _("文件过大：照片或证明文件不能超过 %(mb)s MB") % {"mb": f"{limit_mb:g}"}
+        raise TooLarge(message, fields={"file": _("文件不能超过 %(mb)s MB") % {"mb": f"{limit_mb:g}"}})
 
 
 def _head(upload: File) -> bytes:
@@ -98,11 +101,37 @@ def _head(upload: File) -> bytes:
     return upload.read(SNIFF_BYTES)
 
 
+# What a detected type is, in the words of the person who chose the file (never the MIME type).
+KIND_WORDS = (
+    ("image/", _("其他格式的图片")),
+    ("video/", _("视频")),
+    ("audio/", _("音频")),
+    ("application/zip", _("压缩包")),
+    ("application/x-rar", _("压缩包")),
+    ("application/x-7z", _("压缩包")),
+    ("application/gzip", _("压缩包")),
+    ("application/msword", _("Word 文档")),
+    ("application/vnd.openxmlformats-officedocument.wordprocessingml", _("Word 文档")),
+    ("application/vnd.ms-excel", _("Excel 表格")),
+    ("application/vnd.openxmlformats-officedocument.spreadsheetml", _("Excel 表格")),
+)
+
+
+def kind_in_words(mime: str | None) -> str:
+    """A file's detected type as a user names it ("视频", "Word 文档"), else 无法识别的文件."""
+    for prefix, words in KIND_WORDS:
+        if mime and mime.startswith(prefix):
+            return str(words)
+    return str(_("无法识别的文件"))
+
+
 def _unsupported(head: bytes, upload: File) -> UnsupportedType:
     kind = filetype.guess(head)
-    detected = kind.mime if kind else "未知类型"
-    claimed = getattr(upload, "content_type", None) or "未声明"
-    reason = f"不支持的文件类型（检测为 {detected}，声明为 {claimed}）：请上传 JPEG、PNG、WebP、HEIC 照片或 PDF 文件"
+    name = getattr(upload, "name", "") or ""
+    reason = _("“%(name)s”是%(kind)s，不能作为照片或证明：请上传 JPEG、PNG、WebP、HEIC 照片或 PDF 文件") % {
+        "name": Path(name).name or _("所选文件"),
+        "kind": kind_in_words(kind.mime if kind else None),
+    }
     return UnsupportedType(reason, fields={"file": reason})
 
 
@@ -124,7 +153,7 @@ def _thumbnail(upload: File) -> ContentFile:
             image.draft("RGB", (THUMBNAIL_SIDE, THUMBNAIL_SIDE))  # JPEG: decode at reduced scale
             small = ImageOps.exif_transpose(image).convert("RGB")
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        reason = "图片无法读取：文件可能已损坏"
+        reason = str(_("图片无法读取：文件可能已损坏"))
         raise UnsupportedType(reason, fields={"file": reason}) from exc
     small.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
     out = io.BytesIO()

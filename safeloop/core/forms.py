@@ -24,7 +24,7 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safeloop.core.errors import ServiceError
+from safeloop.core.errors import ServiceError, refusal_shown
 from safeloop.core.fields import FieldSpec, Kind
 from safeloop.core.inputs import Inputs
 
@@ -150,6 +150,7 @@ class FormState:
 
     def fail(self, exc: ServiceError) -> None:
         """Keep the refusal: field messages go beside their fields, the rest above the form."""
+        refusal_shown(exc)
         names = {spec.name for spec in self.specs}
         self.errors = dict(exc.fields)
         unplaced = [message for name, message in exc.fields.items() if name not in names]

@@ -4,6 +4,8 @@ from safeloop.core import views
 
 app_name = "core"
 urlpatterns = [
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin): no 404 in their console.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.health, name="health"),
     path("verify/<str:token>/", views.verify, name="verify"),
     path("jobs/<uuid:pk>/", views.job_page, name="job"),

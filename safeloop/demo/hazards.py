@@ -318,7 +318,8 @@ def _assign_to_close(rng, h, e, day, today, calendar, counters, boss, firm, regu
         if late
         else day + timedelta(days=rng.randint(0, max(0, (h.deadline - day).days)))
     )
-    if rng.random() < 0.06 and day + timedelta(days=3) <= today:
+    # An extension is asked for while the work goes on: never after the rectification is done.
+    if rng.random() < 0.06 and day + timedelta(days=3) <= today and finish > day + timedelta(days=3):
         new = h.deadline + timedelta(days=rng.choice([10, 15, 30]))
         yield Act(
             "request_extension",
@@ -347,7 +348,7 @@ def _plan(rng, h: Hazard, day: date, firm) -> Act:
     h.measures = "制定专项治理方案，落实资金、人员和应急措施"
     h.funds = rng.randint(20, 500) * 1000
     h.contingency_plan = "治理期间停用相关区域，设置警戒标志，落实专人监护，制定现场处置方案"
-    h.plan_submitted_at = _at(day + timedelta(days=2), 9)
+    h.plan_submitted_at = _at(day, 17)  # the afternoon it was assigned: 开始整改 needs the plan first
     payload = {
         "goal": h.plan_goal,
         "measures": h.measures,
@@ -408,7 +409,7 @@ def _accept_to_look_back(rng, h, e, day, today, boss, firm, counters):
         body = _issuing_body(e.region_id[:6])
         number = _number(counters, f"FC-{body.region_code}", day.year)
         h.review_no = f"{body.abbreviation}应急复查〔{day.year}〕{number}号"
-    yield Act("accept", _at(day, 10), Status.ACCEPTED, *accepter, {"opinion": "整改到位", "review_no": h.review_no})
+    yield Act("accept", _at(day, 14), Status.ACCEPTED, *accepter, {"opinion": "整改到位", "review_no": h.review_no})
     day += timedelta(days=rng.randint(0, 3))
     if day > today:
         return

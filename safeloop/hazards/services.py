@@ -184,9 +184,9 @@ def attachment_add(*, actor: User, hazard_id: int, upload: File, kind: str = "")
         if hazard is None:
             raise NotFound()  # before anything else: an outsider learns nothing, not even "file missing"
         if upload is None:
-            raise ValidationFailed("请选择要上传的文件", fields={"file": "请选择文件"})
+            raise ValidationFailed(_("请选择要上传的文件"), fields={"file": _("请选择文件")})
         if hazard.status in (Status.CLOSED, Status.VERIFIED, Status.RECURRED, Status.WITHDRAWN):
-            raise Conflict("已销号或已撤销的隐患不能再上传附件", code="wrong_state")
+            raise Conflict(_("已销号或已撤销的隐患不能再上传附件"), code="wrong_state")
         chosen = _evidence_kind(hazard, Inputs({"kind": kind}))
         evidence_checked(upload, "file")
         return evidence_attach(hazard=hazard, actor=actor, upload=upload, kind=chosen)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from safeloop.accounts.models import User
 from safeloop.core.bulk import export_response, import_page, template_response
-from safeloop.core.errors import NotFound, ServiceError
+from safeloop.core.errors import NotFound, ServiceError, refusal_shown
 from safeloop.core.forms import FormState, posted, submitted
 from safeloop.core.http import query_without, query_without_page
 from safeloop.core.scope import get_visible_or_404
@@ -213,12 +213,14 @@ def enterprise_options(request: HttpRequest) -> HttpResponse:
 def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = hazard_get(request.user, pk)
     failed = request.session.pop(f"hazard-errors-{pk}", None)
+    actions = _action_forms(request.user, hazard, failed)
     return render(
         request,
         "hazards/detail.html",
         {
             "hazard": hazard,
-            "actions": _action_forms(request.user, hazard, failed),
+            "actions": actions,
+            "error": _error_text(failed, actions),
             "evidence": _evidence(hazard),
             "upload_kinds": [(kind, EvidenceKind(kind).label) for kind in kinds_allowed(hazard)],
             "listings": hazard.listings.all(),
@@ -251,6 +253,17 @@ def _action_forms(user: User, hazard: Hazard, failed: dict | None) -> list[tuple
             form.fail(ServiceError(failed["message"], fields=failed["fields"]))
         forms.append((t, form))
     return forms
+
+
+def _error_text(failed: dict | None, actions: list[tuple[Transition, FormState]]) -> str:
+    """The box above the page: what no field of the refused form shows, so each message
+    appears once (the fields carry theirs)."""
+    if failed is None:
+        return ""
+    form = next((form for t, form in actions if t.action == failed["action"]), None)
+    if form is None or not form.has_errors:
+        return failed["message"]
+    return form.message or _("提交的信息有误，请按标红的提示修改后重新提交。")
 
 
 def _evidence(hazard: Hazard) -> list[tuple[str, list[Attachment]]]:
@@ -293,6 +306,7 @@ def hazard_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ServiceError as exc:
         if exc.status == 404:
             raise Http404 from exc
+        refusal_shown(exc)
         failed = {"action": action, "message": exc.message, "fields": exc.fields, "data": data}
         request.session[f"hazard-errors-{pk}"] = failed
     else:
@@ -310,6 +324,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as exc:
         if exc.status == 404:
             raise Http404 from exc
+        refusal_shown(exc)
         failed = {"action": "upload", "message": exc.message, "fields": exc.fields, "data": {}}
         request.session[f"hazard-errors-{pk}"] = failed
     else:

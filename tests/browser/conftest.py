@@ -15,11 +15,17 @@ SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1440, "hei
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
+    """One Playwright per session (a second sync instance cannot start inside the first's loop)."""
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture(params=list(SIZES))
@@ -32,3 +38,30 @@ def page(request, browser):
     page.size_name = request.param
     yield page
     context.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """What the role walks checked (tests/browser/test_role_walk.py), when they ran."""
+    from tests.browser.walker import REGISTRY
+
+    if REGISTRY.counts["pages"]:
+        counts = ", ".join(f"{n} {what}" for what, n in REGISTRY.counts.items())
+        terminalreporter.write_line(f"role walks checked {counts}")
+        for seconds, what in REGISTRY.slowest:
+            terminalreporter.write_line(f"  {seconds:5.1f}s {what}")
+
+
+def pytest_collection_finish(session):
+    """The role walks need a seeded demo city: start seeding it now, beside the other tests."""
+    if any(item.nodeid.startswith("tests/browser/test_role_walk.py") for item in session.items):
+        from tests.browser.demo_site import start_seeding
+
+        start_seeding()
+
+
+def pytest_sessionfinish(session):
+    """A seeding the session did not use (stopped early) is stopped and removed."""
+    from tests.browser import demo_site
+
+    if demo_site._seeding is not None:
+        demo_site._seeding.remove()

@@ -92,15 +92,26 @@ def test_text_file_named_jpg_is_rejected_with_415(media):
         evidence_store(upload=upload("这不是图片".encode(), "photo.jpg", "image/jpeg"), folder="h")
     assert caught.value.status == 415
     assert "file" in caught.value.fields
-    assert "声明为 image/jpeg" in caught.value.message
+    assert "“photo.jpg”是无法识别的文件" in caught.value.message
+    assert "image/" not in caught.value.message  # never the MIME type (the user cannot read it)
     assert stored_files(media) == []
 
 
-def test_executable_renamed_png_is_rejected_naming_the_detected_type(media):
+def test_executable_renamed_png_is_rejected_without_developer_words(media):
     with pytest.raises(UnsupportedType) as caught:
         evidence_store(upload=upload(EXE, "photo.png", "image/png"), folder="h")
-    assert "application/x-msdownload" in caught.value.fields["file"]
+    assert "application/" not in caught.value.fields["file"] and "不能作为照片或证明" in caught.value.fields["file"]
     assert stored_files(media) == []
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [(b"PK\x03\x04" + b"\x00" * 60, "压缩包"), (b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 60, "视频")],
+)
+def test_a_rejected_file_is_named_as_its_user_knows_it(media, data, words):
+    with pytest.raises(UnsupportedType) as caught:
+        evidence_store(upload=upload(data, "资料", "application/octet-stream"), folder="h")
+    assert f"“资料”是{words}" in caught.value.message and "/" not in caught.value.message
 
 
 def test_image_with_a_valid_header_but_broken_body_is_rejected(media):

@@ -103,3 +103,10 @@ def test_recurrences_link_both_ways_and_ordered_hazards_have_their_review(demo):
     assert verified_major and all(
         h.attachments.filter(kind=EvidenceKind.RECTIFICATION).exists() for h in verified_major
     )
+
+
+def test_each_hazards_events_happen_in_the_order_of_its_history(demo):
+    """A history read by time tells the same story as by sequence (a plan before 开始整改)."""
+    for hazard, events in demo.values():
+        times = [event.at for event in events]
+        assert times == sorted(times), f"{hazard.code}: " + ", ".join(f"{e.action} {e.at:%m-%d %H:%M}" for e in events)

@@ -43,3 +43,22 @@ def test_a_refused_action_shows_what_was_typed_and_the_message_beside_the_field(
 def test_the_action_forms_speak_to_users_not_developers(login, expert, major_regulator_found):
     page = login(expert).get(reverse("hazards:detail", args=[major_regulator_found.hazard.pk])).content.decode()
     assert "签字环节" in page and "stage=" not in page and "confirmation（" not in page
+
+
+def test_a_refused_action_says_each_message_once_and_names_the_refusal(login, boss, general_self_found):
+    """The field's message stands beside the field only (the box above says to look there), and
+    the response names the refusal for anyone watching (core/middleware.py)."""
+    hazard = general_self_found.hazard
+    client = login(boss)
+    client.post(reverse("hazards:act", args=[hazard.pk, "confirm"]), {"version": hazard.version})
+    response = client.post(reverse("hazards:act", args=[hazard.pk, "assign"]), {"version": hazard.version + 1})
+    assert response["SafeLoop-Refusal"] == "400 invalid_input"
+    page = client.get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
+    assert page.count("责任单位为必填项") == 1
+    assert "请按标红的提示修改后重新提交" in page
+
+
+def test_a_stale_button_is_named_409_in_the_response(login, boss, general_self_found):
+    hazard = general_self_found.hazard
+    response = login(boss).post(reverse("hazards:act", args=[hazard.pk, "confirm"]), {"version": hazard.version + 5})
+    assert response.status_code == 302 and response["SafeLoop-Refusal"] == "409 stale_version"

@@ -255,7 +255,6 @@ def _mark_used(attachment_ids: list[int], event: HazardEvent) -> None:
 def run_accept(ctx: Context) -> dict:
     h = ctx.obj
     opinion = ctx.inp.read(ACCEPT_OPINION)
-    _require_both_signatures(ctx, "acceptance")
     ctx.inp.check()
     h.accepted_by_name, h.accepted_on = str(ctx.actor), ctx.today
     if h.order_no and not h.review_no:

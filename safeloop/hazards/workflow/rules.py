@@ -117,6 +117,20 @@ NOT_THE_FIXER = Rule(
     refusal=_("验收须由整改人以外的人员进行"),
     q=lambda actor, parties: ~Q(rectified_by=actor),
 )
+
+
+def _acceptance_signed(turn: Turn) -> bool:
+    hazard = turn.obj
+    return hazard.level != Level.MAJOR or not ({EXPERT, ENTERPRISE} - signatures(hazard, "acceptance"))
+
+
+# 验收 of a major hazard is offered once both acceptance signatures are in (the level is settled
+# by then, unlike at 确认, where the form may still make the hazard major).
+ACCEPTANCE_SIGNED = Rule(
+    test=_acceptance_signed,
+    refusal=_("重大隐患须待专家和企业主要负责人完成验收签字后才能验收"),
+    code="signatures_missing",
+)
 LOOK_BACK_DUE = Rule(test=_look_back_due, refusal=_("回头看尚未到期，请在回头看日期之后进行"))
 MAJOR_ONLY = Rule(test=lambda turn: turn.obj.level == Level.MAJOR, refusal=_("只有重大隐患可以挂牌督办"))
 NOT_LISTED = Rule(test=lambda turn: open_listing(turn.obj) is None, refusal=_("该隐患已挂牌督办，如需改变级别请先摘牌"))

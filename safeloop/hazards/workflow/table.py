@@ -87,6 +87,7 @@ from safeloop.hazards.workflow.parties import (
     role_parties,
 )
 from safeloop.hazards.workflow.rules import (
+    ACCEPTANCE_SIGNED,
     ASSIGNER_DECIDES,
     ENTERPRISE_SIGNER,
     EXTENSION_PENDING,
@@ -241,6 +242,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         ),
         needs=_("验收意见；验收人不得是整改人；重大隐患须专家+企业验收双签字；监管检查发现的生成整改复查意见书"),
         fields=(ACCEPT_OPINION,),
+        offered=(ACCEPTANCE_SIGNED,),
         guards=(NOT_THE_FIXER, THE_ACCEPTOR),
         run=run_accept,
         todo=_always,
