@@ -46,11 +46,12 @@ class Chart:
     series: list[Series]
     unit: str = ""  # of the values: "%" for rates
     note: str | Promise = ""
-    labels: list[str] = field(default_factory=list)  # longer category names for the tooltip
+    labels: list[str] = field(default_factory=list)  # longer category names for the tooltip and table
+    axis: str | Promise = ""  # what the categories are (the table's first column)
 
     def rows(self) -> list[tuple[str, list[Point]]]:
         """The chart as a table: a row per category, a cell per series."""
-        return [(name, [s.points[i] for s in self.series]) for i, name in enumerate(self.categories)]
+        return [(name, [s.points[i] for s in self.series]) for i, name in enumerate(self.labels or self.categories)]
 
     def as_json(self) -> dict:
         return {

@@ -61,7 +61,13 @@ def deadline_chart(user: User, today: date) -> Chart:
     points = [Point(counts[f"b{i}"], counts[f"b{i}"], ledger_url(p)) for i, (_label, p) in enumerate(buckets)]
     note = _("整改期内（已交办、整改中）的隐患按整改期限；逾期的请尽快整改或申请延期。")
     return Chart(
-        "deadlines", _("整改期限"), "bar", [label for label, _p in buckets], [Series(_("隐患数"), points)], note=note
+        "deadlines",
+        _("整改期限"),
+        "hbar",
+        [label for label, _p in buckets],
+        [Series(_("隐患数"), points)],
+        note=note,
+        axis=_("整改期限"),
     )
 
 
@@ -73,9 +79,10 @@ def status_chart(user: User, today: date) -> Chart:
     return Chart(
         "open-status",
         _("在办隐患（按状态）"),
-        "bar",
+        "hbar",
         [str(label) for _v, label in shown],
         [Series(_("隐患数"), points)],
+        axis=_("状态"),
     )
 
 
@@ -137,7 +144,7 @@ def stage_chart(user: User, today: date) -> Chart:
         n = counts.get(status, 0)
         labels.append(str(_("%(stage)s签字") % {"stage": names[stage]}))
         points.append(Point(n, n, ledger_url(SIGNATURES | {"status": status}, "hazards:todo")))
-    return Chart("sign-stages", _("待我签字（按环节）"), "bar", labels, [Series(_("待签字"), points)])
+    return Chart("sign-stages", _("待我签字（按环节）"), "hbar", labels, [Series(_("待签字"), points)], axis=_("环节"))
 
 
 def signature_enterprise_chart(user: User, today: date, limit: int = 10) -> Chart:
@@ -153,6 +160,25 @@ def signature_enterprise_chart(user: User, today: date, limit: int = 10) -> Char
         "hbar",
         [name for _pk, name, _n in rows],
         [Series(_("待签字"), points)],
+        axis=_("企业"),
+    )
+
+
+def open_by_enterprise_chart(user: User, today: date, limit: int = 10) -> Chart:
+    """The open hazards of the enterprises the expert is assigned to, most first."""
+    qs = hazard_queryset(user).filter(filter_q(LedgerFilters.from_params(OPEN), today)).order_by()
+    counted = (
+        qs.values_list("enterprise_id", "enterprise__name").annotate(n=Count("pk")).order_by("-n", "enterprise_id")
+    )
+    rows = list(counted[:limit])
+    points = [Point(n, n, ledger_url(OPEN | {"enterprise": str(pk)})) for pk, _name, n in rows]
+    return Chart(
+        "open-enterprises",
+        _("负责企业的在办隐患（前%(n)d家）") % {"n": limit},
+        "hbar",
+        [name for _pk, name, _n in rows],
+        [Series(_("在办隐患"), points)],
+        axis=_("企业"),
     )
 
 
@@ -160,7 +186,11 @@ def expert_figures(user: User, today: date, limit: int = 10) -> dict:
     due = list(signatures_due(user, today).select_related("enterprise")[:limit])
     names = dict(STAGES)
     return {
-        "charts": [stage_chart(user, today), signature_enterprise_chart(user, today)],
+        "charts": [
+            stage_chart(user, today),
+            signature_enterprise_chart(user, today),
+            open_by_enterprise_chart(user, today),
+        ],
         "signatures": [(h, names[STAGE_OF_STATUS.get(h.status, "acceptance")]) for h in due],
         "signatures_url": ledger_url(SIGNATURES, "hazards:todo"),
         "signatures_total": signatures_due(user, today).count(),

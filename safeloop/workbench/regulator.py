@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, F
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models.functions import Substr
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -42,8 +42,9 @@ class Member:
     """One bar of a breakdown: the ledger's filter for it (`param`) and the same test on a group
     of rows (region, category, department override) of the aggregate."""
 
-    label: str
+    label: str  # as the chart's axis shows it
     param: dict[str, str]
+    title: str = ""  # the full name, for the tooltip (default: the label)
     region_prefix: str = ""
     categories: frozenset[str] | None = None
     department: int | None = None  # 三管三必须: its categories without override, or overridden to it
@@ -69,12 +70,13 @@ def measures(today: date) -> dict[str, dict[str, str]]:
 
 
 def grouped(user: User, today: date) -> list[dict]:
-    """Every measure counted per (region, category, override): one GROUP BY over the visible
-    hazards. The region is the county's code for a city or wider view, else the township's."""
+    """Every measure (and every month of the trend) counted per (region, category, override):
+    one GROUP BY over the visible hazards, the page's one scan of them. The region is the
+    county's code for a city or wider view, else the township's."""
     region = Substr("enterprise__region_id", 1, COUNTY_CODE) if _wide(user) else F("enterprise__region_id")
     counts = {
         name: Count("pk", filter=filter_q(LedgerFilters.from_params(params), today))
-        for name, params in measures(today).items()
+        for name, params in (measures(today) | trend_measures(today)).items()
     }
     qs = (
         hazard_queryset(user)
@@ -115,8 +117,9 @@ def department_members(user: User) -> list[Member]:
     nearest = max(len(subtree_prefix(d.region_id)) for d in above)
     return [
         Member(
-            d.name,
+            d.name.removeprefix(d.region.name) or d.name,  # 益阳市应急管理局 → 应急管理局
             {"department": str(d.pk)},
+            title=d.name,
             region_prefix=subtree_prefix(d.region_id),
             categories=frozenset(c.code for c in d.categories.all()),
             department=d.pk,
@@ -180,6 +183,7 @@ def breakdown_charts(rows: list[dict], breakdown: Breakdown, today: date) -> lis
         counted = [(m, t) for m, t in counted if id(m) in kept]
         note = _("仅列本年发现隐患最多的 %(n)d 个") % {"n": MEMBER_LIMIT}
     labels = [m.label for m, _t in counted]
+    titles = [m.title or m.label for m, _t in counted]
     rate_series = [_rate_series(rate, counted, today) for rate in rates().values()]
     majors = [Point(t["major"], t["major"], ledger_url(OPEN_MAJOR | m.param)) for m, t in counted]
     title = breakdown.title
@@ -192,6 +196,8 @@ def breakdown_charts(rows: list[dict], breakdown: Breakdown, today: date) -> lis
             rate_series,
             unit="%",
             note=note,
+            labels=titles,
+            axis=title,
         ),
         Chart(
             f"majors-{breakdown.key}",
@@ -200,6 +206,8 @@ def breakdown_charts(rows: list[dict], breakdown: Breakdown, today: date) -> lis
             labels,
             [Series(_("在办重大隐患"), majors)],
             note=note,
+            labels=titles,
+            axis=title,
         ),
     ]
 
@@ -230,34 +238,41 @@ def summary(rows: list[dict], today: date) -> list[tuple[object, Point]]:
     return out
 
 
-# (series name, date range of the ledger, more parameters, the column months are taken from)
-TREND: tuple[tuple[Promise, str, dict[str, str], str], ...] = (
-    (_("发现"), "found", {}, "found_on"),
-    (_("销号"), "closed", {}, "closed_on"),
-    (_("逾期"), "deadline", {"overdue": "late"}, "deadline"),
+# (series name, the ledger's date range it is counted by, more of the ledger's parameters)
+TREND: tuple[tuple[Promise, str, dict[str, str]], ...] = (
+    (_("发现"), "found", {}),
+    (_("销号"), "closed", {}),
+    (_("逾期"), "deadline", {"overdue": "late"}),
 )
 
 
-def trend_chart(user: User, today: date, months: int = 12) -> Chart:
+def trend_measures(today: date, months: int = 12) -> dict[str, dict[str, str]]:
+    """The ledger parameters of each month of each series: `<series>-<month index>`."""
+    firsts = month_starts(today, months)
+    return {
+        f"{what}-{i}": {f"{what}_from": first.isoformat(), f"{what}_to": month_end(first).isoformat(), **extra}
+        for _name, what, extra in TREND
+        for i, first in enumerate(firsts)
+    }
+
+
+def trend_chart(rows: list[dict], today: date, months: int = 12) -> Chart:
     """Found, closed and overdue hazards per month over the last `months` months (this one too):
     a hazard is counted in the month of its discovery, its 销号, its deadline (when the deadline
-    passed without the rectification done by it)."""
+    passed without the rectification done by it). Counted in the breakdowns' GROUP BY, a
+    conditional count per month (no date function per row: SQLite's are Python)."""
     firsts = month_starts(today, months)
-    series = []
-    for name, what, extra, column in TREND:
-        span = {f"{what}_from": firsts[0].isoformat(), f"{what}_to": month_end(firsts[-1]).isoformat(), **extra}
-        qs = hazard_queryset(user).filter(filter_q(LedgerFilters.from_params(span), today)).order_by()
-        counts = dict(qs.annotate(month=TruncMonth(column)).values_list("month").annotate(n=Count("pk")))
-        points = []
-        for first in firsts:
-            params = {f"{what}_from": first.isoformat(), f"{what}_to": month_end(first).isoformat(), **extra}
-            n = counts.get(first, 0)
-            points.append(Point(n, n, ledger_url(params)))
-        series.append(Series(name, points))
+    params = trend_measures(today, months)
+    t = totals(rows, None, params)
+    series = [
+        Series(name, [Point(t[key], t[key], ledger_url(params[key])) for key in (f"{what}-{i}" for i in range(months))])
+        for name, what, _extra in TREND
+    ]
     short = [f"{d.month}月" if i and d.month != 1 else f"{d:%y}年{d.month}月" for i, d in enumerate(firsts)]
     full = [f"{d.year}年{d.month}月" for d in firsts]
+    full[-1] += str(_("（至今）"))
     note = _("发现按发现日期、销号按销号日期计；逾期按整改期限所在月，计期限已过而未按期完成整改的（含逾期后完成的）。")
-    return Chart("trend", _("近12个月趋势"), "line", short, series, note=note, labels=full)
+    return Chart("trend", _("近12个月趋势"), "line", short, series, note=note, labels=full, axis=_("月份"))
 
 
 def month_starts(today: date, months: int) -> list[date]:
@@ -296,7 +311,7 @@ def regulator_figures(user: User, today: date) -> dict:
     charts = [chart for b in breakdowns(user) for chart in breakdown_charts(rows, b, today)]
     return {
         "summary": summary(rows, today),
-        "charts": [trend_chart(user, today), *charts],
+        "charts": [*charts, trend_chart(rows, today)],
         "overdue": overdue_rows(user, today),
         "overdue_url": ledger_url(OVERDUE_LIST),
         "overdue_total": totals(rows, None, ["overdue_rate__n"])["overdue_rate__n"],

@@ -31,14 +31,14 @@
     var horizontal = spec.kind === "hbar";
     var categories = {
       type: "category", data: spec.categories, inverse: horizontal,
-      axisLabel: horizontal ? { width: narrow ? 84 : 150, overflow: "truncate" } : { hideOverlap: true }
+      axisLabel: horizontal ? { width: narrow ? 96 : 160, overflow: "truncate" } : { hideOverlap: true }
     };
     var values = { type: "value", minInterval: 1, axisLabel: { formatter: "{value}" + spec.unit } };
     if (spec.unit === "%") values.max = 100;
     var series = spec.series.map(function (s) {
       return {
         name: s.name, type: spec.kind === "line" ? "line" : "bar", data: s.data, cursor: "pointer",
-        symbolSize: 10, barMaxWidth: 28,
+        symbolSize: narrow ? 6 : 9, barMaxWidth: 28,
         label: {
           show: spec.kind !== "line", position: horizontal ? "right" : "top",
           formatter: function (p) { return p.data.value === null ? "" : p.data.value + spec.unit; }
