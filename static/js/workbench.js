@@ -33,7 +33,10 @@
       type: "category", data: spec.categories, inverse: horizontal,
       axisLabel: horizontal ? { width: narrow ? 96 : 160, overflow: "truncate" } : { hideOverlap: true }
     };
-    var values = { type: "value", minInterval: 1, axisLabel: { formatter: "{value}" + spec.unit } };
+    var values = {
+      type: "value", minInterval: 1,
+      axisLabel: { formatter: function (v) { return spec.unit || Number.isInteger(v) ? v + spec.unit : ""; } }
+    };
     if (spec.unit === "%") values.max = 100;
     var series = spec.series.map(function (s) {
       return {
