@@ -49,6 +49,7 @@
       };
     });
     return {
+      animation: false, // weak intranet PCs and phones: draw once, at once
       grid: { left: 8, right: horizontal ? 48 : 16, top: spec.series.length > 1 ? 32 : 16, bottom: 8, containLabel: true },
       legend: { show: spec.series.length > 1, top: 0 },
       tooltip: { trigger: "axis", axisPointer: { type: horizontal ? "shadow" : "line" }, confine: true, formatter: tooltip(spec) },
