@@ -166,15 +166,27 @@ class Derived:
 
 # ---------------------------------------------------------------- the title row: filters in words
 
-LIST_NAMES = {"problems": gettext_lazy("问题清单"), "closures": gettext_lazy("销号清单")}
+LIST_NAMES = {
+    "problems": gettext_lazy("问题清单"),
+    "closures": gettext_lazy("销号清单"),
+    "found": gettext_lazy("排查隐患（不含已撤销）"),
+    "rectifying": gettext_lazy("整改期内（已交办、整改中）"),
+}
+OVERDUE_NAMES = {"1": gettext_lazy("逾期"), "late": gettext_lazy("曾逾期")}
+DATE_NAMES = {
+    "found": gettext_lazy("发现日期"),
+    "closed": gettext_lazy("销号日期"),
+    "deadline": gettext_lazy("整改期限"),
+}
 
 
 def ledger_words(user: User, f: LedgerFilters) -> list[str]:
     """The ledger's filters as the title row says them: 赫山区 · 重大隐患 · 逾期."""
     words = [*_place_words(user, f), *_choice_words(f)]
-    if f.overdue == "1":
-        words.append(_("逾期"))
-    words += _date_words(f)
+    if f.overdue in OVERDUE_NAMES:
+        words.append(str(OVERDUE_NAMES[f.overdue]))
+    for what, name in DATE_NAMES.items():
+        words += _date_words(f, what, str(name))
     return words + ([_("搜索“{q}”").format(q=f.q)] if f.q else [])
 
 
@@ -205,13 +217,13 @@ def _choice_words(f: LedgerFilters) -> list[Any]:
     return words
 
 
-def _date_words(f: LedgerFilters) -> list[str]:
-    found_from, found_to = f.dates()
-    if found_from and found_to:
-        return [_("发现日期 {start} 至 {end}").format(start=found_from, end=found_to)]
-    if found_from:
-        return [_("发现日期 {start} 起").format(start=found_from)]
-    return [_("发现日期 {end} 止").format(end=found_to)] if found_to else []
+def _date_words(f: LedgerFilters, what: str, name: str) -> list[str]:
+    start, end = f.dates(what)
+    if start and end:
+        return [_("{name} {start} 至 {end}").format(name=name, start=start, end=end)]
+    if start:
+        return [_("{name} {start} 起").format(name=name, start=start)]
+    return [_("{name} {end} 止").format(name=name, end=end)] if end else []
 
 
 LEDGER_EXPORT = Export(

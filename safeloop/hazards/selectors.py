@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import reduce
-from operator import or_
+from operator import and_, or_
 
 from django.db.models import Case, Count, DateField, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -30,11 +30,19 @@ SORTS = {
     "code": ("code",),
     "status": ("status", "-found_on", "-id"),
 }
-# 问题清单 (still to be solved) and 销号清单 (closed out) as preset status sets.
+# 问题清单 (still to be solved) and 销号清单 (closed out) as preset status sets; the workbench's
+# rates (workbench/data/rates.csv) count over two more: 排查 (everything found but withdrawn)
+# and 整改期内 (a rectification deadline running: the statuses that can be overdue).
+PROBLEMS = (Status.REPORTED, Status.CONFIRMED, Status.ASSIGNED, Status.RECTIFYING, Status.AWAITING_ACCEPTANCE)
+CLOSURES = (Status.ACCEPTED, Status.CLOSED, Status.VERIFIED, Status.RECURRED)
 LISTS = {
-    "problems": (Status.REPORTED, Status.CONFIRMED, Status.ASSIGNED, Status.RECTIFYING, Status.AWAITING_ACCEPTANCE),
-    "closures": (Status.ACCEPTED, Status.CLOSED, Status.VERIFIED, Status.RECURRED),
+    "problems": PROBLEMS,
+    "closures": CLOSURES,
+    "found": PROBLEMS + CLOSURES,
+    "rectifying": DEADLINE_STATUSES,
 }
+# The date ranges the ledger filters by: <name>_from / <name>_to on the hazard's column.
+DATE_RANGES = {"found": "found_on", "closed": "closed_on", "deadline": "deadline"}
 
 
 class LedgerFilters(Filters):
@@ -48,9 +56,17 @@ class LedgerFilters(Filters):
     level: str = Field("", title=gettext_noop("等级"))
     status: str = Field("", title=gettext_noop("状态"))
     source: str = Field("", title=gettext_noop("来源"))
-    overdue: str = Field("", title=gettext_noop("逾期"), description=gettext_noop("1：仅逾期"))
+    overdue: str = Field(
+        "",
+        title=gettext_noop("逾期"),
+        description=gettext_noop("1：仅逾期未整改；late：曾逾期（期限已过且未在期限内完成整改，含逾期后完成的）"),
+    )
     found_from: str = Field("", title=gettext_noop("发现日期起"))
     found_to: str = Field("", title=gettext_noop("发现日期止"))
+    closed_from: str = Field("", title=gettext_noop("销号日期起"))
+    closed_to: str = Field("", title=gettext_noop("销号日期止"))
+    deadline_from: str = Field("", title=gettext_noop("整改期限起"))
+    deadline_to: str = Field("", title=gettext_noop("整改期限止"))
     year: str = Field("", title=gettext_noop("发现年份"))
     todo: str = Field(
         "", title=gettext_noop("我的待办"), description=gettext_noop("1：仅等待我处理的，按环节、紧急程度排序")
@@ -58,16 +74,15 @@ class LedgerFilters(Filters):
     awaiting: str = Field(
         "", title=gettext_noop("待办环节"), description=gettext_noop("与 todo=1 同用：只列等待该操作的（操作名）")
     )
-    list: str = Field("", title=gettext_noop("清单"), description="problems / closures")
+    list: str = Field("", title=gettext_noop("清单"), description="problems / closures / found / rectifying")
     sort: str = Field("found", title=gettext_noop("排序"), description="found / deadline / code / status")
 
-    def dates(self) -> tuple[date | None, date | None]:
-        """The discovery-date range; what is not a date filters nothing (the page says no more)."""
+    def dates(self, what: str = "found") -> tuple[date | None, date | None]:
+        """A date range (`DATE_RANGES`: found, closed, deadline); what is not a date filters
+        nothing (the page says no more)."""
         inp = Inputs(self.model_dump())
-        found_from, found_to = (
-            inp.date(name, LedgerFilters.model_fields[name].title) for name in ("found_from", "found_to")
-        )
-        return found_from, found_to
+        start, end = (inp.date(name, LedgerFilters.model_fields[name].title) for name in (f"{what}_from", f"{what}_to"))
+        return start, end
 
 
 def hazard_queryset(user: User) -> QuerySet[Hazard]:
@@ -94,6 +109,12 @@ def _todo_of(user: User, f: LedgerFilters, today: date) -> QuerySet[Hazard]:
     return qs.filter(awaiting=RANKS[f.awaiting]) if f.awaiting in RANKS else qs.none()
 
 
+def filter_q(f: LedgerFilters, today: date) -> Q:
+    """The ledger's filters as one condition on hazards (scope aside): what a count beside the
+    ledger (a workbench figure) filters by, so that it counts what the ledger lists."""
+    return reduce(and_, _filter_terms(f, today), Q())
+
+
 def _filter_terms(f: LedgerFilters, today: date) -> list[Q]:
     terms = [_search_q(f.q)] if f.q else []
     enterprise_terms = _enterprise_terms(f)
@@ -104,11 +125,12 @@ def _filter_terms(f: LedgerFilters, today: date) -> list[Q]:
     terms += [Q(**{name: getattr(f, name)}) for name in ("level", "status", "source") if getattr(f, name)]
     if f.list in LISTS:
         terms.append(Q(status__in=LISTS[f.list]))
-    if f.overdue == "1":
-        terms.append(overdue_q(today))
-    found_from, found_to = f.dates()
-    terms += [Q(found_on__gte=found_from)] if found_from else []
-    terms += [Q(found_on__lte=found_to)] if found_to else []
+    if f.overdue in OVERDUE_TERMS:
+        terms.append(OVERDUE_TERMS[f.overdue](today))
+    for what, column in DATE_RANGES.items():
+        start, end = f.dates(what)
+        terms += [Q(**{f"{column}__gte": start})] if start else []
+        terms += [Q(**{f"{column}__lte": end})] if end else []
     if f.year.isdigit() and len(f.year) == 4:
         year = int(f.year)
         terms.append(Q(found_on__gte=year_start(year).date(), found_on__lt=year_start(year + 1).date()))
@@ -134,6 +156,17 @@ def _enterprise_terms(f: LedgerFilters) -> list[Q]:
 def overdue_q(today: date) -> Q:
     """Overdue is derived: still to be rectified and past its deadline."""
     return Q(status__in=DEADLINE_STATUSES, deadline__lt=today)
+
+
+def late_q(today: date) -> Q:
+    """Missed its deadline (逾期发生): the deadline set has passed and the rectification was not
+    done by it — not done yet, or done later. The current deadline counts, so an extension granted
+    in time is no lateness; a withdrawn hazard is none."""
+    not_in_time = Q(rectified_on__isnull=True) | Q(rectified_on__gt=F("deadline"))
+    return Q(deadline__lt=today) & ~Q(status=Status.WITHDRAWN) & not_in_time
+
+
+OVERDUE_TERMS = {"1": overdue_q, "late": late_q}
 
 
 def is_overdue(hazard: Hazard, today: date | None = None) -> bool:

@@ -89,6 +89,8 @@ def hazard_ledger(request: HttpRequest) -> HttpResponse:
         "query": query_without_page(request),
         "status_query": query_without(request, "status"),
         "tabs": _tabs(request, filters),
+        "list_name": ledger_io.LIST_NAMES.get(filters.list) if filters.list not in TAB_LISTS else None,
+        "without_list": query_without(request, "list", "page"),
         "today": timezone.localdate(),
         "counts": status_counts(ledger(request.user, filters.model_copy(update={"status": ""}))),
         "levels": LEVELS,
@@ -110,6 +112,9 @@ LEDGER_TABS = (
     (gettext_lazy("销号清单"), {"list": "closures"}),
     (gettext_lazy("逾期"), {"overdue": "1"}),
 )
+
+
+TAB_LISTS = {"", *(preset.get("list", "") for _, preset in LEDGER_TABS)}
 
 
 def _tabs(request: HttpRequest, filters: LedgerFilters) -> list[tuple[str, str, bool]]:

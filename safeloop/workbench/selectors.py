@@ -1,4 +1,6 @@
-"""Figures for the workbench, all through the scope mechanism.
+"""Figures for the workbench, all through the scope mechanism: each role gets its own
+(`workbench_kind`): a regulator its scope's figures and charts (`regulator`), an enterprise its
+open hazards and deadlines, an expert its signatures due (`personal`).
 
 Each card names the list it counts (its URL name and query) and is counted with that list's
 own selector and filters, so the number on the card is the total the list shows.
@@ -15,10 +17,12 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.accounts.models import User
+from safeloop.accounts.models import Role, User
 from safeloop.hazards.selectors import LedgerFilters, ledger, todo
 from safeloop.registry.models import RiskLevel
 from safeloop.registry.selectors import EnterpriseFilters, enterprise_list, enterprise_queryset
+from safeloop.workbench.personal import enterprise_figures, expert_figures
+from safeloop.workbench.regulator import regulator_figures
 
 OVERDUE = {"overdue": "1"}
 OPEN_MAJOR = {"level": "major", "list": "problems"}
@@ -37,15 +41,32 @@ def list_url(url_name: str, params: dict[str, str] | None = None) -> str:
     return reverse(url_name) + (f"?{urlencode(params)}" if params else "")
 
 
+def workbench_kind(user: User) -> str:
+    """Whose workbench: an enterprise's own work, an expert's signatures, else a regulator's
+    figures of its scope (a system administrator's scope is everything)."""
+    kinds: dict[str, str] = {Role.ENTERPRISE: "enterprise", Role.EXPERT: "expert"}
+    return kinds.get(user.role, "regulator")
+
+
+FIGURES = {"regulator": regulator_figures, "enterprise": enterprise_figures, "expert": expert_figures}
+
+
 def workbench_figures(user: User) -> dict:
-    by_risk = dict(enterprise_queryset(user).order_by().values_list("risk_level").annotate(n=Count("pk")))
-    total = sum(by_risk.values())
-    return {
-        "total": total,
-        "hazard_cards": hazard_cards(user),
-        "enterprise_cards": enterprise_cards(user, by_risk, total),
-        "by_category": category_rows(user),
-    }
+    today = timezone.localdate()
+    kind = workbench_kind(user)
+    figures = {"kind": kind, "hazard_cards": hazard_cards(user), **FIGURES[kind](user, today)}
+    if kind != "enterprise":
+        by_risk = dict(enterprise_queryset(user).order_by().values_list("risk_level").annotate(n=Count("pk")))
+        total = sum(by_risk.values())
+        figures |= {"total": total, "enterprise_cards": enterprise_cards(user, by_risk, total)}
+    if kind == "regulator":
+        figures["by_category"] = category_rows(user)
+    return figures
+
+
+def charts_json(figures: dict) -> list[dict]:
+    """What static/js/workbench.js draws: each chart's points with the list each opens."""
+    return [chart.as_json() for chart in figures.get("charts", [])]
 
 
 def hazard_cards(user: User) -> list[Card]:
