@@ -30,7 +30,7 @@ from safeloop.core.fields import FieldSpec, Kind
 from safeloop.core.filters import Filters
 from safeloop.core.inputs import MAX_ID
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff\x00]")  # lone surrogates, and NUL (which PostgreSQL refuses)
 MAX_PAGE_SIZE = 500
 MAX_PAGE = 100_000  # 50 million rows at the largest page size: beyond any list here
 DEFAULT_PAGE_SIZE = 50
@@ -100,7 +100,7 @@ def _validation_fields(errors: list[dict], labels: Callable[[str], str]) -> dict
 
 class StrictJsonParser(Parser):
     """Request bodies as strict JSON (RFC 8259): NaN and Infinity are not JSON, and a lone
-    surrogate (\\ud800) is no character any database stores; either is a 400 naming the body,
+    surrogate (\\ud800) or a NUL (\\u0000) is no character a database stores; each is a 400 naming the body,
     before a handler sees the data. Query strings are parsed as ninja does."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
@@ -109,7 +109,7 @@ class StrictJsonParser(Parser):
         except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
             raise _bad_body(_("请求内容不是有效的 JSON（UTF-8 编码；不接受 NaN、Infinity）")) from exc
         if _has_lone_surrogate(data):
-            raise _bad_body(_("请求内容含有无效字符（孤立的 UTF-16 代理码位）"))
+            raise _bad_body(_("请求内容含有无效字符（空字符或孤立的 UTF-16 代理码位）"))
         return data
 
 

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from safeloop.accounts.services import token_issue
+from safeloop.core.text import clean_text
 
 NOT_ASCII_YEAR = "፩፪፫፬"  # Ethiopic digits: str.isdigit() says yes, int() says no
 
@@ -152,3 +153,48 @@ def test_the_indicators_api_answers_on_29_february(client, city_user):
     with time_machine.travel("2028-02-29 10:00 +0800", tick=False):
         response = client.get("/api/v1/indicators", {"region": "430900"}, headers=bearer(city_user))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/hazards/", {"q": "a\x00b"}),
+        ("/enterprises/", {"region\x00": "1"}),
+        ("/admin/registry/enterprise/", {"q": "\x00"}),
+    ],
+)
+def test_a_nul_in_a_query_string_is_a_400_page(login, sysadmin_user, path, params):
+    response = login(sysadmin_user).get(path, params)
+    assert response.status_code == 400
+    assert "含有无效字符" in response.content.decode()
+
+
+def test_a_nul_in_a_login_form_is_a_400(client):
+    response = client.post("/accounts/login/", {"username": "a\x00", "password": "x"})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [("/api/v1/enterprises?q=a%00b", None), ("/api/v1/denominators/43%00/2025", None), ("/api/v1/hazards", "nul")],
+)
+def test_a_nul_by_api_is_the_error_shape(client, city_user, path, headers):
+    auth = {"Authorization": "Bearer a\x00b"} if headers else bearer(city_user)
+    response = client.get(path, headers=auth)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_input"
+
+
+def test_a_nul_in_a_json_body_is_refused(client, city_user, ziyang_enterprise):
+    response = client.patch(
+        f"/api/v1/enterprises/{ziyang_enterprise.pk}",
+        json.dumps({"name": "a\u0000b"}),
+        content_type="application/json",
+        headers=bearer(city_user),
+    )
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"body"}
+
+
+def test_clean_text_drops_nul():
+    assert clean_text("a\x00b") == "ab"
