@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import IntegerField, Model, QuerySet
@@ -454,7 +454,7 @@ def _decimal(text: str) -> Decimal | None:
     return Decimal(text)
 
 
-def _is_json_number(raw: Any) -> bool:
+def _is_json_number(raw: Any) -> TypeGuard[int | float | Decimal]:
     return isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool)
 
 
