@@ -62,6 +62,7 @@ MAX_ID = 2**63 - 1
 # Beyond any bound of any field: a longer integer part is refused before it is converted.
 HUGE_DIGITS = 30
 HUGE_BITS = 100  # 2**100 > 10**30
+EARLIEST_YEAR = 1900  # no record here is older; years near 0001 overflow on time-zone conversion
 
 
 def _plain_number(text: str) -> str:
@@ -499,13 +500,16 @@ def _id(raw: Any) -> int | None:
 
 
 def _parse_date(text: str) -> date | None:
+    """A date written as people write it; a year before EARLIEST_YEAR is no date here (0001-01-01
+    in Asia/Shanghai is year 0 in UTC, which no datetime holds)."""
     match = _DATE.match(text) or _COMPACT_DATE.match(text)
     if match is None:
         return None
     try:
-        return date(*(int(part) for part in match.groups()))
+        day = date(*(int(part) for part in match.groups()))
     except ValueError:
         return None
+    return day if day.year >= EARLIEST_YEAR else None
 
 
 def _parse_moment(text: str) -> datetime | None:

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from safeloop.accounts.services import token_issue
+from safeloop.core.inputs import Inputs
 from safeloop.core.text import clean_text
 
 NOT_ASCII_YEAR = "፩፪፫፬"  # Ethiopic digits: str.isdigit() says yes, int() says no
@@ -198,3 +199,19 @@ def test_a_nul_in_a_json_body_is_refused(client, city_user, ziyang_enterprise):
 
 def test_clean_text_drops_nul():
     assert clean_text("a\x00b") == "ab"
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+14:00", "0001-01-01 00:00", "1899-12-31 23:59"])
+def test_a_moment_near_year_one_is_refused_naming_the_field(client, ziyang_user, when):
+    body = {"title": "运输事故", "occurred_at": when, "region": "430902005", "sector": "road_transport"}
+    response = client.post(
+        "/api/v1/accidents", json.dumps(body), content_type="application/json", headers=bearer(ziyang_user)
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"occurred_at": "发生时间应为日期和时间，格式如 2026-05-01 08:30"}
+
+
+def test_a_date_near_year_one_is_refused():
+    inp = Inputs({"d": "0001-01-01"})
+    assert inp.date("d", "发现日期") is None
+    assert inp.errors == {"d": "发现日期应为日期，格式如 2026-05-01"}
