@@ -8,4 +8,5 @@ urlpatterns = [
     path("verify/<str:token>/", views.verify, name="verify"),
     path("jobs/<uuid:pk>/", views.job_page, name="job"),
     path("jobs/<uuid:pk>/download", views.job_file, name="job_file"),
+    path("system/", views.system_page, name="system"),
 ]

@@ -21,6 +21,10 @@ def reads_api_docs(user: User) -> bool:
     return user.role in (Role.SYSADMIN, Role.CITY)
 
 
+def is_sysadmin(user: User) -> bool:
+    return user.role == Role.SYSADMIN
+
+
 @dataclass(frozen=True)
 class MenuItem:
     label: str
@@ -38,6 +42,7 @@ MENU = (
     MenuItem("事故灾害", "accidents:accident_list", "✚"),
     MenuItem("本企业账号", "accounts:enterprise_accounts", "☺", can_manage_enterprise_accounts),
     MenuItem("接口文档", "api:openapi-view", "⇄", reads_api_docs),
+    MenuItem("数据安全", "core:system", "⛨", is_sysadmin),
 )
 
 
