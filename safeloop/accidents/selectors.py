@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext_noop
 from ninja import Field
@@ -9,7 +11,8 @@ from ninja import Field
 from safeloop.accidents.grading import MAJOR_OR_ABOVE, grade_at_least_q, grade_case, with_dead
 from safeloop.accidents.models import Accident, Denominator, Disaster, EmergencyResponse
 from safeloop.accounts.models import User
-from safeloop.core.filters import Filters
+from safeloop.core.fields import FieldSpec
+from safeloop.core.filters import YEAR, Filters
 from safeloop.core.regions import subtree_prefix, year_start
 from safeloop.core.scope import get_visible_or_404, region_q, visible
 
@@ -17,6 +20,7 @@ from safeloop.core.scope import get_visible_or_404, region_q, visible
 class RecordFilters(Filters):
     """The filters of every list of accident records: a region's subtree and a year."""
 
+    typed: ClassVar[dict[str, FieldSpec]] = {"year": YEAR}
     region: str = Field("", title=gettext_noop("区划代码"), description=gettext_noop("县级6位或乡镇9位"))
     year: str = Field("", title=gettext_noop("年份"))
 
@@ -33,7 +37,7 @@ class AccidentFilters(RecordFilters):
 def _in_region_and_year(qs: QuerySet, region: str, year: str, field: str) -> QuerySet:
     if region.isdigit() and len(region) in (6, 9):
         qs = qs.filter(region_q("region", subtree_prefix(region)))
-    if year.isdigit() and len(year) == 4:
+    if year:  # a year within YEAR's bounds (RecordFilters.typed)
         y = int(year)
         if field == "occurred_on":
             qs = qs.filter(occurred_on__year=y)
@@ -87,7 +91,7 @@ def denominator_list(user: User, filters: RecordFilters) -> QuerySet[Denominator
     qs = visible(user, Denominator.objects.select_related("region"))
     if filters.region:
         qs = qs.filter(region_id=filters.region)
-    if filters.year.isdigit():
+    if filters.year:
         qs = qs.filter(year=int(filters.year))
     return qs
 

@@ -40,6 +40,7 @@ from safeloop.accidents.services import (
     response_update,
 )
 from safeloop.core.bulk import export_response, import_page
+from safeloop.core.filters import refused_status
 from safeloop.core.forms import FormState, edited_version, posted, posted_version, submitted
 from safeloop.core.http import query_without_page
 from safeloop.core.xlsx import shown
@@ -57,7 +58,7 @@ def accident_index(request: HttpRequest) -> HttpResponse:
     context.update(regions=region_options(request.user, filters.region), years=year_options(localdate(), filters.year))
     context.update(sectors=sector_choices(), grades=io.GRADES, can_write=can_write_records(request.user))
     context.update(sees_region=sees_whole_region(request.user), can_open_dashboard=sees_whole_county(request.user))
-    return render(request, "accidents/accident_list.html", context)
+    return render(request, "accidents/accident_list.html", context, status=refused_status(filters))
 
 
 @login_required
@@ -143,11 +144,19 @@ def _check_region_reader(request: HttpRequest) -> None:
 
 
 def _record_page(
-    request, title: str, qs, columns, export_name: str, edit_name: str = "", import_name: str = ""
+    request,
+    title: str,
+    filters: RecordFilters,
+    qs,
+    columns,
+    export_name: str,
+    edit_name: str = "",
+    import_name: str = "",
 ) -> HttpResponse:
     """A list of region-wide records; the write links only for a role that may write."""
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"title": title, "page": page, "columns": columns, "query": query_without_page(request)}
+    context["filters"] = filters
     context.update(
         export_url=export_name, rows=[(o.pk, [(c.header, shown(c.export(o))) for c in columns]) for o in page]
     )
@@ -158,16 +167,17 @@ def _record_page(
         import_url=import_name if can_write else "",
         can_open_dashboard=sees_whole_county(request.user),
     )
-    return render(request, "accidents/records.html", context)
+    return render(request, "accidents/records.html", context, status=refused_status(filters))
 
 
 @login_required
 @require_GET
 def disaster_index(request: HttpRequest) -> HttpResponse:
     _check_region_reader(request)
-    qs = disaster_list(request.user, RecordFilters.from_params(request.GET))
+    filters = RecordFilters.from_params(request.GET)
+    qs = disaster_list(request.user, filters)
     return _record_page(
-        request, _("自然灾害"), qs, io.DISASTER_COLUMNS, "accidents:disaster_export", "accidents:disaster_edit"
+        request, _("自然灾害"), filters, qs, io.DISASTER_COLUMNS, "accidents:disaster_export", "accidents:disaster_edit"
     )
 
 
@@ -181,9 +191,10 @@ def disaster_export(request: HttpRequest) -> HttpResponseBase:
 @require_GET
 def response_index(request: HttpRequest) -> HttpResponse:
     _check_region_reader(request)
-    qs = response_list(request.user, RecordFilters.from_params(request.GET))
+    filters = RecordFilters.from_params(request.GET)
+    qs = response_list(request.user, filters)
     return _record_page(
-        request, _("应急响应"), qs, io.RESPONSE_COLUMNS, "accidents:response_export", "accidents:response_edit"
+        request, _("应急响应"), filters, qs, io.RESPONSE_COLUMNS, "accidents:response_export", "accidents:response_edit"
     )
 
 
@@ -197,10 +208,12 @@ def response_export(request: HttpRequest) -> HttpResponseBase:
 @require_GET
 def denominator_index(request: HttpRequest) -> HttpResponse:
     _check_region_reader(request)
-    qs = denominator_list(request.user, RecordFilters.from_params(request.GET))
+    filters = RecordFilters.from_params(request.GET)
+    qs = denominator_list(request.user, filters)
     return _record_page(
         request,
         _("统计分母"),
+        filters,
         qs,
         io.DENOMINATOR_COLUMNS,
         "accidents:denominator_export",

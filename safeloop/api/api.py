@@ -8,7 +8,7 @@ from safeloop.accidents.api import router as accidents_router
 from safeloop.accidents.selectors import AccidentFilters
 from safeloop.accounts.api import BearerAuth
 from safeloop.accounts.api import router as accounts_router
-from safeloop.core.api import Paging, install_error_handlers, labels_of
+from safeloop.core.api import Paging, StrictJsonParser, install_error_handlers, labels_of
 from safeloop.hazards.api import router as hazards_router
 from safeloop.hazards.selectors import LedgerFilters
 from safeloop.registry.api import router as registry_router
@@ -41,6 +41,7 @@ api = NinjaAPI(
     description=DESCRIPTION,
     auth=BearerAuth(),
     urls_namespace="api",
+    parser=StrictJsonParser(),
 )
 # Request bodies are validated by the services (Chinese messages naming each field); what pydantic
 # still checks is query parameters and the version, named here by the filter schemas' titles.

@@ -5,11 +5,13 @@ per workflow action."""
 from __future__ import annotations
 
 import inspect
+import json
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from functools import cache
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -19,13 +21,18 @@ from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from pydantic import ConfigDict, WithJsonSchema, create_model, field_validator
 from pydantic.fields import FieldInfo
 
-from safeloop.core.errors import NotFound, ServiceError, Throttled
-from safeloop.core.fields import FieldSpec
+from safeloop.core.errors import NotFound, ServiceError, Throttled, ValidationFailed
+from safeloop.core.fields import FieldSpec, Kind
+from safeloop.core.filters import Filters
+from safeloop.core.inputs import MAX_ID
 
+_SURROGATE = re.compile("[\ud800-\udfff\x00]")  # lone surrogates, and NUL (which PostgreSQL refuses)
 MAX_PAGE_SIZE = 500
+MAX_PAGE = 100_000  # 50 million rows at the largest page size: beyond any list here
 DEFAULT_PAGE_SIZE = 50
 
 # Marked for translation here, translated when a message is built.
@@ -78,6 +85,9 @@ def install_error_handlers(api: NinjaAPI, labels: Callable[[str], str]) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
+        cause = exc.__cause__  # ninja wraps what the body parser raised (StrictJsonParser)
+        if isinstance(cause, ServiceError):
+            return api.create_response(request, cause.as_dict(), status=cause.status)
         return api.create_response(request, error_body("error", str(exc)), status=exc.status_code)
 
 
@@ -91,11 +101,55 @@ def _validation_fields(errors: list[dict], labels: Callable[[str], str]) -> dict
     return fields
 
 
-class Paging(Schema):
-    """`page` and `page_size` of every list, a `Query[Paging]` beside the list's filters."""
+class StrictJsonParser(Parser):
+    """Request bodies as strict JSON (RFC 8259): NaN and Infinity are not JSON, and a lone
+    surrogate (\\ud800) or a NUL (\\u0000) is no character a database stores; each is a 400 naming the body,
+    before a handler sees the data. Query strings are parsed as ninja does."""
 
-    page: int = Field(1, title=gettext_noop("页码"))
-    page_size: int = Field(DEFAULT_PAGE_SIZE, title=gettext_noop("每页条数"))
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        try:
+            data = json.loads(request.body.decode("utf-8"), parse_constant=_not_json)
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+            raise _bad_body(_("请求内容不是有效的 JSON（UTF-8 编码；不接受 NaN、Infinity）")) from exc
+        if _has_lone_surrogate(data):
+            raise _bad_body(_("请求内容含有无效字符（空字符或孤立的 UTF-16 代理码位）"))
+        return data
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _bad_body(reason: str) -> ValidationFailed:
+    return ValidationFailed(_("提交的信息有误：{first}").format(first=reason), fields={"body": reason})
+
+
+def _has_lone_surrogate(data: Any) -> bool:
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
+class Paging(Filters):
+    """`page` and `page_size` of every list, a `Query[Paging]` beside the list's filters. Read by
+    `core.inputs` like every filter: a page beyond MAX_PAGE (?page=10**18, whose offset no
+    database takes) is a 400 naming 页码; a page size above the maximum is clamped."""
+
+    typed: ClassVar[dict[str, FieldSpec]] = {
+        "page": FieldSpec("page", "", Kind.INTEGER, minimum=1, maximum=MAX_PAGE),
+        "page_size": FieldSpec("page_size", "", Kind.INTEGER, minimum=1, maximum=MAX_ID, integer_range=(1, MAX_ID)),
+    }
+    page: int = Field(1, title=gettext_noop("页码"), ge=1, le=MAX_PAGE)
+    page_size: int = Field(DEFAULT_PAGE_SIZE, title=gettext_noop("每页条数"), ge=1)
 
 
 def paginate(
@@ -103,7 +157,7 @@ def paginate(
 ) -> dict:
     """The list envelope of `page_of(...)`; `prepare` gets the whole page, so it can batch what rows
     share (the supervising departments of a page of enterprises) before the schema reads them."""
-    page = max(paging.page, 1)
+    page = min(max(paging.page, 1), MAX_PAGE)
     page_size = min(max(paging.page_size, 1), MAX_PAGE_SIZE)
     count = qs.count()
     start = (page - 1) * page_size

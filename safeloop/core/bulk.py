@@ -151,6 +151,8 @@ def export_response(request: HttpRequest, export: Export) -> HttpResponseBase:
     if not export.allowed(user):
         raise PermissionDenied(export.refusal)
     filters = export.filters.from_params(request.GET)
+    if filters.refused:  # never a file with fewer filters than asked for
+        return render(request, "errors/400.html", {"reasons": list(filters.refused.values())}, status=400)
     qs = export.select(user, filters)
     if qs.count() > export_job_rows():
         title = export.job_title(export.words(user, filters))

@@ -23,6 +23,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 
 
 class Kind(StrEnum):
@@ -74,6 +75,8 @@ class FieldSpec:
     minimum: Decimal | int | None = None
     maximum: Decimal | int | None = None
     places: int = 2  # decimals kept for DECIMAL and MONEY
+    digits: int | None = None  # DECIMAL and MONEY: digits before the point the column holds
+    integer_range: tuple[int, int] | None = None  # INTEGER: what the column holds (from the model field)
     choices: tuple[tuple[str, str], ...] = ()
     unit: str = ""  # 元, 万元, 亿元, 人, 辆…: shown beside the input and in the Excel header
     not_future: bool = False  # DATE and MOMENT: may not lie after today / now
@@ -131,7 +134,16 @@ def model_spec(model: type[models.Model], name: str, kind: Kind | None = None, *
         defaults["choices"] = tuple((str(v), str(label)) for v, label in field.choices)
     if isinstance(field, models.DecimalField):
         defaults["places"] = field.decimal_places
+        defaults["digits"] = field.max_digits - field.decimal_places
+    if isinstance(field, models.IntegerField) and not isinstance(field, models.ForeignKey):
+        defaults["integer_range"] = column_range(field)
     return FieldSpec(name=name, **(defaults | options))
+
+
+def column_range(field: models.IntegerField) -> tuple[int, int]:
+    """The integers the field's column holds on every database (Django's ranges by field type:
+    SmallIntegerField ±32767, IntegerField ±2147483647, BigIntegerField ±2**63, Positive… from 0)."""
+    return BaseDatabaseOperations.integer_field_ranges[field.get_internal_type()]
 
 
 def _without_unit(label: str, unit: str) -> str:

@@ -1,7 +1,9 @@
 import ipaddress
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 
@@ -50,3 +52,43 @@ def _is_ip(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+NUL = "\x00"
+
+
+class RefuseNulMiddleware:
+    """A NUL character is no text: PostgreSQL cannot store or even compare it (DataError, a
+    500), and no person types it. A request carrying one in its path, query string, form fields
+    or credentials is refused here, once for every view (Django's admin, the login form and the
+    API's path parameters included): 400, as the error page or the API's error shape. JSON
+    bodies are refused by `core.api.StrictJsonParser`; `clean_text` drops it from spreadsheet
+    cells."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if _carries_nul(request):
+            return _refusal(request)
+        return self.get_response(request)
+
+
+def _carries_nul(request: HttpRequest) -> bool:
+    if NUL in request.path or NUL in request.META.get("HTTP_AUTHORIZATION", ""):
+        return True
+    forms = [request.GET]
+    if request.method == "POST" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        forms.append(request.POST)
+    return any(NUL in key or any(NUL in value for value in values) for form in forms for key, values in form.lists())
+
+
+def _refusal(request: HttpRequest) -> HttpResponse:
+    message = _("提交的内容含有无效字符（空字符），系统没有执行这次操作")
+    if request.path.startswith("/api/"):
+        body = {"error": {"code": "invalid_input", "message": message, "fields": {}}}
+        return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
+    return render(request, "errors/400.html", {"reasons": [message]}, status=400)

@@ -15,21 +15,22 @@ or field by field inside a service or a workflow action:
 
 from __future__ import annotations
 
+import math
 import re
 from calendar import monthrange
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
+from typing import Any, TypeGuard
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import IntegerField, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeloop.core.errors import ValidationFailed
-from safeloop.core.fields import FieldSpec, Kind
+from safeloop.core.fields import FieldSpec, Kind, column_range
 from safeloop.core.text import clean_text
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "on", "是", "√", "✓", "同意", "有", "approve"})
@@ -43,19 +44,30 @@ MONEY_FACTORS: dict[str, Decimal | None] = {
     "亿": Decimal(10**8),
 }
 MONEY_FACTORS["亿元"] = MONEY_FACTORS["亿"]
-_MONEY = re.compile(r"^([+-]?\d+(?:\.\d+)?)(万元|亿元|万|亿|元)?$")
+# ASCII digits only (full-width ones are folded before): \d would take ٣ or ፩, which int() and the
+# database do not, and no exponent (1e1000000 is a number Decimal takes and int() stalls on).
+_NUMBER = re.compile(r"^[+-]?[0-9]+(?:\.[0-9]+)?$", re.ASCII)
+_MONEY = re.compile(r"^([+-]?[0-9]+(?:\.[0-9]+)?)(万元|亿元|万|亿|元)?$", re.ASCII)
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _TIME = re.compile(
     r"^[Tt\s]*(\d{1,2})\s*[:时]\s*(\d{1,2})\s*(?:分)?\s*(?:[:]\s*(\d{1,2})(?:\.\d+)?\s*)?(?:秒)?\s*"
     r"(Z|z|[+-]\d{2}:?\d{2})?$"
 )
-_PHONE = re.compile(r"^[\d\- ]+$")
+_PHONE = re.compile(r"^[0-9\- ]+$", re.ASCII)
 DEFAULT_DIGITS = 12  # digits before the point of an unbounded decimal (money: under 1 万亿)
 UNBOUNDED = 10**9  # the largest integer a field without a maximum takes
+# The longest number text read at all (sign, 30 digits, point, decimals); longer is refused unread.
+MAX_NUMBER_CHARS = 40
+# An id (a BigAutoField key) is a positive 64-bit integer.
+MAX_ID = 2**63 - 1
+# Beyond any bound of any field: a longer integer part is refused before it is converted.
+HUGE_DIGITS = 30
+HUGE_BITS = 100  # 2**100 > 10**30
 
 
 def _plain_number(text: str) -> str:
+    """Thousands separators and spaces dropped: 120,000 and 12 000 are 120000."""
     return text.replace(",", "").replace("，", "").replace(" ", "")
 
 
@@ -95,10 +107,12 @@ class Inputs:
         key = self.read(spec)
         if key is None:
             return None
-        try:
-            found = queryset.filter(pk=key).first()
-        except (ValueError, DjangoValidationError):  # "abc" for a numeric key
-            found = None
+        found = None
+        if _key_fits(queryset.model, key):
+            try:
+                found = queryset.filter(pk=key).first()
+            except (ValueError, DjangoValidationError):  # "abc" for a numeric key
+                found = None
         if found is None:
             self.error(spec.name, missing or _("{label}不存在或不在您的管辖范围内").format(label=spec.label))
         return found
@@ -209,16 +223,14 @@ class Inputs:
         minimum: Decimal | int | None = None,
         maximum: Decimal | int | None = None,
         places: int = 2,
+        digits: int = DEFAULT_DIGITS,
     ) -> Decimal | None:
-        """A finite number within its bounds, rounded to `places` decimals."""
-        text = self._raw(name, label, required)
-        if text is None:
-            return None
-        value = _decimal(_plain_number(text))
+        """A finite number within its bounds, rounded to `places` decimals; without a maximum,
+        under 10**digits (what the column holds)."""
+        value = self._number(name, label, required, _("{label}应为数字"))
         if value is None:
-            self.error(name, _("{label}应为数字").format(label=label))
             return None
-        return self._bounded(name, label, value, minimum, maximum, places)
+        return self._bounded(name, label, value, minimum, maximum, places, digits)
 
     def money(
         self,
@@ -230,24 +242,37 @@ class Inputs:
         minimum: Decimal | int | None = 0,
         maximum: Decimal | int | None = None,
         places: int = 2,
+        digits: int = DEFAULT_DIGITS,
     ) -> Decimal | None:
         """An amount in `unit`; "12万", "3.5万元", "120,000元" and "0.5亿" are read as written."""
-        text = self._raw(name, label, required)
-        if text is None:
+        refusal = _("{label}应为金额，如 120000、12万 或 3.5万元（单位：{unit}）").format(label="{label}", unit=unit)
+        raw = self.data.get(name)
+        if _is_json_number(raw) or isinstance(raw, bool):  # a JSON number is in the field's own unit
+            value = self._number(name, label, required, refusal)
+        else:
+            text = self._raw(name, label, required)
+            if text is None:
+                return None
+            value = self._amount(_plain_number(text), unit)
+            if value is None:
+                self.error(name, refusal.format(label=label))
+        if value is None:
             return None
-        match = _MONEY.match(_plain_number(text))
-        if match is None:
-            self.error(
-                name, _("{label}应为金额，如 120000、12万 或 3.5万元（单位：{unit}）").format(label=label, unit=unit)
-            )
+        return self._bounded(name, label, value, minimum, maximum, places, digits, unit=unit)
+
+    @staticmethod
+    def _amount(text: str, unit: str) -> Decimal | None:
+        """ "12万" in 元 is 120000; a plain number is in the field's own unit."""
+        match = _MONEY.match(text)
+        value = None if match is None else _decimal(match.group(1))
+        if match is None or value is None:
             return None
-        value = Decimal(match.group(1))
         typed, own = MONEY_FACTORS[match.group(2) or ""], MONEY_FACTORS.get(unit)
         if typed is not None and own is not None:
             value = value * typed / own
-        return self._bounded(name, label, value, minimum, maximum, places)
+        return value
 
-    def _bounded(self, name, label, value: Decimal, minimum, maximum, places: int) -> Decimal | None:
+    def _bounded(self, name, label, value: Decimal, minimum, maximum, places: int, digits: int, unit: str = ""):
         both = minimum is not None and maximum is not None
         if both and not minimum <= value <= maximum:
             self.error(
@@ -260,28 +285,44 @@ class Inputs:
         if maximum is not None and value > maximum:
             self.error(name, _("{label}不能大于{maximum}").format(label=label, maximum=maximum))
             return None
-        if maximum is None and abs(value) >= Decimal(10) ** DEFAULT_DIGITS:
-            self.error(name, _("{label}数值过大").format(label=label))
+        if abs(value) >= Decimal(10) ** digits:
+            limit = f"{10**digits}{unit}"
+            self.error(name, _("{label}数值过大，应小于{limit}").format(label=label, limit=limit))
             return None
         return value.quantize(Decimal(1).scaleb(-places))
 
     def integer(
         self, name: str, label: str, *, required: bool = False, minimum: int = 0, maximum: int = UNBOUNDED
     ) -> int | None:
-        if isinstance(self.data.get(name), bool):  # a JSON true is not a count
+        number = self._number(name, label, required, _("{label}应为整数"))
+        if number is None:
+            return None
+        if number != number.to_integral_value():
             self.error(name, _("{label}应为整数").format(label=label))
             return None
-        text = self._raw(name, label, required)
-        if text is None:
-            return None
-        number = _decimal(_plain_number(text))
-        if number is None or number != number.to_integral_value():
-            self.error(name, _("{label}应为整数").format(label=label))
-            return None
-        if not minimum <= number <= maximum:
+        if not minimum <= number <= maximum:  # before int(): a huge value is refused, never converted
             self.error(name, _integer_range_message(label, number, minimum, maximum))
             return None
         return int(number)
+
+    def _number(self, name: str, label: str, required: bool, refusal: str) -> Decimal | None:
+        """The value as a Decimal: a JSON number, or text of ASCII digits with an optional sign and
+        decimals (no exponent, no other script's digits). A text whose integer part is longer than
+        any bound is read as a value beyond every bound, without converting it."""
+        raw = self.data.get(name)
+        if isinstance(raw, bool):  # a JSON true is not a number
+            self.error(name, refusal.format(label=label))
+            return None
+        if _is_json_number(raw):
+            value = _json_number(raw)
+        else:
+            text = self._raw(name, label, required)
+            if text is None:
+                return None
+            value = _decimal(_plain_number(text))
+        if value is None:
+            self.error(name, refusal.format(label=label))
+        return value
 
     def choice(self, name: str, label: str, choices: Any, *, required: bool = False, default: str = "") -> str:
         """A code from `choices` (a Choices enum or (value, label) pairs); its label is accepted too."""
@@ -313,14 +354,13 @@ class Inputs:
         value = self.data.get(name) or []
         if isinstance(value, (str, int)):
             value = [v for v in str(value).split(",") if v.strip()]
-        try:
-            found = [int(v) for v in value]
-        except (TypeError, ValueError):
+        found = [_id(v) for v in value] if isinstance(value, (list, tuple)) else [None]
+        if None in found:
             self.error(name, _("{label}应为编号列表").format(label=label))
             return []
         if required and not found:
             self.error(name, _("{label}为必填项").format(label=label))
-        return found
+        return [key for key in found if key is not None]
 
 
 def _integer_range_message(label: str, number: Decimal, minimum: int, maximum: int) -> str:
@@ -343,14 +383,22 @@ def _read_phone(inp: Inputs, spec: FieldSpec) -> str:
 
 
 def _read_integer(inp: Inputs, spec: FieldSpec) -> int | None:
-    low = 0 if spec.minimum is None else int(spec.minimum)
-    high = UNBOUNDED if spec.maximum is None else int(spec.maximum)
+    """Within the field's bounds and what its column holds (a PositiveSmallIntegerField: 0–32767)."""
+    column_low, column_high = spec.integer_range or (0, UNBOUNDED)
+    low = max(0 if spec.minimum is None else int(spec.minimum), column_low)
+    high = min(UNBOUNDED if spec.maximum is None else int(spec.maximum), column_high)
     return inp.integer(spec.name, spec.label, required=spec.required, minimum=low, maximum=high)
 
 
 def _read_decimal(inp: Inputs, spec: FieldSpec) -> Decimal | None:
     return inp.decimal(
-        spec.name, spec.label, required=spec.required, minimum=spec.minimum, maximum=spec.maximum, places=spec.places
+        spec.name,
+        spec.label,
+        required=spec.required,
+        minimum=spec.minimum,
+        maximum=spec.maximum,
+        places=spec.places,
+        digits=spec.digits or DEFAULT_DIGITS,
     )
 
 
@@ -364,6 +412,7 @@ def _read_money(inp: Inputs, spec: FieldSpec) -> Decimal | None:
         minimum=low,
         maximum=spec.maximum,
         places=spec.places,
+        digits=spec.digits or DEFAULT_DIGITS,
     )
 
 
@@ -456,11 +505,60 @@ def latest_date(years_ahead: int | None = None, *, today: date | None = None) ->
 
 
 def _decimal(text: str) -> Decimal | None:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
+    """A number text of the ASCII grammar as a Decimal; an integer part longer than any bound
+    becomes a value beyond every bound (±10**HUGE), so it is refused without being converted."""
+    if not _NUMBER.match(text):
         return None
-    return value if value.is_finite() else None
+    whole = text.lstrip("+-").split(".")[0].lstrip("0")
+    if len(whole) > HUGE_DIGITS:
+        return Decimal(f"{'-' if text.startswith('-') else ''}1e{HUGE_DIGITS}")
+    if len(text) > MAX_NUMBER_CHARS:  # a reasonable integer part with endless decimals
+        return None
+    return Decimal(text)
+
+
+def _is_json_number(raw: Any) -> TypeGuard[int | float | Decimal]:
+    return isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool)
+
+
+def _json_number(raw: int | float | Decimal) -> Decimal | None:
+    """A number as JSON or a spreadsheet gives it: finite floats exactly, integers beyond every
+    bound as ±10**HUGE (never converted digit by digit)."""
+    if isinstance(raw, int):
+        if raw.bit_length() > HUGE_BITS:
+            return Decimal(f"{'-' if raw < 0 else ''}1e{HUGE_DIGITS}")
+        return Decimal(raw)
+    if isinstance(raw, float) and not math.isfinite(raw):
+        return None
+    value = Decimal(raw)
+    if not value.is_finite():
+        return None
+    if value.adjusted() >= HUGE_DIGITS:
+        return Decimal(f"{'-' if value < 0 else ''}1e{HUGE_DIGITS}")
+    return value
+
+
+def _key_fits(model: type[Model], key: str) -> bool:
+    """A numeric primary key is looked up only as ASCII digits within its column (SQLite cannot
+    bind 2**64 and ٣ is no key), anything else is simply not found."""
+    pk = model._meta.pk
+    if not isinstance(pk, IntegerField):
+        return True
+    low, high = column_range(pk)
+    return key.isascii() and key.lstrip("-").isdigit() and len(key) <= 20 and low <= int(key) <= high
+
+
+def _id(raw: Any) -> int | None:
+    """A record id: a positive integer or its ASCII digits, within a 64-bit key."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw if 1 <= raw <= MAX_ID else None
+    text = clean_text(raw) if isinstance(raw, str) else ""
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID))):
+        return None
+    key = int(text)
+    return key if 1 <= key <= MAX_ID else None
 
 
 def _parse_date(text: str) -> date | None:

@@ -38,3 +38,12 @@ def ancestors(code: str) -> list[str]:
 def year_start(year: int) -> datetime:
     """Midnight of 1 January in the current zone (Asia/Shanghai)."""
     return timezone.make_aware(datetime(year, 1, 1))  # noqa: DTZ001 - made aware in the current zone
+
+
+def years_earlier(moment: datetime, years: int = 1) -> datetime:
+    """The same day and time `years` earlier (last year's same period); 29 February becomes
+    28 February when that year has none (`replace(year=…)` alone raises on it)."""
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:
+        return moment.replace(year=moment.year - years, day=28)

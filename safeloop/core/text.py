@@ -7,6 +7,7 @@ from pypinyin import Style, lazy_pinyin
 # turn it into ASCII, and official documents use Chinese punctuation throughout.
 _FOLD = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
 _FOLD |= {0x3000: " ", 0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x200B: None, 0xFEFF: None}
+_FOLD[0x0000] = None  # NUL: no text (PostgreSQL refuses it), e.g. from a spreadsheet cell
 
 
 def clean_text(raw: object) -> str:

@@ -194,9 +194,9 @@ def _place_words(user: User, f: LedgerFilters) -> list[str]:
     words = []
     if f.region:
         words.append(region_word(f.region))
-    if f.department.isdigit():
+    if f.department:
         words.append(Department.objects.filter(pk=f.department).values_list("name", flat=True).first() or "")
-    if f.enterprise.isdigit():  # the name only of an enterprise the user may see
+    if f.enterprise:  # the name only of an enterprise the user may see
         enterprise = enterprise_named(user, f.enterprise)
         words.append(enterprise.name if enterprise else "")
     if f.category:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import reduce
 from operator import and_, or_
+from typing import ClassVar
 
 from django.db.models import Case, Count, DateField, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -14,7 +15,8 @@ from ninja import Field
 
 from safeloop.accounts.models import User
 from safeloop.core.codes import normalise_credit_code
-from safeloop.core.filters import Filters
+from safeloop.core.fields import FieldSpec
+from safeloop.core.filters import DAY, RECORD_ID, YEAR, Filters
 from safeloop.core.inputs import Inputs
 from safeloop.core.regions import subtree_prefix, year_start
 from safeloop.core.scope import department_q, get_visible_or_404, prefix_q, region_q, visible
@@ -46,6 +48,17 @@ DATE_RANGES = {"found": "found_on", "closed": "closed_on", "deadline": "deadline
 
 
 class LedgerFilters(Filters):
+    typed: ClassVar[dict[str, FieldSpec]] = {
+        "enterprise": RECORD_ID,
+        "department": RECORD_ID,
+        "found_from": DAY,
+        "found_to": DAY,
+        "closed_from": DAY,
+        "closed_to": DAY,
+        "deadline_from": DAY,
+        "deadline_to": DAY,
+        "year": YEAR,
+    }
     q: str = Field(
         "", title=gettext_noop("搜索"), description=gettext_noop("隐患编号、企业名称、信用代码（前缀）或描述")
     )
@@ -78,8 +91,8 @@ class LedgerFilters(Filters):
     sort: str = Field("found", title=gettext_noop("排序"), description="found / deadline / code / status")
 
     def dates(self, what: str = "found") -> tuple[date | None, date | None]:
-        """A date range (`DATE_RANGES`: found, closed, deadline); what is not a date filters
-        nothing (the page says no more)."""
+        """A date range (`DATE_RANGES`: found, closed, deadline); dates already read by
+        `typed`; empty: no bound)."""
         inp = Inputs(self.model_dump())
         start, end = (inp.date(name, LedgerFilters.model_fields[name].title) for name in (f"{what}_from", f"{what}_to"))
         return start, end
@@ -120,7 +133,7 @@ def _filter_terms(f: LedgerFilters, today: date) -> list[Q]:
     enterprise_terms = _enterprise_terms(f)
     if enterprise_terms:  # one IN (enterprises …) rather than joins: see core.scope._via_enterprise
         terms.append(Q(enterprise__in=Enterprise.objects.filter(*enterprise_terms).values("pk")))
-    if f.enterprise.isdigit():
+    if f.enterprise:  # ids, years and dates are checked by the reader (LedgerFilters.typed)
         terms.append(Q(enterprise_id=int(f.enterprise)))
     terms += [Q(**{name: getattr(f, name)}) for name in ("level", "status", "source") if getattr(f, name)]
     if f.list in LISTS:
@@ -131,7 +144,7 @@ def _filter_terms(f: LedgerFilters, today: date) -> list[Q]:
         start, end = f.dates(what)
         terms += [Q(**{f"{column}__gte": start})] if start else []
         terms += [Q(**{f"{column}__lte": end})] if end else []
-    if f.year.isdigit() and len(f.year) == 4:
+    if f.year:
         year = int(f.year)
         terms.append(Q(found_on__gte=year_start(year).date(), found_on__lt=year_start(year + 1).date()))
     return terms
@@ -145,7 +158,7 @@ def _enterprise_terms(f: LedgerFilters) -> list[Q]:
     if f.region:
         valid = f.region.isdigit() and len(f.region) in REGION_CODE_LENGTHS
         terms.append(region_q("region", subtree_prefix(f.region)) if valid else Q(pk__in=[]))
-    if f.department.isdigit():  # a department that does not exist supervises nothing
+    if f.department:  # a department that does not exist supervises nothing
         terms.append(department_q(Enterprise.scope, int(f.department)))
     if f.category:
         family = Category.objects.filter(Q(code=f.category) | Q(parent_id=f.category)).values("code")

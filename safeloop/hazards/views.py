@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safeloop.accounts.models import User
 from safeloop.core.bulk import export_response, import_page, template_response
 from safeloop.core.errors import NotFound, ServiceError, refusal_shown
+from safeloop.core.filters import refused_status
 from safeloop.core.forms import FormState, posted, submitted
 from safeloop.core.http import query_without, query_without_page
 from safeloop.core.scope import get_visible_or_404
@@ -102,7 +103,7 @@ def hazard_ledger(request: HttpRequest) -> HttpResponse:
     }
     template = "hazards/ledger.html"
     context |= _pickers(request.user, filters)
-    return render(request, f"{template}#results" if request.htmx else template, context)
+    return render(request, f"{template}#results" if request.htmx else template, context, status=refused_status(filters))
 
 
 # The ledger's tabs: preset (list, overdue) pairs; every other filter is kept.
@@ -159,7 +160,7 @@ def hazard_todo(request: HttpRequest) -> HttpResponse:
         "note": todo_note(request.user),
     }
     template = "hazards/todo.html"
-    return render(request, f"{template}#results" if request.htmx else template, context)
+    return render(request, f"{template}#results" if request.htmx else template, context, status=refused_status(filters))
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeloop.core.bulk import export_response, import_page, template_response
+from safeloop.core.filters import refused_status
 from safeloop.core.forms import edited_version, posted, posted_version, submitted
 from safeloop.core.http import query_without_page
 from safeloop.registry import io
@@ -49,7 +50,7 @@ def enterprise_index(request: HttpRequest) -> HttpResponse:
         "can_create": can_register_enterprises(request.user),
     }
     template = "registry/enterprise_list.html"
-    return render(request, f"{template}#results" if request.htmx else template, context)
+    return render(request, f"{template}#results" if request.htmx else template, context, status=refused_status(filters))
 
 
 @login_required

@@ -16,7 +16,7 @@ from django.utils import timezone
 from safeloop.accidents.grading import COUNTED_DEAD
 from safeloop.accidents.reference import sectors
 from safeloop.accounts.models import User
-from safeloop.core.regions import subtree_prefix, year_start
+from safeloop.core.regions import subtree_prefix, year_start, years_earlier
 from safeloop.core.scope import complete_area, region_q, visible
 from safeloop.registry.models import Region
 from safeloop.targets import figures as fig
@@ -72,7 +72,7 @@ class Board:
         now = now or timezone.now()
         self.end = min(now, year_start(year + 1))
         self.complete = self.end >= year_start(year + 1)
-        last_end = self.end.replace(year=year - 1) if not self.complete else year_start(year)
+        last_end = years_earlier(self.end) if not self.complete else year_start(year)
         self.current = fig.period_figures(user, year_start(year), self.end)
         self.previous = fig.period_figures(user, year_start(year - 1), last_end)
         self.targets = _targets(user, year)

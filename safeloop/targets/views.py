@@ -1,14 +1,20 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET
+from ninja import Field
 
 from safeloop.accidents.grading import dead_label
+from safeloop.core.fields import FieldSpec
+from safeloop.core.filters import YEAR, Filters, refused_status
 from safeloop.core.scope import complete_area
 from safeloop.core.xlsx import XLSX_CONTENT_TYPE, Column, spooled_workbook
 from safeloop.registry.models import Region
@@ -24,26 +30,35 @@ from safeloop.targets.selectors import (
 )
 
 
-def _choice(request: HttpRequest) -> tuple[Region, int]:
-    """The region (default: the user's own, or the demo city) and year asked for, in scope."""
+class DashboardFilters(Filters):
+    """The dashboard's region and year; a year outside 2000–2100 (or not a year) is refused."""
+
+    typed: ClassVar[dict[str, FieldSpec]] = {"year": YEAR.but(minimum=2000, maximum=2100)}
+    region: str = Field("", title=gettext_noop("区域"))
+    year: str = Field("", title=gettext_noop("年份"))
+
+
+def _chosen(request: HttpRequest) -> tuple[Region, int, DashboardFilters]:
+    """The region (default: the user's own, or the demo city) and year asked for, in scope; a
+    refused year shows this year, with the message."""
     if not can_open_dashboard(request.user):
         raise PermissionDenied(
             gettext("目标指标看板面向市和县区（属地全口径数据）；行业部门和乡镇请在“事故灾害”中查看事故")
         )
     prefix = complete_area(request.user) or ""
     default = request.user.region_id or getattr(request.user.department, "region_id", None) or YIYANG
-    code = request.GET.get("region") or default
+    filters = DashboardFilters.from_params(request.GET)
+    code = filters.region or default
     region = Region.objects.filter(code=code, level__in=("province", "city", "county")).first()
     if region is None or not region.code.startswith(prefix):
         raise Http404
-    year = request.GET.get("year", "")
-    return region, int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else timezone.localdate().year
+    return region, int(filters.year) if filters.year else timezone.localdate().year, filters
 
 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    region, year = _choice(request)
+    region, year, filters = _chosen(request)
     board = Board(request.user, year)
     rows = board.rows(region.code)
     history = board.history[region.code]
@@ -58,9 +73,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "chart": _chart(request, board, region, year, rows, history),
         "years": range(timezone.localdate().year, timezone.localdate().year - HISTORY_YEARS - 1, -1),
         "regions": _regions(request.user, region),
+        "filters": filters,
         "dead_label": dead_label(),  # 死亡（含失踪）: what the death figures count
     }
-    return render(request, "targets/dashboard.html", context)
+    return render(request, "targets/dashboard.html", context, status=refused_status(filters))
 
 
 def _regions(user, region: Region) -> list[Region]:
@@ -132,8 +148,10 @@ def _num(value):
 
 @login_required
 @require_GET
-def export(request: HttpRequest, table: str) -> FileResponse:
-    region, year = _choice(request)
+def export(request: HttpRequest, table: str) -> HttpResponseBase:
+    region, year, filters = _chosen(request)
+    if filters.refused:
+        return render(request, "errors/400.html", {"reasons": list(filters.refused.values())}, status=400)
     board = Board(request.user, year)
     tables = {
         "indicators": ("指标", INDICATOR_COLUMNS, lambda: board.rows(region.code)),
