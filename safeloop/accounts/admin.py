@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from safeloop.accounts.models import ExpertAssignment, Role, SigningDelegation, User
 from safeloop.core.admin_audit import AuditedAdmin
 from safeloop.core.audit import audit_record
+from safeloop.core.security_log import SecurityKind, SecurityResult, record
 
 
 @admin.register(User)
@@ -23,6 +24,10 @@ class SafeLoopUserAdmin(AuditedAdmin, UserAdmin):
     list_filter = ("role", "position", "is_active")
     search_fields = ("username", "display_name", "phone")
     raw_id_fields = ("enterprise",)
+    security_fields = frozenset(
+        {"role", "region", "department", "enterprise", "position", "is_active", "is_staff", "is_superuser"}
+        | {"groups", "user_permissions"}
+    )
     fieldsets = (
         *UserAdmin.fieldsets,
         (
@@ -48,6 +53,8 @@ class SafeLoopUserAdmin(AuditedAdmin, UserAdmin):
                 if user.password != old_hash:
                     changes = {"usable_password": [str(is_password_usable(old_hash)), str(user.has_usable_password())]}
                     audit_record(actor=request.user, action="admin.password", target=user, changes=changes)
+                    detail = {"account": user.username, "change": gettext("系统管理员设置")}
+                    record(SecurityKind.PASSWORD_CHANGE, request=request, result=SecurityResult.SUCCESS, detail=detail)
         return response
 
 

@@ -53,6 +53,7 @@ from safeloop.accounts.selectors import enterprise_members, open_delegation_q
 from safeloop.core.audit import audit_record
 from safeloop.core.errors import Conflict, Forbidden, Locked, NotFound, Unauthorized
 from safeloop.core.inputs import Inputs
+from safeloop.core.security_log import SecurityKind, SecurityResult, record
 from safeloop.core.services import model_update, shown
 
 
@@ -80,6 +81,8 @@ def login_authenticate(*, request: HttpRequest | None, username: str, password: 
     """The user for these credentials, or an error; failures count towards a lockout."""
     username = (username or "").strip()
     if login_is_locked(username):
+        detail = {"username": username[:150], "reason": gettext("账户已锁定")}
+        record(SecurityKind.LOGIN, request=request, result=SecurityResult.REFUSED, detail=detail)
         raise Locked(f"登录失败次数过多，账户已锁定{settings.SAFELOOP_LOGIN_LOCK_MINUTES}分钟，请稍后再试")
     user = authenticate(request, username=username, password=password)
     if user is None:
@@ -182,6 +185,9 @@ def password_change(*, user: User, data: Mapping[str, Any], first: bool = False)
         user.save(update_fields=["password", "must_change_password"])
         tokens_revoke_all(user=user)
         audit_record(actor=user, action="user.password", target=user, changes={"password": ["", gettext("已修改")]})
+        _password_changed(
+            actor=user, account=user, change=gettext("首次登录修改初始密码") if first else gettext("本人修改")
+        )
     return user
 
 
@@ -245,6 +251,7 @@ def enterprise_user_add(*, actor: User, data: Mapping[str, Any]) -> tuple[User, 
             user.save()
             changes = {name: ["", shown(value)] for name, value in values.items()}
             audit_record(actor=actor, action="enterprise_user.add", target=user, changes=changes)
+            _role_changed(actor=actor, account=user, change=gettext("新建账号"), fields=sorted(values))
     except IntegrityError:  # the same name registered at the same moment
         raise _username_taken(user.username) from None
     return user, password
@@ -274,7 +281,9 @@ def enterprise_user_update(*, actor: User, user_id: int, data: Mapping[str, Any]
         inp = Inputs(data)
         values = inp.read_values(specs, partial=True)
         inp.check()
-        model_update(instance=member, data=values, actor=actor, action="enterprise_user.update")
+        changes = model_update(instance=member, data=values, actor=actor, action="enterprise_user.update")
+        if "position" in changes:
+            _role_changed(actor=actor, account=member, change=gettext("岗位变更"), fields=["position"])
     return member
 
 
@@ -286,6 +295,7 @@ def enterprise_user_disable(*, actor: User, user_id: int) -> User:
         if not member.is_active:
             raise Conflict(gettext("该账号已停用"), code="wrong_state")
         model_update(instance=member, data={"is_active": False}, actor=actor, action="enterprise_user.disable")
+        _role_changed(actor=actor, account=member, change=gettext("停用账号"), fields=["is_active"])
         tokens_revoke_all(user=member)
         _revoke_open(SigningDelegation.objects.filter(delegate=member), actor=actor)
     return member
@@ -298,6 +308,7 @@ def enterprise_user_enable(*, actor: User, user_id: int) -> User:
         if member.is_active:
             raise Conflict(gettext("该账号已是启用状态"), code="wrong_state")
         model_update(instance=member, data={"is_active": True}, actor=actor, action="enterprise_user.enable")
+        _role_changed(actor=actor, account=member, change=gettext("启用账号"), fields=["is_active"])
     return member
 
 
@@ -314,6 +325,7 @@ def enterprise_user_reset_password(*, actor: User, user_id: int) -> tuple[User, 
         tokens_revoke_all(user=member)
         changes = {"password": ["", gettext("已重置")]}
         audit_record(actor=actor, action="enterprise_user.reset_password", target=member, changes=changes)
+        _password_changed(actor=actor, account=member, change=gettext("主要负责人重置"))
     return member, password
 
 
@@ -338,6 +350,7 @@ def enterprise_principal_handover(*, actor: User, data: Mapping[str, Any]) -> Us
             model_update(
                 instance=member, data={"position": position}, actor=actor, action="enterprise_user.principal_handover"
             )
+            _role_changed(actor=actor, account=member, change=gettext("移交主要负责人"), fields=["position"])
         _revoke_open(SigningDelegation.objects.filter(enterprise_id=actor.enterprise_id), actor=actor)
     return incoming
 
@@ -426,3 +439,17 @@ def _other_member(actor: User, user_id: Any) -> User:
         message = gettext("主要负责人不能停用或重置自己的账号；交接请使用“移交主要负责人”")
         raise Forbidden(message)
     return member
+
+
+# ---------------------------------------------------------------- the security log of account changes
+
+
+def _password_changed(*, actor: User, account: User, change: str) -> None:
+    detail = {"account": account.username, "change": change}
+    record(SecurityKind.PASSWORD_CHANGE, user=actor, result=SecurityResult.SUCCESS, detail=detail)
+
+
+def _role_changed(*, actor: User, account: User, change: str, fields: list[str]) -> None:
+    labels = [str(User._meta.get_field(name).verbose_name) for name in fields]
+    detail = {"account": account.username, "change": change, "fields": labels}
+    record(SecurityKind.ROLE_CHANGE, user=actor, result=SecurityResult.SUCCESS, detail=detail)

@@ -24,6 +24,7 @@ from pydantic.fields import FieldInfo
 
 from safeloop.core.errors import NotFound, ServiceError
 from safeloop.core.fields import FieldSpec
+from safeloop.core.security_log import record_refusal
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
@@ -54,10 +55,13 @@ def error_body(code: str, message: str, fields: dict[str, str] | None = None) ->
 def install_error_handlers(api: NinjaAPI, labels: Callable[[str], str]) -> None:
     @api.exception_handler(ServiceError)
     def service_error(request, exc: ServiceError):
+        if exc.status in (403, 404):
+            record_refusal(request, exc.status, exc)
         return api.create_response(request, exc.as_dict(), status=exc.status)
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
+        record_refusal(request, 404, exc)
         return api.create_response(request, error_body("not_found", _("对象不存在或不在您的管辖范围内")), status=404)
 
     @api.exception_handler(AuthenticationError)

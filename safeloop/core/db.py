@@ -50,3 +50,29 @@ def allow_changes_sql(vendor: str, table: str) -> list[str]:
     on = f" ON {table}" if vendor == "postgresql" else ""
     drops = [f"DROP TRIGGER IF EXISTS {table}_no_{op}{on}" for op in ("update", "delete")]
     return drops + ([f"DROP FUNCTION IF EXISTS {table}_refuse()"] if vendor == "postgresql" else [])
+
+
+def refuse_updates_and_young_deletes_sql(vendor: str, table: str, *, column: str, days: int) -> list[str]:
+    """A log kept for a legal minimum (the security log, 180 days): the database refuses every
+    UPDATE, and on PostgreSQL every DELETE of a row whose `column` is less than `days` old, so only
+    the retention job's removal of old rows gets through. SQLite gets the UPDATE trigger only: the
+    test runner empties tables there with DELETE (PostgreSQL's TRUNCATE fires no row trigger), and
+    a removal is caught by the log's own hash chain on both."""
+    message = f"{table} is append-only"
+    if vendor == "sqlite":
+        return [
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{message}: UPDATE refused'); END"
+        ]
+    if vendor == "postgresql":
+        return [
+            f"CREATE OR REPLACE FUNCTION {table}_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF TG_OP = 'DELETE' AND OLD.{column} < now() - interval '{int(days)} days' THEN RETURN OLD; END IF; "
+            f"RAISE EXCEPTION USING MESSAGE = '{message}: ' || TG_OP || ' refused'; END $$",
+            *(
+                f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {table}_refuse()"
+                for op in ("UPDATE", "DELETE")
+            ),
+        ]
+    raise NotImplementedError(f"no append-only triggers for {vendor}")

@@ -1,3 +1,9 @@
+import ipaddress
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.conf import settings
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
@@ -21,3 +27,47 @@ def query_without(request: HttpRequest, *names: str) -> str:
     for name in ("page", *names):
         params.pop(name, None)
     return params.urlencode()
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address of the client that sent `request`, as an IP address string ("" if unknown).
+
+    Behind a reverse proxy, REMOTE_ADDR is the proxy. When SAFELOOP_CLIENT_ADDRESS_HEADER names a
+    header the proxy sets (e.g. `X-Forwarded-For` with nginx's `$proxy_add_x_forwarded_for`, or
+    `X-Real-IP`), the address is that header's last entry: the one the trusted proxy added, never
+    one a client typed in front of it. A value that is not an IP address falls back to REMOTE_ADDR.
+    """
+    header = getattr(settings, "SAFELOOP_CLIENT_ADDRESS_HEADER", "")
+    if header:
+        forwarded = request.META.get("HTTP_" + header.upper().replace("-", "_"), "")
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        if _is_ip(last):
+            return last
+    remote = request.META.get("REMOTE_ADDR", "")
+    return remote if _is_ip(remote) else ""
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+_current: ContextVar[HttpRequest | None] = ContextVar("safeloop_current_request", default=None)
+
+
+def current_request() -> HttpRequest | None:
+    """The request being served (set by `core.middleware.SecurityMiddleware`), for records made
+    deep in a service that was not handed it (the security log's address); None outside a request."""
+    return _current.get()
+
+
+@contextmanager
+def serving(request: HttpRequest) -> Iterator[None]:
+    reset = _current.set(request)
+    try:
+        yield
+    finally:
+        _current.reset(reset)

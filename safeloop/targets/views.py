@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from safeloop.core.scope import complete_area
+from safeloop.core.security_log import SecurityKind, SecurityResult, record
 from safeloop.core.xlsx import XLSX_CONTENT_TYPE, Column, spooled_workbook
 from safeloop.registry.models import Region
 from safeloop.registry.reference import YIYANG
@@ -133,6 +134,8 @@ def export(request: HttpRequest, table: str) -> FileResponse:
     if table not in tables:
         raise Http404
     title, columns, objects = tables[table]
+    detail = {"title": title, "filters": f"{region.name} · {year}年"}
+    record(SecurityKind.EXPORT, request=request, result=SecurityResult.SUCCESS, detail=detail)
     return FileResponse(
         spooled_workbook(title, columns, objects()),
         as_attachment=True,
