@@ -25,7 +25,7 @@ from safeloop.core.http import query_without_page
 from safeloop.core.inputs import Inputs
 from safeloop.core.models import SecurityEvent, SecurityKind, SecurityResult
 from safeloop.core.roles import Role
-from safeloop.core.xlsx import Column
+from safeloop.core.xlsx import Column, plain
 
 PAGE_SIZE = 50
 
@@ -120,14 +120,14 @@ def describe(event: SecurityEvent) -> str:
 
 
 COLUMNS = [
-    Column(gettext_lazy("序号"), "seq", lambda e: e.seq, width=8),
-    Column(gettext_lazy("时间"), "at", lambda e: e.at, width=18),
-    Column(gettext_lazy("类型"), "action", lambda e: e.get_kind_display(), width=14),
-    Column(gettext_lazy("操作人"), "actor_name", lambda e: e.actor_name, width=16),
-    Column(gettext_lazy("地址"), "address", lambda e: e.address, width=16),
-    Column(gettext_lazy("结果"), "to_status", lambda e: e.get_result_display(), width=8),
-    Column(gettext_lazy("详情"), "payload", describe, width=60),
-    Column(gettext_lazy("哈希"), "hash", lambda e: e.hash, width=20),
+    Column(_("序号"), "seq", lambda e: e.seq, width=8),
+    Column(_("时间"), "at", lambda e: plain(e.at), width=18),
+    Column(_("类型"), "action", lambda e: e.get_kind_display(), width=14),
+    Column(_("操作人"), "actor_name", lambda e: e.actor_name, width=16),
+    Column(_("地址"), "address", lambda e: e.address, width=16),
+    Column(_("结果"), "to_status", lambda e: e.get_result_display(), width=8),
+    Column(_("详情"), "payload", describe, width=60),
+    Column(_("哈希"), "hash", lambda e: e.hash, width=20),
 ]
 
 SECURITY_LOG_EXPORT = Export(
