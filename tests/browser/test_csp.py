@@ -37,7 +37,9 @@ def test_the_api_documentation_works_under_the_policy(page, live_server, city_us
 
 def test_an_injected_inline_script_does_not_run(page, live_server, city_user):
     sign_in(page, live_server.url, city_user)
-    page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.hit = 1'; document.body.append(s); }")
+    page.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = 'window.hit = 1'; document.body.append(s); }"
+    )
     assert page.evaluate("() => window.hit") is None
     assert len(csp_errors(page)) == 1
 
