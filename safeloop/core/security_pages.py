@@ -41,6 +41,7 @@ DETAIL_LABELS = {
     "filters": gettext_lazy("筛选条件"),
     "rows": gettext_lazy("行数"),
     "file": gettext_lazy("文件"),
+    "number": gettext_lazy("文书编号"),
     "status": gettext_lazy("状态码"),
     "method": gettext_lazy("请求方式"),
     "path": gettext_lazy("页面"),

@@ -277,7 +277,7 @@ def hazard_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404 from exc
     except SealBroken:
         return HttpResponse(_("存档文书校验失败，已停止下载，请联系系统管理员"), status=409, content_type="text/plain")
-    detail = {"title": record.title, "id": hazard.code, "file": record.number}
+    detail = {"title": record.title, "number": record.number, "id": hazard.code}
     security_record(SecurityKind.DOWNLOAD, request=request, result=SecurityResult.SUCCESS, detail=detail)
     response = HttpResponse(content, content_type=record.content_type)
     response["Content-Disposition"] = content_disposition_header(True, f"{record.title}-{hazard.code}.docx")

@@ -203,6 +203,17 @@ def test_the_database_refuses_to_edit_an_event(db):
         SecurityEvent.objects.filter(pk=event.pk).update(to_status=SecurityResult.SUCCESS)
 
 
+def test_the_database_refuses_to_delete_a_young_event_where_its_runner_allows(db):
+    event = record(SecurityKind.LOGIN, result=SecurityResult.FAILURE, detail={"username": "x"})
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError), transaction.atomic():
+            SecurityEvent.objects.filter(pk=event.pk).delete()
+        assert SecurityEvent.objects.filter(pk=event.pk).exists()
+    else:  # SQLite: the test runner empties tables with DELETE; the chain catches a removal (below)
+        SecurityEvent.objects.filter(pk=event.pk).delete()
+        assert not SecurityEvent.objects.exists()
+
+
 def _without_triggers():
     from safeloop.core.db import allow_changes_sql
 
@@ -265,6 +276,19 @@ def test_retention_never_goes_below_the_legal_six_months(db, settings):
         record(SecurityKind.LOGIN, result=SecurityResult.FAILURE, detail={})
     assert security_log_purge.call() == 0
     assert len(events(SecurityKind.LOGIN)) == 1
+
+
+def test_the_command_reports_a_break_and_exits_1(db):
+    from django.core.management import call_command
+
+    for n in range(2):
+        record(SecurityKind.LOGIN, result=SecurityResult.FAILURE, detail={"username": f"u{n}"})
+    call_command("verify_security_log")  # intact: returns
+    _without_triggers()
+    SecurityEvent.objects.filter(seq=1).update(actor_name="someone else")
+    with pytest.raises(SystemExit) as stopped:
+        call_command("verify_security_log")
+    assert stopped.value.code == 1
 
 
 def test_retention_is_a_daily_job():
