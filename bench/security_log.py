@@ -10,7 +10,6 @@ Prints JSON and writes bench/results/security_log-<database>.json.
 
 import argparse
 import json
-
 import logging
 
 from _django import ROOT, database_label, timed
@@ -33,8 +32,16 @@ def fill(events: int) -> int:
     now = timezone.now()
     rows = (
         SecurityEvent(
-            seq=seq, action="login", actor_name="bench", actor_role="", at=now, to_status="failure",
-            payload={"username": "bench"}, prev_hash="0" * 64, hash="0" * 64, address="10.0.0.1",
+            seq=seq,
+            action="login",
+            actor_name="bench",
+            actor_role="",
+            at=now,
+            to_status="failure",
+            payload={"username": "bench"},
+            prev_hash="0" * 64,
+            hash="0" * 64,
+            address="10.0.0.1",
         )
         for seq in range(start, events + 1)
     )

@@ -92,7 +92,7 @@ class AuditedAdmin(admin.ModelAdmin):
 
 def field_label(obj: Model, name: str) -> str:
     try:
-        return str(obj._meta.get_field(name).verbose_name)
+        return str(getattr(obj._meta.get_field(name), "verbose_name", name))
     except FieldDoesNotExist:
         return name
 

@@ -122,8 +122,9 @@ def record_refusal(request: HttpRequest, status: int, exception: object = None) 
     if request.path.startswith((settings.STATIC_URL or "/static/", "/favicon.ico")):
         return None
     detail: dict[str, Any] = {"status": status, "method": request.method}
-    if getattr(exception, "object_name", ""):
-        detail |= {"object": exception.object_name, "id": getattr(exception, "object_id", "")}  # type: ignore[union-attr]
+    object_name = getattr(exception, "object_name", "")
+    if object_name:
+        detail |= {"object": object_name, "id": getattr(exception, "object_id", "")}
     return record(SecurityKind.ACCESS_REFUSED, request=request, result=SecurityResult.REFUSED, detail=detail)
 
 

@@ -133,13 +133,13 @@ COLUMNS = [
 
 SECURITY_LOG_EXPORT = Export(
     kind="core.security_log_export",
-    title=gettext_lazy("安全日志"),
+    title=_("安全日志"),
     columns=COLUMNS,
     filters=SecurityFilters,
     select=security_events,
     words=security_words,
     allowed=can_read_security_log,
-    refusal=gettext_lazy("安全日志仅限系统管理员查看"),
+    refusal=_("安全日志仅限系统管理员查看"),
     back="core:security_log",
 )
 
