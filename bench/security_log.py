@@ -49,11 +49,29 @@ def fill(events: int) -> int:
     return SecurityEvent.objects.count()
 
 
+def bare_insert(seq: int) -> None:
+    """One INSERT in a savepoint, as `record` does it, without reading the head or hashing."""
+    with transaction.atomic():
+        SecurityEvent(
+            seq=seq,
+            action="login",
+            actor_name="x",
+            actor_role="",
+            at=timezone.now(),
+            to_status="failure",
+            payload={"username": "x"},
+            prev_hash="0" * 64,
+            hash="0" * 64,
+        ).save(force_insert=True)
+
+
 def measure(runs: int, events: int) -> dict:
     results = {"database": database_label(), "events_in_log": fill(events), "scenarios": {}}
     city = Client()
     city.force_login(User.objects.get(username="city_admin"))
+    floor = iter(range(10**9, 2 * 10**9))
     scenarios = {
+        "a bare INSERT of the same row (the floor)": lambda: bare_insert(next(floor)),
         "record() alone": lambda: record(SecurityKind.LOGIN, result=SecurityResult.FAILURE, detail={"username": "x"}),
         "health (baseline request)": lambda: city.get("/healthz"),
         "404 page of a hidden object (records a refusal)": lambda: city.get("/hazards/999999999/"),

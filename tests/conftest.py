@@ -11,7 +11,8 @@ from django.db import connection
 from safeloop.accounts.models import Role, User
 from safeloop.accounts.services import expert_assign, user_create
 from safeloop.core.codes import make_credit_code
-from safeloop.core.db import allow_changes_sql, refuse_changes_sql
+from safeloop.core.db import allow_changes_sql, refuse_changes_sql, refuse_updates_and_young_deletes_sql
+from safeloop.core.security_log import LEGAL_MINIMUM_DAYS
 from safeloop.registry.models import Category, Department, Enterprise
 from safeloop.registry.reference import reference_load
 from safeloop.registry.services import enterprises_bulk_register
@@ -130,20 +131,26 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def sealed_records_cleared(request):
-    """Sealed records refuse DELETE (on SQLite a flush is DELETE): a test that commits them
-    (transactional) has them removed, triggers lifted for that moment, before the flush."""
+    """Sealed records and security events refuse DELETE (on SQLite a flush is DELETE): a test
+    that commits them (transactional) has them removed, triggers lifted for that moment, before
+    the flush."""
     marker = request.node.get_closest_marker("django_db")
     if not (marker and marker.kwargs.get("transaction")):
         yield
         return
     request.getfixturevalue("transactional_db")
     yield
-    table = "core_sealedrecord"
+    vendor = connection.vendor
+    guards = {
+        "core_sealedrecord": refuse_changes_sql(vendor, "core_sealedrecord"),
+        "core_securityevent": refuse_updates_and_young_deletes_sql(
+            vendor, "core_securityevent", column="at", days=LEGAL_MINIMUM_DAYS
+        ),
+    }
     with connection.cursor() as cursor:
-        for statement in [*allow_changes_sql(connection.vendor, table), "DELETE FROM core_sealedrecord"]:
-            cursor.execute(statement)
-        for statement in refuse_changes_sql(connection.vendor, table):
-            cursor.execute(statement)
+        for table, restore in guards.items():
+            for statement in [*allow_changes_sql(vendor, table), f"DELETE FROM {table}", *restore]:  # noqa: S608
+                cursor.execute(statement)
 
 
 @pytest.fixture(autouse=True)

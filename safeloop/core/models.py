@@ -193,7 +193,7 @@ class SecurityEvent(ChainedEvent):
     One hash chain over every event (`seq` is unique, so concurrent writers cannot fork it):
     `action` is the kind, `to_status` the result, `payload` the detail. Written only by
     `core.security_log.record`; the database refuses UPDATE, and DELETE of anything younger
-    than the legal minimum of 180 days (PostgreSQL; triggers from `core.db`). Old events leave
+    than the legal minimum of 180 days (triggers from `core.db`, both databases). Old events leave
     only through the daily retention job, which records what it removed as an event itself.
     """
 

@@ -6,8 +6,8 @@ password and permission changes, exports and downloads, administration, refused 
 place that does such a thing (see docs/architecture.md for the list). It costs one indexed read
 of the chain's head and one INSERT. Events form one hash chain (`core.chain`'s `entry_hash`
 over `chain_content` plus the address): `seq` is unique, so two writers that read the same head
-cannot both append — the loser retries from the new head. The database refuses UPDATE (and, on
-PostgreSQL, DELETE of anything younger than 180 days); `security_log_purge`, a daily job, removes
+cannot both append — the loser retries from the new head. The database refuses UPDATE, and
+DELETE of anything younger than 180 days; `security_log_purge`, a daily job, removes
 events older than SAFELOOP_SECURITY_LOG_DAYS (never fewer than 180) from the start of the chain
 and records that it did, with the hash it cut after, so `security_log_problems` can tell a
 retention cut from a deletion.

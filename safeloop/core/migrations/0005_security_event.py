@@ -7,7 +7,7 @@ from django.db import migrations, models
 from safeloop.core.db import allow_changes_sql, refuse_updates_and_young_deletes_sql
 
 TABLE = "core_securityevent"
-LEGAL_MINIMUM_DAYS = 180  # issue 9 item 10 (等保2.0 8.1.4.3): kept at least six months
+LEGAL_MINIMUM_DAYS = 180  # issue 9 item 10 (等保2.0 8.1.4.3): kept at least six months (not imported: frozen here)
 
 
 def refuse_changes(apps, schema_editor):
