@@ -76,6 +76,12 @@ MAJOR = [
     ("特种作业人员未持证上岗", "GM10-3-02"),
 ]
 ESCALATE_AFTER = (1, 5, 10)
+# What the demo accounts find waiting for their signatures (专家+企业主要负责人双签字) at each of
+# their enterprises: a major hazard found in the last days, before its confirmation, and one
+# found about a month ago whose rectification was just submitted, before its acceptance. The
+# value is how many days ago it was found.
+WORKLIST = {Status.REPORTED: 0, Status.AWAITING_ACCEPTANCE: 30}
+WORKLIST_TRIES = 2000
 
 
 def seed_hazards(*, seed: int, progress: Callable[[str], None], today: date | None = None) -> int:
@@ -86,23 +92,49 @@ def seed_hazards(*, seed: int, progress: Callable[[str], None], today: date | No
     counters: dict[tuple[str, int], int] = defaultdict(int)
     enterprises = list(Enterprise.objects.select_related("region__parent").order_by("pk"))
     total = len(enterprises) * PER_ENTERPRISE
-    made = 0
+    found = recurred = 0
     _PHOTOS.update(_demo_photos())
     for batch in batches(_generate(rng, enterprises, today, calendar, counters), BATCH):
-        made += hazards_bulk_create(items=batch)
-        made += hazards_bulk_create(items=[_recurrence(item, counters) for item in batch if _recurred(item)])
-        progress(f"隐患 {made:,}/{total:,}（{made * 100 // max(total, 1)}%）")
+        found += hazards_bulk_create(items=batch)
+        recurred += hazards_bulk_create(items=[_recurrence(item, counters) for item in batch if _recurred(item)])
+        # The share is of the hazards found; recurrences (复发, new hazards of their own) come on top.
+        progress(f"隐患 {found + recurred:,} 条（{min(found * 100 // max(total, 1), 100)}%）")
     NumberSequence.objects.bulk_create([NumberSequence(key=k, year=y, last=n) for (k, y), n in counters.items()])
-    return made
+    return found + recurred
 
 
 def _generate(rng, enterprises, today, calendar, counters) -> Iterator[HazardWithHistory]:
     days = sorted(rng.randint(0, 364) for _ in range(len(enterprises) * PER_ENTERPRISE))
-    demo = cycle(_demo_enterprises(enterprises) or enterprises)
+    demo_enterprises = _demo_enterprises(enterprises)
+    demo = cycle(demo_enterprises or enterprises)
+    waiting = sorted(WORKLIST.items(), key=lambda item: -item[1])
     for index, back in enumerate(reversed(days)):  # oldest first, so numbers follow discovery order
+        while waiting and back <= waiting[0][1]:
+            yield from _worklist(rng, demo_enterprises, *waiting.pop(0), today, calendar, counters)
         # The demo accounts' enterprises also get recent hazards, so their to-do lists are not empty.
         enterprise = next(demo) if back <= 20 and index % 25 == 0 else rng.choice(enterprises)
         yield _hazard(rng, enterprise, today - timedelta(days=back), today, calendar, counters)
+    for status, ago in waiting:
+        yield from _worklist(rng, demo_enterprises, status, ago, today, calendar, counters)
+
+
+def _worklist(rng, enterprises, status: str, ago: int, today: date, calendar, counters) -> Iterator[HazardWithHistory]:
+    for enterprise in enterprises:
+        yield _ending_in(rng, enterprise, today - timedelta(days=ago), status, today, calendar, counters)
+
+
+def _ending_in(rng, enterprise, found: date, status: str, today: date, calendar, counters) -> HazardWithHistory:
+    """A major hazard whose walk stops at `status` with that stage's signatures still due: walks
+    are drawn until one does, and the numbers a discarded walk took are given back."""
+    for _ in range(WORKLIST_TRIES):
+        taken = dict(counters)
+        item = _hazard(rng, enterprise, found, today, calendar, counters, level=Level.MAJOR)
+        last = item.acts[-1]
+        if last.to_status == status and last.action != "sign":
+            return item
+        counters.clear()
+        counters.update(taken)
+    raise RuntimeError(f"no demo walk of {WORKLIST_TRIES} stops at {status}")
 
 
 def _demo_enterprises(enterprises: list[Enterprise]) -> list[Enterprise]:
@@ -181,9 +213,9 @@ def _number(counters, key: str, year: int) -> int:
     return counters[(key, year)]
 
 
-def _hazard(rng, enterprise: Enterprise, found: date, today: date, calendar, counters) -> HazardWithHistory:
+def _hazard(rng, enterprise: Enterprise, found: date, today: date, calendar, counters, level=None) -> HazardWithHistory:
     source = rng.choices(list(SOURCE_WEIGHTS), weights=list(SOURCE_WEIGHTS.values()))[0]
-    major = rng.random() < 0.03
+    major = rng.random() < 0.03 if level is None else level == Level.MAJOR
     description, clause = rng.choice(MAJOR) if major else (rng.choice(GENERAL), "")
     county = enterprise.region_id[:6]
     hazard = Hazard(
