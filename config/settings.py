@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.local_setup import data_dir, is_production, secret_key_path
+from config.local_setup import backup_key_path, data_dir, is_production, ledger_keys_path, secret_key_path
 
 # Reading the environment and files is all this module does: no directory or file is created
 # on import (docs/adr/0010-settings-without-side-effects.md). A bad value stops the start-up
@@ -93,6 +93,40 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _local_file(path: Path) -> str:
+    """A key generated into the data directory in local mode (config.local_setup); '' when absent."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        return ""
+
+
+def _ledger_keys() -> dict[str, bytes]:
+    """The HMAC keys of the hash chains (core.chain), `id:secret` separated by commas or lines;
+    the first is the one new events are keyed with, the others verify older events (rotation).
+    They live outside the database, so someone who can write to it cannot recompute a chain."""
+    raw = _env("SAFELOOP_LEDGER_KEYS") or ("" if PRODUCTION else _local_file(ledger_keys_path()))
+    keys: dict[str, bytes] = {}
+    for item in raw.replace("\n", ",").split(","):
+        kid, sep, secret = item.strip().partition(":")
+        if not item.strip():
+            continue
+        if not sep or not kid or len(kid) > 20 or len(secret) < 16:
+            raise ImproperlyConfigured("SAFELOOP_LEDGER_KEYS: each key is id:secret (id ≤ 20 chars, secret ≥ 16)")
+        keys[kid] = secret.encode()
+    return keys
+
+
+# Hash-chain keys (docs/adr/0012): required in production (a system check says so when missing).
+SAFELOOP_LEDGER_KEYS = _ledger_keys()
+# The append-only file the daily ledger roots are published to; keep it (or a copy) off the
+# database server, e.g. on write-once storage or forwarded to syslog (docs/deploy.md).
+SAFELOOP_LEDGER_ROOTS_FILE = Path(_env("SAFELOOP_LEDGER_ROOTS_FILE") or DATA_DIR / "ledger_roots.jsonl")
+# Backups (manage.py backup / restore): the Fernet key they are encrypted with, and where they go.
+SAFELOOP_BACKUP_KEY = _env("SAFELOOP_BACKUP_KEY") or ("" if PRODUCTION else _local_file(backup_key_path()))
+SAFELOOP_BACKUP_DIR = Path(_env("SAFELOOP_BACKUP_DIR") or DATA_DIR / "backups")
 DEBUG = env_bool("DEBUG", False)
 if DEBUG and PRODUCTION:
     raise ImproperlyConfigured("DEBUG must be off when SAFELOOP_ENV=production")
@@ -281,7 +315,16 @@ SAFELOOP_CLIENT_ADDRESS_HEADER = _env("SAFELOOP_CLIENT_ADDRESS_HEADER") or ("X-F
 # Security log (core.security_log): days an event is kept; at least 180 (等保2.0 8.1.4.3, six months).
 SAFELOOP_SECURITY_LOG_DAYS = env_int("SAFELOOP_SECURITY_LOG_DAYS", 180, minimum=180)
 SAFELOOP_TOKEN_HOURS = env_int("SAFELOOP_TOKEN_HOURS", 12, minimum=1)
+# Excel imports and the workbook guard (core/xlsx_guard.py): the upload's size; what its zip may
+# unpack to and the compression ratio of large members (zip bombs); the rows (data rows) and
+# columns a sheet may reach; the memory and CPU seconds of the child process that parses it.
 SAFELOOP_IMPORT_MAX_BYTES = env_int("SAFELOOP_IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
+SAFELOOP_IMPORT_MAX_UNPACKED_BYTES = env_int("SAFELOOP_IMPORT_MAX_UNPACKED_BYTES", 300 * 1024 * 1024, minimum=1)
+SAFELOOP_IMPORT_MAX_RATIO = env_int("SAFELOOP_IMPORT_MAX_RATIO", 100, minimum=1)
+SAFELOOP_IMPORT_MAX_ROWS = env_int("SAFELOOP_IMPORT_MAX_ROWS", 50_000, minimum=1)
+SAFELOOP_IMPORT_MAX_COLUMNS = env_int("SAFELOOP_IMPORT_MAX_COLUMNS", 100, minimum=1)
+SAFELOOP_IMPORT_PARSE_MEMORY_MB = env_int("SAFELOOP_IMPORT_PARSE_MEMORY_MB", 1024, minimum=128)
+SAFELOOP_IMPORT_PARSE_SECONDS = env_int("SAFELOOP_IMPORT_PARSE_SECONDS", 300, minimum=1)
 # Largest evidence file (photo or PDF) accepted, in bytes (20 MB); core.evidence.
 SAFELOOP_EVIDENCE_MAX_BYTES = env_int("SAFELOOP_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 # Largest image accepted, in pixels (width × height); Pillow's decompression-bomb check uses it too.
@@ -302,6 +345,9 @@ LOGGING = {
     "loggers": {"safeloop.notify": {"level": os.environ.get("SAFELOOP_NOTIFY_LOG_LEVEL", "INFO")}},
 }
 
+# The latest date any input may name (deadlines, extensions, imported dates), in years after
+# today (core/inputs.py); the working-day calendar covers up to the year after it.
+SAFELOOP_DATE_MAX_YEARS_AHEAD = env_int("SAFELOOP_DATE_MAX_YEARS_AHEAD", 3, minimum=1)
 # Hazard loop (safeloop.hazards): look-back after closing, in calendar days; deadline
 # supervision thresholds in working days (reminder before due; overdue → 督办, 挂牌督办 for
 # major hazards, 约谈). Local practice differs (RULES.md §2.4), hence settings.
@@ -334,7 +380,9 @@ SAFELOOP_PICKER_YEARS = env_int("SAFELOOP_PICKER_YEARS", 10, minimum=1)
 SAFELOOP_PUBLIC_BASE_URL = os.environ.get("SAFELOOP_PUBLIC_BASE_URL", "").rstrip("/")
 SAFELOOP_NOTIFY_CHANNELS = env_list("SAFELOOP_NOTIFY_CHANNELS", "safeloop.accounts.notifications.log_channel")
 # Accidents and targets: facts RULES.md marks as "not found", kept as settings (docs/targets.md).
-# Whether 失踪 counts with 死亡 when grading an accident (国务院令第493号 第三条 names deaths only).
-SAFELOOP_GRADE_COUNTS_MISSING = env_bool("SAFELOOP_GRADE_COUNTS_MISSING", False)
+# Whether 失踪 counts with 死亡 when grading an accident and in the accident death indicators: on
+# by default, as the statistical system counts "死亡和失踪（含下落不明）人数" as one figure
+# (《生产安全事故统计报表制度》 2016-10; RULES.md §3.2); the record keeps the two apart.
+SAFELOOP_GRADE_COUNTS_MISSING = env_bool("SAFELOOP_GRADE_COUNTS_MISSING", True)
 # Whether 失踪 counts in 每百万人口因自然灾害死亡率 (RULES.md §4.2: definition not confirmed).
 SAFELOOP_DISASTER_DEATHS_INCLUDE_MISSING = env_bool("SAFELOOP_DISASTER_DEATHS_INCLUDE_MISSING", False)

@@ -20,10 +20,12 @@ gate() {
   fi
 }
 
-# check --deploy reads production settings: a throwaway key and host, for this one command only.
+# check --deploy reads production settings: throwaway keys and host, for this one command only.
 deploy_check() {
   env SAFELOOP_ENV=production DEBUG=false ALLOWED_HOSTS=safeloop.invalid \
     SECRET_KEY="$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    SAFELOOP_LEDGER_KEYS="gate:$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(32))')" \
+    SAFELOOP_BACKUP_KEY="$("$BIN/python" -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')" \
     "$BIN/python" manage.py check --deploy --fail-level WARNING
 }
 

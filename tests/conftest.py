@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import itertools
 import os
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from safeloop.accounts.models import Role, User
 from safeloop.accounts.services import expert_assign, user_create
@@ -24,6 +26,12 @@ _serial = itertools.count(1)
 ZIYANG_TOWN = "430902005"  # 资阳区 大码头街道
 HESHAN_TOWN = "430903003"  # 赫山区
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+def in_a_year(days_before: int = 0) -> str:
+    """A deadline that is not due for a long while, yet within the dates inputs accept (at
+    most SAFELOOP_DATE_MAX_YEARS_AHEAD years ahead)."""
+    return (timezone.localdate() + timedelta(days=365 - days_before)).isoformat()
 
 
 def credit_code(county: str = "430902") -> str:
@@ -130,26 +138,48 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def sealed_records_cleared(request):
-    """Sealed records and security events refuse DELETE (on SQLite a flush is DELETE): a test
-    that commits them (transactional) has them removed, triggers lifted for that moment, before
-    the flush."""
+def ledger_roots_file(settings, tmp_path):
+    """The published ledger roots go to the test's own file, never var/."""
+    settings.SAFELOOP_LEDGER_ROOTS_FILE = tmp_path / "ledger_roots.jsonl"
+
+
+APPEND_ONLY = ("core_sealedrecord", "hazards_hazardevent")  # tables whose triggers refuse UPDATE and DELETE
+
+
+def _guards(vendor: str) -> dict[str, list[str]]:
+    """Each append-only table and the statements that put its triggers back; the security log
+    refuses only the DELETE of young rows (core.db.refuse_updates_and_young_deletes_sql)."""
+    guards = {table: refuse_changes_sql(vendor, table) for table in APPEND_ONLY}
+    guards["core_securityevent"] = refuse_updates_and_young_deletes_sql(
+        vendor, "core_securityevent", column="at", days=LEGAL_MINIMUM_DAYS
+    )
+    return guards
+
+
+@pytest.fixture(autouse=True)
+def append_only_cleared(request):
+    """Sealed records, events and security events refuse DELETE (on SQLite a flush is DELETE): a
+    test that commits them (transactional) has them removed, triggers lifted for that moment,
+    before the flush."""
     marker = request.node.get_closest_marker("django_db")
     if not (marker and marker.kwargs.get("transaction")):
         yield
         return
     request.getfixturevalue("transactional_db")
     yield
-    vendor = connection.vendor
-    guards = {
-        "core_sealedrecord": refuse_changes_sql(vendor, "core_sealedrecord"),
-        "core_securityevent": refuse_updates_and_young_deletes_sql(
-            vendor, "core_securityevent", column="at", days=LEGAL_MINIMUM_DAYS
-        ),
-    }
     with connection.cursor() as cursor:
-        for table, restore in guards.items():
-            for statement in [*allow_changes_sql(vendor, table), f"DELETE FROM {table}", *restore]:  # noqa: S608
+        for table, restore in _guards(connection.vendor).items():
+            for statement in [*allow_changes_sql(connection.vendor, table), f"DELETE FROM {table}", *restore]:  # noqa: S608
+                cursor.execute(statement)
+
+
+@pytest.fixture
+def tamperable(db):
+    """Lift the append-only triggers for this test (its transaction is rolled back after it):
+    tests that play the attacker with raw SQL."""
+    with connection.cursor() as cursor:
+        for table in APPEND_ONLY:
+            for statement in allow_changes_sql(connection.vendor, table):
                 cursor.execute(statement)
 
 

@@ -56,6 +56,8 @@ NO_DATA_ROUTES = {
 # Public routes (no sign-in): they answer only to an unguessable token, show only what the
 # document itself publishes, and an unknown token is the plain 404 for everyone.
 PUBLIC_ROUTES = {"core:verify"}
+# The system administrator's pages: every other role gets the 403 page (tests/core/test_system_page.py).
+SYSADMIN_ROUTES = {"core:system"}
 # 一企一档's tabs (each tab for every kind of role, and every document link in them) and the
 # enterprise's printable code (unknown codes 404, outsiders see only the public page), checked in
 # tests/workbench/test_dossier.py and tests/workbench/test_codes.py.
@@ -116,7 +118,7 @@ def test_every_route_has_an_outsider_check():
     declared |= DOSSIER_ROUTES
     declared |= set(ACCIDENT_OBJECT_ROUTES) | set(ACCIDENT_LIST_ROUTES) | set(TARGET_ROUTES) | NOTIFICATION_ROUTES
     declared |= ENTERPRISE_ACCOUNT_ROUTES
-    declared |= PUBLIC_LIST_ROUTES | SECURITY_LOG_ROUTES
+    declared |= PUBLIC_LIST_ROUTES | SECURITY_LOG_ROUTES | SYSADMIN_ROUTES
     assert set(_names(get_resolver())) == declared
 
 

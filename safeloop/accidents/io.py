@@ -24,7 +24,7 @@ from safeloop.accounts.models import User
 from safeloop.core.bulk import Export, Import
 from safeloop.core.errors import ValidationFailed
 from safeloop.core.fields import only
-from safeloop.core.xlsx import Column, ImportFailed, ImportReport, check_size, read_rows
+from safeloop.core.xlsx import Column, ImportFailed, ImportReport, read_rows
 from safeloop.registry.io import region_word
 
 
@@ -121,7 +121,6 @@ EXPORTS = (ACCIDENT_EXPORT, DISASTER_EXPORT, RESPONSE_EXPORT, DENOMINATOR_EXPORT
 def denominator_import(*, actor: User, data: bytes) -> ImportReport:
     """All rows or none: every error is reported by row and column, as the API would say it."""
     check_writer(actor)
-    check_size(data)
     sheet = read_rows(data, DENOMINATOR_COLUMNS)
     report, rows = ImportReport(letters=sheet.letters), []
     for number, raw in sheet:

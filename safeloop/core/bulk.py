@@ -198,20 +198,23 @@ class Import:
 
 def import_page(request: HttpRequest, imp: Import, template: str) -> HttpResponse:
     """An import page: the form; after a POST its report, or — a large file — a job and its page.
-    A refusal of the file itself (none chosen, too large, not a workbook) stands beside the input."""
+    A refusal of the file itself (none chosen, too large, not a workbook, beyond the workbook
+    guard's limits) stands beside the input; a refused import answers with its status (400,
+    413, 415), so nothing but the page says it was saved."""
     form = FormState(IMPORT_FIELDS)
-    report = None
+    report, status = None, 200
     if request.method == "POST":
         try:
             data = _uploaded(request.FILES)
-            if sheet_rows(data, up_to=import_job_rows() + 1) - 1 > import_job_rows():
+            if sheet_rows(data) - 1 > import_job_rows():  # the workbook guard refuses a hostile file here
                 return redirect("core:job", pk=job_start(owner=request.user, kind=imp.kind, params={}, upload=data).pk)
             report = imp.run(actor=request.user, data=data)
         except ImportFailed as exc:
-            report = exc.report
+            report, status = exc.report, exc.status
         except ServiceError as exc:
             form.fail(exc)
-    return render(request, template, {"form": form, "report": report})
+            status = exc.status
+    return render(request, template, {"form": form, "report": report}, status=status)
 
 
 def _uploaded(files: Any) -> bytes:

@@ -1,29 +1,57 @@
-"""Hash chains for append-only histories (tamper evidence).
+"""Keyed hash chains for append-only histories (tamper evidence), docs/adr/0012.
 
-Each entry's hash covers its canonical content and the previous entry's hash, so editing,
-deleting, inserting or reordering any entry breaks every hash after it; the owner keeps the
-head hash, so removing or appending at the end is caught as well.
+Each entry's hash is an HMAC-SHA256, under a key kept outside the database
+(`SAFELOOP_LEDGER_KEYS`), of its canonical content and the previous entry's hash: editing,
+deleting, inserting or reordering any entry breaks every hash after it, and someone who can
+write to the database but has no key cannot compute the hashes again. Each event names its key
+(`key_id`), so keys rotate: new events take the first key, older ones verify with theirs.
+Events hashed before the chains were keyed have `key_id` '' (plain SHA-256); each such chain was
+closed by a keyed `migrated` event, so a chain may not end in an unkeyed event.
+
+Every event also takes the next number of one ledger-wide sequence (`ledger_advance`, a counter
+row advanced in the appending transaction), so a deleted owner or a cut tail leaves a hole that
+`core.ledger` finds, and the daily root it publishes outside the database pins the end.
 
 A history is a concrete `core.models.ChainedEvent`; `chain_append` adds to it (inside the
-owner's transaction, with the owner row locked and saved), `chain_verify_all` walks every chain.
+owner's transaction, with the owner row locked and saved), `chain_verify_all` walks every
+chain; an app registers what its events must replay (`register_replay`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
     from safeloop.core.models import ChainedEvent
 
 GENESIS = "0" * 64
 SYSTEM = "系统"  # the actor name of an act nobody did (escalations); stored and hashed, so never translated
+LEDGER = "ledger"  # the counter of the global sequence (and the cursor of a future change feed)
+LEGACY = ""  # the key id of an event hashed before the chains were keyed
+
+# What verify_ledger reports, each kind on its own (the first words of its summary line).
+FINDINGS = {
+    "chain": gettext_lazy("事件被修改、删除、插入或重排"),
+    "key": gettext_lazy("事件没有有效的密钥签名（无密钥重算）"),
+    "head": gettext_lazy("事件链末端被截断或追加"),
+    "sequence": gettext_lazy("全局序号出现缺口（事件或整条隐患被删除）"),
+    "replay": gettext_lazy("当前字段与事件回放不符（绕过流程修改）"),
+    "files": gettext_lazy("证据或存证文件缺失、被替换"),
+    "roots": gettext_lazy("与已公示的每日根不符（恢复旧备份或改写历史）"),
+    "guard": gettext_lazy("数据库追加保护（触发器）缺失"),
+}
 
 
 def canonical(content: dict[str, Any]) -> bytes:
@@ -31,7 +59,70 @@ def canonical(content: dict[str, Any]) -> bytes:
 
 
 def entry_hash(prev_hash: str, content: dict[str, Any]) -> str:
+    """The unkeyed hash (events before keying; sealed records)."""
     return hashlib.sha256(prev_hash.encode() + canonical(content)).hexdigest()
+
+
+# ---------------------------------------------------------------- keys
+
+
+class UnknownKey(Exception):
+    """An event names a key this installation does not have."""
+
+
+def chain_keys() -> dict[str, bytes]:
+    return settings.SAFELOOP_LEDGER_KEYS
+
+
+def current_key_id() -> str:
+    """The key new events are hashed with: the first of SAFELOOP_LEDGER_KEYS."""
+    keys = chain_keys()
+    if not keys:
+        raise ImproperlyConfigured("SAFELOOP_LEDGER_KEYS is empty: the hash chains need a key (docs/deploy.md)")
+    return next(iter(keys))
+
+
+def keyed_hash(key_id: str, prev_hash: str, content: dict[str, Any]) -> str:
+    """HMAC-SHA256 of the previous hash and the canonical content, under key `key_id`
+    (LEGACY: the plain SHA-256 of events hashed before keying)."""
+    if key_id == LEGACY:
+        return entry_hash(prev_hash, content)
+    secret = chain_keys().get(key_id)
+    if secret is None:
+        raise UnknownKey(key_id)
+    return hmac.new(secret, prev_hash.encode() + canonical(content), hashlib.sha256).hexdigest()
+
+
+def keyed_mac(data: bytes, key_id: str | None = None) -> tuple[str, str]:
+    """(key id, HMAC-SHA256 of `data`) under the current key, or under `key_id`."""
+    kid = key_id or current_key_id()
+    secret = chain_keys().get(kid)
+    if secret is None:
+        raise UnknownKey(kid)
+    return kid, hmac.new(secret, data, hashlib.sha256).hexdigest()
+
+
+# ---------------------------------------------------------------- the global sequence
+
+
+def ledger_advance(count: int = 1, *, name: str = LEDGER) -> int:
+    """Take the next `count` numbers of the counter `name`; returns the first. Inside the
+    transaction that writes the rows numbered, which holds the counter's row lock until it
+    ends: a rollback gives the numbers back, and numbers are handed out in commit order."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("ledger_advance must run inside the transaction that appends the events")
+    table = "core_ledgercounter"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (name, last) VALUES (%s, %s) ON CONFLICT (name) "  # noqa: S608 (constant table)
+            f"DO UPDATE SET last = {table}.last + excluded.last RETURNING last",
+            [name, count],
+        )
+        last = cursor.fetchone()[0]
+    return int(last) - count + 1
+
+
+# ---------------------------------------------------------------- appending
 
 
 def plain(payload: dict[str, Any]) -> dict[str, Any]:
@@ -41,8 +132,9 @@ def plain(payload: dict[str, Any]) -> dict[str, Any]:
 
 def chain_content(event: Any, *, owner: str, key: str) -> dict[str, Any]:
     """Everything an event asserts; the hash covers exactly this. `owner` names the owner's
-    kind ("hazard") and `key` is the owner's number."""
-    return {
+    kind ("hazard") and `key` is the owner's number. A keyed event also asserts its place in
+    the global sequence and its key id (so neither can be moved without the key)."""
+    content = {
         owner: key,
         "seq": event.seq,
         "action": event.action,
@@ -55,6 +147,9 @@ def chain_content(event: Any, *, owner: str, key: str) -> dict[str, Any]:
         "payload": event.payload,
         "attachments": event.attachments,
     }
+    if event.key_id != LEGACY:
+        content |= {"position": event.position, "key_id": event.key_id}
+    return content
 
 
 def chain_append(
@@ -71,29 +166,55 @@ def chain_append(
 ) -> ChainedEvent:
     """Append one event and move the owner's chain head. Call inside the owner's transaction,
     with the owner row locked, after the owner itself has been saved (the event records its status)."""
+    last_seq, prev_hash = _last_link(events, owner)
     event = events(
         **{events.chain_owner: owner},
-        seq=events._default_manager.filter(**{events.chain_owner: owner}).count() + 1,
+        seq=last_seq + 1,
         action=action,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=str(actor) if actor is not None else SYSTEM,
         actor_role=str(actor_role or getattr(actor, "role", "system")),
         at=at,
         from_status=from_status,
-        to_status=owner.status,
+        to_status=getattr(owner, "status", ""),
         payload=payload,
         attachments=sorted(attachments or []),
-        prev_hash=owner.chain_head or GENESIS,
+        prev_hash=prev_hash,
+        key_id=current_key_id(),
+        position=ledger_advance(),
     )
-    event.hash = entry_hash(event.prev_hash, _content(events, owner, event))
-    event.save()
-    type(owner)._default_manager.filter(pk=owner.pk).update(chain_head=event.hash)
-    owner.chain_head = event.hash
+    event.hash = keyed_hash(event.key_id, event.prev_hash, _content(events, owner, event))
+    event.save(force_insert=True)
+    if hasattr(owner, "chain_head"):
+        type(owner)._default_manager.filter(pk=owner.pk).update(chain_head=event.hash)
+        owner.chain_head = event.hash
     return event
+
+
+def _last_link(events: type[ChainedEvent], owner: Any) -> tuple[int, str]:
+    """The owner's last event (its seq and hash), from the events themselves, not from the head
+    the owner row keeps (which a database writer could move)."""
+    last = events._default_manager.filter(**{events.chain_owner: owner}).order_by("-seq")
+    return last.values_list("seq", "hash").first() or (0, GENESIS)
 
 
 def _content(events: type[ChainedEvent], owner: Any, event: Any) -> dict[str, Any]:
     return chain_content(event, owner=events.chain_owner, key=getattr(owner, events.chain_key))
+
+
+# ---------------------------------------------------------------- what an owner's fields must replay
+
+Replay = Callable[[Any, list[Any]], Iterable[str]]
+_replays: dict[str, Replay] = {}
+
+
+def register_replay(events: type[ChainedEvent], replay: Replay) -> None:
+    """`replay(owner, chain)` yields a message for each field of the owner that its events do
+    not account for; an app registers it in `AppConfig.ready()` (hazards: level, deadline, …)."""
+    _replays[events._meta.label] = replay
+
+
+# ---------------------------------------------------------------- verifying
 
 
 @dataclass
@@ -102,6 +223,7 @@ class ChainProblem:
     seq: int | None
     problem: str
     kind: str = ""  # what the owner is, e.g. 隐患
+    finding: str = "chain"  # one of FINDINGS
 
     def __str__(self) -> str:
         where = _("事件 #%(seq)s") % {"seq": self.seq} if self.seq is not None else f"{self.kind}{_('记录')}"
@@ -109,30 +231,48 @@ class ChainProblem:
 
 
 def chain_verify(events: type[ChainedEvent], owner: Any, chain: list[Any]) -> Iterator[ChainProblem]:
-    """The problems of one owner's chain (`chain` in seq order): the first break, then the head."""
+    """The problems of one owner's chain (`chain` in seq order): the first break, then the end."""
     key, kind = getattr(owner, events.chain_key), str(type(owner)._meta.verbose_name)
-    prev = GENESIS
+    prev, keyed = GENESIS, False
     for expected_seq, event in enumerate(chain, start=1):
         problem = _link_problem(events, owner, event, expected_seq, prev)
+        if problem is None and keyed and event.key_id == LEGACY:
+            problem = "key", _("已签名的事件之后出现无密钥事件，事件链被无密钥重算")
         if problem:
-            yield ChainProblem(key, event.seq, problem, kind)
+            yield ChainProblem(key, event.seq, problem[1], kind, problem[0])
             return
-        prev = event.hash
-    if (owner.chain_head or GENESIS) != prev:
-        yield ChainProblem(key, None, _("链末端哈希不符，末尾事件被删除或追加"), kind)
-    elif chain and chain[-1].to_status != owner.status:
+        prev, keyed = event.hash, keyed or event.key_id != LEGACY
+    if chain and not keyed:
+        yield ChainProblem(key, chain[-1].seq, _("末尾事件没有密钥签名，事件链被无密钥重算"), kind, "key")
+    elif hasattr(owner, "chain_head") and (owner.chain_head or GENESIS) != prev:
+        yield ChainProblem(key, None, _("链末端哈希不符，末尾事件被删除或追加"), kind, "head")
+    else:
+        yield from _owner_problems(events, owner, chain, key, kind)
+
+
+def _owner_problems(events: type[ChainedEvent], owner: Any, chain: list[Any], key: str, kind: str):
+    if chain and hasattr(owner, "status") and chain[-1].to_status != owner.status:
         message = _("当前状态“%(status)s”与最后事件不符，状态被绕过流程修改") % {"status": owner.status}
-        yield ChainProblem(key, None, message, kind)
+        yield ChainProblem(key, None, message, kind, "replay")
+    replay = _replays.get(events._meta.label)
+    for message in replay(owner, chain) if replay else ():
+        yield ChainProblem(key, None, message, kind, "replay")
 
 
-def _link_problem(events: type[ChainedEvent], owner: Any, event: Any, expected_seq: int, prev: str) -> str:
+def _link_problem(
+    events: type[ChainedEvent], owner: Any, event: Any, expected_seq: int, prev: str
+) -> tuple[str, str] | None:
     if event.seq != expected_seq:
-        return _("序号不连续（应为 #%(seq)s），事件被删除、插入或重排") % {"seq": expected_seq}
+        return "chain", _("序号不连续（应为 #%(seq)s），事件被删除、插入或重排") % {"seq": expected_seq}
     if event.prev_hash != prev:
-        return _("前序哈希不符，事件被删除、插入或重排")
-    if entry_hash(event.prev_hash, _content(events, owner, event)) != event.hash:
-        return _("内容与哈希不符，事件被修改")
-    return ""
+        return "chain", _("前序哈希不符，事件被删除、插入或重排")
+    try:
+        digest = keyed_hash(event.key_id, event.prev_hash, _content(events, owner, event))
+    except UnknownKey:
+        return "key", _("密钥编号“%(kid)s”未知，事件不是用本系统的密钥签名的") % {"kid": event.key_id}
+    if not hmac.compare_digest(digest, event.hash):
+        return "chain", _("内容与哈希不符，事件被修改")
+    return None
 
 
 def chain_verify_all(events: type[ChainedEvent], batch: int = 2000) -> Iterator[ChainProblem]:

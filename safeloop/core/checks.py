@@ -1,7 +1,8 @@
 """System checks for settings the lead's settings module may not define yet."""
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Info
+from django.core.checks import CheckMessage, Error, Info
+from django.core.checks import Warning as CheckWarning
 
 
 def public_base_url(app_configs: object, **kwargs: object) -> list[CheckMessage]:
@@ -20,3 +21,26 @@ def public_base_url(app_configs: object, **kwargs: object) -> list[CheckMessage]
             id="safeloop.I001",
         )
     ]
+
+
+def ledger_keys(app_configs: object, **kwargs: object) -> list[CheckMessage]:
+    """The hash chains need their HMAC key, and backups their encryption key, from outside the
+    database (docs/adr/0012); in local mode both are generated into the data directory."""
+    messages: list[CheckMessage] = []
+    if not getattr(settings, "SAFELOOP_LEDGER_KEYS", None):
+        messages.append(
+            Error(
+                "SAFELOOP_LEDGER_KEYS is empty: no hazard event can be recorded.",
+                hint="Set it to id:secret (e.g. 2026a:<48 random characters>); keep the old ones after rotating.",
+                id="safeloop.E002",
+            )
+        )
+    if not getattr(settings, "SAFELOOP_BACKUP_KEY", ""):
+        messages.append(
+            CheckWarning(
+                "SAFELOOP_BACKUP_KEY is not set: manage.py backup cannot encrypt.",
+                hint="python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'",
+                id="safeloop.W003",
+            )
+        )
+    return messages

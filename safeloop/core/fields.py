@@ -77,6 +77,7 @@ class FieldSpec:
     choices: tuple[tuple[str, str], ...] = ()
     unit: str = ""  # 元, 万元, 亿元, 人, 辆…: shown beside the input and in the Excel header
     not_future: bool = False  # DATE and MOMENT: may not lie after today / now
+    years_ahead: int | None = None  # DATE and MOMENT: at most this many years after today (None: the setting)
     help: str = ""  # a hint under the input, written for the person filling it in
     null_clears: bool = False  # an empty value is stored (clears the field); else it means "not given"
     accept: str = ""  # FILE: the file types the input offers, e.g. ".xlsx"

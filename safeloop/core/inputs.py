@@ -16,11 +16,13 @@ or field by field inside a service or a workflow action:
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from django.utils import timezone
@@ -125,7 +127,35 @@ class Inputs:
             self.error(name, _("{label}格式不正确（应为手机号或带区号的座机号）").format(label=label))
         return text
 
-    def date(self, name: str, label: str, *, required: bool = False, not_future: bool = False) -> date | None:
+    def within_dates(self, name: str, label: str, day: date, years_ahead: int | None = None) -> date | None:
+        """Every date read lies between EARLIEST_DATE and `years_ahead` years after today (by
+        default `SAFELOOP_DATE_MAX_YEARS_AHEAD`, 3): a deadline of 9999-12-31 is refused here,
+        once, instead of stopping every working-day count that meets it."""
+        latest = latest_date(years_ahead)
+        if day < EARLIEST_DATE:
+            self.error(name, _("{label}不能早于{earliest}").format(label=label, earliest=f"{EARLIEST_DATE:%Y-%m-%d}"))
+            return None
+        if day > latest:
+            years = _years(years_ahead)
+            self.error(
+                name,
+                _("{label}不能晚于{latest}（最多为今后{years}年内）").format(
+                    label=label, latest=f"{latest:%Y-%m-%d}", years=years
+                ),
+            )
+            return None
+        return day
+
+    def date(
+        self,
+        name: str,
+        label: str,
+        *,
+        required: bool = False,
+        not_future: bool = False,
+        years_ahead: int | None = None,
+    ) -> date | None:
+        """A date within the dates the platform counts with (`within_dates`)."""
         value = self.data.get(name)
         if isinstance(value, datetime):
             value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
@@ -139,9 +169,17 @@ class Inputs:
                 return None
         if not_future and value > timezone.localdate():
             self.error(name, _("{label}不能晚于今天").format(label=label))
-        return value
+        return self.within_dates(name, label, value, years_ahead)
 
-    def moment(self, name: str, label: str, *, required: bool = False, not_future: bool = False) -> datetime | None:
+    def moment(
+        self,
+        name: str,
+        label: str,
+        *,
+        required: bool = False,
+        not_future: bool = False,
+        years_ahead: int | None = None,
+    ) -> datetime | None:
         """A date and time, with or without an offset (without: Asia/Shanghai)."""
         value = self.data.get(name)
         if not isinstance(value, datetime):
@@ -152,6 +190,10 @@ class Inputs:
             if value is None:
                 self.error(name, _("{label}应为日期和时间，格式如 2026-05-01 08:30").format(label=label))
                 return None
+        if not_future and value.date() > timezone.localdate():  # the field's own rule is the one to say
+            self.error(name, _("{label}不能晚于现在").format(label=label))
+        if self.within_dates(name, label, value.date(), years_ahead) is None:
+            return None
         if timezone.is_naive(value):
             value = timezone.make_aware(value)
         if not_future and value > timezone.now():
@@ -326,11 +368,15 @@ def _read_money(inp: Inputs, spec: FieldSpec) -> Decimal | None:
 
 
 def _read_date(inp: Inputs, spec: FieldSpec) -> date | None:
-    return inp.date(spec.name, spec.label, required=spec.required, not_future=spec.not_future)
+    return inp.date(
+        spec.name, spec.label, required=spec.required, not_future=spec.not_future, years_ahead=spec.years_ahead
+    )
 
 
 def _read_moment(inp: Inputs, spec: FieldSpec) -> datetime | None:
-    return inp.moment(spec.name, spec.label, required=spec.required, not_future=spec.not_future)
+    return inp.moment(
+        spec.name, spec.label, required=spec.required, not_future=spec.not_future, years_ahead=spec.years_ahead
+    )
 
 
 def _read_choice(inp: Inputs, spec: FieldSpec) -> str:
@@ -387,6 +433,23 @@ _READERS = {
     Kind.FILE: _read_file,
     Kind.PASSWORD: _read_password,
 }
+
+
+# ---------------------------------------------------------------- the dates the platform counts with
+
+EARLIEST_DATE = date(1900, 1, 1)  # before it no record of this platform lies; the calendar starts here
+
+
+def _years(years_ahead: int | None) -> int:
+    return settings.SAFELOOP_DATE_MAX_YEARS_AHEAD if years_ahead is None else years_ahead
+
+
+def latest_date(years_ahead: int | None = None, *, today: date | None = None) -> date:
+    """The last date an input may name: `years_ahead` (default: the setting) years after today
+    (29 February → 28 February)."""
+    today = today or timezone.localdate()
+    year = today.year + _years(years_ahead)
+    return today.replace(year=year, day=min(today.day, monthrange(year, today.month)[1]))
 
 
 # ---------------------------------------------------------------- parsing helpers

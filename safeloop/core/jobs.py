@@ -35,6 +35,7 @@ from django_tasks import task
 
 from safeloop.core.errors import ServiceError
 from safeloop.core.models import Job, JobState
+from safeloop.core.schedule import each
 
 logger = logging.getLogger("safeloop.jobs")
 PROGRESS_EVERY_SECONDS = 0.5
@@ -233,19 +234,21 @@ def jobs_recent(user: Any, limit: int = 10) -> list[Job]:
 
 
 @task()
-def jobs_expire() -> int:
+def jobs_expire() -> dict:
     """Delete the files of expired jobs (daily); the rows stay as a record of who exported what.
     A job still queued or running a day after it was started was cut off (a worker stopped):
-    it is marked as not done, so its page stops waiting."""
+    it is marked as not done, so its page stops waiting. A file that cannot be deleted is logged
+    and the others still are (`core.schedule.each`)."""
     now = timezone.now()
     cut_off = now - timedelta(hours=getattr(settings, "SAFELOOP_JOB_HOURS", 24))
     Job.objects.filter(state__in=(JobState.QUEUED, JobState.RUNNING), created_at__lt=cut_off).update(
         state=JobState.FAILED, error=_("任务被中断，未能完成，请重新发起。"), finished_at=now, expires_at=now
     )
     expired = Job.objects.filter(expires_at__lte=now).exclude(result_file="")
-    count = 0
-    for job in expired.iterator():
-        default_storage.delete(job.result_file)
-        Job.objects.filter(pk=job.pk).update(result_file="")
-        count += 1
-    return count
+    tally = each(list(expired), _expire, job="jobs_expire")
+    return {"deleted": tally.done, "failed": tally.failed, "failures": tally.failures}
+
+
+def _expire(job: Job) -> None:
+    default_storage.delete(job.result_file)
+    Job.objects.filter(pk=job.pk).update(result_file="")

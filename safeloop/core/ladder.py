@@ -16,6 +16,8 @@ A workflow configures its ladder; the pass is the same for all:
 Overdue-ness is derived from the deadline, never stored; the level reached is stored (in
 `level_field`) so that running the pass twice changes nothing. Rows are read in batches by id,
 and each escalation locks its row and checks again that it is still due and not yet at that level.
+A row that fails (a stored deadline outside the calendar's years, a notification channel down)
+is logged and counted in the report (`failed`, `failures`), and the pass goes on (`core.schedule.each`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from safeloop.core.schedule import Tally, each
 from safeloop.core.services import save_changed, snapshot
 from safeloop.core.workdays import WorkdayCalendar
 
@@ -41,7 +44,10 @@ class Rung:
 
 
 @dataclass
-class LadderReport:
+class LadderReport(Tally):
+    """What a pass did: rows read, reminders, escalations; and (`Tally`) rows that failed —
+    logged with their traceback and counted, while the pass went on with the others."""
+
     checked: int = 0
     reminded: int = 0
     escalated: int = 0
@@ -68,9 +74,9 @@ class Ladder:
         today = today or timezone.localdate()
         calendar = WorkdayCalendar(date(today.year - 2, 1, 1), date(today.year + 1, 12, 31))
         report, last_id = LadderReport(), 0
+        job = f"deadline supervision of {self.rows().model._meta.label}"
         while batch := self._batch(last_id):
-            for row in batch:
-                self._check(row, today, calendar, report)
+            each(batch, lambda row: self._check(row, today, calendar, report), job=job, tally=report)
             report.checked += len(batch)
             last_id = batch[-1].pk
         return report

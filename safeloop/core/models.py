@@ -54,6 +54,9 @@ class ChainedEvent(models.Model):
     A concrete history adds the foreign key to its owner and names it in `chain_owner`; the
     owner has `status`, `chain_head` (the last event's hash) and the field named by
     `chain_key` that identifies it inside the hashed content (a number, never reused).
+    `position` is the event's place in the one ledger-wide sequence (`LedgerCounter`), and
+    `key_id` names the key its hash (an HMAC) was made with; '' marks an event hashed before
+    the chains were keyed (plain SHA-256, docs/adr/0012).
     """
 
     chain_owner: ClassVar[str]  # the foreign key to the owner, and its key in the hashed content
@@ -73,12 +76,53 @@ class ChainedEvent(models.Model):
     attachments = models.JSONField(_("附件哈希"), default=list)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    position = models.PositiveBigIntegerField(_("全局序号"), unique=True)
+    key_id = models.CharField(_("密钥编号"), max_length=20, blank=True)
 
     class Meta:
         abstract = True
 
     def __str__(self) -> str:
         return f"{getattr(self, f'{self.chain_owner}_id', '?')}#{self.seq} {self.action}"
+
+
+class LedgerCounter(models.Model):
+    """A named counter advanced in the transaction that uses its numbers (`core.chain.ledger_advance`).
+
+    `ledger` numbers every chained event of every history, one global append-only sequence: a
+    rolled-back transaction rolls its numbers back with it (unlike a database sequence), so a
+    hole in the sequence always means a removed event. Taken under a row lock, the numbers
+    are also handed out in commit order, which makes it the cursor of a change feed.
+    """
+
+    name = models.CharField(max_length=40, unique=True)
+    last = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("账本序号")
+        verbose_name_plural = _("账本序号")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last}"
+
+
+class FileCheck(models.Model):
+    """The last time a stored file was re-hashed (`core.ledger`): its hash, size and modification
+    time then. A file whose size and time are unchanged is not read again (`verify_ledger`
+    stays fast); `verify_ledger --full` re-reads every file."""
+
+    name = models.CharField(max_length=255, unique=True)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    mtime = models.FloatField()
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("文件校验记录")
+        verbose_name_plural = _("文件校验记录")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class JobState(models.TextChoices):
@@ -154,6 +198,7 @@ class SealedRecord(models.Model):
     token = models.CharField(_("核验码"), max_length=64, unique=True)
     prev_hash = models.CharField(_("前序哈希"), max_length=64)
     hash = models.CharField(_("哈希"), max_length=64)
+    key_id = models.CharField(_("密钥编号"), max_length=20, blank=True)  # '' : sealed before keying (SHA-256)
 
     class Meta:
         ordering = ["seq"]
@@ -190,7 +235,7 @@ class SecurityResult(models.TextChoices):
 class SecurityEvent(ChainedEvent):
     """One security event: who, when, from which address, what, with which result.
 
-    One hash chain over every event (`seq` is unique, so concurrent writers cannot fork it):
+    One keyed hash chain over every event (`seq` is unique, so concurrent writers cannot fork it):
     `action` is the kind, `to_status` the result, `payload` the detail. Written only by
     `core.security_log.record`; the database refuses UPDATE, and DELETE of anything younger
     than the legal minimum of 180 days (triggers from `core.db`, both databases). Old events leave
@@ -198,6 +243,10 @@ class SecurityEvent(ChainedEvent):
     """
 
     chain_owner = "log"  # one chain for the whole log: no owner row
+    # Not in the ledger's global sequence and daily roots (core.ledger): retention removes old
+    # events, which there would read as tampering. The chain is keyed like the ledger's (HMAC).
+    in_ledger: ClassVar[bool] = False
+    position = None  # type: ignore[assignment]
     # A deleted account's events stay, with its id and name as recorded (and hashed).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

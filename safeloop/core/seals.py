@@ -2,7 +2,8 @@
 
 `record_seal` is the only write. It stores the bytes through Django's default storage under
 their SHA-256, and appends a `SealedRecord` to one hash chain over every sealed record (each
-record's hash covers its canonical content and the previous record's hash, `core.chain`). The
+record's hash is an HMAC, under the ledger key it names, of its canonical content and the
+previous record's hash, `core.chain`; migration core/0006 keyed the records sealed before). The
 database refuses UPDATE and DELETE on the table, and `verify_seals` re-hashes every stored
 file and walks the chain. Each record has a random token: `/verify/<token>/` is the public
 page that says what the document publishes about itself and checks a file against it.
@@ -33,7 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from safeloop.core.chain import GENESIS, entry_hash
+from safeloop.core.chain import GENESIS, LEGACY, UnknownKey, current_key_id, keyed_hash
 from safeloop.core.docx import DOCX_CONTENT_TYPE
 from safeloop.core.models import SealedRecord
 from safeloop.core.xlsx import XLSX_CONTENT_TYPE
@@ -142,7 +143,7 @@ def seal_content(record: SealedRecord) -> dict[str, Any]:
         "sealed_by_name": record.sealed_by_name,
         "sealed_at": record.sealed_at.astimezone(UTC).isoformat(),
         "token": record.token,
-    }
+    } | ({"key_id": record.key_id} if record.key_id != LEGACY else {})
 
 
 def _store(sha256: str, content: bytes, content_type: str) -> str:
@@ -159,8 +160,8 @@ def _append(record: SealedRecord) -> SealedRecord:
     head cannot both append: the loser retries from the new head."""
     for attempt in range(_APPEND_TRIES):
         last_seq, record.prev_hash = _head()
-        record.seq = last_seq + 1
-        record.hash = entry_hash(record.prev_hash, seal_content(record))
+        record.seq, record.key_id = last_seq + 1, current_key_id()
+        record.hash = keyed_hash(record.key_id, record.prev_hash, seal_content(record))
         try:
             with transaction.atomic():
                 record.save(force_insert=True)
@@ -251,6 +252,7 @@ class SealProblem:
     seq: int
     label: str
     problem: str
+    finding: str = "chain"  # core.chain.FINDINGS: "chain" or "files"
 
     def __str__(self) -> str:
         return _("存证 #%(seq)s %(label)s：%(problem)s") % {
@@ -260,27 +262,41 @@ class SealProblem:
         }
 
 
-def verify_seals(*, chunk_size: int = 2000) -> Iterator[SealProblem]:
-    """Walk the chain in order and re-hash every stored file; report every problem found
-    (the walk resynchronises after each, so one edit does not hide the next)."""
+def verify_seals(*, chunk_size: int = 2000, files: bool = True) -> Iterator[SealProblem]:
+    """Walk the chain in order and re-hash every stored file (unless `files` is off: the ledger
+    check re-hashes them incrementally, `sealed_files`); report every problem found (the walk
+    resynchronises after each, so one edit does not hide the next)."""
     prev_hash, expected_seq = GENESIS, 1
     for record in SealedRecord.objects.order_by("seq").iterator(chunk_size=chunk_size):
-        yield from _record_problems(record, prev_hash, expected_seq)
+        yield from _record_problems(record, prev_hash, expected_seq, files)
         prev_hash, expected_seq = record.hash, record.seq + 1
 
 
-def _record_problems(record: SealedRecord, prev_hash: str, expected_seq: int) -> Iterator[SealProblem]:
-    def problem(text: str) -> SealProblem:
-        return SealProblem(record.seq, str(record), text)
+def sealed_files() -> Iterator[tuple[str, str, str]]:
+    """(label, storage name, SHA-256) of every sealed file, for `core.filecheck`."""
+    for record in SealedRecord.objects.order_by("seq").iterator(chunk_size=2000):
+        yield _("存证 #%(seq)s %(label)s") % {"seq": record.seq, "label": record}, record.file, record.sha256
+
+
+def _record_problems(record: SealedRecord, prev_hash: str, expected_seq: int, files: bool) -> Iterator[SealProblem]:
+    def problem(text: str, finding: str = "chain") -> SealProblem:
+        return SealProblem(record.seq, str(record), text, finding)
 
     if record.seq != expected_seq:
         yield problem(_("序号不连续（应为 #%(seq)s），存证记录被删除或插入") % {"seq": expected_seq})
     elif record.prev_hash != prev_hash:
         yield problem(_("前序哈希不符，存证记录被删除、插入或重排"))
-    if entry_hash(record.prev_hash, seal_content(record)) != record.hash:
-        yield problem(_("记录内容与哈希不符，存证记录被修改"))
+    try:
+        if record.key_id == LEGACY:  # every record is keyed since migration core/0006
+            yield problem(_("记录没有密钥签名，存证记录被无密钥重算"), "key")
+        elif keyed_hash(record.key_id, record.prev_hash, seal_content(record)) != record.hash:
+            yield problem(_("记录内容与哈希不符，存证记录被修改"))
+    except UnknownKey:
+        yield problem(_("密钥编号“%(kid)s”未知，记录不是用本系统的密钥签名的") % {"kid": record.key_id}, "key")
+    if not files:
+        return
     stored = _file_sha256(record.file)
     if stored is None:
-        yield problem(_("存档文件缺失"))
+        yield problem(_("存档文件缺失"), "files")
     elif stored != record.sha256:
-        yield problem(_("存档文件与登记的SHA-256不符，文件被修改或替换"))
+        yield problem(_("存档文件与登记的SHA-256不符，文件被修改或替换"), "files")

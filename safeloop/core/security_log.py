@@ -4,8 +4,9 @@ password and permission changes, exports and downloads, administration, refused 
 
 `record(kind, *, request=None, user=None, result, detail)` is the one write, called by every
 place that does such a thing (see docs/architecture.md for the list). It costs one indexed read
-of the chain's head and one INSERT. Events form one hash chain (`core.chain`'s `entry_hash`
-over `chain_content` plus the address): `seq` is unique, so two writers that read the same head
+of the chain's head and one INSERT. Events form one keyed hash chain (`core.chain`'s
+`keyed_hash`, an HMAC under the ledger key, over `chain_content` plus the address; outside the
+ledger's global sequence, whose daily roots a retention cut would contradict): `seq` is unique, so two writers that read the same head
 cannot both append — the loser retries from the new head. The database refuses UPDATE, and
 DELETE of anything younger than 180 days; `security_log_purge`, a daily job, removes
 events older than SAFELOOP_SECURITY_LOG_DAYS (never fewer than 180) from the start of the chain
@@ -30,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from safeloop.core.chain import GENESIS, chain_content, entry_hash, plain
+from safeloop.core.chain import GENESIS, UnknownKey, chain_content, current_key_id, keyed_hash, plain
 from safeloop.core.http import client_address, current_request
 from safeloop.core.models import SecurityEvent, SecurityKind, SecurityResult
 
@@ -97,8 +98,8 @@ def _append(event: SecurityEvent) -> SecurityEvent:
         try:
             with transaction.atomic():
                 last_seq, event.prev_hash = _head()
-                event.seq, event.at = last_seq + 1, timezone.now()
-                event.hash = entry_hash(event.prev_hash, security_content(event))
+                event.seq, event.at, event.key_id = last_seq + 1, timezone.now(), current_key_id()
+                event.hash = keyed_hash(event.key_id, event.prev_hash, security_content(event))
                 event.save(force_insert=True)
             return event
         except IntegrityError:
@@ -224,6 +225,12 @@ def _link_problem(event: SecurityEvent, prev_hash: str, expected_seq: int) -> st
         return _("序号不连续（应为 #%(seq)s），事件被删除或插入") % {"seq": expected_seq}
     if event.prev_hash != prev_hash:
         return _("前序哈希不符，事件被删除、插入或重排")
-    if entry_hash(event.prev_hash, security_content(event)) != event.hash:
+    if not event.key_id:
+        return _("事件没有密钥签名，被无密钥地重算")
+    try:
+        expected = keyed_hash(event.key_id, event.prev_hash, security_content(event))
+    except UnknownKey:
+        return _("事件使用了未知的密钥编号")
+    if expected != event.hash:
         return _("内容与哈希不符，事件被修改")
     return ""

@@ -10,4 +10,5 @@ urlpatterns = [
     path("jobs/<uuid:pk>/download", views.job_file, name="job_file"),
     path("security-log/", security_pages.security_log_page, name="security_log"),
     path("security-log/export", security_pages.security_log_export, name="security_log_export"),
+    path("system/", views.system_page, name="system"),
 ]

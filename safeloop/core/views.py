@@ -1,12 +1,17 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from safeloop.core.backup import backup_files
 from safeloop.core.docx import chinese_date
 from safeloop.core.http import HtmxHttpRequest
 from safeloop.core.jobs import job_back, job_download, job_expired, job_get
+from safeloop.core.ledger import ledger_status
+from safeloop.core.roles import Role
 from safeloop.core.seals import seal_by_token, seal_check
 from safeloop.core.security_log import SecurityKind, SecurityResult, record
 
@@ -51,3 +56,12 @@ def job_file(request: HttpRequest, pk: str) -> FileResponse:
         filename=job.result_name,
         content_type=job.result_type,
     )
+
+
+@login_required
+@require_GET
+def system_page(request: HttpRequest) -> HttpResponse:
+    """数据安全 (system administrators): the ledger's published daily roots (what an auditor compares a copy with)."""
+    if getattr(request.user, "role", None) != Role.SYSADMIN:
+        raise PermissionDenied(_("数据安全页面仅限系统管理员"))
+    return render(request, "core/system.html", {"ledger": ledger_status(), "backups": backup_files()})

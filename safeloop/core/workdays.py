@@ -7,6 +7,11 @@ deadlines firm before chinese-calendar is upgraded.
 
 `WorkdayCalendar` loads whole years once and keeps running counts, so a nightly pass over a
 million hazards reuses one instance and answers each question with a lookup and a bisection.
+
+The calendar covers the years a date read by `core.inputs` may fall in (1900 to the year after
+the latest date an input may name, `SAFELOOP_DATE_MAX_YEARS_AHEAD`); asked about any other
+year it raises `OutOfCalendar` (a 400 with a Chinese message) instead of building centuries of
+days or failing on year 10000.
 """
 
 from __future__ import annotations
@@ -19,13 +24,40 @@ from itertools import accumulate
 
 import chinese_calendar
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
+from safeloop.core.errors import ValidationFailed
+from safeloop.core.inputs import EARLIEST_DATE, latest_date
 from safeloop.core.models import CalendarDay
 
 ONE_DAY = dt.timedelta(days=1)
 # Calendar days beyond n * 7/5 that cover the longest holiday block (春节, 9 days) and its
 # weekends, so one query usually covers a whole deadline; a short guess only costs a query.
 _SLACK_DAYS = 14
+
+
+class OutOfCalendar(ValidationFailed):
+    """A date outside the years the calendar covers (a stored deadline of 9999-12-31)."""
+
+
+def calendar_years() -> range:
+    return range(EARLIEST_DATE.year, latest_date().year + 2)
+
+
+def in_calendar(day: dt.date) -> bool:
+    """Whether the calendar can count with `day`: a page showing working days left skips a stored
+    date outside it (it shows no count) instead of failing for every row."""
+    return day.year in calendar_years()
+
+
+def _refuse_outside(first_year: int, last_year: int) -> None:
+    years = calendar_years()
+    if first_year < years.start or last_year >= years.stop:
+        year = first_year if first_year < years.start else last_year
+        message = _("日期超出工作日历的范围：{year}年不在{first}年至{last}年之间").format(
+            year=year, first=years.start, last=years.stop - 1
+        )
+        raise OutOfCalendar(message, fields={"date": message})
 
 
 @dataclass(frozen=True)
@@ -91,6 +123,7 @@ class WorkdayCalendar:
         old = self._years
         if old and old.start <= first_year and last_year < old.stop:
             return
+        _refuse_outside(first_year, last_year)
         if old:
             new = range(min(first_year, old.start), max(last_year + 1, old.stop))
             self._load(range(new.start, old.start), range(old.stop, new.stop))

@@ -3,36 +3,33 @@
 An exporter is a list of `Column`s and an iterator of objects (or `.values()` rows); the file is
 streamed through XlsxWriter so memory stays flat. A file people open has a title row saying what
 was exported (the filters in words) and when, the header under it frozen and with an autofilter,
-and real date cells, so it sorts, filters and pivots in Excel. An import reads with
-python-calamine, finds the header row (below a title row too), maps headers to columns, and
-reports every error by row number and column letter in Chinese.
+and real date cells, so it sorts, filters and pivots in Excel. An import goes through the
+workbook guard (`core.xlsx_guard`: the zip checked before any parser touches it, then
+python-calamine in a child process under a memory limit), finds the header row (below a title
+row too), maps headers to columns, and reports every error by row number and column letter in
+Chinese.
 """
 
 from __future__ import annotations
 
-import io
-import re
 import tempfile
-import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from itertools import chain, islice
+from itertools import islice
 from typing import IO, Any, cast
 
 import xlsxwriter
-from django.conf import settings
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
-from python_calamine import CalamineWorkbook
 
-from safeloop.core.errors import TooLarge, UnsupportedType, ValidationFailed
+from safeloop.core.errors import ValidationFailed
 from safeloop.core.fields import FieldSpec, Kind
+from safeloop.core.xlsx_guard import HEADER_ROWS, check_file_size, check_workbook, import_limits, parse_bounded
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_REPORTED_ERRORS = 200
@@ -102,10 +99,8 @@ IMPORT_FIELDS = (
 
 
 def check_size(data: bytes) -> None:
-    limit = settings.SAFELOOP_IMPORT_MAX_BYTES
-    if len(data) > limit:
-        message = _("文件超过{size}MB，请分批导入").format(size=limit // (1024 * 1024))
-        raise TooLarge(message, fields={"file": message})
+    """The byte limit of every import (`SAFELOOP_IMPORT_MAX_BYTES`), before anything else."""
+    check_file_size(data)
 
 
 @dataclass
@@ -255,11 +250,16 @@ def spooled_workbook(
     return out
 
 
-HEADER_SEARCH_ROWS = 5  # a title row (or a few lines of notes) may stand above the header
+HEADER_SEARCH_ROWS = HEADER_ROWS  # a title row (or a few lines of notes) may stand above the header
 
 
-def read_rows(data: bytes, columns: list[Column]) -> SheetRows:
-    return SheetRows(data, columns)
+def read_rows(data: bytes, columns: list[Column], *, max_rows: int | None = None) -> SheetRows:
+    """The rows of an import: the workbook guard checks the file (size, zip bomb, each sheet's
+    rows and columns against the limits, `max_rows` data rows at most) before the first sheet
+    is parsed, in a child process under a memory limit (`core.xlsx_guard`)."""
+    limits = import_limits(rows=max_rows)
+    check_workbook(data, limits)
+    return SheetRows(parse_bounded(data, limits), columns)
 
 
 class SheetRows:
@@ -269,12 +269,11 @@ class SheetRows:
     first of the top rows that names a column of the layout and every required one, so an
     export's title row (or a note above the header) is passed over."""
 
-    def __init__(self, data: bytes, columns: list[Column]):
-        rows = _sheet(data).iter_rows()
-        top = list(islice(rows, HEADER_SEARCH_ROWS))
+    def __init__(self, rows: list[list[Any]], columns: list[Column]):
+        top = rows[:HEADER_SEARCH_ROWS]
         self._at = _header_index(top, columns)
         self.positions = _map_headers(top[self._at] if top else [], columns)
-        self._rows = chain(top[self._at + 1 :], rows)
+        self._rows = rows
 
     @property
     def letters(self) -> dict[str, str]:
@@ -283,56 +282,17 @@ class SheetRows:
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
         positions = self.positions
-        for number, row in enumerate(self._rows, start=self._at + 2):
+        for number, row in enumerate(islice(self._rows, self._at + 1, None), start=self._at + 2):
             if not any(str(cell).strip() for cell in row):
                 continue
             yield number, {name: (_cell(row[i]) if i < len(row) else "") for name, i in positions.items()}
 
 
-def _sheet(data: bytes) -> Any:
-    try:
-        return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
-    except Exception as exc:  # calamine raises several types for a file that is not a workbook
-        message = _("无法读取文件：请上传 .xlsx 格式的 Excel 文件")
-        raise UnsupportedType(message, fields={"file": message}) from exc
-
-
-def sheet_rows(data: bytes, *, up_to: int) -> int:
-    """The rows of the first sheet (title and header included), counted up to `up_to` + 1 in its
-    XML without reading a cell: an import page decides whether a file is large before reading it.
-    A file that is no workbook counts 0 (the import then refuses it as usual)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(_first_sheet(archive)) as xml:
-            return _count_rows(xml, up_to)
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error):
-        return 0
-
-
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
-
-
-def _first_sheet(archive: zipfile.ZipFile) -> str:
-    """The part of the workbook's first sheet (xl/worksheets/sheet1.xml unless renamed)."""
-    book = archive.read("xl/workbook.xml")
-    rels = archive.read("xl/_rels/workbook.xml.rels")
-    first = re.search(rb"<(?:\w+:)?sheet\b[^>]*?\bid=\"([^\"]+)\"", book)
-    for rel in re.findall(rb"<Relationship\b[^>]*>", rels):
-        if first and re.search(rb'\bId="' + re.escape(first.group(1)) + rb'"', rel):
-            target = re.search(rb'\bTarget="([^"]+)"', rel)
-            if target:
-                path = target.group(1).decode()
-                return path.lstrip("/") if path.startswith("/") else f"xl/{path}"
-    return "xl/worksheets/sheet1.xml"
-
-
-def _count_rows(xml: IO[bytes], up_to: int) -> int:
-    count, tail = 0, b""
-    while count <= up_to and (chunk := xml.read(1 << 16)):
-        text = tail + chunk
-        cut = text.rfind(b"<")  # a tag cut at the chunk's end is counted with the next chunk
-        head, tail = (text[:cut], text[cut:]) if cut > len(text) - 16 else (text, b"")
-        count += len(_ROW_TAG.findall(head))
-    return count + len(_ROW_TAG.findall(tail))
+def sheet_rows(data: bytes) -> int:
+    """The rows of the first sheet that hold a cell (title and header included), from the
+    guard's scan of its XML without parsing it: an import page decides whether a file is large
+    before reading it. Raises the guard's refusal for a file no import would read."""
+    return check_workbook(data).rows
 
 
 def _header_index(top: list[list[Any]], columns: list[Column]) -> int:

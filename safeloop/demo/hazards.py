@@ -196,7 +196,7 @@ def _recurrence(item: HazardWithHistory, counters) -> HazardWithHistory:
         recurrence_of=original,
         code=f"YH-{county}-{found.year}-{_number(counters, f'YH-{county}', found.year):06d}",
     )
-    payload = {"imported": True, "recurrence_of": original.code}
+    payload = {"imported": True, "recurrence_of": original.code} | _reported(hazard)
     return HazardWithHistory(
         hazard, [Act("report", look.at, Status.REPORTED, look.actor_name, look.actor_role, payload)]
     )
@@ -236,6 +236,11 @@ def _hazard(rng, enterprise: Enterprise, found: date, today: date, calendar, cou
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+def _reported(h: Hazard) -> dict[str, str]:
+    """What a report states (and the ledger check replays, hazards.replay)."""
+    return {"description": h.description, "level": h.level, "clause": h.clause}
+
+
 def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour, 30), tzinfo=SHANGHAI)
 
@@ -250,7 +255,7 @@ def _walk(rng, h: Hazard, e: Enterprise, today: date, calendar, counters) -> Ite
     found_by_firm = h.source in (Source.SELF_CHECK, Source.INTERNAL_REPORT)
     photos = [] if found_by_firm else [_photo(EvidenceKind.HAZARD, _at(day, 9))]
     reporter = firm if found_by_firm else regulator
-    yield Act("report", _at(day, 9), Status.REPORTED, *reporter, {"imported": True}, photos)
+    yield Act("report", _at(day, 9), Status.REPORTED, *reporter, {"imported": True} | _reported(h), photos)
     if rng.random() < 0.02:
         yield Act("withdraw", _at(day + timedelta(days=1), 10), Status.WITHDRAWN, *boss, {"reason": "重复上报"})
         return
@@ -292,7 +297,12 @@ def _assign_to_close(rng, h, e, day, today, calendar, counters, boss, firm, regu
         _at(day, 15),
         Status.ASSIGNED,
         *boss,
-        {"deadline": h.deadline.isoformat(), "responsible_unit": h.responsible_unit, "order_no": h.order_no},
+        {
+            "deadline": h.deadline.isoformat(),
+            "responsible_unit": h.responsible_unit,
+            "responsible_person": h.responsible_person,
+            "order_no": h.order_no,
+        },
     )
     if h.level == Level.MAJOR:
         yield _plan(rng, h, day, firm)

@@ -1,6 +1,8 @@
 """Deterministic demo accidents, disasters, responses, denominators and targets (2021 to the
 demo date), so the dashboard tells a story: road transport dominates the accidents, 安化县
 lags behind with road deaths doubling this year, and 沅江市 had a 重大 water accident in 2024 (a veto).
+Missing persons count with the deaths (the default, RULES.md §3.2): water accidents leave some,
+and a 赫山区 fishing boat's 2 dead and 1 missing make a 较大 accident.
 
 Every figure is invented for the demo except the official 益阳 figures named in
 data/demo_denominators.csv. At scale N > 1 every county of 湖南省 gets accidents.
@@ -63,6 +65,7 @@ COUNTY_SHARES = {
     "430971": 0.03,
     "430972": 0.07,
 }
+WATER_SECTORS = ("water_transport", "fishing_vessel")
 LAGGING = "430923"  # 安化县: mountain roads, deaths doubling in the demo's last year
 FACTORS = {
     "person": ["驾驶人疲劳驾驶", "超速行驶", "未按规定让行", "酒后驾驶", "驾驶人无从业资格"],
@@ -78,6 +81,7 @@ def seed_targets_demo(*, seed: int, scale: int, progress: Callable[[str], None])
     progress("演示事故、灾害、应急响应数据…")
     enterprises = _enterprises_by_county()
     accidents = list(_accidents(rng, counties, scale, enterprises))
+    _add_missing(random.Random(seed + 5), accidents)  # its own stream: the other figures stay as they were
     Accident.objects.bulk_create(accidents, batch_size=2000)
     AccidentReport.objects.bulk_create(_reports(rng, accidents), batch_size=2000)
     disasters = Disaster.objects.bulk_create(list(_disasters(rng, counties)), batch_size=2000)
@@ -135,6 +139,7 @@ def _accidents(rng, counties: dict[str, list[str]], scale: int, enterprises) -> 
                         sector = "road_transport"
                     yield _accident(rng, county, rng.choice(towns), sector, year, month, enterprises)
     yield from _major_accident()
+    yield from _missing_accident()
 
 
 def _monthly_rate(county: str, year: int, month: int, scale: int) -> float:
@@ -179,6 +184,35 @@ def _accident(rng, county, town, sector, year, month, enterprises) -> Accident:
     return accident
 
 
+def _add_missing(rng, accidents: list[Accident]) -> None:
+    """Water accidents leave people missing (下落不明) now and then; with the default setting they
+    count with the deaths in the grade and the indicators (RULES.md §3.2)."""
+    for accident in accidents:
+        if accident.sector in WATER_SECTORS and accident.deaths and rng.random() < 0.3:
+            accident.missing = 1
+
+
+def _missing_accident() -> list[Accident]:
+    """2 dead and 1 missing: 3 counted, a 较大 accident (国务院令第493号 第三条; RULES.md §3.2)."""
+    town = Region.objects.filter(parent_id="430903", level=RegionLevel.TOWNSHIP).order_by("code").first()
+    if town is None:
+        return []
+    return [
+        Accident(
+            title="赫山区渔船翻沉事故（演示）",
+            occurred_at=timezone.make_aware(datetime(2026, 6, 18, 5, 40)),  # noqa: DTZ001
+            region=town,
+            sector="fishing_vessel",
+            category_id=sectors()["fishing_vessel"].category or None,
+            deaths=2,
+            missing=1,
+            injuries=1,
+            direct_loss=Decimal("45"),
+            description="演示数据：2人死亡、1人失踪，死亡和失踪合计3人，定为较大事故",
+        )
+    ]
+
+
 def _major_accident() -> list[Accident]:
     town = Region.objects.filter(parent_id="430981", level=RegionLevel.TOWNSHIP).order_by("code").first()
     if town is None:
@@ -191,7 +225,8 @@ def _major_accident() -> list[Accident]:
             region=town,
             sector="water_transport",
             category_id="water_transport",
-            deaths=11,
+            deaths=10,
+            missing=1,  # 11 dead and missing (造成11人死亡（含1人失踪）)
             serious_injuries=3,
             injuries=6,
             direct_loss=Decimal("860"),

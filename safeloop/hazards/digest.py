@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from safeloop.accounts.models import Role, User
 from safeloop.accounts.notifications import notify
+from safeloop.core.schedule import Tally, each
 from safeloop.hazards.models import HazardEvent
 from safeloop.hazards.selectors import LedgerFilters, ledger
 
@@ -82,13 +83,19 @@ def _escalations(overdue, start: date, end: date) -> int:
     return events.filter(at__gte=window[0], at__lt=window[1]).count()
 
 
-def digests_send(*, today: date | None = None) -> int:
+def digests_send(*, today: date | None = None, tally: Tally | None = None) -> int:
     """Send the day's digest to every active leader who has something to read; returns how many
-    were sent now (a leader already told today is not told again)."""
+    were sent now (a leader already told today is not told again). A leader whose digest fails
+    is logged and counted in `tally`; the others are still told."""
     day = today or timezone.localdate()
     sent = 0
-    for user in User.objects.filter(role__in=LEADER_ROLES, is_active=True).order_by("pk"):
+
+    def tell(user: User) -> None:
+        nonlocal sent
         digest = digest_for(user, day)
         if not digest.empty:
             sent += notify(users=[user], kind="digest", title=digest.title, url=digest.url, key=f"digest:{day}")
+
+    leaders = User.objects.filter(role__in=LEADER_ROLES, is_active=True).order_by("pk")
+    each(leaders, tell, job="notify_digest", atomic=True, tally=tally)
     return sent

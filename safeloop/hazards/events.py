@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from safeloop.core.chain import ChainProblem, chain_append, chain_content, chain_verify_all
-from safeloop.hazards.models import Hazard, HazardEvent
+from safeloop.hazards.models import Attachment, Hazard, HazardEvent
 
 
 def event_content(hazard_code: str, event: Any) -> dict[str, Any]:
@@ -21,5 +23,12 @@ def event_append(*, hazard: Hazard, **event: Any) -> HazardEvent:
 
 
 def verify_all(batch: int = 2000) -> Iterator[ChainProblem]:
-    """Walk every hazard's chain, a batch of hazards at a time."""
+    """Walk every hazard's chain, a batch of hazards at a time (with the fields it replays)."""
     return chain_verify_all(HazardEvent, batch=batch)
+
+
+def evidence_files() -> Iterator[tuple[str, str, str]]:
+    """(label, storage name, SHA-256) of every evidence file, for `core.filecheck`."""
+    rows = Attachment.objects.order_by("pk").values_list("hazard__code", "file", "sha256")
+    for code, name, sha256 in rows.iterator(chunk_size=5000):
+        yield _("%(code)s 的附件") % {"code": code}, name, sha256

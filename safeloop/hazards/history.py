@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from safeloop.core.chain import GENESIS, entry_hash, plain
+from safeloop.core.chain import GENESIS, current_key_id, keyed_hash, ledger_advance, plain
 from safeloop.hazards.events import event_content
 from safeloop.hazards.models import Attachment, Hazard, HazardEvent
 
@@ -37,10 +37,11 @@ class HazardWithHistory:
     acts: list[Act]
 
 
-def _event_rows(hazard: Hazard, acts: list[Act]) -> list[tuple]:
-    """The hazard's events as plain rows, chained exactly as `event_append` chains them; sets
-    `hazard.chain_head` and `hazard.status` to match the last act. Plain rows, because a
-    million Django model instances cost more than the hashing (province-scale demo data)."""
+def _event_rows(hazard: Hazard, acts: list[Act], position: int, key_id: str) -> list[tuple]:
+    """The hazard's events as plain rows, chained exactly as `event_append` chains them, taking
+    the global positions from `position` on; sets `hazard.chain_head` and `hazard.status` to
+    match the last act. Plain rows, because a million Django model instances cost more than
+    the hashing (province-scale demo data)."""
     rows, prev, status = [], GENESIS, ""
     for seq, act in enumerate(acts, start=1):
         act.payload = plain(act.payload)
@@ -55,8 +56,10 @@ def _event_rows(hazard: Hazard, acts: list[Act]) -> list[tuple]:
             to_status=act.to_status,
             payload=act.payload,
             attachments=sorted(a.sha256 for a in act.evidence),
+            position=position + seq - 1,
+            key_id=key_id,
         )
-        digest = entry_hash(prev, event_content(hazard.code, event))
+        digest = keyed_hash(key_id, prev, event_content(hazard.code, event))
         rows.append(
             (
                 hazard.pk,
@@ -71,6 +74,8 @@ def _event_rows(hazard: Hazard, acts: list[Act]) -> list[tuple]:
                 json.dumps(event.attachments),
                 prev,
                 digest,
+                event.position,
+                key_id,
             )
         )
         prev, status = digest, act.to_status
@@ -81,7 +86,11 @@ def _event_rows(hazard: Hazard, acts: list[Act]) -> list[tuple]:
 @transaction.atomic
 def hazards_bulk_create(*, items: list[HazardWithHistory], batch_size: int = 2000) -> int:
     """Insert hazards, then their chained events. Hazard codes must already be assigned."""
-    chains = [_event_rows(item.hazard, item.acts) for item in items]  # sets chain heads and statuses
+    key_id, position = current_key_id(), ledger_advance(sum(len(item.acts) for item in items))
+    chains = []
+    for item in items:  # sets chain heads and statuses
+        chains.append(_event_rows(item.hazard, item.acts, position, key_id))
+        position += len(item.acts)
     Hazard.objects.bulk_create([item.hazard for item in items], batch_size=batch_size)
     params = [_db_row(item.hazard.pk, row) for item, rows in zip(items, chains, strict=True) for row in rows]
     with connection.cursor() as cursor:
@@ -105,8 +114,8 @@ def _evidence_rows(items: list[HazardWithHistory]) -> list[Attachment]:
 # The table name comes from the model; every value is a parameter.
 INSERT_EVENT = (
     f"INSERT INTO {HazardEvent._meta.db_table} (hazard_id, seq, action, actor_id, actor_name, actor_role, at,"  # noqa: S608
-    " from_status, to_status, payload, attachments, prev_hash, hash)"
-    " VALUES (%s, %s, %s, NULL, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    " from_status, to_status, payload, attachments, prev_hash, hash, position, key_id)"
+    " VALUES (%s, %s, %s, NULL, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 )
 
 

@@ -23,7 +23,7 @@ from safeloop.core.errors import Forbidden, ValidationFailed
 from safeloop.core.fields import FieldSpec
 from safeloop.core.inputs import Inputs
 from safeloop.core.scope import visible
-from safeloop.core.xlsx import MAX_REPORTED_ERRORS, ImportFailed, ImportReport, check_size, read_rows
+from safeloop.core.xlsx import MAX_REPORTED_ERRORS, ImportFailed, ImportReport, read_rows
 from safeloop.hazards.fields import LEDGER, LEDGER_FIELDS
 from safeloop.hazards.history import Act, HazardWithHistory, hazards_bulk_create
 from safeloop.hazards.ledger_io import COLUMNS
@@ -57,8 +57,7 @@ CHUNK = 500
 def ledger_import(*, actor: User, data: bytes) -> ImportReport:
     if not actor.is_regulator:
         raise Forbidden(_("只有监管部门和属地账号可以导入台账"))
-    check_size(data)
-    sheet = read_rows(data, COLUMNS)
+    sheet = read_rows(data, COLUMNS, max_rows=MAX_ROWS)
     rows = list(sheet)
     if not rows or len(rows) > MAX_ROWS:
         message = _("文件应有1至{rows}行数据").format(rows=MAX_ROWS)
@@ -192,9 +191,12 @@ def _acts(actor: User, hazard: Hazard, status: str, row: int, legacy: str) -> li
 
 def _payload(hazard: Hazard, action: str) -> dict[str, Any]:
     if action == "assign":
-        return {"deadline": hazard.deadline.isoformat(), "responsible_unit": hazard.responsible_unit}
-    if action == "report":
-        return {"description": hazard.description, "level": hazard.level, "source": hazard.source}
+        unit, person = hazard.responsible_unit, hazard.responsible_person
+        return {"deadline": hazard.deadline.isoformat(), "responsible_unit": unit, "responsible_person": person}
+    if action == "report":  # the row as the old ledger recorded it: every field the check replays
+        deadline = hazard.deadline.isoformat() if hazard.deadline else None
+        stated = {"description": hazard.description, "level": hazard.level, "clause": hazard.clause}
+        return stated | {"source": hazard.source, "deadline": deadline, "responsible_person": hazard.responsible_person}
     return {}
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from safeloop.accounts.models import User
 from safeloop.core.bulk import Export, by_id_chunks
-from safeloop.core.workdays import WorkdayCalendar
+from safeloop.core.workdays import WorkdayCalendar, in_calendar
 from safeloop.core.xlsx import Column
 from safeloop.hazards.fields import LEDGER
 from safeloop.hazards.models import DEADLINE_STATUSES, Escalation, Hazard, Level, Source, Status
@@ -159,6 +159,8 @@ class Derived:
         deadline = row["deadline"]
         if row["status"] not in DEADLINE_STATUSES or deadline is None or deadline >= self.today:
             return None
+        if not in_calendar(deadline):
+            return None  # a stored date the calendar cannot count with (see core.workdays)
         return self.calendar.workdays_between(deadline, self.today)[0]
 
 

@@ -18,7 +18,7 @@ from safeloop.core.filters import Filters
 from safeloop.core.inputs import Inputs
 from safeloop.core.regions import subtree_prefix, year_start
 from safeloop.core.scope import department_q, get_visible_or_404, prefix_q, region_q, visible
-from safeloop.core.workdays import WorkdayCalendar
+from safeloop.core.workdays import WorkdayCalendar, in_calendar
 from safeloop.hazards.models import DEADLINE_STATUSES, Hazard, HazardEvent, Level, Source, Status
 from safeloop.hazards.todo import RANKS, Step, awaiting_rank, step_of, todo_steps
 from safeloop.registry.models import Category, Enterprise
@@ -224,13 +224,13 @@ class TodoRow:
 
 def todo_rows(hazards: list[Hazard], today: date) -> list[TodoRow]:
     """One page of the to-do with the working days left of each (one calendar for the page)."""
-    dates = [h.due for h in hazards if h.due]
+    dates = [h.due for h in hazards if h.due and in_calendar(h.due)]
     calendar = WorkdayCalendar(min([today, *dates]), max([today, *dates])) if dates else None
     return [TodoRow(h, step_of(h.awaiting), *_days(calendar, today, h.due)) for h in hazards]
 
 
 def _days(calendar: WorkdayCalendar | None, today: date, due: date | None) -> tuple[int | None, int | None, bool]:
-    if calendar is None or due is None:
+    if calendar is None or due is None or not in_calendar(due):
         return None, None, False
     if due >= today:
         left, provisional = calendar.workdays_between(today, due)

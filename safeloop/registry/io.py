@@ -23,7 +23,7 @@ from safeloop.core.errors import Forbidden, ValidationFailed
 from safeloop.core.scope import visible
 from safeloop.core.services import diff_apply
 from safeloop.core.text import clean_text
-from safeloop.core.xlsx import MAX_REPORTED_ERRORS, Column, ImportFailed, ImportReport, check_size, read_rows
+from safeloop.core.xlsx import MAX_REPORTED_ERRORS, Column, ImportFailed, ImportReport, read_rows
 from safeloop.registry.fields import FIELDS
 from safeloop.registry.models import Category, Enterprise, Region, RiskLevel
 from safeloop.registry.permissions import can_register_enterprises
@@ -93,7 +93,6 @@ ENTERPRISE_EXPORT = Export(
 def enterprise_import(*, actor: User, data: bytes) -> ImportReport:
     if not can_register_enterprises(actor):
         raise Forbidden(_("您的角色不能导入企业"))
-    check_size(data)
     sheet = read_rows(data, COLUMNS)
     rows = list(sheet)
     if not rows:

@@ -15,7 +15,7 @@ from django.db.models import Count, IntegerField, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr
 from django.utils import timezone
 
-from safeloop.accidents.grading import major_or_above_q, with_dead
+from safeloop.accidents.grading import COUNTED_DEAD, major_or_above_q, with_dead
 from safeloop.accidents.models import Accident, Denominator, Disaster, EmergencyResponse
 from safeloop.accidents.reference import sectors
 from safeloop.accounts.models import User
@@ -28,6 +28,8 @@ RELIEF_LIMIT = timedelta(hours=10)
 
 
 def accidents_in(user: User, start: datetime, end: datetime):
+    """Production-safety accidents of the period, annotated with the deaths they count
+    (`counted_dead`: with the missing by default, RULES.md §3.2)."""
     qs = visible(user, Accident.objects.filter(production_safety=True, occurred_at__gte=start, occurred_at__lt=end))
     return with_dead(qs)
 
@@ -39,7 +41,7 @@ def _accident_rows(user: User, start: datetime, end: datetime, *extra):
         .values("county", "sector", *[name for name, _ in extra])
         .annotate(
             n=Count("pk"),
-            dead=Coalesce(Sum("deaths"), 0, output_field=IntegerField()),
+            dead=Coalesce(Sum(COUNTED_DEAD), 0, output_field=IntegerField()),
             majors=Count("pk", filter=major_or_above_q()),
         )
         .order_by()
@@ -126,7 +128,7 @@ def monthly_profile(user: User, first: int, last: int) -> list[float]:
         accidents_in(user, year_start(first), year_start(last + 1))
         .annotate(month=ExtractMonth("occurred_at"))
         .values("month")
-        .annotate(n=Count("pk"), dead=Coalesce(Sum("deaths"), 0, output_field=IntegerField()))
+        .annotate(n=Count("pk"), dead=Coalesce(Sum(COUNTED_DEAD), 0, output_field=IntegerField()))
         .order_by()
     )
     months = [0.0] * 12

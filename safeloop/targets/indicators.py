@@ -1,5 +1,8 @@
 """The official indicators: each is data (indicators.csv: name, formula, unit, source) and one
-pure function of the period's figures. Missing denominators give None ("no data"), never zero."""
+pure function of the period's figures. Missing denominators give None ("no data"), never zero.
+The accident death figures count deaths and missing persons together by default, as the
+statistical system does (RULES.md §3.2; `accidents.grading.counted_dead`); each formula says
+which it counts."""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
+
+from django.conf import settings
 
 DATA = Path(__file__).resolve().parent / "data"
 CODES = (
@@ -103,11 +108,21 @@ def relief_within_10h_share(f: Figures) -> Decimal | None:
     return _ratio(f.relief_within_10h, f.relief_needed or None, 100)
 
 
+def counted_words() -> dict[str, str]:
+    """What the death figures count, for the formulas ({dead}, {disaster_dead} in indicators.csv)."""
+    with_missing = settings.SAFELOOP_GRADE_COUNTS_MISSING
+    disaster_missing = settings.SAFELOOP_DISASTER_DEATHS_INCLUDE_MISSING
+    return {
+        "dead": "死亡和失踪（含下落不明）人数" if with_missing else "死亡人数（不含失踪）",
+        "disaster_dead": "死亡和失踪人数" if disaster_missing else "死亡人数（不含失踪）",
+    }
+
+
 @dataclass(frozen=True)
 class Indicator:
     code: str
     name: str
-    formula: str
+    formula_text: str  # with {dead} / {disaster_dead} for what the settings count
     unit: str
     decimals: int
     lower_is_better: bool
@@ -115,6 +130,11 @@ class Indicator:
     compute: Callable[[Figures], Decimal | None] = field(repr=False)
     # The record count the rate moves with (for the projection); None: not projected.
     count_field: str | None = None
+
+    @property
+    def formula(self) -> str:
+        """The formula as shown and exported: it says whether the missing are counted."""
+        return self.formula_text.format(**counted_words())
 
     def round(self, value: Decimal | None) -> Decimal | None:
         return None if value is None else value.quantize(Decimal(1).scaleb(-self.decimals), ROUND_HALF_UP)
@@ -137,7 +157,7 @@ def indicators() -> dict[str, Indicator]:
         row["code"]: Indicator(
             code=row["code"],
             name=row["name"],
-            formula=row["formula"],
+            formula_text=row["formula"],
             unit=row["unit"],
             decimals=int(row["decimals"]),
             lower_is_better=row["lower_is_better"] == "1",

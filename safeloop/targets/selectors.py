@@ -13,6 +13,7 @@ from django.db.models import Count, IntegerField, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from safeloop.accidents.grading import COUNTED_DEAD
 from safeloop.accidents.reference import sectors
 from safeloop.accounts.models import User
 from safeloop.core.regions import subtree_prefix, year_start
@@ -207,7 +208,7 @@ def sector_breakdown(user: User, region: str, year: int, end: datetime) -> list[
         fig.accidents_in(user, year_start(year), end)
         .filter(region_q("region", subtree_prefix(region)))
         .values("sector")
-        .annotate(n=Count("pk"), dead=Coalesce(Sum("deaths"), 0, output_field=IntegerField()))
+        .annotate(n=Count("pk"), dead=Coalesce(Sum(COUNTED_DEAD), 0, output_field=IntegerField()))
         .order_by("-n", "sector")
     )
     rows = list(rows)
@@ -232,7 +233,7 @@ def monthly_deaths(user: User, region: str, years: tuple[int, int]) -> dict[int,
         .filter(region_q("region", subtree_prefix(region)))
         .annotate(y=ExtractYear("occurred_at"), m=ExtractMonth("occurred_at"))
         .values("y", "m")
-        .annotate(dead=Coalesce(Sum("deaths"), 0, output_field=IntegerField()))
+        .annotate(dead=Coalesce(Sum(COUNTED_DEAD), 0, output_field=IntegerField()))
         .order_by()
     )
     out = {y: [0] * 12 for y in range(years[0], years[1] + 1)}

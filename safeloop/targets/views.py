@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
+from safeloop.accidents.grading import dead_label
 from safeloop.core.scope import complete_area
 from safeloop.core.security_log import SecurityKind, SecurityResult, record
 from safeloop.core.xlsx import XLSX_CONTENT_TYPE, Column, spooled_workbook
@@ -58,6 +59,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "chart": _chart(request, board, region, year, rows, history),
         "years": range(timezone.localdate().year, timezone.localdate().year - HISTORY_YEARS - 1, -1),
         "regions": _regions(request.user, region),
+        "dead_label": dead_label(),  # 死亡（含失踪）: what the death figures count
     }
     return render(request, "targets/dashboard.html", context)
 
@@ -83,6 +85,7 @@ def _chart(request, board: Board, region: Region, year: int, rows: list[Row], hi
         "last_year": monthly[year - 1],
         "year": year,
         "region": region.code,
+        "dead_label": dead_label(),
     }
 
 
@@ -99,22 +102,29 @@ INDICATOR_COLUMNS = [
     Column("公式", "formula", lambda r: r.indicator.formula, 50),
     Column("口径来源", "source", lambda r: r.indicator.source, 40),
 ]
-RANKING_COLUMNS = [
-    Column("名次", "place", lambda e: e["place"], 8),
-    Column("县（市、区）", "name", lambda e: e["name"], 20),
-    Column("重特大事故否决", "veto", lambda e: "是" if e["veto"] else "否", 14),
-    Column("约束性目标有望完成", "binding_ok", lambda e: f"{e['binding_ok']}/{e['binding_total']}", 16),
-    Column("死亡人数", "deaths", lambda e: _num(e["deaths"].value), 10),
-    Column("上年同期", "last", lambda e: _num(e["deaths"].last_year), 10),
-    Column("亿元GDP死亡率", "rate", lambda e: _num(e["rate"]), 14),
-]
-SECTOR_COLUMNS = [
-    Column("统计行业", "name", lambda s: s["name"], 20),
-    Column("事故起数", "accidents", lambda s: s["accidents"], 10),
-    Column("起数占比%", "accident_share", lambda s: s["accident_share"], 10),
-    Column("死亡人数", "deaths", lambda s: s["deaths"], 10),
-    Column("死亡占比%", "death_share", lambda s: s["death_share"], 10),
-]
+
+
+def ranking_columns() -> list[Column]:
+    """The death columns say what they count (死亡（含失踪）人数 by default, RULES.md §3.2)."""
+    return [
+        Column("名次", "place", lambda e: e["place"], 8),
+        Column("县（市、区）", "name", lambda e: e["name"], 20),
+        Column("重特大事故否决", "veto", lambda e: "是" if e["veto"] else "否", 14),
+        Column("约束性目标有望完成", "binding_ok", lambda e: f"{e['binding_ok']}/{e['binding_total']}", 16),
+        Column(f"{dead_label()}人数", "deaths", lambda e: _num(e["deaths"].value), 10),
+        Column("上年同期", "last", lambda e: _num(e["deaths"].last_year), 10),
+        Column("亿元GDP死亡率", "rate", lambda e: _num(e["rate"]), 14),
+    ]
+
+
+def sector_columns() -> list[Column]:
+    return [
+        Column("统计行业", "name", lambda s: s["name"], 20),
+        Column("事故起数", "accidents", lambda s: s["accidents"], 10),
+        Column("起数占比%", "accident_share", lambda s: s["accident_share"], 10),
+        Column(f"{dead_label()}人数", "deaths", lambda s: s["deaths"], 10),
+        Column(f"{dead_label()}占比%", "death_share", lambda s: s["death_share"], 10),
+    ]
 
 
 def _num(value):
@@ -128,8 +138,8 @@ def export(request: HttpRequest, table: str) -> FileResponse:
     board = Board(request.user, year)
     tables = {
         "indicators": ("指标", INDICATOR_COLUMNS, lambda: board.rows(region.code)),
-        "ranking": ("县区排名", RANKING_COLUMNS, lambda: board.ranking(region.code)),
-        "sectors": ("行业构成", SECTOR_COLUMNS, lambda: sector_breakdown(request.user, region.code, year, board.end)),
+        "ranking": ("县区排名", ranking_columns(), lambda: board.ranking(region.code)),
+        "sectors": ("行业构成", sector_columns(), lambda: sector_breakdown(request.user, region.code, year, board.end)),
     }
     if table not in tables:
         raise Http404

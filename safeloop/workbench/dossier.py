@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from safeloop.accidents.selectors import AccidentFilters, accident_list
 from safeloop.accounts.models import User
-from safeloop.core.workdays import WorkdayCalendar
+from safeloop.core.workdays import WorkdayCalendar, in_calendar
 from safeloop.hazards.documents import documents_issued
 from safeloop.hazards.models import DEADLINE_STATUSES, Hazard, Status
 from safeloop.hazards.selectors import hazard_queryset
@@ -113,7 +113,7 @@ def countdown(hazard: Hazard, today: date, calendar: WorkdayCalendar) -> Countdo
     """Only while the deadline runs (assigned, rectifying): after the rectification is handed in
     the deadline is history, as the ledger's overdue flag says."""
     deadline = hazard.deadline
-    if deadline is None or hazard.status not in DEADLINE_STATUSES:
+    if deadline is None or hazard.status not in DEADLINE_STATUSES or not in_calendar(deadline):
         return None
     if deadline == today:
         return Countdown(_("今日到期"), False)

@@ -22,6 +22,10 @@ def reads_api_docs(user: User) -> bool:
     return user.role in (Role.SYSADMIN, Role.CITY)
 
 
+def is_sysadmin(user: User) -> bool:
+    return user.role == Role.SYSADMIN
+
+
 @dataclass(frozen=True)
 class MenuItem:
     label: str
@@ -40,6 +44,7 @@ MENU = (
     MenuItem("本企业账号", "accounts:enterprise_accounts", "☺", can_manage_enterprise_accounts),
     MenuItem("接口文档", "api:openapi-view", "⇄", reads_api_docs),
     MenuItem("安全日志", "core:security_log", "☷", can_read_security_log),
+    MenuItem("数据安全", "core:system", "⛨", is_sysadmin),
 )
 
 

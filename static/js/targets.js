@@ -16,7 +16,7 @@
     window.addEventListener("resize", function () { c.resize(); });
   }
   var grid = { left: 40, right: 16, top: 36, bottom: 28 };
-  var trendSeries = [{ name: "死亡人数", type: "bar", data: data.deaths, label: { show: true, position: "top" } }];
+  var trendSeries = [{ name: (data.dead_label || "死亡") + "人数", type: "bar", data: data.deaths, label: { show: true, position: "top" } }];
   if (data.projected !== null) {
     var proj = data.deaths.map(function () { return null; });
     proj[proj.length - 1] = data.projected;

@@ -54,7 +54,8 @@ def test_the_highest_grade_reached_by_any_figure_wins():
     assert grade(deaths=1, serious=50, loss="10") == "major"
 
 
-def test_missing_does_not_count_unless_configured(settings):
-    assert grade(deaths=2, missing=1) == "general"
-    settings.SAFELOOP_GRADE_COUNTS_MISSING = True
+def test_missing_persons_count_as_deaths_unless_configured_otherwise(settings):
+    """RULES.md §3.2: the statistical system counts 死亡和失踪（含下落不明）人数 together."""
     assert grade(deaths=2, missing=1) == "larger"
+    settings.SAFELOOP_GRADE_COUNTS_MISSING = False
+    assert grade(deaths=2, missing=1) == "general"

@@ -27,7 +27,7 @@ from safeloop.accounts.services import (
 from safeloop.core.errors import Conflict, Forbidden, ValidationFailed
 from safeloop.core.models import AuditEntry
 from tests.browser.ui_checks import bad_text
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, in_a_year, make_user
 from tests.core.test_error_pages import visible_text
 from tests.test_outsiders import ENTERPRISE_ACCOUNT_ROUTES
 
@@ -312,11 +312,11 @@ def test_changing_ones_own_password_needs_the_current_one(login, colleague):
 
 def test_one_delegate_at_a_time_named_and_revoked_on_record(principal, colleague, ziyang_enterprise):
     third = make_user(Role.ENTERPRISE, enterprise=ziyang_enterprise, display_name="第三人")
-    delegation = signing_delegation_name(actor=principal, data={"delegate": colleague.pk, "valid_until": "2099-12-31"})
+    delegation = signing_delegation_name(actor=principal, data={"delegate": colleague.pk, "valid_until": in_a_year()})
     assert (delegation.principal, delegation.delegate, str(delegation.valid_until)) == (
         principal,
         colleague,
-        "2099-12-31",
+        in_a_year(),
     )
     with pytest.raises(Conflict) as exc:
         signing_delegation_name(actor=principal, data={"delegate": third.pk})

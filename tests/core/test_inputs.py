@@ -6,10 +6,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from safeloop.core.errors import ValidationFailed
 from safeloop.core.fields import FieldSpec, Kind
-from safeloop.core.inputs import Inputs
+from safeloop.core.inputs import Inputs, latest_date
 from safeloop.core.text import clean_text
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -124,3 +125,43 @@ def test_read_all_by_spec_checks_required_fields_and_skips_unsent_ones_on_update
 
 def test_clean_text_keeps_chinese_punctuation_and_folds_only_full_width_ascii():
     assert clean_text("　ＹＨ－１２，整改：（已完成）；。\u200b ") == "YH－12，整改：（已完成）；。"
+
+
+# ---------------------------------------------------------------- the dates the platform counts with
+
+
+@time_machine.travel("2026-11-02 09:00 +0800", tick=False)
+@pytest.mark.parametrize("typed", ["9999-12-31", "2029-11-03", date(9999, 12, 31), datetime(2100, 1, 1)])  # noqa: DTZ001 - Excel cells are naive
+def test_a_date_more_than_three_years_ahead_is_refused_naming_the_field(typed):
+    inp = Inputs({"d": typed})
+    assert inp.date("d", "整改期限") is None
+    assert inp.errors == {"d": "整改期限不能晚于2029-11-02（最多为今后3年内）"}
+
+
+@time_machine.travel("2026-11-02 09:00 +0800", tick=False)
+def test_the_latest_date_itself_is_accepted_and_a_spec_may_allow_more_or_less():
+    assert Inputs({"d": "2029-11-02"}).date("d", "整改期限") == date(2029, 11, 2)
+    wider = FieldSpec("d", "有效期至", Kind.DATE, years_ahead=10)
+    assert Inputs({"d": "2036-11-02"}).read(wider) == date(2036, 11, 2)
+    narrower = Inputs({"d": "2027-11-03"})
+    narrower.read(FieldSpec("d", "整改期限", Kind.DATE, years_ahead=1))
+    assert narrower.errors == {"d": "整改期限不能晚于2027-11-02（最多为今后1年内）"}
+
+
+@pytest.mark.parametrize("typed", ["0001-01-01", "1899-12-31"])
+def test_a_date_before_1900_is_refused(typed):
+    inp = Inputs({"d": typed, "t": f"{typed} 08:00"})
+    assert (inp.date("d", "发现日期"), inp.moment("t", "发生时间")) == (None, None)
+    assert inp.errors == {"d": "发现日期不能早于1900-01-01", "t": "发生时间不能早于1900-01-01"}
+
+
+@time_machine.travel("2026-11-02 09:00 +0800", tick=False)
+def test_a_moment_far_ahead_is_refused_before_any_time_zone_arithmetic():
+    inp = Inputs({"t": "9999-12-31 23:59"})
+    assert inp.moment("t", "响应时间") is None
+    assert inp.errors == {"t": "响应时间不能晚于2029-11-02（最多为今后3年内）"}
+
+
+def test_the_latest_date_from_29_february_is_28_february():
+    assert latest_date(3, today=date(2028, 2, 29)) == date(2031, 2, 28)
+    assert latest_date(4, today=date(2028, 2, 29)) == date(2032, 2, 29)

@@ -82,7 +82,7 @@ def test_the_download_expires_and_the_daily_pass_deletes_the_file(city_user, cli
     client.force_login(city_user)
     assert client.get(reverse("core:job_file", args=[job.pk])).status_code == 404
     assert "已过期" in client.get(reverse("core:job", args=[job.pk])).content.decode()
-    assert jobs.jobs_expire.call() == 1
+    assert jobs.jobs_expire.call()["deleted"] == 1
     assert Job.objects.get(pk=job.pk).result_file == ""
 
 

@@ -210,3 +210,20 @@ def test_the_admin_lists_sealed_records_and_changes_nothing(seal, client, sysadm
     assert client.get(reverse("admin:core_sealedrecord_add")).status_code == 403
     client.post(reverse("admin:core_sealedrecord_delete", args=[record.pk]), {"post": "yes"})
     assert SealedRecord.objects.filter(pk=record.pk).exists()
+
+
+def test_a_record_recomputed_without_the_key_is_reported(seal):
+    """Someone who can write to the database but has no key: the plain SHA-256 anyone can compute,
+    with the key id kept or removed."""
+    from safeloop.core.chain import entry_hash
+    from safeloop.core.seals import seal_content
+
+    record = seal(b"a")
+    lift_triggers()
+    record.number = "伪造〔2026〕1号"
+    digest = entry_hash(record.prev_hash, seal_content(record))
+    SealedRecord.objects.filter(pk=record.pk).update(number=record.number, hash=digest)
+    assert problems() == [f"存证 #1 {record}：记录内容与哈希不符，存证记录被修改"]
+    record.key_id = ""
+    SealedRecord.objects.filter(pk=record.pk).update(key_id="", hash=entry_hash(record.prev_hash, seal_content(record)))
+    assert problems() == [f"存证 #1 {record}：记录没有密钥签名，存证记录被无密钥重算"]

@@ -366,3 +366,29 @@ def test_a_deleted_account_keeps_its_events(db, reference):
         cursor.execute("DELETE FROM accounts_user WHERE id = %s", [user.pk])
     assert not User.objects.filter(pk=user.pk).exists()
     assert last(SecurityKind.LOGIN).actor_name == str(user) and list(security_log_problems()) == []
+
+
+def test_the_chain_is_keyed_so_a_writer_without_the_key_cannot_recompute_it(db):
+    from safeloop.core.chain import entry_hash
+    from safeloop.core.security_log import security_content
+
+    for n in range(2):
+        record(SecurityKind.LOGIN, result=SecurityResult.FAILURE, detail={"username": f"u{n}"})
+    assert {e.key_id for e in events()} != {""}
+    _without_triggers()
+    forged = events()[-1]
+    forged.actor_name = "someone else"
+    forged.hash = entry_hash(forged.prev_hash, security_content(forged))  # all a writer can do without the key
+    SecurityEvent.objects.filter(pk=forged.pk).update(actor_name=forged.actor_name, hash=forged.hash)
+    assert [p.seq for p in security_log_problems()] == [forged.seq]
+
+
+def test_a_retention_cut_is_no_finding_of_the_ledger(db, settings):
+    from safeloop.core.ledger import ledger_verify
+
+    settings.SAFELOOP_SECURITY_LOG_DAYS = 180
+    with time_machine.travel(timezone.now() - timedelta(days=200), tick=False):
+        record(SecurityKind.LOGIN, result=SecurityResult.FAILURE, detail={})
+    record(SecurityKind.LOGIN, result=SecurityResult.FAILURE, detail={})
+    assert security_log_purge.call() == 1
+    assert list(ledger_verify()) == [] and list(security_log_problems()) == []

@@ -88,4 +88,4 @@ def test_the_digest_is_a_registered_daily_task(reference):
 
     assert notify_digest in daily_tasks()
     make_user(Role.CITY, region_id="430900")
-    assert notify_digest.call() == 0  # nothing open: nothing to read, nothing sent
+    assert notify_digest.call()["sent"] == 0  # nothing open: nothing to read, nothing sent

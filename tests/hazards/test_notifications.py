@@ -20,7 +20,7 @@ from safeloop.hazards.supervision import supervise
 from safeloop.hazards.workflow import TRANSITIONS
 from safeloop.registry.models import Department
 from safeloop.registry.selectors import supervising_department
-from tests.conftest import HESHAN_TOWN, ZIYANG_TOWN, make_user
+from tests.conftest import HESHAN_TOWN, ZIYANG_TOWN, in_a_year, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +121,7 @@ def test_actions_reach_the_parties_and_never_the_actor(
         loop.act(boss, "confirm")
     assert told("confirm") == names(worker, department_user, township)  # the boss confirmed
     with django_capture_on_commit_callbacks(execute=True):
-        loop.act(boss, "assign", responsible_unit="车间", responsible_person="王", deadline="2099-12-31")
+        loop.act(boss, "assign", responsible_unit="车间", responsible_person="王", deadline=in_a_year())
         loop.act(worker, "start")
         loop.act(worker, "submit_rectification", note="已接地", attachments=[loop.upload(worker)])
     # who acted before (the boss) hears that the rectification waits for acceptance; the fixer does not

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from safeloop.hazards.models import HazardEvent
 from safeloop.hazards.services import hazard_report
+from tests.conftest import in_a_year
 from tests.hazards.conftest import Loop
 
 
@@ -18,7 +19,7 @@ def secret(ziyang_user, ziyang_enterprise, worker):
         )
     )
     loop.act(ziyang_user, "confirm")
-    loop.act(ziyang_user, "assign", responsible_unit="车间", responsible_person="王", deadline="2099-12-31")
+    loop.act(ziyang_user, "assign", responsible_unit="车间", responsible_person="王", deadline=in_a_year())
     attachment_id = loop.upload(worker)
     return loop.hazard, attachment_id
 

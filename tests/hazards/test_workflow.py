@@ -9,6 +9,7 @@ from safeloop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from safeloop.hazards.events import verify_all
 from safeloop.hazards.models import Hazard, HazardEvent, Status
 from safeloop.hazards.workflow import TRANSITIONS, available_actions
+from tests.conftest import in_a_year
 
 TODAY = "2026-11-02 09:00 +0800"
 
@@ -215,7 +216,7 @@ def test_impossible_funds_are_refused_in_chinese(major_regulator_found, ziyang_u
     loop.act(expert, "sign", stage="confirmation")
     loop.act(boss, "sign", stage="confirmation")
     loop.act(ziyang_user, "confirm")
-    loop.act(ziyang_user, "assign", responsible_unit="罐区", responsible_person="李", deadline="2099-12-31")
+    loop.act(ziyang_user, "assign", responsible_unit="罐区", responsible_person="李", deadline=in_a_year())
     with pytest.raises(ValidationFailed) as exc:
         loop.act(
             boss,
@@ -223,7 +224,7 @@ def test_impossible_funds_are_refused_in_chinese(major_regulator_found, ziyang_u
             measures="m",
             funds=funds,
             responsible_person="李",
-            deadline="2099-12-01",
+            deadline=in_a_year(days_before=30),
             contingency_plan="p",
         )
     assert "资金" in exc.value.fields["funds"]

@@ -18,7 +18,7 @@ from safeloop.hazards.models import Hazard, Status
 from safeloop.hazards.services import hazard_report
 from safeloop.registry.services import enterprise_update
 from safeloop.workbench.dossier import PAGE_SIZE, TABS
-from tests.conftest import ZIYANG_TOWN
+from tests.conftest import ZIYANG_TOWN, in_a_year
 from tests.hazards.conftest import Loop
 
 TAB_KEYS = [tab.key for tab in TABS]
@@ -73,7 +73,7 @@ def ordered(regulator, enterprise, description: str) -> Hazard:
         )
     )
     loop.act(regulator, "confirm")
-    loop.act(regulator, "assign", responsible_unit="仓库", responsible_person="王", deadline="2099-12-31")
+    loop.act(regulator, "assign", responsible_unit="仓库", responsible_person="王", deadline=in_a_year())
     return loop.hazard
 
 

@@ -333,8 +333,14 @@ HAZARD_FLOW = Workflow(
     related=("enterprise",),
     notify=_notify,
 )
-# Events that are not user actions of the table: the first report, escalations, imports.
-ACTION_LABELS = {"report": _("上报"), "escalate": _("督办升级"), "import": _("导入历史")} | HAZARD_FLOW.labels
+# Events that are not user actions of the table: the first report, escalations, imports, and the
+# event with which the keyed ledger took over a hazard recorded before it (hazards/0007).
+ACTION_LABELS = {
+    "report": _("上报"),
+    "escalate": _("督办升级"),
+    "import": _("导入历史"),
+    "migrated": _("台账升级存证"),
+} | HAZARD_FLOW.labels
 
 
 # ---------------------------------------------------------------- the entry point and its readers

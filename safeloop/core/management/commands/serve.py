@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from waitress import serve
 
 from config.wsgi import application
-from safeloop.core.schedule import daily_tasks
+from safeloop.core.schedule import enqueue_daily
 
 
 class Command(BaseCommand):
@@ -40,6 +40,5 @@ class Command(BaseCommand):
 def _daily() -> None:
     """Enqueue the daily jobs at start-up and every 24 hours after (production: cron or a timer unit)."""
     while True:
-        for task in daily_tasks():
-            task.enqueue()
+        enqueue_daily()
         time.sleep(24 * 3600)

@@ -2,6 +2,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand
 
+from safeloop.core.schedule import Tally
 from safeloop.hazards.digest import digests_send
 
 
@@ -12,5 +13,8 @@ class Command(BaseCommand):
         parser.add_argument("--today", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)")
 
     def handle(self, *args, today, **options):
-        sent = digests_send(today=today)
+        tally = Tally()
+        sent = digests_send(today=today, tally=tally)
         self.stdout.write(f"已发送每日简报 {sent} 条")
+        if tally.failed:
+            self.stderr.write(f"发送失败 {tally.failed} 条（已记录日志）")
