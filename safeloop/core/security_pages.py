@@ -43,7 +43,7 @@ DETAIL_LABELS = {
     "file": gettext_lazy("文件"),
     "number": gettext_lazy("文书编号"),
     "status": gettext_lazy("状态码"),
-    "method": gettext_lazy("请求方式"),
+    "method": gettext_lazy("操作"),
     "path": gettext_lazy("页面"),
     "reason": gettext_lazy("原因"),
     "token": gettext_lazy("令牌"),
@@ -52,6 +52,17 @@ DETAIL_LABELS = {
     "before": gettext_lazy("早于"),
     "days": gettext_lazy("保留天数"),
     "last_hash": gettext_lazy("末条哈希"),
+}
+
+
+# A request's method in words (the log keeps the method itself).
+METHOD_WORDS = {
+    "GET": gettext_lazy("查看"),
+    "HEAD": gettext_lazy("查看"),
+    "POST": gettext_lazy("提交"),
+    "PUT": gettext_lazy("修改"),
+    "PATCH": gettext_lazy("修改"),
+    "DELETE": gettext_lazy("删除"),
 }
 
 
@@ -115,6 +126,8 @@ def describe(event: SecurityEvent) -> str:
         shown = "、".join(f"{k}={v}" for k, v in value.items() if v) if isinstance(value, dict) else value
         if isinstance(shown, list):
             shown = "、".join(str(item) for item in shown)
+        if key == "method":
+            shown = METHOD_WORDS.get(str(shown), shown)
         if shown not in ("", None):
             parts.append(f"{DETAIL_LABELS.get(key, key)}：{shown}")
     return "；".join(parts)

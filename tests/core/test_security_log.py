@@ -143,6 +143,12 @@ def test_a_forbidden_page_is_a_refusal(login, city_user):
     assert last(SecurityKind.ACCESS_REFUSED).payload["status"] == 403
 
 
+def test_the_page_says_a_refusal_in_words(login, sysadmin_user, heshan_user, ziyang_enterprise):
+    login(heshan_user).get(reverse("registry:enterprise_detail", args=[ziyang_enterprise.pk]))
+    html = login(sysadmin_user).get(reverse("core:security_log"), {"kind": "access_refused"}).content.decode()
+    assert "操作：查看" in html and "对象：企业" in html and "GET" not in html
+
+
 def test_an_api_404_is_a_refusal(client, heshan_user, ziyang_enterprise):
     body = json.dumps({"username": heshan_user.username, "password": PASSWORD})
     token = client.post("/api/v1/auth/token", body, content_type="application/json").json()["token"]
