@@ -12,7 +12,7 @@ from safeloop.core.backup import MAGIC, BackupError, backup_create, backup_resto
 from safeloop.core.db import allow_changes_sql
 from safeloop.core.ledger import ledger_top, ledger_verify, published_roots
 from safeloop.hazards.models import Attachment, Hazard, HazardEvent
-from tests.conftest import APPEND_ONLY
+from tests.conftest import APPEND_ONLY, in_a_year
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def recorded(general_self_found, boss, worker):
     loop = general_self_found
     loop.act(boss, "confirm")
-    loop.act(boss, "assign", responsible_unit="车间", responsible_person="王", deadline="2099-12-31")
+    loop.act(boss, "assign", responsible_unit="车间", responsible_person="王", deadline=in_a_year())
     loop.act(worker, "start")
     loop.upload(worker)
     return loop.hazard
