@@ -168,6 +168,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "safeloop.accounts.middleware.SessionRules",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "safeloop.core.middleware.SecurityMiddleware",
@@ -220,9 +221,22 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Argon2id first (argon2-cffi); older PBKDF2 hashes still verify and are re-hashed at sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# 等保 level 3: at least 10 characters of at least three classes (accounts.passwords, in Chinese).
+SAFELOOP_PASSWORD_MIN_LENGTH = env_int("SAFELOOP_PASSWORD_MIN_LENGTH", 10, minimum=8)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": SAFELOOP_PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "safeloop.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -249,7 +263,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("SAFELOOP_SESSION_SECONDS", 8 * 3600, minimum=60)
+# A session ends after 30 idle minutes (the cookie's age, renewed by accounts.middleware at most
+# once a minute, not a write per request) and at the latest SAFELOOP_SESSION_SECONDS after sign-in.
+SAFELOOP_SESSION_IDLE_MINUTES = env_int("SAFELOOP_SESSION_IDLE_MINUTES", 30, minimum=2)
+SESSION_COOKIE_AGE = SAFELOOP_SESSION_IDLE_MINUTES * 60
+SAFELOOP_SESSION_SECONDS = env_int("SAFELOOP_SESSION_SECONDS", 8 * 3600, minimum=60)
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "safeloop.core.errorpages.csrf_failure"  # in Chinese, inside the layout
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -304,9 +322,19 @@ TASKS = {
     }
 }
 
-# Login protection, shared by pages and API (accounts.services.login_*).
+# Login protection, shared by pages and API (accounts.login, core.throttle; docs/accounts.md):
+# failures on one account lock it for the addresses they came from (others wait a progressive
+# delay, up to SAFELOOP_LOGIN_MAX_DELAY_SECONDS); failures from one address lock that address;
+# a flood of failures overall slows down every address that has failed.
 SAFELOOP_LOGIN_MAX_FAILURES = env_int("SAFELOOP_LOGIN_MAX_FAILURES", 5, minimum=1)
 SAFELOOP_LOGIN_LOCK_MINUTES = env_int("SAFELOOP_LOGIN_LOCK_MINUTES", 15, minimum=1)
+SAFELOOP_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("SAFELOOP_LOGIN_MAX_FAILURES_PER_ADDRESS", 30, minimum=1)
+SAFELOOP_LOGIN_MAX_FAILURES_OVERALL = env_int("SAFELOOP_LOGIN_MAX_FAILURES_OVERALL", 300, minimum=1)
+SAFELOOP_LOGIN_MAX_DELAY_SECONDS = env_int("SAFELOOP_LOGIN_MAX_DELAY_SECONDS", 60, minimum=1)
+# Throttle records (sign-in failures, cleared or not) are kept this long, then purged daily.
+SAFELOOP_THROTTLE_KEEP_DAYS = env_int("SAFELOOP_THROTTLE_KEEP_DAYS", 180, minimum=1)
+
+
 # The header a trusted reverse proxy sets to the client's address (e.g. X-Forwarded-For with
 # nginx's $proxy_add_x_forwarded_for, or X-Real-IP); its last entry is taken (core.http.client_address).
 # Empty: REMOTE_ADDR. Behind the proxy (production) the default is X-Forwarded-For, which the
@@ -315,6 +343,8 @@ SAFELOOP_CLIENT_ADDRESS_HEADER = _env("SAFELOOP_CLIENT_ADDRESS_HEADER") or ("X-F
 # Security log (core.security_log): days an event is kept; at least 180 (等保2.0 8.1.4.3, six months).
 SAFELOOP_SECURITY_LOG_DAYS = env_int("SAFELOOP_SECURITY_LOG_DAYS", 180, minimum=180)
 SAFELOOP_TOKEN_HOURS = env_int("SAFELOOP_TOKEN_HOURS", 12, minimum=1)
+# A token's last use is written at most this often (not a write per request).
+SAFELOOP_TOKEN_TOUCH_SECONDS = env_int("SAFELOOP_TOKEN_TOUCH_SECONDS", 60, minimum=1)
 # Excel imports and the workbook guard (core/xlsx_guard.py): the upload's size; what its zip may
 # unpack to and the compression ratio of large members (zip bombs); the rows (data rows) and
 # columns a sheet may reach; the memory and CPU seconds of the child process that parses it.

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import itertools
 import os
+import time
 from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
+from safeloop.accounts.middleware import SEEN_AT, SIGNED_IN_AT
 from safeloop.accounts.models import Role, User
 from safeloop.accounts.services import expert_assign, user_create
 from safeloop.core.codes import make_credit_code
@@ -122,11 +124,20 @@ def sysadmin_user(reference) -> User:
     return make_user(Role.SYSADMIN)
 
 
+def signed_in(client, user: User):
+    """`force_login`, and the session marks the login page sets (accounts.middleware), so a
+    page's first request is like any later one (no renewal write)."""
+    client.force_login(user)
+    session = client.session
+    session[SIGNED_IN_AT] = session[SEEN_AT] = int(time.time())
+    session.save()
+    return client
+
+
 @pytest.fixture
 def login(client):
     def _login(user: User):
-        client.force_login(user)
-        return client
+        return signed_in(client, user)
 
     return _login
 

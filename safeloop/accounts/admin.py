@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 
+from safeloop.accounts.access import access_changed
 from safeloop.accounts.models import ExpertAssignment, Role, SigningDelegation, User
 from safeloop.core.admin_audit import AuditedAdmin
 from safeloop.core.audit import audit_record
@@ -41,6 +42,16 @@ class SafeLoopUserAdmin(AuditedAdmin, UserAdmin):
         ),
     )
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """A new account's password was set by the administrator: the account replaces it at its
+        first sign-in. A change of what access rests on (role, scope, active…) ends the
+        account's sessions and tokens (accounts.access)."""
+        if not change:
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
+        if change:
+            access_changed(user=obj, fields=form.changed_data, request=request)
+
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         # Compared with the stored hash after Django's view, because that view also answers a
         # rejected or conflicting submission with a redirect.
@@ -51,11 +62,19 @@ class SafeLoopUserAdmin(AuditedAdmin, UserAdmin):
             if user is not None and request.method == "POST":
                 user.refresh_from_db(fields=["password"])
                 if user.password != old_hash:
-                    changes = {"usable_password": [str(is_password_usable(old_hash)), str(user.has_usable_password())]}
-                    audit_record(actor=request.user, action="admin.password", target=user, changes=changes)
-                    detail = {"account": user.username, "change": gettext("系统管理员设置")}
-                    record(SecurityKind.PASSWORD_CHANGE, request=request, result=SecurityResult.SUCCESS, detail=detail)
+                    self._password_set(request, user, old_hash)
         return response
+
+    def _password_set(self, request: HttpRequest, user: Any, old_hash: str) -> None:
+        """Somebody else's password set here is an initial one: replaced at the next sign-in."""
+        changes = {"usable_password": [str(is_password_usable(old_hash)), str(user.has_usable_password())]}
+        if user.pk != request.user.pk and not user.must_change_password:
+            User.objects.filter(pk=user.pk).update(must_change_password=True)
+            changes["must_change_password"] = ["False", "True"]
+        access_changed(user=user, fields=["password"], request=request)
+        audit_record(actor=request.user, action="admin.password", target=user, changes=changes)
+        detail = {"account": user.username, "change": gettext("系统管理员设置")}
+        record(SecurityKind.PASSWORD_CHANGE, request=request, result=SecurityResult.SUCCESS, detail=detail)
 
 
 # Groups carry permissions into the admin itself; their edits are audited like the rest.

@@ -3,6 +3,9 @@ the services' reader both come from these."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.accounts.models import Position, SigningDelegation, User
@@ -39,7 +42,12 @@ CONFIRM_PASSWORD = PASSWORD.but(label=_("您的登录密码"), help=_("移交主
 HANDOVER_FIELDS = (SUCCESSOR, OWN_POSITION, CONFIRM_PASSWORD)
 
 CURRENT_PASSWORD = PASSWORD.but(name="current_password", label=_("当前密码"))
-NEW_PASSWORD = PASSWORD.but(
-    name="new_password", label=_("新密码"), help=_("至少8位，不能全是数字，不能与用户名、姓名相近")
-)
+
+
+def _password_help() -> str:
+    words = gettext("至少%(n)d位，含大写字母、小写字母、数字、符号中的至少三类，不能与用户名、姓名相近")
+    return words % {"n": settings.SAFELOOP_PASSWORD_MIN_LENGTH}
+
+
+NEW_PASSWORD = PASSWORD.but(name="new_password", label=_("新密码"), help=lazy(_password_help, str)())
 NEW_PASSWORD_AGAIN = PASSWORD.but(name="new_password_again", label=_("再次输入新密码"))

@@ -23,12 +23,15 @@ from safeloop.accounts.fields import (
 from safeloop.accounts.models import Position, Role, User
 from safeloop.accounts.selectors import enterprise_members
 from safeloop.accounts.services import login_authenticate
-from safeloop.core.errors import ServiceError
+from safeloop.core.errors import ServiceError, Throttled
 from safeloop.core.forms import FormState
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
-    """Django's login form, with the lockout rule the API uses too."""
+    """Django's login form, with the lockout rule the API uses too; a lock or a delay is kept
+    as `refusal` for the view's 429 page."""
+
+    refusal: Throttled | None = None
 
     def clean(self):
         username = self.cleaned_data.get("username")
@@ -37,6 +40,8 @@ class LockoutAuthenticationForm(AuthenticationForm):
             try:
                 self.user_cache = login_authenticate(request=self.request, username=username, password=password)
             except ServiceError as exc:
+                if isinstance(exc, Throttled):
+                    self.refusal = exc
                 raise forms.ValidationError(exc.message, code=exc.code) from None
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data

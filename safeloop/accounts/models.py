@@ -1,5 +1,9 @@
+from collections.abc import Iterator
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.core.roles import REGULATOR_ROLES, Role
@@ -8,7 +12,6 @@ __all__ = [
     "REGULATOR_ROLES",
     "ApiToken",
     "ExpertAssignment",
-    "LoginFailure",
     "Notification",
     "Position",
     "Role",
@@ -50,6 +53,9 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(
         _("须修改初始密码"), default=False, help_text=_("由他人设定的初始密码，首次登录时必须修改")
     )
+    # Advanced whenever the password, role, scope or active flag changes (accounts.access): it
+    # is part of the session hash, so every session signed in before ends (its tokens are revoked).
+    access_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -77,6 +83,19 @@ class User(AbstractUser):
     @property
     def is_regulator(self) -> bool:
         return self.role in REGULATOR_ROLES
+
+    # Django keeps this hash in the session and compares it on every request; besides the
+    # password (Django's own rule) it covers `access_epoch`.
+    def get_session_auth_hash(self) -> str:
+        return self._access_hash(None)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._access_hash(secret)
+
+    def _access_hash(self, secret: str | None) -> str:
+        salt = "safeloop.accounts.User.get_session_auth_hash"
+        return salted_hmac(salt, f"{self.password}|{self.access_epoch}", secret=secret, algorithm="sha256").hexdigest()
 
 
 class ExpertAssignment(models.Model):
@@ -112,20 +131,6 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} 的令牌（至 {self.expires_at:%Y-%m-%d %H:%M}）"
-
-
-class LoginFailure(models.Model):
-    """One failed login, for lockout across pages and API and across server processes."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    at = models.DateTimeField(auto_now_add=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["username", "at"], name="loginfailure_user_at")]
-
-    def __str__(self) -> str:
-        return f"{self.username} @ {self.at}"
 
 
 class Notification(models.Model):

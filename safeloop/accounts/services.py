@@ -1,28 +1,21 @@
-"""Login protection and API tokens (one lockout rule for pages and API alike); reading
-notifications; one's own password; an enterprise principal's management of the enterprise's
-own accounts and of the signing delegate."""
+"""Reading notifications; one's own password; an enterprise principal's management of the
+enterprise's own accounts and of the signing delegate. Sign-in protection is `accounts.login`,
+tokens and the end of sessions on a change of access `accounts.access`."""
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 from collections.abc import Mapping
-from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth import authenticate
-from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
+# Sign-in and tokens live in accounts.login and accounts.access; their names stay importable here.
+from safeloop.accounts.access import access_changed, token_issue, token_revoke, token_user, tokens_revoke_all  # noqa: F401
 from safeloop.accounts.fields import (
     ACCOUNT_FIELDS,
     CONFIRM_PASSWORD,
@@ -38,96 +31,27 @@ from safeloop.accounts.fields import (
     SUCCESSOR,
     VALID_UNTIL,
 )
+from safeloop.accounts.login import (
+    login_authenticate,  # noqa: F401
+    password_confirmed,
+)
 from safeloop.accounts.models import (
-    ApiToken,
     ExpertAssignment,
-    LoginFailure,
     Notification,
     Position,
     Role,
     SigningDelegation,
     User,
 )
+from safeloop.accounts.passwords import check_password_rules, generated_password
 from safeloop.accounts.permissions import can_manage_enterprise_accounts
 from safeloop.accounts.selectors import enterprise_members, open_delegation_q
 from safeloop.core.audit import audit_record
-from safeloop.core.errors import Conflict, Forbidden, Locked, NotFound, Unauthorized
+from safeloop.core.errors import Conflict, Forbidden, NotFound, Throttled
+from safeloop.core.fields import FieldSpec
 from safeloop.core.inputs import Inputs
 from safeloop.core.security_log import SecurityKind, SecurityResult, record
 from safeloop.core.services import model_update, shown
-
-
-def _window_start():
-    return timezone.now() - timedelta(minutes=settings.SAFELOOP_LOGIN_LOCK_MINUTES)
-
-
-def login_is_locked(username: str) -> bool:
-    recent = LoginFailure.objects.filter(username=username.lower(), at__gte=_window_start())
-    return recent.count() >= settings.SAFELOOP_LOGIN_MAX_FAILURES
-
-
-def login_locked_until(username: str) -> datetime | None:
-    """When a locked account may try again: the moment the oldest of the failures that lock it
-    leaves the window (no failure is recorded while locked). None when not locked."""
-    limit = settings.SAFELOOP_LOGIN_MAX_FAILURES
-    recent = LoginFailure.objects.filter(username=username.strip().lower(), at__gte=_window_start())
-    times = list(recent.order_by("-at").values_list("at", flat=True)[:limit])
-    if len(times) < limit:
-        return None
-    return times[-1] + timedelta(minutes=settings.SAFELOOP_LOGIN_LOCK_MINUTES)
-
-
-def login_authenticate(*, request: HttpRequest | None, username: str, password: str) -> User:
-    """The user for these credentials, or an error; failures count towards a lockout."""
-    username = (username or "").strip()
-    if login_is_locked(username):
-        detail = {"username": username[:150], "reason": gettext("账户已锁定")}
-        record(SecurityKind.LOGIN, request=request, result=SecurityResult.REFUSED, detail=detail)
-        raise Locked(f"登录失败次数过多，账户已锁定{settings.SAFELOOP_LOGIN_LOCK_MINUTES}分钟，请稍后再试")
-    user = authenticate(request, username=username, password=password)
-    if user is None:
-        LoginFailure.objects.create(username=username.lower(), ip=_client_ip(request))
-        raise Unauthorized("用户名或密码错误")
-    LoginFailure.objects.filter(username=username.lower()).delete()
-    return user
-
-
-def _client_ip(request: HttpRequest | None) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
-
-
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def token_issue(*, user: User) -> tuple[str, ApiToken]:
-    raw = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user,
-        key_hash=_hash(raw),
-        expires_at=timezone.now() + timedelta(hours=settings.SAFELOOP_TOKEN_HOURS),
-    )
-    return raw, token
-
-
-def token_user(raw: str) -> tuple[User, ApiToken] | None:
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=_hash(raw), revoked_at__isnull=True, expires_at__gt=timezone.now())
-        .first()
-    )
-    if token is None or not token.user.is_active:
-        return None
-    return token.user, token
-
-
-def token_revoke(*, token: ApiToken) -> None:
-    with transaction.atomic():
-        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-
-
-def tokens_revoke_all(*, user: User) -> int:
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 def user_create(*, username: str, password: str, role: str, display_name: str = "", **scope) -> User:
@@ -164,66 +88,31 @@ def notifications_mark_all_read(*, user: User) -> int:
 # ---------------------------------------------------------------- one's own password
 
 
-def password_change(*, user: User, data: Mapping[str, Any], first: bool = False) -> User:
+def password_change(*, user: User, data: Mapping[str, Any], first: bool = False, address: str | None = None) -> User:
     """Set one's own new password. At first sign-in (`first`) the current one is not asked
-    again: the user has just signed in with the initial password somebody handed over."""
+    again: the user has just signed in with the initial password somebody handed over. The
+    current password is checked under the sign-in rule (from `address`): a borrowed session
+    cannot guess it."""
     inp = Inputs(data)
     if not first:
-        current = inp.read(CURRENT_PASSWORD)
-        if current and not user.check_password(current):
-            inp.error(CURRENT_PASSWORD.name, gettext("当前密码不正确"))
+        _confirm_password(inp, CURRENT_PASSWORD, user, address, wrong=gettext("当前密码不正确"))
     new, again = inp.read(NEW_PASSWORD), inp.read(NEW_PASSWORD_AGAIN)
     if new and again and new != again:
         inp.error(NEW_PASSWORD_AGAIN.name, gettext("两次输入的新密码不一致"))
     if new and user.check_password(new):
         inp.error(NEW_PASSWORD.name, gettext("新密码不能与原密码相同"))
-    _check_password(inp, NEW_PASSWORD.name, new, user)
+    check_password_rules(inp, NEW_PASSWORD.name, new, user)
     inp.check()
     with transaction.atomic():
         user.set_password(new)
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
-        tokens_revoke_all(user=user)
+        access_changed(user=user, fields=["password"])
         audit_record(actor=user, action="user.password", target=user, changes={"password": ["", gettext("已修改")]})
         _password_changed(
             actor=user, account=user, change=gettext("首次登录修改初始密码") if first else gettext("本人修改")
         )
     return user
-
-
-# Django's password rules in our words (its Chinese catalogue lacks some of them, e.g. the length).
-PASSWORD_RULES = {
-    "password_too_short": _("密码太短，至少需要%(min_length)d个字符"),
-    "password_too_common": _("密码太常见，容易被猜到"),
-    "password_entirely_numeric": _("密码不能全是数字"),
-    "password_too_similar": _("密码与%(verbose_name)s太相近"),
-}
-
-
-def _check_password(inp: Inputs, name: str, password: str, user: User) -> None:
-    """Django's password rules (length, common, numeric, like the user name), in Chinese."""
-    if not password or name in inp.errors:
-        return
-    try:
-        validate_password(password, user)
-    except DjangoValidationError as exc:
-        inp.error(name, "；".join(_password_rule(error) for error in exc.error_list))
-
-
-def _password_rule(error: DjangoValidationError) -> str:
-    words = PASSWORD_RULES.get(error.code or "")
-    if words is None:
-        return str(error.messages[0]).rstrip("。.")
-    return str(words) % (error.params or {})
-
-
-# Easy to read out and type from a note: no 0/O, 1/l/I. 12 of 56 symbols: about 70 bits.
-GENERATED_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
-
-
-def generated_password() -> str:
-    chars = [secrets.choice(GENERATED_ALPHABET) for _ in range(12)]
-    return "-".join("".join(chars[i : i + 4]) for i in range(0, 12, 4))
 
 
 # ---------------------------------------------------------------- an enterprise's own accounts (主要负责人)
@@ -239,7 +128,7 @@ def enterprise_user_add(*, actor: User, data: Mapping[str, Any]) -> tuple[User, 
     user = User(role=Role.ENTERPRISE, enterprise_id=actor.enterprise_id, must_change_password=True, **values)
     if user.username and not re.match(UnicodeUsernameValidator.regex, user.username):
         inp.error("username", gettext("用户名只能包含字母、数字和 . @ + - _"))
-    _check_password(inp, INITIAL_PASSWORD.name, typed, user)
+    check_password_rules(inp, INITIAL_PASSWORD.name, typed, user)
     if inp.errors and user.username and _username_taken_by_another(user.username):
         inp.error("username", _username_taken(user.username).message)  # all the messages at once
     inp.check()
@@ -294,9 +183,11 @@ def enterprise_user_disable(*, actor: User, user_id: int) -> User:
         member = _other_member(actor, user_id)
         if not member.is_active:
             raise Conflict(gettext("该账号已停用"), code="wrong_state")
-        model_update(instance=member, data={"is_active": False}, actor=actor, action="enterprise_user.disable")
+        changes = model_update(
+            instance=member, data={"is_active": False}, actor=actor, action="enterprise_user.disable"
+        )
+        access_changed(user=member, fields=changes)
         _role_changed(actor=actor, account=member, change=gettext("停用账号"), fields=["is_active"])
-        tokens_revoke_all(user=member)
         _revoke_open(SigningDelegation.objects.filter(delegate=member), actor=actor)
     return member
 
@@ -307,7 +198,8 @@ def enterprise_user_enable(*, actor: User, user_id: int) -> User:
         member = _other_member(actor, user_id)
         if member.is_active:
             raise Conflict(gettext("该账号已是启用状态"), code="wrong_state")
-        model_update(instance=member, data={"is_active": True}, actor=actor, action="enterprise_user.enable")
+        changes = model_update(instance=member, data={"is_active": True}, actor=actor, action="enterprise_user.enable")
+        access_changed(user=member, fields=changes)
         _role_changed(actor=actor, account=member, change=gettext("启用账号"), fields=["is_active"])
     return member
 
@@ -322,14 +214,14 @@ def enterprise_user_reset_password(*, actor: User, user_id: int) -> tuple[User, 
         member.set_password(password)
         member.must_change_password = True
         member.save(update_fields=["password", "must_change_password"])
-        tokens_revoke_all(user=member)
+        access_changed(user=member, fields=["password"])
         changes = {"password": ["", gettext("已重置")]}
         audit_record(actor=actor, action="enterprise_user.reset_password", target=member, changes=changes)
         _password_changed(actor=actor, account=member, change=gettext("主要负责人重置"))
     return member, password
 
 
-def enterprise_principal_handover(*, actor: User, data: Mapping[str, Any]) -> User:
+def enterprise_principal_handover(*, actor: User, data: Mapping[str, Any], address: str | None = None) -> User:
     """Hand the principal's position to another active account of the enterprise: a deliberate
     act, confirmed with the principal's own password and audited; the outgoing principal takes
     the position chosen, and the signing delegations end with the principal who named them."""
@@ -338,7 +230,7 @@ def enterprise_principal_handover(*, actor: User, data: Mapping[str, Any]) -> Us
     others = enterprise_members(actor).filter(is_active=True).exclude(pk=actor.pk)
     successor = inp.record(SUCCESSOR, others, missing=gettext("请选择本企业的另一个已启用账号"))
     own = inp.read(OWN_POSITION)
-    _confirm_own_password(inp, actor)
+    _confirm_own_password(inp, actor, address)
     inp.check()
     assert successor is not None  # inp.check() raised otherwise
     with transaction.atomic():
@@ -355,16 +247,23 @@ def enterprise_principal_handover(*, actor: User, data: Mapping[str, Any]) -> Us
     return incoming
 
 
-def _confirm_own_password(inp: Inputs, actor: User) -> None:
-    """A wrong confirmation counts towards the sign-in lockout, so it cannot be guessed at."""
-    password = inp.read(CONFIRM_PASSWORD)
+def _confirm_own_password(inp: Inputs, actor: User, address: str | None) -> None:
+    _confirm_password(inp, CONFIRM_PASSWORD, actor, address, wrong=gettext("密码不正确"))
+
+
+def _confirm_password(inp: Inputs, spec: FieldSpec, user: User, address: str | None, *, wrong: str) -> None:
+    """A wrong password typed to confirm an act counts towards the sign-in protection, so it
+    cannot be guessed at."""
+    password = inp.read(spec)
     if not password:
         return
-    if login_is_locked(actor.username):
-        inp.error(CONFIRM_PASSWORD.name, gettext("密码错误次数过多，请稍后再试"))
-    elif not actor.check_password(password):
-        LoginFailure.objects.create(username=actor.username.lower())
-        inp.error(CONFIRM_PASSWORD.name, gettext("密码不正确"))
+    try:
+        confirmed = password_confirmed(user=user, password=password, address=address)
+    except Throttled as exc:
+        inp.error(spec.name, exc.message)
+        return
+    if not confirmed:
+        inp.error(spec.name, wrong)
 
 
 def signing_delegation_name(*, actor: User, data: Mapping[str, Any]) -> SigningDelegation:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -9,10 +10,11 @@ from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,6 +27,7 @@ from safeloop.accounts.forms import (
     new_account_form,
     password_form,
 )
+from safeloop.accounts.middleware import mark_signed_in
 from safeloop.accounts.models import User
 from safeloop.accounts.permissions import can_manage_enterprise_accounts
 from safeloop.accounts.selectors import (
@@ -42,16 +45,15 @@ from safeloop.accounts.services import (
     enterprise_user_enable,
     enterprise_user_reset_password,
     enterprise_user_update,
-    login_locked_until,
     notification_open,
     notifications_mark_all_read,
     password_change,
     signing_delegation_name,
     signing_delegation_revoke,
 )
-from safeloop.core.errors import NotFound, ServiceError
+from safeloop.core.errors import Locked, NotFound, ServiceError
 from safeloop.core.forms import FormState, posted, submitted
-from safeloop.core.http import query_without_page
+from safeloop.core.http import client_address, query_without_page
 
 PAGE_SIZE = 30
 # The session key of a sign-in with an initial password: it opens only the page that replaces it.
@@ -65,10 +67,14 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_invalid(self, form):
-        """A locked account gets the 429 page saying when to try again, not the form once more."""
-        if form.has_error(NON_FIELD_ERRORS, "account_locked"):
-            until = login_locked_until(form.data.get("username", ""))
-            return render(self.request, "errors/429.html", {"until": until}, status=429)
+        """A locked account or a delayed attempt gets the 429 page saying when to try again."""
+        refusal = form.refusal
+        if refusal is not None:
+            until = timezone.now() + timedelta(seconds=refusal.retry_after)
+            context = {"until": until, "locked": isinstance(refusal, Locked), "message": refusal.message}
+            response = render(self.request, "errors/429.html", context, status=429)
+            response["Retry-After"] = str(refusal.retry_after)
+            return response
         return super().form_invalid(form)
 
     def form_valid(self, form):
@@ -78,7 +84,9 @@ class LoginView(auth_views.LoginView):
             pending = {"id": user.pk, "until": time.time() + PENDING_SECONDS, "next": self.get_success_url()}
             self.request.session[PENDING] = pending
             return redirect("accounts:password_first")
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        mark_signed_in(self.request)
+        return response
 
 
 class LogoutView(auth_views.LogoutView):
@@ -95,6 +103,7 @@ def password_first(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and submitted(form, password_change, user=user, first=True):
         pending = request.session.pop(PENDING)
         login(request, user)
+        mark_signed_in(request)
         messages.success(request, _("密码已修改，欢迎使用"))
         return redirect(pending["next"])
     return render(request, "accounts/password.html", {"form": form, "first": True, "account": user})
@@ -111,7 +120,8 @@ def _pending_user(request: HttpRequest) -> User | None:
 @require_http_methods(["GET", "POST"])
 def password_own(request: HttpRequest) -> HttpResponse:
     form = password_form(posted(request))
-    if request.method == "POST" and submitted(form, password_change, user=request.user):
+    address = client_address(request)
+    if request.method == "POST" and submitted(form, password_change, user=request.user, address=address):
         update_session_auth_hash(request, request.user)  # this session stays signed in
         messages.success(request, _("密码已修改"))
         return redirect("workbench:home")
@@ -228,7 +238,12 @@ def delegation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @principal_page
 def principal_handover(request: HttpRequest) -> HttpResponse:
     form = handover_form(request.user, posted(request))
-    successor = submitted(form, enterprise_principal_handover, actor=request.user) if request.method == "POST" else None
+    address = client_address(request)
+    successor = (
+        submitted(form, enterprise_principal_handover, actor=request.user, address=address)
+        if request.method == "POST"
+        else None
+    )
     if successor:
         messages.success(request, _("已将主要负责人移交给%(name)s") % {"name": successor})
         return redirect("workbench:home")

@@ -22,7 +22,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ConfigDict, WithJsonSchema, create_model, field_validator
 from pydantic.fields import FieldInfo
 
-from safeloop.core.errors import NotFound, ServiceError
+from safeloop.core.errors import NotFound, ServiceError, Throttled
 from safeloop.core.fields import FieldSpec
 from safeloop.core.security_log import record_refusal
 
@@ -57,7 +57,10 @@ def install_error_handlers(api: NinjaAPI, labels: Callable[[str], str]) -> None:
     def service_error(request, exc: ServiceError):
         if exc.status in (403, 404):
             record_refusal(request, exc.status, exc)
-        return api.create_response(request, exc.as_dict(), status=exc.status)
+        response = api.create_response(request, exc.as_dict(), status=exc.status)
+        if isinstance(exc, Throttled):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(Http404)
     def not_found(request, exc):

@@ -19,10 +19,12 @@ class CoreConfig(AppConfig):
         from safeloop.core.seals import sealed_files
         from safeloop.core.security_pages import SECURITY_LOG_EXPORT
         from safeloop.core.tasks import ledger_publish_root
+        from safeloop.core.throttle import throttle_purge
 
         register_daily(jobs_expire)
         register_daily(ledger_publish_root)
         register_daily(security_log.security_log_purge)
+        register_daily(throttle_purge)
         register_files(sealed_files)
         register_job(SECURITY_LOG_EXPORT.job())
         checks.register(public_base_url, checks.Tags.compatibility)

@@ -62,6 +62,18 @@ class Unauthorized(ServiceError):
     code = "unauthorized"
 
 
-class Locked(ServiceError):
+class Throttled(ServiceError):
+    """Too many attempts: try again after `retry_after` seconds (the API sends `Retry-After`)."""
+
     status = 429
+    code = "throttled"
+
+    def __init__(self, message: str, *, retry_after: int = 1, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = max(1, int(retry_after))
+
+
+class Locked(Throttled):
+    """Locked for a while (an account against the addresses that failed on it, or an address)."""
+
     code = "account_locked"

@@ -282,3 +282,37 @@ class SecurityEvent(ChainedEvent):
 
     def get_result_display(self) -> str:
         return str(SecurityResult(self.to_status).label) if self.to_status in SecurityResult.values else self.to_status
+
+
+class ThrottleLock(models.Model):
+    """One row per throttle (`core.throttle`): its decisions are taken holding this row's lock,
+    so parallel requests are counted one after another, never all against the same old count."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ThrottleHit(models.Model):
+    """One knock on a throttled door (a sign-in attempt, a public report): by key (an account)
+    and address. Kept, not deleted, when the knock succeeds: `cleared_at` marks it no longer
+    counted (a sign-in that proved the password); a daily job drops hits past their keeping time."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=200)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField()
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("访问限制记录")
+        verbose_name_plural = _("访问限制记录")
+        indexes = [
+            models.Index(fields=["scope", "key", "at"], name="throttle_scope_key_at"),
+            models.Index(fields=["scope", "address", "at"], name="throttle_scope_address_at"),
+            models.Index(fields=["scope", "at"], name="throttle_scope_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} @ {self.address} {self.at:%Y-%m-%d %H:%M:%S}"

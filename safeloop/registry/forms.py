@@ -11,12 +11,14 @@ from safeloop.core.forms import FormState
 from safeloop.registry.fields import ENTERPRISE_FIELDS
 from safeloop.registry.models import Department, Enterprise
 from safeloop.registry.selectors import category_tree, regions_for_user
-from safeloop.registry.validation import editable_fields
+from safeloop.registry.validation import can_override_supervision, editable_fields
 
 
 def enterprise_form(user: User, *, post: Any = None, enterprise: Enterprise | None = None) -> FormState:
     """What the user posted, else the enterprise's values (a new one's are blank)."""
-    specs = only(ENTERPRISE_FIELDS, editable_fields(user))
+    # The override is offered to those who may set it; others keep what is stored (not posted).
+    shown = editable_fields(user) - (set() if can_override_supervision(user) else {"supervising_department_override"})
+    specs = only(ENTERPRISE_FIELDS, frozenset(shown))
     options = {
         "region": township_choices(user),
         "category": [(c.code, f"{c.parent.name} / {c.name}" if c.parent else c.name) for c in category_tree()],

@@ -29,7 +29,7 @@ from safeloop.registry.models import Category, Enterprise, Region, RiskLevel
 from safeloop.registry.permissions import can_register_enterprises
 from safeloop.registry.selectors import EnterpriseFilters, enterprise_list
 from safeloop.registry.services import enterprise_values, with_initials
-from safeloop.registry.validation import EnterpriseCleaner
+from safeloop.registry.validation import OVERRIDE, EnterpriseCleaner, override_refusal
 
 COLUMNS = [
     Column.of(FIELDS["name"], width=36),
@@ -171,10 +171,16 @@ class _EnterpriseImport:
             message = _("乡镇名称“{typed}”与乡镇代码对应的“{name}”不一致")
             self._error(number, "region_name", message.format(typed=region_name, name=values["region"].name))
             return
-        if code in mine:
-            self._update(mine[code], values)
-        elif code in existing:
+        if code in existing and code not in mine:
             self._error(number, "credit_code", _("该统一社会信用代码已由其他单位登记，不在您的管辖范围内"))
+            return
+        current_id = mine[code].supervising_department_override_id if code in mine else None
+        region = values.get("region") or mine[code].region
+        refusal = override_refusal(self.actor, current_id=current_id, department=values.get(OVERRIDE), region=region)
+        if refusal is not None:
+            self.report.add(number, COLUMNS, refusal.fields)
+        elif code in mine:
+            self._update(mine[code], values)
         else:
             self.new.append(Enterprise(**enterprise_values(values)))
 

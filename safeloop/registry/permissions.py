@@ -4,7 +4,9 @@ refuse) and by the templates (to offer the button) alike, so the two never disag
 from __future__ import annotations
 
 from safeloop.accounts.models import Role, User
-from safeloop.registry.validation import editable_fields
+from safeloop.registry.validation import can_override_supervision, editable_fields
+
+__all__ = ["can_edit_enterprises", "can_override_supervision", "can_register_enterprises"]
 
 CREATOR_ROLES = frozenset({Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.DEPARTMENT, Role.SYSADMIN})
 

@@ -15,6 +15,7 @@ from ninja import Field
 from safeloop.accounts.models import User
 from safeloop.core.codes import normalise_credit_code
 from safeloop.core.filters import Filters
+from safeloop.core.models import AuditEntry
 from safeloop.core.regions import subtree_prefix
 from safeloop.core.roles import Role
 from safeloop.core.scope import DepartmentArea, area_q, get_visible_or_404, prefix_q, user_area, visible
@@ -138,10 +139,25 @@ class EnterpriseFacts:
 
     department: Department | None  # derived unless overridden
     industry: str  # the GB/T 4754 code with its division's name
+    override: AuditEntry | None = None  # who named the overriding department, and when
 
 
 def enterprise_facts(enterprise: Enterprise) -> EnterpriseFacts:
-    return EnterpriseFacts(supervising_department(enterprise), industry_label(enterprise.industry_code))
+    return EnterpriseFacts(
+        supervising_department(enterprise), industry_label(enterprise.industry_code), override_record(enterprise)
+    )
+
+
+def override_record(enterprise: Enterprise) -> AuditEntry | None:
+    """The audit entry that set the enterprise's current supervising-department override."""
+    if not enterprise.supervising_department_override_id:
+        return None
+    entries = AuditEntry.objects.filter(
+        target_type=Enterprise._meta.label_lower,
+        target_id=str(enterprise.pk),
+        changes__has_key="supervising_department_override",
+    )
+    return entries.select_related("actor").order_by("-at", "-pk").first()
 
 
 def with_supervising_departments(enterprises: list[Enterprise]) -> list[Enterprise]:

@@ -14,13 +14,16 @@ from safeloop.core.services import locked_update, shown
 from safeloop.core.text import pinyin_initials
 from safeloop.registry.models import Enterprise
 from safeloop.registry.permissions import can_register_enterprises
-from safeloop.registry.validation import EnterpriseCleaner, editable_fields
+from safeloop.registry.validation import OVERRIDE, EnterpriseCleaner, editable_fields, override_refusal
 
 
 def enterprise_create(*, actor: User, data: dict[str, Any], cleaner: EnterpriseCleaner | None = None) -> Enterprise:
     if not can_register_enterprises(actor):
         raise Forbidden(_("您的角色不能登记企业"))
     values = enterprise_values((cleaner or EnterpriseCleaner(actor)).clean(data))
+    refusal = override_refusal(actor, current_id=None, department=values.get(OVERRIDE), region=values["region"])
+    if refusal is not None:
+        raise refusal
     try:
         with transaction.atomic():
             _ensure_credit_code_free(values["credit_code"])
@@ -53,10 +56,25 @@ def enterprise_update(
     """Apply the given fields. With `version`, a stale edit is refused instead of overwriting."""
     _check_editable(actor, data)
     values = with_initials((cleaner or EnterpriseCleaner(actor)).clean(data, partial=True))
-    check = _credit_code_free if "credit_code" in values else None
+
+    def check(merged: Enterprise) -> None:
+        if "credit_code" in values:
+            _credit_code_free(merged)
+        if OVERRIDE in values or "region" in values:
+            _check_override(actor, merged)
+
     return locked_update(
         record=enterprise, data=values, actor=actor, version=version, action="enterprise.update", check=check
     )
+
+
+def _check_override(actor: User, merged: Enterprise) -> None:
+    """The override rule (validation.override_refusal) against the row as it is stored."""
+    current_id = Enterprise.objects.filter(pk=merged.pk).values_list(f"{OVERRIDE}_id", flat=True).get()
+    department = merged.supervising_department_override
+    refusal = override_refusal(actor, current_id=current_id, department=department, region=merged.region)
+    if refusal is not None:
+        raise refusal
 
 
 def _check_editable(actor: User, data: dict[str, Any]) -> None:

@@ -17,13 +17,41 @@ from django.utils.translation import gettext as _
 
 from safeloop.accounts.models import Role, User
 from safeloop.core.codes import credit_code_error, normalise_credit_code
+from safeloop.core.errors import Forbidden, ServiceError, ValidationFailed
 from safeloop.core.fields import labels
 from safeloop.core.inputs import Inputs
+from safeloop.core.regions import contains
 from safeloop.core.scope import region_in_scope
 from safeloop.registry.fields import ENTERPRISE_FIELDS, FIELDS, SELF_SERVICE_FIELDS
 from safeloop.registry.models import Category, Department, Industry, Region, RegionLevel
 
 LABELS = labels(ENTERPRISE_FIELDS)
+OVERRIDE = "supervising_department_override"
+# Who may name the supervising department instead of the one 三管三必须 derives: the city's
+# 安委办 (it coordinates the departments' duties) and the system administrator.
+OVERRIDE_ROLES = frozenset({Role.CITY, Role.SYSADMIN})
+
+
+def can_override_supervision(user: User) -> bool:
+    return user.role in OVERRIDE_ROLES
+
+
+def override_refusal(
+    actor: User, *, current_id: int | None, department: Department | None, region: Region
+) -> ServiceError | None:
+    """Why the enterprise in `region` may not be supervised by `department` (the override after
+    the write; `current_id` the one before it), or None. Only the city 安委办 or the system administrator
+    changes an override, and only to a department whose region contains the enterprise (a city
+    department, or its own county's); an override kept as it was is checked for the region."""
+    if (department.pk if department else None) != current_id and not can_override_supervision(actor):
+        message = _("只有市安委办或系统管理员可以指定企业的监管部门")
+        return Forbidden(message, fields={OVERRIDE: message})
+    if department is not None and not contains(department.region_id, region.code):
+        message = _("{department}的辖区不包括企业所在的{region}，不能指定为其监管部门").format(
+            department=department.name, region=region.name
+        )
+        return ValidationFailed(message, fields={OVERRIDE: message})
+    return None
 
 
 def editable_fields(user: User) -> frozenset[str]:

@@ -76,7 +76,10 @@ def test_a_typed_initial_password_must_pass_the_password_rules(principal):
     with pytest.raises(ValidationFailed) as exc:
         enterprise_user_add(actor=principal, data=NEW | {"password": "123"})
     message = exc.value.fields["password"]
-    assert message == "密码太短，至少需要8个字符；密码太常见，容易被猜到；密码不能全是数字"
+    assert message == (
+        "密码太短，至少需要10个字符；密码须包含大写字母、小写字母、数字、符号中的至少3类；"
+        "密码太常见，容易被猜到；密码不能全是数字"
+    )
     user, password = enterprise_user_add(actor=principal, data=NEW | {"password": "Anda-2026-wg"})
     assert password == "Anda-2026-wg" and user.check_password("Anda-2026-wg")
 

@@ -16,6 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="do nothing when enterprises exist")
 
     def handle(self, *args, scale: int, seed: int, if_empty: bool, **options):
+        if settings.PRODUCTION:
+            # Demo accounts share one published password: never on a real installation.
+            raise CommandError("生产环境（SAFELOOP_ENV=production）不能加载演示数据和演示账号。")
         if Enterprise.objects.exists():
             if if_empty:
                 self.stdout.write("数据库已有数据，跳过演示数据加载。")

@@ -25,7 +25,7 @@ def allow_changes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0006_sealed_record_key_id'),
+        ('core', '0007_throttle'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
