@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "ninja",
+    "csp",
     "django_tasks",
     "safeloop.core.tasks_app.TasksDatabaseConfig",  # django_tasks_db, with a Chinese name
     "safeloop.core",
@@ -170,6 +171,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "safeloop.accounts.middleware.SessionRules",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "safeloop.core.middleware.SecurityMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "safeloop.core.middleware.RefusalMiddleware",
 ]
@@ -282,6 +285,27 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "safeloop.core.errorpages.csrf_failure"  # in Chinese, inside the layout
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Content-Security-Policy (django-csp): scripts, styles, images, fonts and connections from this
+# host only; no inline script, no inline event handler, no eval, no framing, no plugins. Pages
+# put their JS in static/js and chart data in json_script blocks (docs/architecture.md).
+# style-src is 'self' too: no template carries a style attribute or a <style> block, and the
+# libraries that style elements do it through the CSSOM (element.style), which CSP allows.
+# img-src allows data: for the icons Swagger UI's stylesheet embeds (an image cannot run code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 # HTTPS. In production nginx terminates TLS on the intranet and passes requests to the app on
 # 127.0.0.1 (docs/deploy.md); the defaults assume exactly that and pass `check --deploy`.
 # Local mode (a laptop or an office PC on plain HTTP) turns all of it off.
@@ -329,6 +353,8 @@ SAFELOOP_THROTTLE_KEEP_DAYS = env_int("SAFELOOP_THROTTLE_KEEP_DAYS", 180, minimu
 # Empty: REMOTE_ADDR. Behind the proxy (production) the default is X-Forwarded-For, which the
 # nginx configuration in docs/deploy.md sets; it is trusted only because nothing else reaches the app.
 SAFELOOP_CLIENT_ADDRESS_HEADER = _env("SAFELOOP_CLIENT_ADDRESS_HEADER") or ("X-Forwarded-For" if BEHIND_PROXY else "")
+# Security log (core.security_log): days an event is kept; at least 180 (等保2.0 8.1.4.3, six months).
+SAFELOOP_SECURITY_LOG_DAYS = env_int("SAFELOOP_SECURITY_LOG_DAYS", 180, minimum=180)
 SAFELOOP_TOKEN_HOURS = env_int("SAFELOOP_TOKEN_HOURS", 12, minimum=1)
 # A token's last use is written at most this often (not a write per request).
 SAFELOOP_TOKEN_TOUCH_SECONDS = env_int("SAFELOOP_TOKEN_TOUCH_SECONDS", 60, minimum=1)
@@ -344,6 +370,11 @@ SAFELOOP_IMPORT_PARSE_MEMORY_MB = env_int("SAFELOOP_IMPORT_PARSE_MEMORY_MB", 102
 SAFELOOP_IMPORT_PARSE_SECONDS = env_int("SAFELOOP_IMPORT_PARSE_SECONDS", 300, minimum=1)
 # Largest evidence file (photo or PDF) accepted, in bytes (20 MB); core.evidence.
 SAFELOOP_EVIDENCE_MAX_BYTES = env_int("SAFELOOP_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+# Largest image accepted, in pixels (width × height); Pillow's decompression-bomb check uses it too.
+SAFELOOP_IMAGE_MAX_PIXELS = env_int("SAFELOOP_IMAGE_MAX_PIXELS", 40_000_000, minimum=1_000_000)
+# Per hazard: at most this many evidence files, and this many bytes in all (default 50 and 300 MB).
+SAFELOOP_HAZARD_ATTACHMENTS = env_int("SAFELOOP_HAZARD_ATTACHMENTS", 50, minimum=1)
+SAFELOOP_HAZARD_ATTACHMENT_BYTES = env_int("SAFELOOP_HAZARD_ATTACHMENT_BYTES", 300 * 1024 * 1024, minimum=1)
 SAFELOOP_DEMO_PASSWORD = os.environ.get("SAFELOOP_DEMO_PASSWORD", "Safe@2026demo")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -15,7 +15,8 @@ from safeloop.accounts.middleware import SEEN_AT, SIGNED_IN_AT
 from safeloop.accounts.models import Role, User
 from safeloop.accounts.services import expert_assign, user_create
 from safeloop.core.codes import make_credit_code
-from safeloop.core.db import allow_changes_sql, refuse_changes_sql
+from safeloop.core.db import allow_changes_sql, refuse_changes_sql, refuse_updates_and_young_deletes_sql
+from safeloop.core.security_log import LEGAL_MINIMUM_DAYS
 from safeloop.registry.models import Category, Department, Enterprise
 from safeloop.registry.reference import reference_load
 from safeloop.registry.services import enterprises_bulk_register
@@ -156,10 +157,21 @@ def ledger_roots_file(settings, tmp_path):
 APPEND_ONLY = ("core_sealedrecord", "hazards_hazardevent")  # tables whose triggers refuse UPDATE and DELETE
 
 
+def _guards(vendor: str) -> dict[str, list[str]]:
+    """Each append-only table and the statements that put its triggers back; the security log
+    refuses only the DELETE of young rows (core.db.refuse_updates_and_young_deletes_sql)."""
+    guards = {table: refuse_changes_sql(vendor, table) for table in APPEND_ONLY}
+    guards["core_securityevent"] = refuse_updates_and_young_deletes_sql(
+        vendor, "core_securityevent", column="at", days=LEGAL_MINIMUM_DAYS
+    )
+    return guards
+
+
 @pytest.fixture(autouse=True)
 def append_only_cleared(request):
-    """Sealed records and events refuse DELETE (on SQLite a flush is DELETE): a test that
-    commits them (transactional) has them removed, triggers lifted for that moment, before the flush."""
+    """Sealed records, events and security events refuse DELETE (on SQLite a flush is DELETE): a
+    test that commits them (transactional) has them removed, triggers lifted for that moment,
+    before the flush."""
     marker = request.node.get_closest_marker("django_db")
     if not (marker and marker.kwargs.get("transaction")):
         yield
@@ -167,10 +179,8 @@ def append_only_cleared(request):
     request.getfixturevalue("transactional_db")
     yield
     with connection.cursor() as cursor:
-        for table in APPEND_ONLY:
-            for statement in [*allow_changes_sql(connection.vendor, table), f"DELETE FROM {table}"]:  # noqa: S608
-                cursor.execute(statement)
-            for statement in refuse_changes_sql(connection.vendor, table):
+        for table, restore in _guards(connection.vendor).items():
+            for statement in [*allow_changes_sql(connection.vendor, table), f"DELETE FROM {table}", *restore]:  # noqa: S608
                 cursor.execute(statement)
 
 

@@ -86,6 +86,9 @@ OWNER_ROUTES = {"core:job", "core:job_file"}
 NOTIFICATION_ROUTES = {"notifications:list", "notifications:open", "notifications:read_all"}
 # An enterprise's own accounts, checked in tests/accounts/test_enterprise_accounts.py with another
 # enterprise's principal (404 for its accounts and delegations, its lists show only its own).
+# The security log is the system administrator's alone, checked in tests/core/test_security_log.py
+# with every other role (403 for the page and the export).
+SECURITY_LOG_ROUTES = {"core:security_log", "core:security_log_export"}
 ENTERPRISE_ACCOUNT_ROUTES = {
     "accounts:enterprise_accounts",
     "accounts:enterprise_account_new",
@@ -116,7 +119,7 @@ def test_every_route_has_an_outsider_check():
     declared |= DOSSIER_ROUTES
     declared |= set(ACCIDENT_OBJECT_ROUTES) | set(ACCIDENT_LIST_ROUTES) | set(TARGET_ROUTES) | NOTIFICATION_ROUTES
     declared |= ENTERPRISE_ACCOUNT_ROUTES
-    declared |= PUBLIC_LIST_ROUTES | SYSADMIN_ROUTES
+    declared |= PUBLIC_LIST_ROUTES | SECURITY_LOG_ROUTES | SYSADMIN_ROUTES
     assert set(_names(get_resolver())) == declared
 
 

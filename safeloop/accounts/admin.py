@@ -14,6 +14,7 @@ from safeloop.accounts.access import access_changed
 from safeloop.accounts.models import ExpertAssignment, Role, SigningDelegation, User
 from safeloop.core.admin_audit import AuditedAdmin
 from safeloop.core.audit import audit_record
+from safeloop.core.security_log import SecurityKind, SecurityResult, record
 
 
 @admin.register(User)
@@ -24,6 +25,10 @@ class SafeLoopUserAdmin(AuditedAdmin, UserAdmin):
     list_filter = ("role", "position", "is_active")
     search_fields = ("username", "display_name", "phone")
     raw_id_fields = ("enterprise",)
+    security_fields = frozenset(
+        {"role", "region", "department", "enterprise", "position", "is_active", "is_staff", "is_superuser"}
+        | {"groups", "user_permissions"}
+    )
     fieldsets = (
         *UserAdmin.fieldsets,
         (
@@ -68,6 +73,8 @@ class SafeLoopUserAdmin(AuditedAdmin, UserAdmin):
             changes["must_change_password"] = ["False", "True"]
         access_changed(user=user, fields=["password"], request=request)
         audit_record(actor=request.user, action="admin.password", target=user, changes=changes)
+        detail = {"account": user.username, "change": gettext("系统管理员设置")}
+        record(SecurityKind.PASSWORD_CHANGE, request=request, result=SecurityResult.SUCCESS, detail=detail)
 
 
 # Groups carry permissions into the admin itself; their edits are audited like the rest.

@@ -8,6 +8,7 @@ from ninja.security import HttpBearer
 
 from safeloop.accounts.services import login_authenticate, token_issue, token_revoke, token_user
 from safeloop.core.errors import Forbidden
+from safeloop.core.security_log import SecurityKind, SecurityResult, record
 
 router = Router(tags=["认证"])
 
@@ -43,10 +44,14 @@ def token_create(request: HttpRequest, payload: TokenIn):
     if user.must_change_password:
         raise Forbidden(gettext("请先在网页上登录并设置新密码（初始密码须修改后才能使用），再申请接口令牌"))
     raw, token = token_issue(user=user)
+    detail = {"username": user.username, "token": token.pk}
+    record(SecurityKind.TOKEN_ISSUE, request=request, user=user, result=SecurityResult.SUCCESS, detail=detail)
     return {"token": raw, "expires_at": timezone.localtime(token.expires_at).isoformat()}
 
 
 @router.delete("/token", response=Revoked, summary="吊销当前令牌")
 def token_delete(request: HttpRequest):
     token_revoke(token=request.api_token)
+    detail = {"username": request.user.username, "token": request.api_token.pk}
+    record(SecurityKind.TOKEN_REVOKE, request=request, result=SecurityResult.SUCCESS, detail=detail)
     return {"revoked": True}

@@ -24,8 +24,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext, gettext_noop
 
 from safeloop.accounts.models import User
-from safeloop.core.errors import Unauthorized
+from safeloop.core.errors import Locked, Throttled, Unauthorized
 from safeloop.core.http import client_address
+from safeloop.core.security_log import SecurityKind, SecurityResult, record
 from safeloop.core.throttle import Limits, Throttle
 
 
@@ -58,7 +59,12 @@ def login_authenticate(*, request: HttpRequest | None, username: str, password: 
     """The user for these credentials, or an error (401, or 429 `Locked` / `Throttled`)."""
     username = (username or "").strip()
     address = client_address(request) if request is not None else None
-    LOGIN.admit(key=login_key(username), address=address)
+    try:
+        LOGIN.admit(key=login_key(username), address=address)
+    except (Locked, Throttled):
+        detail = {"username": username[:150], "reason": gettext("账户或地址已锁定，或需等待")}
+        record(SecurityKind.LOGIN, request=request, result=SecurityResult.REFUSED, detail=detail)
+        raise
     user = authenticate(request, username=username, password=password)
     if user is None:
         raise Unauthorized(gettext("用户名或密码错误"))  # the recorded attempt stays a failure

@@ -50,6 +50,7 @@ from safeloop.core.audit import audit_record
 from safeloop.core.errors import Conflict, Forbidden, NotFound, Throttled
 from safeloop.core.fields import FieldSpec
 from safeloop.core.inputs import Inputs
+from safeloop.core.security_log import SecurityKind, SecurityResult, record
 from safeloop.core.services import model_update, shown
 
 
@@ -108,6 +109,9 @@ def password_change(*, user: User, data: Mapping[str, Any], first: bool = False,
         user.save(update_fields=["password", "must_change_password"])
         access_changed(user=user, fields=["password"])
         audit_record(actor=user, action="user.password", target=user, changes={"password": ["", gettext("已修改")]})
+        _password_changed(
+            actor=user, account=user, change=gettext("首次登录修改初始密码") if first else gettext("本人修改")
+        )
     return user
 
 
@@ -136,6 +140,7 @@ def enterprise_user_add(*, actor: User, data: Mapping[str, Any]) -> tuple[User, 
             user.save()
             changes = {name: ["", shown(value)] for name, value in values.items()}
             audit_record(actor=actor, action="enterprise_user.add", target=user, changes=changes)
+            _role_changed(actor=actor, account=user, change=gettext("新建账号"), fields=sorted(values))
     except IntegrityError:  # the same name registered at the same moment
         raise _username_taken(user.username) from None
     return user, password
@@ -165,7 +170,9 @@ def enterprise_user_update(*, actor: User, user_id: int, data: Mapping[str, Any]
         inp = Inputs(data)
         values = inp.read_values(specs, partial=True)
         inp.check()
-        model_update(instance=member, data=values, actor=actor, action="enterprise_user.update")
+        changes = model_update(instance=member, data=values, actor=actor, action="enterprise_user.update")
+        if "position" in changes:
+            _role_changed(actor=actor, account=member, change=gettext("岗位变更"), fields=["position"])
     return member
 
 
@@ -180,6 +187,7 @@ def enterprise_user_disable(*, actor: User, user_id: int) -> User:
             instance=member, data={"is_active": False}, actor=actor, action="enterprise_user.disable"
         )
         access_changed(user=member, fields=changes)
+        _role_changed(actor=actor, account=member, change=gettext("停用账号"), fields=["is_active"])
         _revoke_open(SigningDelegation.objects.filter(delegate=member), actor=actor)
     return member
 
@@ -192,6 +200,7 @@ def enterprise_user_enable(*, actor: User, user_id: int) -> User:
             raise Conflict(gettext("该账号已是启用状态"), code="wrong_state")
         changes = model_update(instance=member, data={"is_active": True}, actor=actor, action="enterprise_user.enable")
         access_changed(user=member, fields=changes)
+        _role_changed(actor=actor, account=member, change=gettext("启用账号"), fields=["is_active"])
     return member
 
 
@@ -208,6 +217,7 @@ def enterprise_user_reset_password(*, actor: User, user_id: int) -> tuple[User, 
         access_changed(user=member, fields=["password"])
         changes = {"password": ["", gettext("已重置")]}
         audit_record(actor=actor, action="enterprise_user.reset_password", target=member, changes=changes)
+        _password_changed(actor=actor, account=member, change=gettext("主要负责人重置"))
     return member, password
 
 
@@ -232,6 +242,7 @@ def enterprise_principal_handover(*, actor: User, data: Mapping[str, Any], addre
             model_update(
                 instance=member, data={"position": position}, actor=actor, action="enterprise_user.principal_handover"
             )
+            _role_changed(actor=actor, account=member, change=gettext("移交主要负责人"), fields=["position"])
         _revoke_open(SigningDelegation.objects.filter(enterprise_id=actor.enterprise_id), actor=actor)
     return incoming
 
@@ -327,3 +338,17 @@ def _other_member(actor: User, user_id: Any) -> User:
         message = gettext("主要负责人不能停用或重置自己的账号；交接请使用“移交主要负责人”")
         raise Forbidden(message)
     return member
+
+
+# ---------------------------------------------------------------- the security log of account changes
+
+
+def _password_changed(*, actor: User, account: User, change: str) -> None:
+    detail = {"account": account.username, "change": change}
+    record(SecurityKind.PASSWORD_CHANGE, user=actor, result=SecurityResult.SUCCESS, detail=detail)
+
+
+def _role_changed(*, actor: User, account: User, change: str, fields: list[str]) -> None:
+    labels = [str(User._meta.get_field(name).verbose_name) for name in fields]
+    detail = {"account": account.username, "change": change, "fields": labels}
+    record(SecurityKind.ROLE_CHANGE, user=actor, result=SecurityResult.SUCCESS, detail=detail)

@@ -29,6 +29,7 @@ from safeloop.core.errors import NotFound, ServiceError, Throttled, ValidationFa
 from safeloop.core.fields import FieldSpec, Kind
 from safeloop.core.filters import Filters
 from safeloop.core.inputs import MAX_ID
+from safeloop.core.security_log import record_refusal
 
 _SURROGATE = re.compile("[\ud800-\udfff\x00]")  # lone surrogates, and NUL (which PostgreSQL refuses)
 MAX_PAGE_SIZE = 500
@@ -61,6 +62,8 @@ def error_body(code: str, message: str, fields: dict[str, str] | None = None) ->
 def install_error_handlers(api: NinjaAPI, labels: Callable[[str], str]) -> None:
     @api.exception_handler(ServiceError)
     def service_error(request, exc: ServiceError):
+        if exc.status in (403, 404):
+            record_refusal(request, exc.status, exc)
         response = api.create_response(request, exc.as_dict(), status=exc.status)
         if isinstance(exc, Throttled):
             response["Retry-After"] = str(exc.retry_after)
@@ -68,6 +71,7 @@ def install_error_handlers(api: NinjaAPI, labels: Callable[[str], str]) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
+        record_refusal(request, 404, exc)
         return api.create_response(request, error_body("not_found", _("对象不存在或不在您的管辖范围内")), status=404)
 
     @api.exception_handler(AuthenticationError)

@@ -42,6 +42,7 @@ from safeloop.core.forms import FormState
 from safeloop.core.inputs import Inputs
 from safeloop.core.jobs import JobKind, JobResult, Progress, job_start, job_upload
 from safeloop.core.models import Job
+from safeloop.core.security_log import SecurityKind, SecurityResult, record
 from safeloop.core.xlsx import (
     IMPORT_FIELDS,
     XLSX_CONTENT_TYPE,
@@ -154,12 +155,22 @@ def export_response(request: HttpRequest, export: Export) -> HttpResponseBase:
     if filters.refused:  # never a file with fewer filters than asked for
         return render(request, "errors/400.html", {"reasons": list(filters.refused.values())}, status=400)
     qs = export.select(user, filters)
-    if qs.count() > export_job_rows():
+    rows = qs.count()
+    _log_export(request, export, filters, rows)
+    if rows > export_job_rows():
         title = export.job_title(export.words(user, filters))
         job = job_start(owner=user, kind=export.kind, params={"filters": filters.model_dump()}, title=title)
         return redirect("core:job", pk=job.pk)
     out = export.workbook(user, filters, export.rows(qs))
     return FileResponse(out, as_attachment=True, filename=export.filename(), content_type=XLSX_CONTENT_TYPE)
+
+
+def _log_export(request: HttpRequest, export: Export, filters: Filters, rows: int) -> None:
+    """Who exported which list with which filters (the security log)."""
+    words = export.words(request.user, filters)
+    given = {name: value for name, value in filters.model_dump().items() if value not in ("", None)}
+    detail = {"title": str(export.title), "filters": "、".join(words) or given, "rows": rows}
+    record(SecurityKind.EXPORT, request=request, result=SecurityResult.SUCCESS, detail=detail)
 
 
 def template_response(title: str, columns: list[Column]) -> FileResponse:

@@ -17,6 +17,8 @@ from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from safeloop.core.security_log import record_refusal
+
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -25,10 +27,12 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    record_refusal(request, 403, exception)
     return _page(request, "errors/403.html", 403, reason=denial_reason(exception))
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    record_refusal(request, 404, exception)
     return _page(request, "errors/404.html", 404)
 
 
@@ -39,6 +43,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: an expired or foreign form, said in words a user understands."""
     message = _("页面已过期或来源无法验证，您的操作没有执行。请返回上一页，刷新后重试。")
+    record_refusal(request, 403)
     return _page(request, "errors/403.html", 403, reason=message)
 
 

@@ -1,4 +1,7 @@
 import ipaddress
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -92,3 +95,21 @@ def _refusal(request: HttpRequest) -> HttpResponse:
         body = {"error": {"code": "invalid_input", "message": message, "fields": {}}}
         return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
     return render(request, "errors/400.html", {"reasons": [message]}, status=400)
+
+
+_current: ContextVar[HttpRequest | None] = ContextVar("safeloop_current_request", default=None)
+
+
+def current_request() -> HttpRequest | None:
+    """The request being served (set by `core.middleware.SecurityMiddleware`), for records made
+    deep in a service that was not handed it (the security log's address); None outside a request."""
+    return _current.get()
+
+
+@contextmanager
+def serving(request: HttpRequest) -> Iterator[None]:
+    reset = _current.set(request)
+    try:
+        yield
+    finally:
+        _current.reset(reset)

@@ -210,6 +210,80 @@ class SealedRecord(models.Model):
         return f"{self.title} {self.number}".strip()
 
 
+class SecurityKind(models.TextChoices):
+    """What a security event is (等保2.0 8.1.4.3 安全审计): each is recorded by `core.security_log.record`."""
+
+    LOGIN = "login", _("登录")
+    LOGOUT = "logout", _("退出登录")
+    TOKEN_ISSUE = "token_issue", _("签发接口令牌")
+    TOKEN_REVOKE = "token_revoke", _("吊销接口令牌")
+    PASSWORD_CHANGE = "password_change", _("修改密码")
+    ROLE_CHANGE = "role_change", _("账号权限变更")
+    EXPORT = "export", _("导出数据")
+    DOWNLOAD = "download", _("下载文件")
+    ADMIN_CHANGE = "admin_change", _("系统管理变更")
+    ACCESS_REFUSED = "access_refused", _("拒绝访问")
+    LOG_PURGE = "log_purge", _("清理过期日志")
+
+
+class SecurityResult(models.TextChoices):
+    SUCCESS = "success", _("成功")
+    FAILURE = "failure", _("失败")
+    REFUSED = "refused", _("拒绝")
+
+
+class SecurityEvent(ChainedEvent):
+    """One security event: who, when, from which address, what, with which result.
+
+    One keyed hash chain over every event (`seq` is unique, so concurrent writers cannot fork it):
+    `action` is the kind, `to_status` the result, `payload` the detail. Written only by
+    `core.security_log.record`; the database refuses UPDATE, and DELETE of anything younger
+    than the legal minimum of 180 days (triggers from `core.db`, both databases). Old events leave
+    only through the daily retention job, which records what it removed as an event itself.
+    """
+
+    chain_owner = "log"  # one chain for the whole log: no owner row
+    # Not in the ledger's global sequence and daily roots (core.ledger): retention removes old
+    # events, which there would read as tampering. The chain is keyed like the ledger's (HMAC).
+    in_ledger: ClassVar[bool] = False
+    position = None  # type: ignore[assignment]
+    # A deleted account's events stay, with its id and name as recorded (and hashed).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    address = models.CharField(_("地址"), max_length=45, blank=True)
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = _("安全日志")
+        verbose_name_plural = _("安全日志")
+        constraints = [models.UniqueConstraint(fields=["seq"], name="security_event_seq")]
+        indexes = [
+            models.Index(fields=["at"], name="security_event_at"),
+            models.Index(fields=["action", "at"], name="security_event_kind_at"),
+            models.Index(fields=["actor", "at"], name="security_event_actor_at"),
+            models.Index(fields=["address"], name="security_event_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.actor_name} {self.to_status}"
+
+    @property
+    def result(self) -> str:
+        return self.to_status
+
+    def get_kind_display(self) -> str:
+        return str(SecurityKind(self.action).label) if self.action in SecurityKind.values else self.action
+
+    def get_result_display(self) -> str:
+        return str(SecurityResult(self.to_status).label) if self.to_status in SecurityResult.values else self.to_status
+
+
 class ThrottleLock(models.Model):
     """One row per throttle (`core.throttle`): its decisions are taken holding this row's lock,
     so parallel requests are counted one after another, never all against the same old count."""

@@ -215,8 +215,18 @@ def visible(user: ScopedUser, queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.none() if q is None else queryset.filter(q)
 
 
+class NotVisible(Http404):
+    """The 404 of one object a user asked for: missing or outside the scope (the same answer),
+    naming what was asked so the security log records it (`core.security_log`)."""
+
+    def __init__(self, model: type[Model], lookup: dict[str, object]):
+        super().__init__()
+        self.object_name = str(model._meta.verbose_name)
+        self.object_id = str(next(iter(lookup.values()), ""))[:40]
+
+
 def get_visible_or_404(user: ScopedUser, queryset: QuerySet[M], **lookup: object) -> M:
     try:
         return visible(user, queryset).get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise NotVisible(queryset.model, lookup) from exc

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeloop.core import views
+from safeloop.core import security_pages, views
 
 app_name = "core"
 urlpatterns = [
@@ -10,5 +10,7 @@ urlpatterns = [
     path("verify/<str:token>/", views.verify, name="verify"),
     path("jobs/<uuid:pk>/", views.job_page, name="job"),
     path("jobs/<uuid:pk>/download", views.job_file, name="job_file"),
+    path("security-log/", security_pages.security_log_page, name="security_log"),
+    path("security-log/export", security_pages.security_log_export, name="security_log_export"),
     path("system/", views.system_page, name="system"),
 ]

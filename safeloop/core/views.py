@@ -14,6 +14,7 @@ from safeloop.core.jobs import job_back, job_download, job_expired, job_get
 from safeloop.core.ledger import ledger_status
 from safeloop.core.roles import Role
 from safeloop.core.seals import seal_by_token, seal_check
+from safeloop.core.security_log import SecurityKind, SecurityResult, record
 
 
 @require_GET
@@ -48,6 +49,8 @@ def job_page(request: HtmxHttpRequest, pk: str) -> HttpResponse:
 @require_GET
 def job_file(request: HttpRequest, pk: str) -> FileResponse:
     job = job_download(request.user, pk)
+    detail = {"title": job.title, "file": job.result_name}
+    record(SecurityKind.DOWNLOAD, request=request, result=SecurityResult.SUCCESS, detail=detail)
     return FileResponse(
         default_storage.open(job.result_file),
         as_attachment=True,

@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -211,6 +213,8 @@ def _evidence_kind(hazard: Hazard, inp: Inputs) -> str:
 
 
 def evidence_attach(*, hazard: Hazard, actor: User, upload: File, kind: str) -> Attachment:
+    """Store one evidence file of `hazard` (locked, or new in this transaction) within its quota."""
+    _check_quota(hazard, upload)
     stored = evidence_store(upload=upload, folder=f"hazards/{hazard.code}")
     return Attachment.objects.create(
         hazard=hazard,
@@ -223,6 +227,20 @@ def evidence_attach(*, hazard: Hazard, actor: User, upload: File, kind: str) -> 
         uploaded_by=actor,
         kind=kind,
     )
+
+
+def _check_quota(hazard: Hazard, upload: File) -> None:
+    """At most SAFELOOP_HAZARD_ATTACHMENTS files and SAFELOOP_HAZARD_ATTACHMENT_BYTES bytes per
+    hazard, so no account can fill the server's disk through one hazard (413)."""
+    used = hazard.attachments.aggregate(files=Count("id"), size=Sum("size"))
+    max_files, max_bytes = settings.SAFELOOP_HAZARD_ATTACHMENTS, settings.SAFELOOP_HAZARD_ATTACHMENT_BYTES
+    if used["files"] + 1 > max_files:
+        reason = _("该隐患的附件已达上限（%(n)s 个），不能再上传") % {"n": max_files}
+    elif (used["size"] or 0) + (upload.size or 0) > max_bytes:
+        reason = _("该隐患的附件总大小将超过上限（%(mb)s MB），不能再上传") % {"mb": f"{max_bytes / 1024 / 1024:g}"}
+    else:
+        return
+    raise TooLarge(reason, fields={"file": reason}, code="attachment_quota")
 
 
 def evidence_uploads(inp: Inputs, spec: FieldSpec) -> list[File]:

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -20,11 +19,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from safeloop.accounts.models import User
 from safeloop.core.bulk import export_response, import_page, template_response
 from safeloop.core.errors import NotFound, ServiceError, refusal_shown
+from safeloop.core.evidence import evidence_response
 from safeloop.core.filters import refused_status
 from safeloop.core.forms import FormState, posted, submitted
 from safeloop.core.http import query_without, query_without_page
 from safeloop.core.scope import get_visible_or_404
 from safeloop.core.seals import SealBroken, public_base_from, sealed_bytes
+from safeloop.core.security_log import SecurityKind, SecurityResult
+from safeloop.core.security_log import record as security_record
 from safeloop.core.transitions import Transition
 from safeloop.hazards import ledger_io
 from safeloop.hazards.documents import TITLES, available_documents, document_sealed
@@ -294,6 +296,8 @@ def hazard_document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404 from exc
     except SealBroken:
         return HttpResponse(_("存档文书校验失败，已停止下载，请联系系统管理员"), status=409, content_type="text/plain")
+    detail = {"title": record.title, "number": record.number, "id": hazard.code}
+    security_record(SecurityKind.DOWNLOAD, request=request, result=SecurityResult.SUCCESS, detail=detail)
     response = HttpResponse(content, content_type=record.content_type)
     response["Content-Disposition"] = content_disposition_header(True, f"{record.title}-{hazard.code}.docx")
     return response
@@ -344,11 +348,10 @@ def attachment_file(request: HttpRequest, pk: int, variant: str) -> FileResponse
     attachment = get_visible_or_404(request.user, Attachment.objects.all(), pk=pk)
     name = attachment.thumbnail if variant == "thumb" and attachment.thumbnail else attachment.file
     content_type = "image/jpeg" if name == attachment.thumbnail else attachment.content_type
-    return FileResponse(
-        default_storage.open(name),
-        content_type=content_type,
-        filename=attachment.original_name if variant == "file" else None,
-    )
+    if name == attachment.file:  # the file itself; a thumbnail on the hazard's page is no download
+        detail = {"object": str(Attachment._meta.verbose_name), "id": attachment.pk, "file": attachment.original_name}
+        security_record(SecurityKind.DOWNLOAD, request=request, result=SecurityResult.SUCCESS, detail=detail)
+    return evidence_response(name=name, content_type=content_type, original_name=attachment.original_name)
 
 
 @login_required

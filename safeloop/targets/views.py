@@ -16,6 +16,7 @@ from safeloop.accidents.grading import dead_label
 from safeloop.core.fields import FieldSpec
 from safeloop.core.filters import YEAR, Filters, refused_status
 from safeloop.core.scope import complete_area
+from safeloop.core.security_log import SecurityKind, SecurityResult, record
 from safeloop.core.xlsx import XLSX_CONTENT_TYPE, Column, spooled_workbook
 from safeloop.registry.models import Region
 from safeloop.registry.reference import YIYANG
@@ -161,6 +162,8 @@ def export(request: HttpRequest, table: str) -> HttpResponseBase:
     if table not in tables:
         raise Http404
     title, columns, objects = tables[table]
+    detail = {"title": title, "filters": f"{region.name} · {year}年"}
+    record(SecurityKind.EXPORT, request=request, result=SecurityResult.SUCCESS, detail=detail)
     return FileResponse(
         spooled_workbook(title, columns, objects()),
         as_attachment=True,

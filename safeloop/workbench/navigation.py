@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from safeloop.accounts.models import User
 from safeloop.accounts.permissions import can_manage_enterprise_accounts
 from safeloop.core.roles import Role
+from safeloop.core.security_pages import can_read_security_log
 from safeloop.targets.permissions import can_open_dashboard
 
 
@@ -42,6 +43,7 @@ MENU = (
     MenuItem("事故灾害", "accidents:accident_list", "✚"),
     MenuItem("本企业账号", "accounts:enterprise_accounts", "☺", can_manage_enterprise_accounts),
     MenuItem("接口文档", "api:openapi-view", "⇄", reads_api_docs),
+    MenuItem("安全日志", "core:security_log", "☷", can_read_security_log),
     MenuItem("数据安全", "core:system", "⛨", is_sysadmin),
 )
 

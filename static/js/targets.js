@@ -8,6 +8,9 @@
     var el = document.getElementById(id);
     if (!el) return;
     var c = echarts.init(el);
+    // The CSP allows no inline style: ECharts' HTML tooltip writes style attributes into its
+    // markup, the rich-text one draws on the canvas.
+    if (option.tooltip) option.tooltip.renderMode = "richText";
     c.setOption(option);
     if (onClick) c.on("click", onClick);
     window.addEventListener("resize", function () { c.resize(); });

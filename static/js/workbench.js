@@ -23,7 +23,7 @@
         if (d.of !== null && d.of !== undefined) text += "（" + d.count + "/" + d.of + "）";
         lines.push(p.marker + p.seriesName + "：" + text);
       });
-      return lines.join("<br>");
+      return lines.join("\n");  // rich text: the CSP allows no inline style (HTML tooltips write some)
     };
   }
 
@@ -52,7 +52,7 @@
       animation: false, // weak intranet PCs and phones: draw once, at once
       grid: { left: 8, right: horizontal ? 48 : 16, top: spec.series.length > 1 ? 32 : 16, bottom: 8, containLabel: true },
       legend: { show: spec.series.length > 1, top: 0 },
-      tooltip: { trigger: "axis", axisPointer: { type: horizontal ? "shadow" : "line" }, confine: true, formatter: tooltip(spec) },
+      tooltip: { trigger: "axis", axisPointer: { type: horizontal ? "shadow" : "line" }, confine: true, renderMode: "richText", formatter: tooltip(spec) },
       xAxis: horizontal ? values : categories,
       yAxis: horizontal ? categories : values,
       series: series

@@ -11,7 +11,7 @@ from django.utils import timezone
 from safeloop.accounts.models import Notification
 from safeloop.core import jobs
 from safeloop.core.errors import ValidationFailed
-from safeloop.core.models import Job, JobState
+from safeloop.core.models import Job, JobState, SecurityEvent, SecurityKind
 from safeloop.core.xlsx import ImportFailed, ImportReport, RowError
 
 
@@ -64,6 +64,8 @@ def test_a_started_job_runs_in_the_worker_and_offers_its_file_to_its_owner(
     assert "下载" in page and "有效期至" in page
     response = client.get(reverse("core:job_file", args=[job.pk]))
     assert b"".join(response.streaming_content) == b"a,b\n"
+    downloaded = SecurityEvent.objects.get(action=SecurityKind.DOWNLOAD)  # the security log has it
+    assert downloaded.actor_id == city_user.pk and downloaded.payload["title"] == job.title
 
 
 def test_nobody_but_the_owner_sees_a_job(city_user, ziyang_user, client):

@@ -331,3 +331,14 @@ def test_a_tampered_sealed_file_is_refused_not_served(ziyang_user, ziyang_enterp
     response = download(login(ziyang_user), loop.hazard, "order")
     assert response.status_code == 409 and b"forged" not in response.content
     assert any("文件被修改或替换" in str(p) for p in verify_seals())
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_downloading_a_document_is_in_the_security_log(ziyang_user, ziyang_enterprise, login):
+    from safeloop.core.models import SecurityEvent, SecurityKind
+
+    loop = ordered(finding(ziyang_user, ziyang_enterprise), ziyang_user)
+    download(login(ziyang_user), loop.hazard, "order")
+    event = SecurityEvent.objects.filter(action=SecurityKind.DOWNLOAD).get()
+    assert event.actor_id == ziyang_user.pk and event.payload["id"] == loop.hazard.code
+    assert event.payload["number"] == sealed(loop.hazard, "order").number

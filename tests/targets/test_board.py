@@ -83,7 +83,7 @@ def test_county_user_sees_only_own_county_on_the_dashboard(login, ziyang_user, c
 def test_dashboard_query_count_is_bounded(login, city_user, city_data, django_assert_max_num_queries):
     for i in range(40):
         accident(ZIYANG_TOWN if i % 2 else HESHAN_TOWN, month=1 + i % 11, year=YEAR - i % 4)
-    client = login(city_user)
+    client = login(city_user)  # signing in is recorded in the security log: not the dashboard's
     with django_assert_max_num_queries(41):  # 40 for the dashboard, 1 for the notification bell
         assert client.get(reverse("targets:dashboard")).status_code == 200
 
