@@ -131,6 +131,13 @@ ACCEPTANCE_SIGNED = Rule(
     refusal=_("重大隐患须待专家和企业主要负责人完成验收签字后才能验收"),
     code="signatures_missing",
 )
+# 开始整改 of a major hazard is offered once its 治理方案 is in (16号令 第十五条: the plan comes first).
+PLAN_SUBMITTED = Rule(
+    test=lambda turn: turn.obj.level != Level.MAJOR or turn.obj.plan_submitted_at is not None,
+    refusal=_("重大隐患须先提交治理方案，才能开始整改"),
+    code="plan_missing",
+    q=lambda actor, parties: ~Q(level=Level.MAJOR) | Q(plan_submitted_at__isnull=False),
+)
 LOOK_BACK_DUE = Rule(test=_look_back_due, refusal=_("回头看尚未到期，请在回头看日期之后进行"))
 MAJOR_ONLY = Rule(test=lambda turn: turn.obj.level == Level.MAJOR, refusal=_("只有重大隐患可以挂牌督办"))
 NOT_LISTED = Rule(test=lambda turn: open_listing(turn.obj) is None, refusal=_("该隐患已挂牌督办，如需改变级别请先摘牌"))
