@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.accounts.selectors import signing_capacity
+from safeloop.core.errors import Forbidden
 from safeloop.core.transitions import Context, Pick
 from safeloop.hazards.deadlines import deadline_from_input
 from safeloop.hazards.documents import issue_documents
@@ -317,6 +318,8 @@ def run_urge(ctx: Context) -> dict:
 def run_list(ctx: Context) -> dict:
     """挂牌督办 at the actor's level, until the deadline of the listing (by default the hazard's)."""
     h, level = ctx.obj, lister_level(ctx.actor)
+    if level is None:  # the row's rules refuse an actor whose body does not list, before this
+        raise Forbidden(gettext("您所在的单位不能挂牌督办"))
     deadline = ctx.inp.read(LISTING_DEADLINE) or h.deadline
     requirement = ctx.inp.read(LISTING_REQUIREMENT)
     if deadline is None:

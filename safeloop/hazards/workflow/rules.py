@@ -95,7 +95,7 @@ def _listing_body_decides(turn: Turn) -> bool:
 def _listing_bodies_q(actor: User, parties: frozenset[str]) -> Q:
     """Hazards not listed, or listed by a body whose area includes the actor's listing area."""
     listed = Listing.objects.filter(delisted_on__isnull=True)
-    if lister_level(actor) is None:
+    if lister_level(actor) is None or actor.region_id is None:
         return ~Q(pk__in=listed.values("hazard_id"))
     ours = listed.filter(area_q("region", actor.region_id))
     return ~Q(pk__in=listed.values("hazard_id")) | Q(pk__in=ours.values("hazard_id"))
