@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The quality gates, one script for CI (.ci/run), `make gates` / `make lint` and pre-commit:
 # lint, formatting, the import layers, migrations in step with the models, Django's deployment
-# checks under production settings, and mypy over safeloop/core. Every gate runs even when an earlier one
+# checks under production settings, and mypy over core and the apps' services, selectors and
+# workflow tables (pyproject.toml). Every gate runs even when an earlier one
 # fails, so one run lists everything to fix; the exit status is non-zero if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."

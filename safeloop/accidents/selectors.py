@@ -68,7 +68,7 @@ def accident_get(user: User, pk: object) -> Accident:
 
 
 def disaster_list(user: User, filters: RecordFilters | None = None) -> QuerySet[Disaster]:
-    filters = filters or RecordFilters()
+    filters = filters or RecordFilters.from_params({})
     qs = visible(user, Disaster.objects.select_related("region__parent"))
     return _in_region_and_year(qs, filters.region, filters.year, "occurred_on")
 

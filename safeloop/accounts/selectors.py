@@ -27,7 +27,7 @@ def actor_for(username: str) -> User:
         raise CommandError(f"用户“{username}”不存在或已停用") from None
 
 
-def expert_enterprise_ids(user: User) -> QuerySet[ExpertAssignment]:
+def expert_enterprise_ids(user: User) -> QuerySet[ExpertAssignment, Any]:
     """The enterprises assigned to an expert (the expert's whole scope), as an id subquery."""
     return ExpertAssignment.objects.filter(expert_id=user.pk, active=True).values("enterprise_id")
 
@@ -131,7 +131,7 @@ def _changes_in_words(entry: AuditEntry) -> list[str]:
     for name in SHOWN_CHANGES:
         if name in entry.changes:
             new = entry.changes[name][1]
-            label = User._meta.get_field(name).verbose_name
+            label = getattr(User._meta.get_field(name), "verbose_name", name)
             words.append(f"{label}：{positions.get(new, new) if name == 'position' else new or '—'}")
     return words
 
@@ -165,7 +165,7 @@ def signing_capacity(user: Any, today: date | None = None) -> SigningCapacity | 
 def has_other_account(enterprise_id: int, *, besides: int | None) -> bool:
     """Does the enterprise have an active account other than this one (who may accept its work)?"""
     qs = User.objects.filter(role=Role.ENTERPRISE, enterprise_id=enterprise_id, is_active=True)
-    return qs.exclude(pk=besides).exists()
+    return (qs.exclude(pk=besides) if besides is not None else qs).exists()
 
 
 def has_active_account(*, role: str, region_ids: Iterable[str] = (), department_id: int | None = None) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import IntegrityError, transaction
@@ -225,7 +225,7 @@ def enterprise_principal_handover(*, actor: User, data: Mapping[str, Any], addre
     """Hand the principal's position to another active account of the enterprise: a deliberate
     act, confirmed with the principal's own password and audited; the outgoing principal takes
     the position chosen, and the signing delegations end with the principal who named them."""
-    _require_principal(actor)
+    enterprise_id = _require_principal(actor)
     inp = Inputs(data)
     others = enterprise_members(actor).filter(is_active=True).exclude(pk=actor.pk)
     successor = inp.record(SUCCESSOR, others, missing=gettext("请选择本企业的另一个已启用账号"))
@@ -243,7 +243,7 @@ def enterprise_principal_handover(*, actor: User, data: Mapping[str, Any], addre
                 instance=member, data={"position": position}, actor=actor, action="enterprise_user.principal_handover"
             )
             _role_changed(actor=actor, account=member, change=gettext("移交主要负责人"), fields=["position"])
-        _revoke_open(SigningDelegation.objects.filter(enterprise_id=actor.enterprise_id), actor=actor)
+        _revoke_open(SigningDelegation.objects.filter(enterprise_id=enterprise_id), actor=actor)
     return incoming
 
 
@@ -269,7 +269,7 @@ def _confirm_password(inp: Inputs, spec: FieldSpec, user: User, address: str | N
 def signing_delegation_name(*, actor: User, data: Mapping[str, Any]) -> SigningDelegation:
     """Name, on record, the account that may give the enterprise's signature in its own name
     (until a date, or until revoked). One delegate at a time: the current one is revoked first."""
-    _require_principal(actor)
+    enterprise_id = _require_principal(actor)
     inp = Inputs(data)
     others = enterprise_members(actor).filter(is_active=True).exclude(pk=actor.pk)
     delegate = inp.record(DELEGATE, others, missing=gettext("请选择本企业的另一个已启用账号"))
@@ -279,14 +279,14 @@ def signing_delegation_name(*, actor: User, data: Mapping[str, Any]) -> SigningD
     inp.check()
     with transaction.atomic():
         _member(actor, actor.pk)  # the principal's row, locked: one naming at a time
-        current = SigningDelegation.objects.filter(open_delegation_q(), enterprise_id=actor.enterprise_id).first()
+        current = SigningDelegation.objects.filter(open_delegation_q(), enterprise_id=enterprise_id).first()
         if current is not None:
             message = gettext("已授权 %(name)s 签字；如需改授他人，请先撤销该授权") % {"name": current.delegate}
             raise Conflict(message, fields={DELEGATE.name: message}, code="duplicate")
         delegation = SigningDelegation.objects.create(
-            enterprise_id=actor.enterprise_id,
+            enterprise_id=enterprise_id,
             principal=actor,
-            delegate=delegate,
+            delegate=cast(User, delegate),  # inp.check() raised when none was named
             named_at=timezone.now(),
             valid_until=until,
         )
@@ -296,9 +296,9 @@ def signing_delegation_name(*, actor: User, data: Mapping[str, Any]) -> SigningD
 
 
 def signing_delegation_revoke(*, actor: User, delegation_id: int) -> SigningDelegation:
-    _require_principal(actor)
+    enterprise_id = _require_principal(actor)
     with transaction.atomic():
-        own = SigningDelegation.objects.filter(pk=delegation_id, enterprise_id=actor.enterprise_id)
+        own = SigningDelegation.objects.filter(pk=delegation_id, enterprise_id=enterprise_id)
         delegation = own.select_for_update().first()
         if delegation is None:
             raise NotFound()
@@ -319,9 +319,11 @@ def _revoke_open(delegations: QuerySet[SigningDelegation], *, actor: User) -> in
     return len(ending)
 
 
-def _require_principal(actor: User) -> None:
-    if not can_manage_enterprise_accounts(actor):
+def _require_principal(actor: User) -> int:
+    """The principal's enterprise (its id); anyone else is refused."""
+    if not can_manage_enterprise_accounts(actor) or actor.enterprise_id is None:
         raise Forbidden(gettext("只有本企业的主要负责人可以管理本企业账号"))
+    return actor.enterprise_id
 
 
 def _member(actor: User, user_id: Any) -> User:
@@ -349,6 +351,6 @@ def _password_changed(*, actor: User, account: User, change: str) -> None:
 
 
 def _role_changed(*, actor: User, account: User, change: str, fields: list[str]) -> None:
-    labels = [str(User._meta.get_field(name).verbose_name) for name in fields]
+    labels = [str(getattr(User._meta.get_field(name), "verbose_name", name)) for name in fields]
     detail = {"account": account.username, "change": change, "fields": labels}
     record(SecurityKind.ROLE_CHANGE, user=actor, result=SecurityResult.SUCCESS, detail=detail)

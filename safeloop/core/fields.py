@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django_stubs_ext import StrOrPromise
 
 
 class Kind(StrEnum):
@@ -68,7 +69,7 @@ TEXT_KINDS = frozenset({Kind.TEXT, Kind.TEXTAREA, Kind.PHONE, Kind.CHOICE})
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    label: str
+    label: StrOrPromise
     kind: Kind = Kind.TEXT
     required: bool = False
     max_length: int = 200
@@ -77,11 +78,11 @@ class FieldSpec:
     places: int = 2  # decimals kept for DECIMAL and MONEY
     digits: int | None = None  # DECIMAL and MONEY: digits before the point the column holds
     integer_range: tuple[int, int] | None = None  # INTEGER: what the column holds (from the model field)
-    choices: tuple[tuple[str, str], ...] = ()
-    unit: str = ""  # 元, 万元, 亿元, 人, 辆…: shown beside the input and in the Excel header
+    choices: tuple[tuple[str, StrOrPromise], ...] = ()
+    unit: StrOrPromise = ""  # 元, 万元, 亿元, 人, 辆…: shown beside the input and in the Excel header
     not_future: bool = False  # DATE and MOMENT: may not lie after today / now
     years_ahead: int | None = None  # DATE and MOMENT: at most this many years after today (None: the setting)
-    help: str = ""  # a hint under the input, written for the person filling it in
+    help: StrOrPromise = ""  # a hint under the input, written for the person filling it in
     null_clears: bool = False  # an empty value is stored (clears the field); else it means "not given"
     accept: str = ""  # FILE: the file types the input offers, e.g. ".xlsx"
 
@@ -172,7 +173,7 @@ def by_name(specs: Iterable[FieldSpec]) -> dict[str, FieldSpec]:
     return {spec.name: spec for spec in specs}
 
 
-def labels(specs: Iterable[FieldSpec]) -> dict[str, str]:
+def labels(specs: Iterable[FieldSpec]) -> dict[str, StrOrPromise]:
     return {spec.name: spec.label for spec in specs}
 
 

@@ -21,13 +21,14 @@ from calendar import monthrange
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, TypeGuard
+from typing import Any, TypeGuard, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import IntegerField, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from safeloop.core.errors import ValidationFailed
 from safeloop.core.fields import FieldSpec, Kind, column_range
@@ -35,6 +36,7 @@ from safeloop.core.text import clean_text
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "on", "是", "√", "✓", "同意", "有", "approve"})
 FALSE_WORDS = frozenset({"0", "false", "no", "n", "off", "否", "×", "✗", "不同意", "无", "reject"})
+M = TypeVar("M", bound=Model)
 # 万元 and 亿元 are how officials write money; a plain number is in the field's own unit.
 MONEY_FACTORS: dict[str, Decimal | None] = {
     "": None,
@@ -78,8 +80,8 @@ class Inputs:
 
     # ------------------------------------------------------------ errors
 
-    def error(self, name: str, message: str) -> None:
-        self.errors.setdefault(name, message)
+    def error(self, name: str, message: StrOrPromise) -> None:
+        self.errors.setdefault(name, str(message))
 
     def check(self) -> None:
         if self.errors:
@@ -101,7 +103,7 @@ class Inputs:
         keep = {spec.name for spec in specs if spec.null_clears}
         return {name: value for name, value in values.items() if name in keep or value not in (None, "")}
 
-    def record(self, spec: FieldSpec, queryset: QuerySet, *, missing: str = "") -> Model | None:
+    def record(self, spec: FieldSpec, queryset: QuerySet[M], *, missing: StrOrPromise = "") -> M | None:
         """A REF value as the row of `queryset` (the actor's scope) it names; `missing` says why
         there is none (by default: it does not exist or lies outside the user's scope)."""
         key = self.read(spec)
@@ -119,7 +121,7 @@ class Inputs:
 
     # ------------------------------------------------------------ field by field
 
-    def _raw(self, name: str, label: str, required: bool) -> str | None:
+    def _raw(self, name: str, label: StrOrPromise, required: bool) -> str | None:
         value = self.data.get(name)
         text = "" if value is None else clean_text(value)
         if not text:
@@ -128,20 +130,20 @@ class Inputs:
             return None
         return text
 
-    def text(self, name: str, label: str, *, required: bool = False, max_length: int = 2000) -> str:
+    def text(self, name: str, label: StrOrPromise, *, required: bool = False, max_length: int = 2000) -> str:
         text = self._raw(name, label, required) or ""
         if len(text) > max_length:
             self.error(name, _("{label}不能超过{max_length}个字").format(label=label, max_length=max_length))
         return text
 
-    def phone(self, name: str, label: str, *, required: bool = False) -> str:
+    def phone(self, name: str, label: StrOrPromise, *, required: bool = False) -> str:
         text = self.text(name, label, required=required, max_length=20)
         digits = text.replace("-", "").replace(" ", "")
         if text and not (_PHONE.match(text) and 7 <= len(digits) <= 13):
             self.error(name, _("{label}格式不正确（应为手机号或带区号的座机号）").format(label=label))
         return text
 
-    def within_dates(self, name: str, label: str, day: date, years_ahead: int | None = None) -> date | None:
+    def within_dates(self, name: str, label: StrOrPromise, day: date, years_ahead: int | None = None) -> date | None:
         """Every date read lies between EARLIEST_DATE and `years_ahead` years after today (by
         default `SAFELOOP_DATE_MAX_YEARS_AHEAD`, 3): a deadline of 9999-12-31 is refused here,
         once, instead of stopping every working-day count that meets it."""
@@ -163,7 +165,7 @@ class Inputs:
     def date(
         self,
         name: str,
-        label: str,
+        label: StrOrPromise,
         *,
         required: bool = False,
         not_future: bool = False,
@@ -188,7 +190,7 @@ class Inputs:
     def moment(
         self,
         name: str,
-        label: str,
+        label: StrOrPromise,
         *,
         required: bool = False,
         not_future: bool = False,
@@ -217,7 +219,7 @@ class Inputs:
     def decimal(
         self,
         name: str,
-        label: str,
+        label: StrOrPromise,
         *,
         required: bool = False,
         minimum: Decimal | int | None = None,
@@ -235,9 +237,9 @@ class Inputs:
     def money(
         self,
         name: str,
-        label: str,
+        label: StrOrPromise,
         *,
-        unit: str = "元",
+        unit: StrOrPromise = "元",
         required: bool = False,
         minimum: Decimal | int | None = 0,
         maximum: Decimal | int | None = None,
@@ -261,18 +263,20 @@ class Inputs:
         return self._bounded(name, label, value, minimum, maximum, places, digits, unit=unit)
 
     @staticmethod
-    def _amount(text: str, unit: str) -> Decimal | None:
+    def _amount(text: str, unit: StrOrPromise) -> Decimal | None:
         """ "12万" in 元 is 120000; a plain number is in the field's own unit."""
         match = _MONEY.match(text)
         value = None if match is None else _decimal(match.group(1))
         if match is None or value is None:
             return None
-        typed, own = MONEY_FACTORS[match.group(2) or ""], MONEY_FACTORS.get(unit)
+        typed, own = MONEY_FACTORS[match.group(2) or ""], MONEY_FACTORS.get(str(unit))
         if typed is not None and own is not None:
             value = value * typed / own
         return value
 
-    def _bounded(self, name, label, value: Decimal, minimum, maximum, places: int, digits: int, unit: str = ""):
+    def _bounded(
+        self, name, label, value: Decimal, minimum, maximum, places: int, digits: int, unit: StrOrPromise = ""
+    ):
         both = minimum is not None and maximum is not None
         if both and not minimum <= value <= maximum:
             self.error(
@@ -292,7 +296,7 @@ class Inputs:
         return value.quantize(Decimal(1).scaleb(-places))
 
     def integer(
-        self, name: str, label: str, *, required: bool = False, minimum: int = 0, maximum: int = UNBOUNDED
+        self, name: str, label: StrOrPromise, *, required: bool = False, minimum: int = 0, maximum: int = UNBOUNDED
     ) -> int | None:
         number = self._number(name, label, required, _("{label}应为整数"))
         if number is None:
@@ -305,7 +309,7 @@ class Inputs:
             return None
         return int(number)
 
-    def _number(self, name: str, label: str, required: bool, refusal: str) -> Decimal | None:
+    def _number(self, name: str, label: StrOrPromise, required: bool, refusal: str) -> Decimal | None:
         """The value as a Decimal: a JSON number, or text of ASCII digits with an optional sign and
         decimals (no exponent, no other script's digits). A text whose integer part is longer than
         any bound is read as a value beyond every bound, without converting it."""
@@ -324,7 +328,7 @@ class Inputs:
             self.error(name, refusal.format(label=label))
         return value
 
-    def choice(self, name: str, label: str, choices: Any, *, required: bool = False, default: str = "") -> str:
+    def choice(self, name: str, label: StrOrPromise, choices: Any, *, required: bool = False, default: str = "") -> str:
         """A code from `choices` (a Choices enum or (value, label) pairs); its label is accepted too."""
         text = self._raw(name, label, required)
         if text is None:
@@ -337,7 +341,7 @@ class Inputs:
             return default
         return found
 
-    def boolean(self, name: str, label: str, *, required: bool = False) -> bool | None:
+    def boolean(self, name: str, label: StrOrPromise, *, required: bool = False) -> bool | None:
         value = self.data.get(name)
         if isinstance(value, bool):
             return value
@@ -350,7 +354,7 @@ class Inputs:
             self.error(name, _("{label}应为“是”或“否”").format(label=label))
         return None
 
-    def ids(self, name: str, label: str, *, required: bool = False) -> list[int]:
+    def ids(self, name: str, label: StrOrPromise, *, required: bool = False) -> list[int]:
         value = self.data.get(name) or []
         if isinstance(value, (str, int)):
             value = [v for v in str(value).split(",") if v.strip()]
@@ -363,7 +367,7 @@ class Inputs:
         return [key for key in found if key is not None]
 
 
-def _integer_range_message(label: str, number: Decimal, minimum: int, maximum: int) -> str:
+def _integer_range_message(label: StrOrPromise, number: Decimal, minimum: int, maximum: int) -> str:
     if maximum < UNBOUNDED:
         return _("{label}应为{minimum}至{maximum}之间的整数").format(label=label, minimum=minimum, maximum=maximum)
     if number < minimum:

@@ -34,12 +34,14 @@ class ScopedUser(Protocol):
     """What the scope mechanism reads of a user (accounts.User has all of it)."""
 
     pk: Any
-    is_authenticated: bool
     is_active: bool
     role: str
     region_id: str | None
     department_id: int | None
     enterprise_id: int | None
+
+    @property
+    def is_authenticated(self) -> bool: ...
 
 
 @dataclass(frozen=True)

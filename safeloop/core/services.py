@@ -46,11 +46,11 @@ def locked_row(*, model: type[M], pk: Any, version: int | None, user: Any, query
 
 def model_update(
     *,
-    instance: Model,
+    instance: M,
     data: Mapping[str, Any],
     actor: Any,
     action: str | None = None,
-    check: Callable[[Model], None] | None = None,
+    check: Callable[[M], None] | None = None,
 ) -> dict[str, list[str]]:
     """Apply `data`, save the changed fields and audit them; returns {field: [old, new]}.
 
@@ -73,7 +73,7 @@ def locked_update(
     actor: Any,
     version: int | None,
     action: str | None = None,
-    check: Callable[[Model], None] | None = None,
+    check: Callable[[M], None] | None = None,
 ) -> M:
     """The usual edit, in one transaction: `locked_row`, then `model_update`; returns the saved row."""
     with transaction.atomic():

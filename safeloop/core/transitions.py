@@ -50,6 +50,7 @@ from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from safeloop.core.chain import chain_append
 from safeloop.core.errors import Conflict, Forbidden, NotFound, ServiceError, ValidationFailed
@@ -102,7 +103,7 @@ class Rule:
     given, is the same condition as a filter for an actor (to-do lists leave out what it refuses)."""
 
     test: Callable[[Turn], bool]
-    refusal: str
+    refusal: StrOrPromise
     code: str = "wrong_state"  # for `offered` rules: the 409's code
     q: Callable[[Any, frozenset[str]], Q] | None = None
 
@@ -115,8 +116,8 @@ class Pick:
 
     field: str  # the name of one of the row's fields
     among: Callable[[Any], QuerySet]  # the object → the records that may be named
-    refusal: str  # beside the field, when a named record is not among them
-    missing: str = ""  # beside a required field when nothing is named (default: "… 为必填项")
+    refusal: StrOrPromise  # beside the field, when a named record is not among them
+    missing: StrOrPromise = ""  # beside a required field when nothing is named (default: "… 为必填项")
     label: Callable[[Any], str] = str  # how the form shows one record
 
 
@@ -133,19 +134,19 @@ class Context:
     today: date
     target: str | None = None
     evidence: list[str] = field(default_factory=list)  # hashes recorded in the event
-    then: list[Callable[[ChainedEvent], None]] = field(default_factory=list)  # same transaction, after the event
+    then: list[Callable[[ChainedEvent], object]] = field(default_factory=list)  # same transaction, after the event
     picked: dict[str, list[Any]] = field(default_factory=dict)  # the records each `Pick` let through
 
 
 @dataclass(frozen=True, kw_only=True)
 class Transition:
     action: str
-    label: str
+    label: StrOrPromise
     sources: tuple[str, ...]
     targets: tuple[str, ...] = ()  # the first is the default; () keeps the status
     who: Who
-    who_label: str  # who may act, in words (the 403 message, the docs)
-    needs: str  # what the action asks for, in words a user understands (page, docs, API)
+    who_label: StrOrPromise  # who may act, in words (the 403 message, the docs)
+    needs: StrOrPromise  # what the action asks for, in words a user understands (page, docs, API)
     run: Callable[[Context], dict[str, Any]]
     fields: tuple[FieldSpec, ...] = ()  # its inputs: form, API schema, reader
     offered: tuple[Rule, ...] = ()  # state beyond the status; failing: 409
@@ -179,7 +180,7 @@ class Workflow:
         return next((t for t in self.transitions if t.action == action), None)
 
     @property
-    def labels(self) -> dict[str, str]:
+    def labels(self) -> dict[str, StrOrPromise]:
         return {t.action: t.label for t in self.transitions}
 
     def turn(self, actor: Any, obj: Any, today: date | None = None) -> Turn:

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import reduce
 from operator import and_, or_
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.db.models import Case, Count, DateField, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_noop
+from django_stubs_ext import StrOrPromise
 from ninja import Field
 
 from safeloop.accounts.models import User
@@ -91,10 +92,10 @@ class LedgerFilters(Filters):
     sort: str = Field("found", title=gettext_noop("排序"), description="found / deadline / code / status")
 
     def dates(self, what: str = "found") -> tuple[date | None, date | None]:
-        """A date range (`DATE_RANGES`: found, closed, deadline); dates already read by
-        `typed`; empty: no bound)."""
+        """A date range (`DATE_RANGES`: found, closed, deadline), its dates already read by
+        `typed`; empty: no bound."""
         inp = Inputs(self.model_dump())
-        start, end = (inp.date(name, LedgerFilters.model_fields[name].title) for name in (f"{what}_from", f"{what}_to"))
+        start, end = (inp.date(name, self.title_of(name)) for name in (f"{what}_from", f"{what}_to"))
         return start, end
 
 
@@ -119,7 +120,8 @@ def _todo_of(user: User, f: LedgerFilters, today: date) -> QuerySet[Hazard]:
     qs = todo(user, today)
     if not f.awaiting:
         return qs
-    return qs.filter(awaiting=RANKS[f.awaiting]) if f.awaiting in RANKS else qs.none()
+    # `awaiting` is todo()'s annotation, which the type checker's model of Hazard cannot see.
+    return qs.filter(awaiting=RANKS[f.awaiting]) if f.awaiting in RANKS else qs.none()  # type: ignore[misc]
 
 
 def filter_q(f: LedgerFilters, today: date) -> Q:
@@ -202,7 +204,7 @@ def _search_q(text: str) -> Q:
     return Q(enterprise__name__icontains=text) | Q(description__icontains=text)
 
 
-def status_counts(qs: QuerySet[Hazard]) -> list[tuple[str, str, int]]:
+def status_counts(qs: QuerySet[Hazard]) -> list[tuple[str, StrOrPromise, int]]:
     counts = dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
     return [(value, label, counts.get(value, 0)) for value, label in Status.choices]
 
@@ -250,7 +252,7 @@ MAJOR_FIRST = Case(When(level=Level.MAJOR, then=Value(0)), default=Value(1))
 
 def todo_counts(qs: QuerySet[Hazard]) -> list[tuple[Step, int]]:
     """How many hazards wait for each step (a to-do queryset without the step filter), in step order."""
-    counts = dict(qs.order_by().values_list("awaiting").annotate(n=Count("pk")))
+    counts = dict(qs.order_by().values_list("awaiting").annotate(n=Count("pk")))  # type: ignore[misc]  # todo()'s
     return [(step, counts[rank]) for rank in sorted(counts) if (step := step_of(rank)) is not None]
 
 
@@ -268,8 +270,9 @@ class TodoRow:
     provisional: bool  # the count crosses a year whose holidays are not announced yet
 
 
-def todo_rows(hazards: list[Hazard], today: date) -> list[TodoRow]:
-    """One page of the to-do with the working days left of each (one calendar for the page)."""
+def todo_rows(hazards: list[Any], today: date) -> list[TodoRow]:
+    """One page of the to-do with the working days left of each (one calendar for the page);
+    `hazards` are todo()'s rows, annotated with `awaiting` and `due`."""
     dates = [h.due for h in hazards if h.due and in_calendar(h.due)]
     calendar = WorkdayCalendar(min([today, *dates]), max([today, *dates])) if dates else None
     return [TodoRow(h, step_of(h.awaiting), *_days(calendar, today, h.due)) for h in hazards]

@@ -38,11 +38,17 @@ from safeloop.hazards.notifications import notify_event
 from safeloop.hazards.numbers import hazard_code
 from safeloop.registry.models import Enterprise
 
-SOURCES_BY_ROLE = {
+SOURCES_BY_ROLE: dict[str, set[str]] = {
     Role.ENTERPRISE: {Source.SELF_CHECK, Source.INTERNAL_REPORT},
     Role.EXPERT: {Source.EXPERT},
 }
-REGULATOR_SOURCES = {Source.REGULATOR, Source.TOWNSHIP_PATROL, Source.PUBLIC_REPORT, Source.DRAGNET, Source.EXPERT}
+REGULATOR_SOURCES: set[str] = {
+    Source.REGULATOR,
+    Source.TOWNSHIP_PATROL,
+    Source.PUBLIC_REPORT,
+    Source.DRAGNET,
+    Source.EXPERT,
+}
 MAJOR_NEEDS_CLAUSE = gettext_lazy("重大隐患必须注明判定依据（标准条款）")
 
 

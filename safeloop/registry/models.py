@@ -59,6 +59,7 @@ class Region(models.Model):
 class Category(models.Model):
     """监管行业 (supervision category), e.g. 危险化学品, 商贸; the unit of 三管三必须."""
 
+    indent: bool  # set on a page's options by registry.selectors (a sub-category under its parent)
     code = models.CharField(_("代码"), max_length=32, primary_key=True)
     name = models.CharField(_("名称"), max_length=40)
     parent = models.ForeignKey(
@@ -152,6 +153,7 @@ def new_public_code() -> str:
 
 
 class Enterprise(models.Model):
+    supervising_department: Department | None  # derived for a page (registry.selectors), not stored
     scope = ScopePaths(
         enterprise="pk",
         region="region",

@@ -260,6 +260,6 @@ def enterprise_by_public_code(code: str) -> Enterprise | None:
     """The enterprise a printed code (一企一码) names, for whoever holds the code. Like a document's
     verification token, the code is the permission: this is the one read of an enterprise
     outside `scope.visible`, and its callers show a visitor outside the scope nothing but the name."""
-    if not (0 < len(code) <= Enterprise._meta.get_field("public_code").max_length):
+    if not (0 < len(code) <= (Enterprise._meta.get_field("public_code").max_length or 0)):
         return None
     return Enterprise.objects.filter(public_code=code).only("pk", "name", "public_code").first()

@@ -91,7 +91,8 @@ def _credit_code_free(enterprise: Enterprise) -> None:
 
 
 def _ensure_credit_code_free(code: str, exclude: int | None = None) -> None:
-    if Enterprise.objects.filter(credit_code=code).exclude(pk=exclude).exists():
+    same = Enterprise.objects.filter(credit_code=code)
+    if (same.exclude(pk=exclude) if exclude is not None else same).exists():
         raise _duplicate(code)
 
 

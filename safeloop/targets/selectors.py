@@ -119,7 +119,7 @@ class Board:
     def _project(self, code: str, ind: Indicator, current: Figures, target: Decimal | None) -> Projection | None:
         if ind.count_field is None:
             return None
-        per_count = _per_count(ind, current)
+        per_count = _per_count(ind, ind.count_field, current)
         if per_count is None:
             return None
         history = [getattr(self.history[code][y], ind.count_field) for y in range(self.year - HISTORY_YEARS, self.year)]
@@ -152,10 +152,10 @@ class Board:
         return [c for c in codes if c in self.regions or c in self.current]
 
 
-def _per_count(ind: Indicator, current: Figures) -> Decimal | None:
+def _per_count(ind: Indicator, count_field: str, current: Figures) -> Decimal | None:
     """How much one more counted record (a death, an accident) moves the indicator."""
     one = Figures(**{name: getattr(current, name) for name in fig.DENOMINATORS})
-    setattr(one, ind.count_field, 1)
+    setattr(one, count_field, 1)
     return ind.compute(one)
 
 

@@ -9,6 +9,7 @@ own selector and filters, so the number on the card is the total the list shows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count
@@ -94,6 +95,6 @@ def enterprise_cards(user: User, by_risk: dict[str, int], total: int) -> list[Ca
     return cards
 
 
-def category_rows(user: User) -> list[dict]:
+def category_rows(user: User) -> list[dict[str, Any]]:
     qs = enterprise_queryset(user).order_by().values("category__name").annotate(n=Count("pk"))
-    return list(qs.order_by("-n")[:8])
+    return [dict(row) for row in qs.order_by("-n")[:8]]

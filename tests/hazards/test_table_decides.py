@@ -15,6 +15,7 @@ from safeloop.core.errors import Forbidden, ServiceError
 from safeloop.hazards.models import Hazard
 from safeloop.hazards.selectors import hazard_get, todo
 from safeloop.hazards.services import hazard_report
+from safeloop.hazards.todo import step_of
 from safeloop.hazards.workflow import TRANSITIONS, available_actions, hazard_act
 from safeloop.registry.models import Department
 from tests.conftest import make_user
@@ -251,3 +252,17 @@ def test_the_fixers_to_do_list_leaves_out_what_waits_for_someone_elses_acceptanc
     loop = submitted(general_self_found, boss, worker)
     assert list(todo(boss)) == [loop.hazard]
     assert list(todo(worker)) == []
+
+
+def test_a_major_hazard_without_its_plan_waits_for_the_plan_not_for_the_start(
+    major_regulator_found, ziyang_user, boss, expert
+):
+    loop = major_regulator_found
+    loop.confirm_major(ziyang_user, expert, boss)
+    loop.act(ziyang_user, "assign", responsible_unit="储罐区", responsible_person="李明", deadline_days=30)
+    offered = {t.action for t in available_actions(boss, loop.hazard)}
+    assert "submit_plan" in offered and "start" not in offered
+    waiting = todo(boss).get(pk=loop.hazard.pk)
+    assert step_of(waiting.awaiting).action == "submit_plan"
+    loop.act(boss, "submit_plan", **PLAN)
+    assert "start" in {t.action for t in available_actions(boss, loop.hazard)}

@@ -47,9 +47,11 @@ def test_major_regulator_found_hazard_needs_double_signatures_plan_and_superviso
     loop.act(ziyang_user, "confirm")
     loop.act(ziyang_user, "assign", responsible_unit="储罐区", responsible_person="李明", deadline="2026-12-31")
     assert loop.hazard.order_no == "资阳应急责改〔2026〕1号"
-    with pytest.raises(ValidationFailed) as exc:
+    # 开始整改 is not offered before the 治理方案, so nobody presses a button that is then refused.
+    assert "start" not in {t.action for t in available_actions(boss, loop.hazard)}
+    with pytest.raises(Conflict) as exc:
         loop.act(boss, "start")
-    assert "plan" in exc.value.fields
+    assert exc.value.code == "plan_missing" and "治理方案" in exc.value.message
     loop.act(
         boss,
         "submit_plan",

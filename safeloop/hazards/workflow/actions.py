@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.accounts.selectors import signing_capacity
+from safeloop.core.errors import Forbidden
 from safeloop.core.transitions import Context, Pick
 from safeloop.hazards.deadlines import deadline_from_input
 from safeloop.hazards.documents import issue_documents
@@ -170,11 +171,7 @@ def run_submit_plan(ctx: Context) -> dict:
 
 
 def run_start(ctx: Context) -> dict:
-    if ctx.obj.level == Level.MAJOR and not ctx.obj.plan_submitted_at:
-        message = gettext("重大隐患须先提交治理方案（措施、资金、责任人、时限、预案五落实）才能开始整改")
-        ctx.inp.error("plan", message)
-    ctx.inp.check()
-    return {}
+    return {}  # a major hazard's 治理方案 first: the row's PLAN_SUBMITTED rule
 
 
 def run_request_extension(ctx: Context) -> dict:
@@ -321,6 +318,8 @@ def run_urge(ctx: Context) -> dict:
 def run_list(ctx: Context) -> dict:
     """挂牌督办 at the actor's level, until the deadline of the listing (by default the hazard's)."""
     h, level = ctx.obj, lister_level(ctx.actor)
+    if level is None:  # the row's rules refuse an actor whose body does not list, before this
+        raise Forbidden(gettext("您所在的单位不能挂牌督办"))
     deadline = ctx.inp.read(LISTING_DEADLINE) or h.deadline
     requirement = ctx.inp.read(LISTING_REQUIREMENT)
     if deadline is None:

@@ -95,7 +95,7 @@ def _listing_body_decides(turn: Turn) -> bool:
 def _listing_bodies_q(actor: User, parties: frozenset[str]) -> Q:
     """Hazards not listed, or listed by a body whose area includes the actor's listing area."""
     listed = Listing.objects.filter(delisted_on__isnull=True)
-    if lister_level(actor) is None:
+    if lister_level(actor) is None or actor.region_id is None:
         return ~Q(pk__in=listed.values("hazard_id"))
     ours = listed.filter(area_q("region", actor.region_id))
     return ~Q(pk__in=listed.values("hazard_id")) | Q(pk__in=ours.values("hazard_id"))
@@ -130,6 +130,13 @@ ACCEPTANCE_SIGNED = Rule(
     test=_acceptance_signed,
     refusal=_("重大隐患须待专家和企业主要负责人完成验收签字后才能验收"),
     code="signatures_missing",
+)
+# 开始整改 of a major hazard is offered once its 治理方案 is in (16号令 第十五条: the plan comes first).
+PLAN_SUBMITTED = Rule(
+    test=lambda turn: turn.obj.level != Level.MAJOR or turn.obj.plan_submitted_at is not None,
+    refusal=_("重大隐患须先提交治理方案，才能开始整改"),
+    code="plan_missing",
+    q=lambda actor, parties: ~Q(level=Level.MAJOR) | Q(plan_submitted_at__isnull=False),
 )
 LOOK_BACK_DUE = Rule(test=_look_back_due, refusal=_("回头看尚未到期，请在回头看日期之后进行"))
 MAJOR_ONLY = Rule(test=lambda turn: turn.obj.level == Level.MAJOR, refusal=_("只有重大隐患可以挂牌督办"))

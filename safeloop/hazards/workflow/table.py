@@ -100,6 +100,7 @@ from safeloop.hazards.workflow.rules import (
     NOT_LISTED,
     NOT_SIGNED_YET,
     NOT_THE_FIXER,
+    PLAN_SUBMITTED,
     SIGNING_COUNTS,
     THE_ACCEPTOR,
 )
@@ -181,6 +182,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         who=DOERS,
         who_label=_("企业、监管部门"),
         needs=_("重大隐患须先提交治理方案"),
+        offered=(PLAN_SUBMITTED,),
         run=run_start,
         todo=_always,
     ),
