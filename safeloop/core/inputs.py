@@ -19,7 +19,7 @@ import math
 import re
 from calendar import monthrange
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeGuard, TypeVar
 
@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
+from safeloop.core.datetext import parse_date, parse_moment
 from safeloop.core.errors import ValidationFailed
 from safeloop.core.fields import FieldSpec, Kind, column_range
 from safeloop.core.text import clean_text
@@ -50,12 +51,6 @@ MONEY_FACTORS["亿元"] = MONEY_FACTORS["亿"]
 # database do not, and no exponent (1e1000000 is a number Decimal takes and int() stalls on).
 _NUMBER = re.compile(r"^[+-]?[0-9]+(?:\.[0-9]+)?$", re.ASCII)
 _MONEY = re.compile(r"^([+-]?[0-9]+(?:\.[0-9]+)?)(万元|亿元|万|亿|元)?$", re.ASCII)
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_TIME = re.compile(
-    r"^[Tt\s]*(\d{1,2})\s*[:时]\s*(\d{1,2})\s*(?:分)?\s*(?:[:]\s*(\d{1,2})(?:\.\d+)?\s*)?(?:秒)?\s*"
-    r"(Z|z|[+-]\d{2}:?\d{2})?$"
-)
 _PHONE = re.compile(r"^[0-9\- ]+$", re.ASCII)
 DEFAULT_DIGITS = 12  # digits before the point of an unbounded decimal (money: under 1 万亿)
 UNBOUNDED = 10**9  # the largest integer a field without a maximum takes
@@ -179,7 +174,7 @@ class Inputs:
             text = self._raw(name, label, required)
             if text is None:
                 return None
-            value = _parse_date(text)
+            value = parse_date(text)
             if value is None:
                 self.error(name, _("{label}应为日期，格式如 2026-05-01").format(label=label))
                 return None
@@ -202,7 +197,7 @@ class Inputs:
             text = self._raw(name, label, required)
             if text is None:
                 return None
-            value = _parse_moment(text)
+            value = parse_moment(text)
             if value is None:
                 self.error(name, _("{label}应为日期和时间，格式如 2026-05-01 08:30").format(label=label))
                 return None
@@ -563,42 +558,6 @@ def _id(raw: Any) -> int | None:
         return None
     key = int(text)
     return key if 1 <= key <= MAX_ID else None
-
-
-def _parse_date(text: str) -> date | None:
-    match = _DATE.match(text) or _COMPACT_DATE.match(text)
-    if match is None:
-        return None
-    try:
-        return date(*(int(part) for part in match.groups()))
-    except ValueError:
-        return None
-
-
-def _parse_moment(text: str) -> datetime | None:
-    day_match = _DATE.match(text)
-    if day_match is None:
-        return None
-    day = _parse_date(text)
-    rest = _TIME.match(text[day_match.end() :])
-    if day is None or rest is None:
-        return None
-    hour, minute, second, offset = rest.groups()
-    try:
-        moment = datetime.combine(day, time(int(hour), int(minute), int(second or 0)))
-    except ValueError:
-        return None
-    return _with_offset(moment, offset)
-
-
-def _with_offset(moment: datetime, offset: str | None) -> datetime:
-    if not offset:
-        return moment
-    if offset in ("Z", "z"):
-        offset = "+00:00"
-    elif ":" not in offset:
-        offset = f"{offset[:3]}:{offset[3:]}"
-    return datetime.fromisoformat(f"{moment.isoformat()}{offset}")
 
 
 def _fold(text: str) -> str:
