@@ -168,8 +168,7 @@ def export_response(request: HttpRequest, export: Export) -> HttpResponseBase:
 def _log_export(request: HttpRequest, export: Export, filters: Filters, rows: int) -> None:
     """Who exported which list with which filters (the security log)."""
     words = export.words(request.user, filters)
-    given = {name: value for name, value in filters.model_dump().items() if value not in ("", None)}
-    detail = {"title": str(export.title), "filters": "、".join(words) or given, "rows": rows}
+    detail = {"title": str(export.title), "filters": "、".join(words) or _("未加筛选"), "rows": rows}
     record(SecurityKind.EXPORT, request=request, result=SecurityResult.SUCCESS, detail=detail)
 
 
