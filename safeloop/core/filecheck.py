@@ -74,7 +74,7 @@ class _Hasher:
         known = self.known.get(name)
         if not self.full and known and known.size == stat.size and known.mtime == stat.mtime:
             return known.sha256
-        digest = _hash(name)
+        digest = stored_sha256(name)
         if digest is not None:
             self.read += 1
             self.fresh.append(FileCheck(name=name, sha256=digest, size=stat.size, mtime=stat.mtime))
@@ -100,7 +100,8 @@ def _stat(name: str) -> Stat | None:
         return None
 
 
-def _hash(name: str) -> str | None:
+def stored_sha256(name: str) -> str | None:
+    """The SHA-256 of a stored file, read in chunks; None when it is missing."""
     try:
         with default_storage.open(name) as stream:
             digest = hashlib.sha256()

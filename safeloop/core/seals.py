@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from safeloop.core.chain import GENESIS, LEGACY, UnknownKey, current_key_id, keyed_hash
 from safeloop.core.docx import DOCX_CONTENT_TYPE
+from safeloop.core.filecheck import stored_sha256
 from safeloop.core.models import SealedRecord
 from safeloop.core.xlsx import XLSX_CONTENT_TYPE
 
@@ -150,7 +151,7 @@ def _store(sha256: str, content: bytes, content_type: str) -> str:
     """Content-addressed; a file already there under this name is reused only if it still holds
     these bytes (otherwise storage picks a fresh name, and `verify_seals` reports the other)."""
     name = f"{FOLDER}/{sha256}{EXTENSIONS.get(content_type, '.bin')}"
-    if default_storage.exists(name) and _file_sha256(name) == sha256:
+    if default_storage.exists(name) and stored_sha256(name) == sha256:
         return name
     return default_storage.save(name, ContentFile(content))
 
@@ -203,17 +204,6 @@ def sealed_bytes(record: SealedRecord) -> bytes:
     if hashlib.sha256(content).hexdigest() != record.sha256:
         raise SealBroken(record.file)
     return content
-
-
-def _file_sha256(name: str) -> str | None:
-    try:
-        with default_storage.open(name) as fh:
-            digest = hashlib.sha256()
-            for chunk in iter(lambda: fh.read(_CHUNK), b""):
-                digest.update(chunk)
-            return digest.hexdigest()
-    except FileNotFoundError:
-        return None
 
 
 # ---------------------------------------------------------------- checking a file against a record
@@ -295,7 +285,7 @@ def _record_problems(record: SealedRecord, prev_hash: str, expected_seq: int, fi
         yield problem(_("密钥编号“%(kid)s”未知，记录不是用本系统的密钥签名的") % {"kid": record.key_id}, "key")
     if not files:
         return
-    stored = _file_sha256(record.file)
+    stored = stored_sha256(record.file)
     if stored is None:
         yield problem(_("存档文件缺失"), "files")
     elif stored != record.sha256:
