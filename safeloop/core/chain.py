@@ -205,13 +205,15 @@ def _content(events: type[ChainedEvent], owner: Any, event: Any) -> dict[str, An
 # ---------------------------------------------------------------- what an owner's fields must replay
 
 Replay = Callable[[Any, list[Any]], Iterable[str]]
-_replays: dict[str, Replay] = {}
+_replays: dict[str, tuple[Replay, tuple[str, ...]]] = {}
 
 
-def register_replay(events: type[ChainedEvent], replay: Replay) -> None:
+def register_replay(events: type[ChainedEvent], replay: Replay, fields: Iterable[str] = ()) -> None:
     """`replay(owner, chain)` yields a message for each field of the owner that its events do
-    not account for; an app registers it in `AppConfig.ready()` (hazards: level, deadline, …)."""
-    _replays[events._meta.label] = replay
+    not account for; an app registers it in `AppConfig.ready()` (hazards: level, deadline, …),
+    with the owner's `fields` it reads (the walk reads only those columns: `owner` is a row of
+    them, by name, and each event a row of `EVENT_FIELDS`)."""
+    _replays[events._meta.label] = (replay, tuple(fields))
 
 
 # ---------------------------------------------------------------- verifying
@@ -230,9 +232,10 @@ class ChainProblem:
         return f"{self.owner} {where}：{self.problem}"
 
 
-def chain_verify(events: type[ChainedEvent], owner: Any, chain: list[Any]) -> Iterator[ChainProblem]:
-    """The problems of one owner's chain (`chain` in seq order): the first break, then the end."""
-    key, kind = getattr(owner, events.chain_key), str(type(owner)._meta.verbose_name)
+def chain_verify(events: type[ChainedEvent], owner: Any, chain: list[Any], kind: str) -> Iterator[ChainProblem]:
+    """The problems of one owner's chain (`chain` in seq order): the first break, then the end.
+    `owner` and the events are rows by name (model instances would do too); `kind` names the owner."""
+    key = getattr(owner, events.chain_key)
     prev, keyed = GENESIS, False
     for expected_seq, event in enumerate(chain, start=1):
         problem = _link_problem(events, owner, event, expected_seq, prev)
@@ -254,7 +257,7 @@ def _owner_problems(events: type[ChainedEvent], owner: Any, chain: list[Any], ke
     if chain and hasattr(owner, "status") and chain[-1].to_status != owner.status:
         message = _("当前状态“%(status)s”与最后事件不符，状态被绕过流程修改") % {"status": owner.status}
         yield ChainProblem(key, None, message, kind, "replay")
-    replay = _replays.get(events._meta.label)
+    replay, _fields = _replays.get(events._meta.label, (None, ()))
     for message in replay(owner, chain) if replay else ():
         yield ChainProblem(key, None, message, kind, "replay")
 
@@ -275,19 +278,58 @@ def _link_problem(
     return None
 
 
+# What the walk reads of each event: everything `chain_content` hashes, and the links.
+EVENT_FIELDS = (
+    "seq",
+    "action",
+    "actor_id",
+    "actor_name",
+    "actor_role",
+    "at",
+    "from_status",
+    "to_status",
+    "payload",
+    "attachments",
+    "prev_hash",
+    "hash",
+    "key_id",
+)
+
+
 def chain_verify_all(events: type[ChainedEvent], batch: int = 2000) -> Iterator[ChainProblem]:
-    """Walk every chain of this history, owner by owner in id order, a batch of owners at a time."""
+    """Walk every chain of this history, owner by owner in id order, streamed: the owners and the
+    events are each read by one query in chunks of rows (only the columns checked, no model
+    instances) and merged by owner id, so memory stays the same whatever the ledger's size.
+    Run it inside one transaction (`core.ledger.ledger_verify` does) for one consistent snapshot."""
     owner_model: Any = events._meta.get_field(events.chain_owner).related_model
-    owners = owner_model._default_manager
     fk = f"{events.chain_owner}_id"
-    last_id = 0
-    while True:
-        page = list(owners.filter(pk__gt=last_id).order_by("pk")[:batch])
-        if not page:
-            return
-        chains: dict[int, list[Any]] = {owner.pk: [] for owner in page}
-        for event in events._default_manager.filter(**{f"{fk}__in": chains}).order_by(fk, "seq"):
-            chains[getattr(event, fk)].append(event)
-        for owner in page:
-            yield from chain_verify(events, owner, chains[owner.pk])
-        last_id = page[-1].pk
+    owners = owner_model._default_manager.order_by("pk").values_list(*_owner_fields(events, owner_model), named=True)
+    chained = events._default_manager.order_by(fk, "seq").values_list(fk, *_event_fields(events), named=True)
+    kind = str(owner_model._meta.verbose_name)
+    for owner, chain in _chains(owners.iterator(chunk_size=batch), chained.iterator(chunk_size=batch), fk):
+        yield from chain_verify(events, owner, chain, kind)
+
+
+def _owner_fields(events: type[ChainedEvent], owner_model: Any) -> list[str]:
+    present = {f.name for f in owner_model._meta.concrete_fields}
+    replayed = _replays.get(events._meta.label, (None, ()))[1]
+    wanted = ["pk", events.chain_key, *(name for name in ("status", "chain_head") if name in present), *replayed]
+    return list(dict.fromkeys(wanted))
+
+
+def _event_fields(events: type[ChainedEvent]) -> tuple[str, ...]:
+    keyed = any(f.name == "position" for f in events._meta.concrete_fields)
+    return (*EVENT_FIELDS, "position") if keyed else EVENT_FIELDS
+
+
+def _chains(owners: Iterator[Any], events: Iterator[Any], fk: str) -> Iterator[tuple[Any, list[Any]]]:
+    """(owner, its events in seq order) for each owner, from the two streams in owner order (an
+    event whose owner is not there is skipped, as the owner-first walk never read it)."""
+    pending = next(events, None)
+    for owner in owners:
+        chain = []
+        while pending is not None and getattr(pending, fk) <= owner.pk:
+            if getattr(pending, fk) == owner.pk:
+                chain.append(pending)
+            pending = next(events, None)
+        yield owner, chain
