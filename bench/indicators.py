@@ -16,6 +16,7 @@ import json
 
 from _django import ROOT, database_label, timed
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from safeloop.accidents.models import Accident
@@ -48,6 +49,13 @@ def main() -> None:
                 cursor.execute(sql)
                 cursor.fetchall()
 
+    client = Client()
+    client.force_login(user)
+
+    def dashboard(region: str):
+        response = client.get("/targets/", {"region": region, "year": args.year})
+        assert response.status_code == 200, response.status_code
+
     board_ms = timed(all_regions, args.runs)
     sql_ms = timed(bare_sql, args.runs)
     result = {
@@ -58,6 +66,8 @@ def main() -> None:
         "all indicators, all regions": board_ms,
         "its SQL bare": sql_ms,
         "ratio board/SQL": round(board_ms["median_ms"] / sql_ms["median_ms"], 2),
+        "dashboard page, province (湖南省)": timed(lambda: dashboard("430000"), args.runs),
+        "dashboard page, city (益阳市, with its county ranking)": timed(lambda: dashboard("430900"), args.runs),
         "projections": len(tallies),
         "projections, one batch": timed(lambda: project_counts(tallies, elapsed=board.elapsed), args.runs),
         "projections, one by one (before)": timed(
