@@ -22,6 +22,7 @@ import heapq
 import json
 import os
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,7 +30,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -267,15 +268,32 @@ def ledger_verify(*, full_files: bool = False) -> Iterator[Finding]:
     from safeloop.core.seals import verify_seals
 
     histories = chained_histories()
-    for events in histories:
-        for problem in chain_verify_all(events):
-            yield Finding(problem.finding, str(problem))
-    for seal_problem in verify_seals(files=False):
-        yield Finding(seal_problem.finding, str(seal_problem))
-    yield from sequence_findings(histories)
-    yield from roots_findings(histories)
-    yield from guard_findings(guarded_tables(histories))
-    yield from file_findings(full=full_files)
+    with _snapshot():
+        for events in histories:
+            for problem in chain_verify_all(events):
+                yield Finding(problem.finding, str(problem))
+        for seal_problem in verify_seals(files=False):
+            yield Finding(seal_problem.finding, str(seal_problem))
+        yield from sequence_findings(histories)
+        yield from roots_findings(histories)
+        yield from guard_findings(guarded_tables(histories))
+    yield from file_findings(full=full_files)  # records what it re-hashed: outside the read-only snapshot
+
+
+@contextmanager
+def _snapshot() -> Iterator[None]:
+    """One read-only transaction around the database checks: each sees the same committed ledger
+    (PostgreSQL: REPEATABLE READ; an SQLite read transaction is a snapshot already), and the
+    chunked reads stream through plain server-side cursors, not WITH HOLD ones that PostgreSQL
+    materialises whole before the first row. Inside a caller's transaction: that one."""
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
 
 
 def finding_label(finding: str) -> str:

@@ -16,7 +16,7 @@ class HazardsConfig(AppConfig):
         from safeloop.hazards.ledger_io import LEDGER_EXPORT
         from safeloop.hazards.models import HazardEvent
         from safeloop.hazards.permissions import enterprise_page_links
-        from safeloop.hazards.replay import replay_problems
+        from safeloop.hazards.replay import REPLAYED, replay_problems
         from safeloop.hazards.tasks import notify_digest, supervise_hazards
         from safeloop.registry.links import provide_enterprise_links
 
@@ -25,5 +25,5 @@ class HazardsConfig(AppConfig):
         provide_enterprise_links(enterprise_page_links)
         register_job(LEDGER_EXPORT.job())
         register_job(LEDGER_IMPORT.job())
-        register_replay(HazardEvent, replay_problems)
+        register_replay(HazardEvent, replay_problems, fields=REPLAYED)
         register_files(evidence_files)

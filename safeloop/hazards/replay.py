@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from safeloop.hazards.models import Hazard, HazardEvent, Level
+from safeloop.hazards.models import Hazard, Level
 
 REPLAYED = ("description", "level", "clause", "deadline", "responsible_person")
 # Which payload keys of which action set a replayed field (the same name on the hazard). Other
@@ -40,7 +40,7 @@ BLANK: dict[str, Any] = {
 }
 
 
-def replayed(events: list[HazardEvent]) -> dict[str, Any]:
+def replayed(events: list[Any]) -> dict[str, Any]:
     """The replayed fields after these events (a field no event set keeps a new hazard's value)."""
     state = dict(BLANK)
     for event in events:
@@ -50,8 +50,9 @@ def replayed(events: list[HazardEvent]) -> dict[str, Any]:
     return state
 
 
-def current(hazard: Hazard) -> dict[str, Any]:
-    """The hazard's replayed fields as its events write them (dates as ISO text)."""
+def current(hazard: Any) -> dict[str, Any]:
+    """The hazard's replayed fields as its events write them (dates as ISO text); `hazard` is a
+    Hazard or a row of its REPLAYED columns by name (`core.chain.chain_verify_all`)."""
     return {name: _as_payload(getattr(hazard, name)) for name in REPLAYED}
 
 
@@ -59,7 +60,7 @@ def _as_payload(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def replay_problems(hazard: Hazard, chain: list[HazardEvent]) -> Iterator[str]:
+def replay_problems(hazard: Any, chain: list[Any]) -> Iterator[str]:
     """A message for each replayed field whose current value its events do not give."""
     state, now = replayed(chain), current(hazard)
     for name in REPLAYED:

@@ -11,8 +11,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, Sum
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Substr
+from django.db.models import Case, Count, IntegerField, Sum, Value, When
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from safeloop.accidents.grading import COUNTED_DEAD, major_or_above_q, with_dead
@@ -112,10 +112,34 @@ def _response_figures(user: User, start: datetime, end: datetime) -> dict[str, F
     return out
 
 
+def bucket(field: str, ends: list[tuple[datetime, int]]) -> Case:
+    """The value of the first (end, value) whose end is after the moment in `field` (ends in
+    order): the database compares instead of extracting a year or month, which SQLite does
+    with a Python callback per row (most of a province's board otherwise)."""
+    whens = [When(**{f"{field}__lt": end}, then=Value(value)) for end, value in ends]
+    return Case(*whens, default=None, output_field=IntegerField())
+
+
+def year_of(field: str, first: int, last: int) -> Case:
+    """The year (current zone) of a moment in years first..last."""
+    return bucket(field, [(year_start(year + 1), year) for year in range(first, last + 1)])
+
+
+def month_of(field: str, first: int, last: int) -> Case:
+    """The month 1–12 (current zone) of a moment in years first..last."""
+    ends = [(_month_start(year, month + 1), month) for year in range(first, last + 1) for month in range(1, 13)]
+    return bucket(field, ends)
+
+
+def _month_start(year: int, month: int) -> datetime:
+    """Midnight of the first of `month` (13: January of the next year) in the current zone."""
+    return timezone.make_aware(datetime(year + (month - 1) // 12, (month - 1) % 12 + 1, 1))  # noqa: DTZ001
+
+
 def yearly_counts(user: User, first: int, last: int) -> dict[str, dict[int, Figures]]:
     """Accident figures per region and full year, first..last inclusive (history and baseline)."""
     out: dict[str, dict[int, Figures]] = defaultdict(lambda: defaultdict(Figures))
-    rows = _accident_rows(user, year_start(first), year_start(last + 1), ("year", ExtractYear("occurred_at")))
+    rows = _accident_rows(user, year_start(first), year_start(last + 1), ("year", year_of("occurred_at", first, last)))
     for row in rows:
         for code in ancestors(row["county"]):
             _add_accidents(out[code][row["year"]], row)
@@ -126,7 +150,7 @@ def monthly_profile(user: User, first: int, last: int) -> list[float]:
     """Deaths (accidents when there are no deaths) per calendar month over the years, pooled."""
     rows = (
         accidents_in(user, year_start(first), year_start(last + 1))
-        .annotate(month=ExtractMonth("occurred_at"))
+        .annotate(month=month_of("occurred_at", first, last))
         .values("month")
         .annotate(n=Count("pk"), dead=Coalesce(Sum(COUNTED_DEAD), 0, output_field=IntegerField()))
         .order_by()

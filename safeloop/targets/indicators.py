@@ -53,12 +53,12 @@ class Figures:
 
     def add(self, other: Figures) -> None:
         """Sum the counted records (not the denominators, which belong to one region)."""
-        for f in fields(self):
-            if f.name not in DENOMINATORS:
-                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        for name in _SUMMED:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 DENOMINATORS = ("gdp", "population", "industrial_employees", "motor_vehicles")
+_SUMMED = tuple(f.name for f in fields(Figures) if f.name not in DENOMINATORS)
 
 
 def _ratio(numerator, denominator, scale: int | Decimal = 1) -> Decimal | None:

@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Count, IntegerField, Sum
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from safeloop.accidents.grading import COUNTED_DEAD
@@ -22,7 +22,7 @@ from safeloop.registry.models import Region
 from safeloop.targets import figures as fig
 from safeloop.targets.indicators import Figures, Indicator, indicators
 from safeloop.targets.models import Target, TargetKind
-from safeloop.targets.projection import Projection, project_count, seasonal_share
+from safeloop.targets.projection import Projection, Tally, project_counts, seasonal_share
 
 HISTORY_YEARS = 5
 
@@ -96,39 +96,44 @@ class Board:
         fig.attach_denominators(self.user, self.baseline, self.baseline_year)
 
     def rows(self, code: str) -> list[Row]:
-        return [self.row(code, ind) for ind in indicators().values()]
+        return self.rows_for([code])[code]
 
-    def row(self, code: str, ind: Indicator) -> Row:
+    def rows_for(self, codes: list[str]) -> dict[str, list[Row]]:
+        """Each region's rows, with the projections of all of them made in one batch."""
+        drafts = {code: [self._draft(code, ind) for ind in indicators().values()] for code in codes}
+        wanted = [d for rows in drafts.values() for d in rows if d.count is not None]
+        projected = project_counts([d.count for d in wanted], elapsed=self.elapsed)  # type: ignore[misc]
+        for draft, p in zip(wanted, projected, strict=True):
+            k = float(draft.per_count)  # type: ignore[arg-type]
+            draft.row.projection = Projection(p.mean * k, p.low * k, p.high * k, p.probability)
+        for rows in drafts.values():
+            for d in rows:
+                d.row.status = self._status(
+                    d.row.indicator, d.row.value, d.row.target, d.row.target_rule, d.row.projection
+                )
+        return {code: [d.row for d in rows] for code, rows in drafts.items()}
+
+    def _draft(self, code: str, ind: Indicator) -> _Draft:
         current = self.current.get(code, Figures())
-        value = ind.round(ind.compute(current))
         rule = self.targets.get((code, ind.code))
         baseline = ind.round(ind.compute(self.baseline.get(code, Figures())))
         target = _yearly_target(rule, baseline, self.year)
-        projection = self._project(code, ind, current, target)
-        return Row(
+        row = Row(
             indicator=ind,
-            value=value,
+            value=ind.round(ind.compute(current)),
             last_year=ind.round(ind.compute(self.previous.get(code, Figures()))),
             baseline=baseline,
             target=target,
             target_rule=rule,
-            projection=projection,
-            status=self._status(ind, value, target, rule, projection),
+            projection=None,
+            status="",
         )
-
-    def _project(self, code: str, ind: Indicator, current: Figures, target: Decimal | None) -> Projection | None:
-        if ind.count_field is None:
-            return None
-        per_count = _per_count(ind, ind.count_field, current)
-        if per_count is None:
-            return None
+        per_count = None if ind.count_field is None else _per_count(ind, ind.count_field, current)
+        if per_count is None or ind.count_field is None:
+            return _Draft(row, None, None)
         history = [getattr(self.history[code][y], ind.count_field) for y in range(self.year - HISTORY_YEARS, self.year)]
         limit = None if target is None else math.floor(target / per_count + Decimal("1e-9"))
-        p = project_count(
-            observed=getattr(current, ind.count_field), history=history, elapsed=self.elapsed, limit=limit
-        )
-        k = float(per_count)
-        return Projection(p.mean * k, p.low * k, p.high * k, p.probability)
+        return _Draft(row, Tally(observed=getattr(current, ind.count_field), history=history, limit=limit), per_count)
 
     def _status(self, ind, value, target, rule, projection) -> str:
         if value is None:
@@ -145,11 +150,21 @@ class Board:
         return "on_track" if ok else "at_risk"
 
     def ranking(self, parent: str) -> list[dict]:
-        return rank_counties([(code, self.rows(code)) for code in self.child_counties(parent)])
+        rows = self.rows_for(self.child_counties(parent))
+        return rank_counties(list(rows.items()))
 
     def child_counties(self, parent: str) -> list[str]:
         codes = Region.objects.filter(parent_id=parent, level="county").values_list("code", flat=True)
         return [c for c in codes if c in self.regions or c in self.current]
+
+
+@dataclass
+class _Draft:
+    """A row before its projection and status: what the batch projects for it."""
+
+    row: Row
+    count: Tally | None
+    per_count: Decimal | None
 
 
 def _per_count(ind: Indicator, count_field: str, current: Figures) -> Decimal | None:
@@ -231,7 +246,7 @@ def monthly_deaths(user: User, region: str, years: tuple[int, int]) -> dict[int,
     rows = (
         fig.accidents_in(user, year_start(years[0]), year_start(years[1] + 1))
         .filter(region_q("region", subtree_prefix(region)))
-        .annotate(y=ExtractYear("occurred_at"), m=ExtractMonth("occurred_at"))
+        .annotate(y=fig.year_of("occurred_at", *years), m=fig.month_of("occurred_at", *years))
         .values("y", "m")
         .annotate(dead=Coalesce(Sum(COUNTED_DEAD), 0, output_field=IntegerField()))
         .order_by()

@@ -304,3 +304,29 @@ def test_command_reports_each_kind_and_exits_non_zero(worked, capsys):
     assert exc.value.code == 1
     err = capsys.readouterr().err
     assert "✗ 事件被修改、删除、插入或重排：1" in err and "✗ 数据库追加保护（触发器）缺失：2" in err
+
+
+# ---------------------------------------------------------------- the streamed walk
+
+
+@pytest.mark.usefixtures("tamperable")
+def test_each_kind_of_a_chain_is_named_by_ledger_verify(worked, later):
+    event = HazardEvent.objects.get(hazard=worked, action="assign")
+    raw("UPDATE hazards_hazardevent SET payload = %s WHERE id = %s", '{"deadline": "2100-01-01"}', event.pk)
+    raw("UPDATE hazards_hazard SET chain_head = %s WHERE id = %s", "f" * 64, later.pk)
+    findings = found()
+    assert [(f.finding, f.text.split(" ")[0]) for f in findings] == [("chain", worked.code), ("head", later.code)]
+
+
+@pytest.mark.usefixtures("tamperable")
+def test_the_walk_finds_the_same_across_chunk_boundaries(worked, later, boss):
+    """Owners and events are streamed in chunks and merged by owner: a chunk of one row puts a
+    boundary between every two owners and every two events, and changes nothing found."""
+    from safeloop.core.chain import chain_verify_all
+
+    third = hazard_report(actor=boss, data={"source": "self_check", "description": "配电箱未接地", "location": "车间"})
+    raw("DELETE FROM hazards_hazardevent WHERE hazard_id = %s AND seq = 2", worked.pk)
+    raw("UPDATE hazards_hazard SET description = %s WHERE id = %s", "改过的描述", third.pk)
+    whole = [(p.owner, p.finding, p.problem) for p in chain_verify_all(HazardEvent)]
+    assert [(owner, finding) for owner, finding, _ in whole] == [(worked.code, "chain"), (third.code, "replay")]
+    assert [(p.owner, p.finding, p.problem) for p in chain_verify_all(HazardEvent, batch=1)] == whole
