@@ -69,9 +69,14 @@ def _plain_number(text: str) -> str:
 
 
 class Inputs:
-    def __init__(self, data: Mapping[str, Any] | None):
+    """`memo` (an import's dict, shared by its rows): each kind in `MEMO_KINDS` is read once per
+    distinct value, then that value's result and message are reused (a ledger repeats its
+    dates, levels and statuses thousands of times)."""
+
+    def __init__(self, data: Mapping[str, Any] | None, memo: dict | None = None):
         self.data: Mapping[str, Any] = data or {}
         self.errors: dict[str, str] = {}
+        self.memo = memo
 
     # ------------------------------------------------------------ errors
 
@@ -85,7 +90,18 @@ class Inputs:
     # ------------------------------------------------------------ by spec
 
     def read(self, spec: FieldSpec) -> Any:
-        return _READERS[spec.kind](self, spec)
+        if self.memo is None or spec.kind not in MEMO_KINDS:
+            return _READERS[spec.kind](self, spec)
+        raw = self.data.get(spec.name)
+        key = (spec.name, type(raw), raw)  # 1, 1.0 and True are different cells
+        hit = self.memo.get(key)
+        if hit is None:
+            errors, self.errors = self.errors, {}
+            hit = self.memo[key] = (_READERS[spec.kind](self, spec), self.errors)
+            self.errors = errors
+        for name, message in hit[1].items():
+            self.errors.setdefault(name, message)
+        return hit[0]
 
     def read_all(self, specs: Sequence[FieldSpec], *, partial: bool = False) -> dict[str, Any]:
         """Every spec's value; with `partial` (an update), only the fields that were sent."""
@@ -371,6 +387,12 @@ def _integer_range_message(label: StrOrPromise, number: Decimal, minimum: int, m
 
 
 # ---------------------------------------------------------------- readers by kind
+
+
+# Values an import repeats; free text is read every time (it is cheap, and a memo would hold all of it).
+MEMO_KINDS = frozenset(
+    {Kind.INTEGER, Kind.DECIMAL, Kind.MONEY, Kind.DATE, Kind.MOMENT, Kind.CHOICE, Kind.BOOLEAN, Kind.REF}
+)
 
 
 def _read_text(inp: Inputs, spec: FieldSpec) -> str:

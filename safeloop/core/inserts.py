@@ -14,10 +14,13 @@ caller that needs them selects them by a unique column (`pks_by`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from functools import partial
 from operator import attrgetter
 from typing import Any
 
 from django.db import connections, models, router
+from django.utils import timezone
 
 CHUNK = 2000
 # Values the drivers take as they are (the field's own preparation would return them unchanged).
@@ -26,17 +29,20 @@ PLAIN = (models.CharField, models.TextField, models.IntegerField, models.Boolean
 
 def bulk_insert(
     model: type[models.Model],
-    objects: Sequence[models.Model],
+    objects: Sequence[models.Model] | Sequence[dict[str, Any]],
     *,
     chunk: int = CHUNK,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Insert unsaved `objects` (their primary key left to the database); returns how many.
+    """Insert unsaved `objects` (their primary key left to the database), or rows given as
+    {field name: value} dicts — a related record by itself or its key, a missing field its
+    default — which spares building a model instance a row; returns how many.
     `progress(n)` hears of each chunk written."""
-    using = router.db_for_write(model)
-    connection = connections[using]
+    connection = connections[router.db_for_write(model)]
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
-    getters = [_getter(field, connection) for field in fields]
+    as_dicts = bool(objects) and isinstance(objects[0], dict)
+    now = timezone.now()
+    getters = [(_from_dict(field, connection, now) if as_dicts else _getter(field, connection)) for field in fields]
     table, quote = model._meta.db_table, connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     sql = f"INSERT INTO {quote(table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
@@ -52,10 +58,34 @@ def bulk_insert(
 def _getter(field: models.Field, connection: Any) -> Callable[[models.Model], Any]:
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         return lambda obj: field.get_db_prep_save(field.pre_save(obj, add=True), connection)
-    target = field.target_field if isinstance(field, models.ForeignKey) else field
-    if isinstance(target, PLAIN):  # the auto keys too: they are integer fields
-        return attrgetter(field.attname)
-    return lambda obj: field.get_db_prep_save(getattr(obj, field.attname), connection)
+    get = attrgetter(field.attname)
+    if _plain(field):
+        return get
+    if type(field) is models.DateField:
+        adapt = connection.ops.adapt_datefield_value
+        return lambda obj: adapt(get(obj))
+    return lambda obj: field.get_db_prep_save(get(obj), connection)
+
+
+def _from_dict(field: models.Field, connection: Any, now: datetime) -> Callable[[dict[str, Any]], Any]:
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        stamp = field.get_db_prep_save(now, connection)
+        return lambda row: stamp
+    name, prepare = field.name, (None if _plain(field) else partial(field.get_db_prep_save, connection=connection))
+    default = field.get_default  # a callable default (a new code) is called for each row
+
+    def get(row: dict[str, Any]) -> Any:
+        value = row[name] if name in row else default()
+        if isinstance(value, models.Model):
+            value = value.pk
+        return value if prepare is None or value is None else prepare(value)
+
+    return get
+
+
+def _plain(field: models.Field) -> bool:
+    """The auto keys too: they are integer fields."""
+    return isinstance(field.target_field if isinstance(field, models.ForeignKey) else field, PLAIN)
 
 
 def pks_by(model: type[models.Model], column: str, keys: Iterable[Any], chunk: int = 500) -> dict[Any, Any]:

@@ -8,7 +8,7 @@ live events, so verify_ledger checks imported history too.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -91,6 +91,8 @@ class _LedgerImport:
         self.actor, self.rows, self.progress = actor, rows, progress
         self.report = ImportReport(letters=letters)
         self.items: list[HazardWithHistory] = []
+        self.memo: dict = {}  # each repeated cell read once (`core.inputs.Inputs`)
+        self.noon: dict[date, datetime] = {}  # each day's 12:00, the time of its imported events
 
     def check(self) -> ImportReport:
         enterprises = self._enterprises()
@@ -118,7 +120,7 @@ class _LedgerImport:
         return found
 
     def _row(self, number: int, raw: dict[str, Any], enterprises: dict[str, Enterprise]) -> None:
-        inp = Inputs(raw)
+        inp = Inputs(raw, self.memo)
         enterprise = enterprises.get(normalise_credit_code(str(raw.get("credit_code", ""))))
         if enterprise is None:
             inp.error("credit_code", _("信用代码对应的企业未登记或不在您的管辖范围内"))
@@ -135,7 +137,7 @@ class _LedgerImport:
         hazard.original_deadline = hazard.deadline
         if hazard.closed_on:
             hazard.look_back_due = hazard.closed_on + timedelta(days=look_back_days(hazard))
-        return HazardWithHistory(hazard, _acts(self.actor, hazard, status, number, v["legacy_code"]))
+        return HazardWithHistory(hazard, _acts(self.actor, hazard, status, number, v["legacy_code"], self.noon))
 
     def _number_and_save(self) -> None:
         keys = Counter((item.hazard.enterprise.region_id[:6], item.hazard.found_on.year) for item in self.items)
@@ -189,7 +191,7 @@ def _check_path(inp: Inputs, v: dict[str, Any]) -> None:
                 inp.error(name, message.format(status=Status(status).label, label=LEDGER[name].header))
 
 
-def _acts(actor: User, hazard: Hazard, status: str, row: int, legacy: str) -> list[Act]:
+def _acts(actor: User, hazard: Hazard, status: str, row: int, legacy: str, noon: dict[date, datetime]) -> list[Act]:
     note = {"imported": True, "row": row, "legacy_code": legacy, "imported_by": str(actor)}
     if status == Status.WITHDRAWN:
         steps = PATH[:1] + [(Status.WITHDRAWN, "withdraw", "found_on")]
@@ -198,7 +200,9 @@ def _acts(actor: User, hazard: Hazard, status: str, row: int, legacy: str) -> li
     acts, last = [], timezone.now()
     for reached, action, when in steps:
         day = getattr(hazard, when) or hazard.found_on
-        at = min(timezone.make_aware(datetime.combine(day, time(12))), last)
+        if day not in noon:
+            noon[day] = timezone.make_aware(datetime.combine(day, time(12)))
+        at = min(noon[day], last)
         payload = {**note, **_payload(hazard, action)}
         acts.append(Act(action, at, reached, _who(hazard, action, actor), "import", payload))
     return acts

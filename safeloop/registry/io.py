@@ -133,9 +133,9 @@ class _EnterpriseImport:
         self.actor = actor
         self.rows = rows
         self.progress = progress
-        self.cleaner = EnterpriseCleaner(actor)
+        self.cleaner = EnterpriseCleaner(actor, memo=True)
         self.report = ImportReport(letters=letters)
-        self.new: list[Enterprise] = []
+        self.new: list[dict[str, Any]] = []  # the new enterprises' values
         self.changed: dict[int, tuple[Enterprise, dict]] = {}
         self.seen: dict[str, int] = {}  # credit code -> its row
         self.versions: dict[int, int] = {}  # the version of each known enterprise as checked
@@ -200,7 +200,7 @@ class _EnterpriseImport:
         elif code in mine:
             self._update(mine[code], values)
         else:
-            self.new.append(Enterprise(**enterprise_values(values)))
+            self.new.append(enterprise_values(values))
 
     def _update(self, enterprise: Enterprise, values: dict[str, Any]) -> None:
         if values.get("name") == enterprise.name:  # the initials follow the name: as they are
@@ -240,6 +240,6 @@ class _EnterpriseImport:
             for pk, code, version in locked.values_list("pk", "credit_code", "version"):
                 if version != self.versions[pk] and code in self.seen:
                     self._error(self.seen[code], "credit_code", str(CHANGED_MEANWHILE))
-        taken = self._existing({e.credit_code for e in self.new})
+        taken = self._existing({values["credit_code"] for values in self.new})
         for code in sorted(taken, key=self.seen.__getitem__):
             self._error(self.seen[code], "credit_code", _("统一社会信用代码{code}已被登记，不能重复").format(code=code))

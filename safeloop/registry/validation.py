@@ -63,8 +63,10 @@ def editable_fields(user: User) -> frozenset[str]:
 
 
 class EnterpriseCleaner:
-    def __init__(self, actor: User):
+    def __init__(self, actor: User, *, memo: bool = False):
+        """`memo`: an import's cleaner reads each repeated value once (`core.inputs.Inputs`)."""
         self.actor = actor
+        self.memo: dict | None = {} if memo else None
 
     @cached_property
     def regions(self) -> dict[str, Region]:
@@ -95,7 +97,7 @@ class EnterpriseCleaner:
         return set(self.actor.department.categories.values_list("code", flat=True))
 
     def clean(self, data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
-        inp = Inputs(data)
+        inp = Inputs(data, self.memo)
         values = inp.read_values(ENTERPRISE_FIELDS, partial=partial)
         for name, resolve in self._resolvers().items():
             if values.get(name):
