@@ -21,6 +21,8 @@ from safeloop.core.inserts import bulk_insert, pks_by
 from safeloop.hazards.events import event_content
 from safeloop.hazards.models import Attachment, Hazard, HazardEvent
 
+_JSON = json.JSONEncoder(ensure_ascii=False).encode  # built once (json.dumps with options builds one a call)
+
 
 @dataclass
 class Act:
@@ -72,8 +74,8 @@ def _event_rows(hazard: Hazard, acts: list[Act], position: int, key_id: str) -> 
                 act.at.astimezone(UTC),
                 status,
                 act.to_status,
-                json.dumps(act.payload, ensure_ascii=False),
-                json.dumps(event.attachments),
+                _JSON(act.payload),
+                _JSON(event.attachments),
                 prev,
                 digest,
                 event.position,
