@@ -33,7 +33,7 @@ from django_stubs_ext import StrOrPromise
 from safeloop.core.datetext import parse_date, parse_moment
 from safeloop.core.errors import ValidationFailed
 from safeloop.core.fields import FieldSpec, Kind, column_range
-from safeloop.core.text import clean_text
+from safeloop.core.text import clean_text, name_key
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "on", "是", "√", "✓", "同意", "有", "approve"})
 FALSE_WORDS = frozenset({"0", "false", "no", "n", "off", "否", "×", "✗", "不同意", "无", "reject"})
@@ -582,16 +582,11 @@ def _id(raw: Any) -> int | None:
     return key if 1 <= key <= MAX_ID else None
 
 
-def _fold(text: str) -> str:
-    """For comparing a typed label with ours: brackets and spaces either width."""
-    return text.replace("（", "(").replace("）", ")").replace(" ", "").lower()
-
-
 def _match_choice(text: str, pairs: Iterable[tuple[Any, Any]]) -> str | None:
-    typed = _fold(text)
+    typed = name_key(text)  # the one comparison of names (core.text): brackets of either width
     for value, title in pairs:
         title = str(title)
         short = title.split("（")[0]  # 红（重大风险） may be written 红
-        if typed in (_fold(str(value)), _fold(title), _fold(short)):
+        if typed in (name_key(value), name_key(title), name_key(short)):
             return str(value)
     return None

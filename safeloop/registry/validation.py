@@ -22,6 +22,7 @@ from safeloop.core.fields import labels
 from safeloop.core.inputs import Inputs
 from safeloop.core.regions import contains
 from safeloop.core.scope import region_in_scope
+from safeloop.core.text import name_key
 from safeloop.registry.fields import ENTERPRISE_FIELDS, FIELDS, SELF_SERVICE_FIELDS
 from safeloop.registry.models import Category, Department, Industry, Region, RegionLevel
 
@@ -78,13 +79,14 @@ class EnterpriseCleaner:
 
     @cached_property
     def category_by_name(self) -> dict[str, Category]:
-        return {c.name: c for c in self.categories.values()}
+        """By `name_key`, as the typed name is looked up: 消防安全(人员密集场所) finds 消防安全（人员密集场所）."""
+        return {name_key(c.name): c for c in self.categories.values()}
 
     @cached_property
     def departments(self) -> dict[str, Department]:
         """By id and by name: the form sends the id, a spreadsheet the name."""
         found = list(Department.objects.all())
-        return {d.name: d for d in found} | {str(d.pk): d for d in found}
+        return {name_key(d.name): d for d in found} | {str(d.pk): d for d in found}
 
     @cached_property
     def industries(self) -> set[str]:
@@ -125,7 +127,7 @@ class EnterpriseCleaner:
         return region
 
     def _category(self, inp: Inputs, key: str) -> Category | None:
-        category, label = self.categories.get(key) or self.category_by_name.get(key), LABELS["category"]
+        category, label = self.categories.get(key) or self.category_by_name.get(name_key(key)), LABELS["category"]
         if category is None:
             inp.error("category", _("{label}“{key}”不存在").format(label=label, key=key))
         elif category.code not in self.actor_categories:
@@ -139,7 +141,7 @@ class EnterpriseCleaner:
         return code
 
     def _department(self, inp: Inputs, key: str) -> Department | None:
-        found = self.departments.get(key)
+        found = self.departments.get(key) or self.departments.get(name_key(key))
         if found is None:
             message = _("{label}“{key}”不存在").format(label=LABELS["supervising_department_override"], key=key)
             inp.error("supervising_department_override", message)
