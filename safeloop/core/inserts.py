@@ -35,8 +35,8 @@ def bulk_insert(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Insert unsaved `objects` (their primary key left to the database), or rows given as
-    {field name: value} dicts — a related record by itself or its key, a missing field its
-    default — which spares building a model instance a row; returns how many.
+    {field name: value} dicts — a related record by itself or its key (`region` or
+    `region_id`), a missing field its default — which spares building a model instance a row; returns how many.
     `progress(n)` hears of each chunk written."""
     connection = connections[router.db_for_write(model)]
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
@@ -71,11 +71,12 @@ def _from_dict(field: models.Field, connection: Any, now: datetime) -> Callable[
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         stamp = field.get_db_prep_save(now, connection)
         return lambda row: stamp
-    name, prepare = field.name, (None if _plain(field) else partial(field.get_db_prep_save, connection=connection))
+    name, attname = field.name, field.attname
+    prepare = None if _plain(field) else partial(field.get_db_prep_save, connection=connection)
     default = field.get_default  # a callable default (a new code) is called for each row
 
     def get(row: dict[str, Any]) -> Any:
-        value = row[name] if name in row else default()
+        value = row[name] if name in row else (row[attname] if attname in row else default())
         if isinstance(value, models.Model):
             value = value.pk
         return value if prepare is None or value is None else prepare(value)
