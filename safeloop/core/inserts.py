@@ -42,9 +42,11 @@ def bulk_insert(
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
     as_dicts = bool(objects) and isinstance(objects[0], dict)
     now = timezone.now()
-    getters = [(_from_dict(field, connection, now) if as_dicts else _getter(field, connection)) for field in fields]
+    getters: list[Callable[[Any], Any]] = [
+        (_from_dict(field, connection, now) if as_dicts else _getter(field, connection)) for field in fields
+    ]
     table, quote = model._meta.db_table, connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(quote(field.column or field.name) for field in fields)
     sql = f"INSERT INTO {quote(table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, len(objects), chunk):
@@ -91,7 +93,7 @@ def _plain(field: models.Field) -> bool:
 
 def pks_by(model: type[models.Model], column: str, keys: Iterable[Any], chunk: int = 500) -> dict[Any, Any]:
     """{key: primary key} of the rows whose unique `column` is one of `keys`."""
-    ordered, found = list(keys), {}
+    ordered, found = list(keys), dict[Any, Any]()
     for start in range(0, len(ordered), chunk):
         rows = model._default_manager.filter(**{f"{column}__in": ordered[start : start + chunk]})
         found.update(rows.values_list(column, "pk"))
