@@ -24,6 +24,7 @@ from safeloop.accounts.models import User
 from safeloop.core.bulk import Export, Import
 from safeloop.core.errors import ValidationFailed
 from safeloop.core.fields import only
+from safeloop.core.jobs import Progress
 from safeloop.core.xlsx import Column, ImportFailed, ImportReport, read_rows
 from safeloop.registry.io import region_word
 
@@ -118,7 +119,7 @@ DENOMINATOR_EXPORT = _record_export(
 EXPORTS = (ACCIDENT_EXPORT, DISASTER_EXPORT, RESPONSE_EXPORT, DENOMINATOR_EXPORT)
 
 
-def denominator_import(*, actor: User, data: bytes) -> ImportReport:
+def denominator_import(*, actor: User, data: bytes, progress: Progress | None = None) -> ImportReport:
     """All rows or none: every error is reported by row and column, as the API would say it."""
     check_writer(actor)
     sheet = read_rows(data, DENOMINATOR_COLUMNS)

@@ -186,7 +186,7 @@ def template_response(title: str, columns: list[Column]) -> FileResponse:
 class Import:
     kind: str  # the job kind, "<app>.<list>_import"
     title: str
-    run: Callable[..., ImportReport]  # (actor=, data=) -> the report; raises ImportFailed, saving nothing
+    run: Callable[..., ImportReport]  # (actor=, data=, progress=) -> the report; raises ImportFailed, saving nothing
     back: str = ""  # the URL name of the list it fills
     back_label: str = ""  # that list's name
 
@@ -194,7 +194,7 @@ class Import:
         return JobKind(self.kind, self.title, self._run, back=self.back, back_label=self.back_label)
 
     def _run(self, job: Job, progress: Progress) -> JobResult:
-        return JobResult(report=self.run(actor=job.owner, data=job_upload(job)).as_dict())
+        return JobResult(report=self.run(actor=job.owner, data=job_upload(job), progress=progress).as_dict())
 
 
 def import_page(request: HttpRequest, imp: Import, template: str) -> HttpResponse:

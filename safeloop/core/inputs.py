@@ -33,7 +33,7 @@ from django_stubs_ext import StrOrPromise
 from safeloop.core.datetext import parse_date, parse_moment
 from safeloop.core.errors import ValidationFailed
 from safeloop.core.fields import FieldSpec, Kind, column_range
-from safeloop.core.text import clean_text
+from safeloop.core.text import clean_text, name_key
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "on", "是", "√", "✓", "同意", "有", "approve"})
 FALSE_WORDS = frozenset({"0", "false", "no", "n", "off", "否", "×", "✗", "不同意", "无", "reject"})
@@ -69,9 +69,14 @@ def _plain_number(text: str) -> str:
 
 
 class Inputs:
-    def __init__(self, data: Mapping[str, Any] | None):
+    """`memo` (an import's dict, shared by its rows): each kind in `MEMO_KINDS` is read once per
+    distinct value, then that value's result and message are reused (a ledger repeats its
+    dates, levels and statuses thousands of times)."""
+
+    def __init__(self, data: Mapping[str, Any] | None, memo: dict | None = None):
         self.data: Mapping[str, Any] = data or {}
         self.errors: dict[str, str] = {}
+        self.memo = memo
 
     # ------------------------------------------------------------ errors
 
@@ -85,7 +90,18 @@ class Inputs:
     # ------------------------------------------------------------ by spec
 
     def read(self, spec: FieldSpec) -> Any:
-        return _READERS[spec.kind](self, spec)
+        if self.memo is None or spec.kind not in MEMO_KINDS:
+            return _READERS[spec.kind](self, spec)
+        raw = self.data.get(spec.name)
+        key = (spec.name, type(raw), raw)  # 1, 1.0 and True are different cells
+        hit = self.memo.get(key)
+        if hit is None:
+            errors, self.errors = self.errors, {}
+            hit = self.memo[key] = (_READERS[spec.kind](self, spec), self.errors)
+            self.errors = errors
+        for name, message in hit[1].items():
+            self.errors.setdefault(name, message)
+        return hit[0]
 
     def read_all(self, specs: Sequence[FieldSpec], *, partial: bool = False) -> dict[str, Any]:
         """Every spec's value; with `partial` (an update), only the fields that were sent."""
@@ -373,6 +389,12 @@ def _integer_range_message(label: StrOrPromise, number: Decimal, minimum: int, m
 # ---------------------------------------------------------------- readers by kind
 
 
+# Values an import repeats; free text is read every time (it is cheap, and a memo would hold all of it).
+MEMO_KINDS = frozenset(
+    {Kind.INTEGER, Kind.DECIMAL, Kind.MONEY, Kind.DATE, Kind.MOMENT, Kind.CHOICE, Kind.BOOLEAN, Kind.REF}
+)
+
+
 def _read_text(inp: Inputs, spec: FieldSpec) -> str:
     return inp.text(spec.name, spec.label, required=spec.required, max_length=spec.max_length)
 
@@ -560,16 +582,11 @@ def _id(raw: Any) -> int | None:
     return key if 1 <= key <= MAX_ID else None
 
 
-def _fold(text: str) -> str:
-    """For comparing a typed label with ours: brackets and spaces either width."""
-    return text.replace("（", "(").replace("）", ")").replace(" ", "").lower()
-
-
 def _match_choice(text: str, pairs: Iterable[tuple[Any, Any]]) -> str | None:
-    typed = _fold(text)
+    typed = name_key(text)  # the one comparison of names (core.text): brackets of either width
     for value, title in pairs:
         title = str(title)
         short = title.split("（")[0]  # 红（重大风险） may be written 红
-        if typed in (_fold(str(value)), _fold(title), _fold(short)):
+        if typed in (name_key(value), name_key(title), name_key(short)):
             return str(value)
     return None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from itertools import islice
 from typing import IO, Any, cast
@@ -281,11 +281,13 @@ class SheetRows:
         return {name: get_column_letter(index + 1) for name, index in self.positions.items()}
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        positions = self.positions
+        """Cells as the guard's parse gives them (whole numbers as ints, times to the second)."""
+        positions = list(self.positions.items())
         for number, row in enumerate(islice(self._rows, self._at + 1, None), start=self._at + 2):
             if not any(str(cell).strip() for cell in row):
                 continue
-            yield number, {name: (_cell(row[i]) if i < len(row) else "") for name, i in positions.items()}
+            width = len(row)
+            yield number, {name: (row[i] if i < width else "") for name, i in positions}
 
 
 def sheet_rows(data: bytes) -> int:
@@ -305,16 +307,6 @@ def _header_index(top: list[list[Any]], columns: list[Column]) -> int:
         if headers & known and required <= headers:
             return index
     return 0
-
-
-def _cell(value: Any) -> Any:
-    """calamine gives numeric cells as floats: a code typed as a number must not become '4309.0';
-    a time cell is rounded to the second (Excel stores it as a fraction of a day)."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, datetime) and value.microsecond:
-        return (value + timedelta(microseconds=500_000)).replace(microsecond=0)
-    return value
 
 
 def _map_headers(header_row: list[Any], columns: list[Column]) -> dict[str, int]:

@@ -462,7 +462,7 @@ def parse_bounded(data: bytes, limits: Limits | None = None) -> list[list[Any]]:
         raise not_a_workbook()
     if done.returncode != 0:
         raise _parse_refused(limits, f"exit {done.returncode}: {done.stderr[-300:]!r}")
-    return [_row(line) for line in done.stdout.splitlines()]
+    return json.loads(done.stdout, object_hook=_typed, parse_float=_number) if done.stdout.strip() else []
 
 
 def _parse_refused(limits: Limits, why: str) -> ServiceError:
@@ -473,14 +473,28 @@ def _parse_refused(limits: Limits, why: str) -> ServiceError:
     return ValidationFailed(message, fields=_file(message))
 
 
+def _number(text: str) -> float | int:
+    """calamine gives every numeric cell as a float: a code typed as a number must not become
+    '4309.0', so a whole number is an int."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+def _moment(text: str) -> datetime:
+    """A time cell rounded to the second (Excel stores it as a fraction of a day)."""
+    value = datetime.fromisoformat(text)
+    return (value + timedelta(microseconds=500_000)).replace(microsecond=0) if value.microsecond else value
+
+
 _DECODE: dict[str, Callable[[Any], Any]] = {
     "date": date.fromisoformat,
-    "datetime": datetime.fromisoformat,
+    "datetime": _moment,
     "time": time.fromisoformat,
     "duration": lambda seconds: timedelta(seconds=seconds),
 }
 
 
-def _row(line: bytes) -> list[Any]:
-    """A JSON row of the child: plain values as they are, typed ones as [type, value]."""
-    return [_DECODE[cell[0]](cell[1]) if type(cell) is list else cell for cell in json.loads(line)]
+def _typed(cell: dict[str, Any]) -> Any:
+    """A typed cell of the child, {type: value} (the decoder calls this for those cells only)."""
+    [(kind, value)] = cell.items()
+    return _DECODE[kind](value)

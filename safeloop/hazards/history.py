@@ -8,6 +8,7 @@ checks imported history like any other; the acts are marked as imported in their
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import SimpleNamespace
@@ -16,8 +17,11 @@ from typing import Any
 from django.db import connection, transaction
 
 from safeloop.core.chain import GENESIS, current_key_id, keyed_hash, ledger_advance, plain
+from safeloop.core.inserts import bulk_insert, pks_by
 from safeloop.hazards.events import event_content
 from safeloop.hazards.models import Attachment, Hazard, HazardEvent
+
+_JSON = json.JSONEncoder(ensure_ascii=False).encode  # built once (json.dumps with options builds one a call)
 
 
 @dataclass
@@ -70,8 +74,8 @@ def _event_rows(hazard: Hazard, acts: list[Act], position: int, key_id: str) -> 
                 act.at.astimezone(UTC),
                 status,
                 act.to_status,
-                json.dumps(act.payload, ensure_ascii=False),
-                json.dumps(event.attachments),
+                _JSON(act.payload),
+                _JSON(event.attachments),
                 prev,
                 digest,
                 event.position,
@@ -84,19 +88,31 @@ def _event_rows(hazard: Hazard, acts: list[Act], position: int, key_id: str) -> 
 
 
 @transaction.atomic
-def hazards_bulk_create(*, items: list[HazardWithHistory], batch_size: int = 2000) -> int:
-    """Insert hazards, then their chained events. Hazard codes must already be assigned."""
+def hazards_bulk_create(
+    *, items: list[HazardWithHistory], batch_size: int = 2000, progress: Callable[[int], None] | None = None
+) -> int:
+    """Insert hazards, then their chained events. Hazard codes must already be assigned.
+    `progress(n)` hears of each chunk of hazards inserted."""
     key_id, position = current_key_id(), ledger_advance(sum(len(item.acts) for item in items))
     chains = []
     for item in items:  # sets chain heads and statuses
         chains.append(_event_rows(item.hazard, item.acts, position, key_id))
         position += len(item.acts)
-    Hazard.objects.bulk_create([item.hazard for item in items], batch_size=batch_size)
+    _insert_hazards([item.hazard for item in items], progress)
     params = [_db_row(item.hazard.pk, row) for item, rows in zip(items, chains, strict=True) for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(INSERT_EVENT, params)
     Attachment.objects.bulk_create(_evidence_rows(items), batch_size=batch_size)
     return len(items)
+
+
+def _insert_hazards(hazards: list[Hazard], progress: Callable[[int], None] | None) -> None:
+    """Through `executemany` (`core.inserts`); the new keys are read back by the unique code."""
+    bulk_insert(Hazard, hazards, progress=progress)
+    pks = pks_by(Hazard, "code", [hazard.code for hazard in hazards])
+    for hazard in hazards:
+        hazard.pk = pks[hazard.code]
+        hazard._state.adding, hazard._state.db = False, connection.alias
 
 
 def _evidence_rows(items: list[HazardWithHistory]) -> list[Attachment]:

@@ -8,7 +8,7 @@ live events, so verify_ledger checks imported history too.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safeloop.accounts.models import User
+from safeloop.core.audit import audit_import
 from safeloop.core.bulk import Import
 from safeloop.core.codes import normalise_credit_code
 from safeloop.core.errors import Forbidden, ValidationFailed
 from safeloop.core.fields import FieldSpec
 from safeloop.core.inputs import Inputs
+from safeloop.core.jobs import Progress
 from safeloop.core.scope import visible
 from safeloop.core.xlsx import MAX_REPORTED_ERRORS, ImportFailed, ImportReport, read_rows
 from safeloop.hazards.fields import LEDGER, LEDGER_FIELDS
@@ -50,11 +52,13 @@ NEEDS = {  # reaching this status needs these columns filled
     Status.ACCEPTED: ("accepted_by_name", "accepted_on"),
     Status.CLOSED: ("closed_on",),
 }
-MAX_ROWS = 50_000
+MAX_ROWS = 100_000
 CHUNK = 500
 
 
-def ledger_import(*, actor: User, data: bytes) -> ImportReport:
+def ledger_import(*, actor: User, data: bytes, progress: Progress | None = None) -> ImportReport:
+    """All rows or none: checked outside the write transaction (a background job's progress is
+    written as it goes), then numbered and written in one transaction with one audit entry."""
     if not actor.is_regulator:
         raise Forbidden(_("只有监管部门和属地账号可以导入台账"))
     sheet = read_rows(data, COLUMNS, max_rows=MAX_ROWS)
@@ -62,10 +66,12 @@ def ledger_import(*, actor: User, data: bytes) -> ImportReport:
     if not rows or len(rows) > MAX_ROWS:
         message = _("文件应有1至{rows}行数据").format(rows=MAX_ROWS)
         raise ValidationFailed(message, fields={"file": message})
+    run = _LedgerImport(actor, rows, sheet.letters, progress)
+    report = run.check()
+    if not report.ok:
+        raise ImportFailed(report)
     with transaction.atomic():
-        report = _LedgerImport(actor, rows, sheet.letters).run()
-        if not report.ok:
-            raise ImportFailed(report)
+        run.save(data)
     return report
 
 
@@ -79,20 +85,31 @@ LEDGER_IMPORT = Import(
 
 
 class _LedgerImport:
-    def __init__(self, actor: User, rows: list[tuple[int, dict[str, Any]]], letters: dict[str, str]):
-        self.actor, self.rows = actor, rows
+    def __init__(
+        self, actor: User, rows: list[tuple[int, dict[str, Any]]], letters: dict[str, str], progress: Progress | None
+    ):
+        self.actor, self.rows, self.progress = actor, rows, progress
         self.report = ImportReport(letters=letters)
         self.items: list[HazardWithHistory] = []
+        self.memo: dict = {}  # each repeated cell read once (`core.inputs.Inputs`)
+        self.noon: dict[date, datetime] = {}  # each day's 12:00, the time of its imported events
 
-    def run(self) -> ImportReport:
+    def check(self) -> ImportReport:
         enterprises = self._enterprises()
+        if self.progress is not None:
+            self.progress.total(len(self.rows))
         for number, raw in self.rows:
             self._row(number, raw, enterprises)
+            if self.progress is not None:
+                self.progress.advance()
             if len(self.report.errors) >= MAX_REPORTED_ERRORS:
                 break
-        if self.report.ok:
-            self._number_and_save()
         return self.report
+
+    def save(self, data: bytes) -> None:
+        self._number_and_save()
+        counts = {"rows": len(self.rows), "created": self.report.created}
+        audit_import(actor=self.actor, action="hazard.ledger_import", model=Hazard, data=data, counts=counts)
 
     def _enterprises(self) -> dict[str, Enterprise]:
         codes = sorted({normalise_credit_code(str(raw.get("credit_code", ""))) for _, raw in self.rows})
@@ -103,7 +120,7 @@ class _LedgerImport:
         return found
 
     def _row(self, number: int, raw: dict[str, Any], enterprises: dict[str, Enterprise]) -> None:
-        inp = Inputs(raw)
+        inp = Inputs(raw, self.memo)
         enterprise = enterprises.get(normalise_credit_code(str(raw.get("credit_code", ""))))
         if enterprise is None:
             inp.error("credit_code", _("信用代码对应的企业未登记或不在您的管辖范围内"))
@@ -120,7 +137,7 @@ class _LedgerImport:
         hazard.original_deadline = hazard.deadline
         if hazard.closed_on:
             hazard.look_back_due = hazard.closed_on + timedelta(days=look_back_days(hazard))
-        return HazardWithHistory(hazard, _acts(self.actor, hazard, status, number, v["legacy_code"]))
+        return HazardWithHistory(hazard, _acts(self.actor, hazard, status, number, v["legacy_code"], self.noon))
 
     def _number_and_save(self) -> None:
         keys = Counter((item.hazard.enterprise.region_id[:6], item.hazard.found_on.year) for item in self.items)
@@ -174,7 +191,7 @@ def _check_path(inp: Inputs, v: dict[str, Any]) -> None:
                 inp.error(name, message.format(status=Status(status).label, label=LEDGER[name].header))
 
 
-def _acts(actor: User, hazard: Hazard, status: str, row: int, legacy: str) -> list[Act]:
+def _acts(actor: User, hazard: Hazard, status: str, row: int, legacy: str, noon: dict[date, datetime]) -> list[Act]:
     note = {"imported": True, "row": row, "legacy_code": legacy, "imported_by": str(actor)}
     if status == Status.WITHDRAWN:
         steps = PATH[:1] + [(Status.WITHDRAWN, "withdraw", "found_on")]
@@ -183,7 +200,9 @@ def _acts(actor: User, hazard: Hazard, status: str, row: int, legacy: str) -> li
     acts, last = [], timezone.now()
     for reached, action, when in steps:
         day = getattr(hazard, when) or hazard.found_on
-        at = min(timezone.make_aware(datetime.combine(day, time(12))), last)
+        if day not in noon:
+            noon[day] = timezone.make_aware(datetime.combine(day, time(12)))
+        at = min(noon[day], last)
         payload = {**note, **_payload(hazard, action)}
         acts.append(Act(action, at, reached, _who(hazard, action, actor), "import", payload))
     return acts

@@ -16,13 +16,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safeloop.accounts.models import User
-from safeloop.core.audit import audit_bulk
+from safeloop.core.audit import audit_bulk, audit_import
 from safeloop.core.bulk import Export, Import, by_id_chunks
 from safeloop.core.codes import normalise_credit_code
 from safeloop.core.errors import Forbidden, ValidationFailed
+from safeloop.core.inserts import bulk_insert
+from safeloop.core.jobs import Progress
 from safeloop.core.scope import visible
 from safeloop.core.services import diff_apply
-from safeloop.core.text import clean_text
+from safeloop.core.text import clean_text, name_key
 from safeloop.core.xlsx import MAX_REPORTED_ERRORS, Column, ImportFailed, ImportReport, read_rows
 from safeloop.registry.fields import FIELDS
 from safeloop.registry.models import Category, Enterprise, Region, RiskLevel
@@ -90,7 +92,11 @@ ENTERPRISE_EXPORT = Export(
 )
 
 
-def enterprise_import(*, actor: User, data: bytes) -> ImportReport:
+def enterprise_import(*, actor: User, data: bytes, progress: Progress | None = None) -> ImportReport:
+    """All rows or none. The rows are checked first, outside the write transaction, so a
+    background job's progress can be written as it goes (on SQLite the import's transaction
+    holds the one write lock); the transaction then re-checks what others may have changed
+    meanwhile (a code registered, an enterprise edited) and writes everything or nothing."""
     if not can_register_enterprises(actor):
         raise Forbidden(_("您的角色不能导入企业"))
     sheet = read_rows(data, COLUMNS)
@@ -98,10 +104,15 @@ def enterprise_import(*, actor: User, data: bytes) -> ImportReport:
     if not rows:
         message = _("文件中没有数据行")
         raise ValidationFailed(message, fields={"file": message})
-    with transaction.atomic():
-        report = _EnterpriseImport(actor, rows, sheet.letters).run()
-        if not report.ok:
-            raise ImportFailed(report)
+    run = _EnterpriseImport(actor, rows, sheet.letters, progress)
+    report = run.check()
+    if report.ok:
+        with transaction.atomic():
+            run.save(data)
+            if not report.ok:
+                raise ImportFailed(report)
+    if not report.ok:
+        raise ImportFailed(report)
     return report
 
 
@@ -112,50 +123,57 @@ ENTERPRISE_IMPORT = Import(
     back="registry:enterprise_list",
     back_label=gettext_lazy("企业档案"),
 )
+CHANGED_MEANWHILE = gettext_lazy("该企业在导入过程中已被他人修改，请重新导入")
 
 
 class _EnterpriseImport:
-    def __init__(self, actor: User, rows: list[tuple[int, dict[str, Any]]], letters: dict[str, str]):
+    def __init__(
+        self, actor: User, rows: list[tuple[int, dict[str, Any]]], letters: dict[str, str], progress: Progress | None
+    ):
         self.actor = actor
         self.rows = rows
-        self.cleaner = EnterpriseCleaner(actor)
+        self.progress = progress
+        self.cleaner = EnterpriseCleaner(actor, memo=True)
         self.report = ImportReport(letters=letters)
-        self.new: list[Enterprise] = []
+        self.new: list[dict[str, Any]] = []  # the new enterprises' values
         self.changed: dict[int, tuple[Enterprise, dict]] = {}
+        self.seen: dict[str, int] = {}  # credit code -> its row
+        self.versions: dict[int, int] = {}  # the version of each known enterprise as checked
 
-    def run(self) -> ImportReport:
+    def check(self) -> ImportReport:
         codes = {normalise_credit_code(str(raw.get("credit_code", ""))) for _, raw in self.rows}
         existing = self._existing(codes)
         mine = self._mine(existing)
-        seen: dict[str, int] = {}
+        if self.progress is not None:
+            self.progress.total(len(self.rows))
         for number, raw in self.rows:
-            self._row(number, raw, existing, mine, seen)
+            self._row(number, raw, existing, mine)
+            if self.progress is not None:
+                self.progress.advance()
             if len(self.report.errors) >= MAX_REPORTED_ERRORS:
                 break
-        if self.report.ok:
-            self._save()
         return self.report
 
-    def _existing(self, codes: set[str]) -> dict[str, Enterprise]:
-        found: dict[str, Enterprise] = {}
+    def _existing(self, codes: set[str]) -> set[str]:
+        """The codes already registered, by anyone."""
+        found: set[str] = set()
         ordered = sorted(codes)
         for start in range(0, len(ordered), CHUNK):
-            for e in Enterprise.objects.filter(credit_code__in=ordered[start : start + CHUNK]).only(
-                "pk", "credit_code"
-            ):
-                found[e.credit_code] = e
+            part = ordered[start : start + CHUNK]
+            found.update(Enterprise.objects.filter(credit_code__in=part).values_list("credit_code", flat=True))
         return found
 
-    def _mine(self, existing: dict[str, Enterprise]) -> dict[str, Enterprise]:
-        """The known enterprises this importer may update, locked against concurrent edits."""
-        ids = [e.pk for e in existing.values()]
-        found: dict[str, Enterprise] = {}
-        for start in range(0, len(ids), CHUNK):
-            qs = Enterprise.objects.filter(pk__in=ids[start : start + CHUNK]).select_for_update()
+    def _mine(self, existing: set[str]) -> dict[str, Enterprise]:
+        """The known enterprises this importer may update."""
+        ordered, found = sorted(existing), {}
+        for start in range(0, len(ordered), CHUNK):
+            qs = Enterprise.objects.filter(credit_code__in=ordered[start : start + CHUNK])
+            qs = qs.select_related("region", "category", OVERRIDE)
             found.update((e.credit_code, e) for e in visible(self.actor, qs))
+        self.versions = {e.pk: e.version for e in found.values()}
         return found
 
-    def _row(self, number: int, raw: dict[str, Any], existing: dict, mine: dict, seen: dict[str, int]) -> None:
+    def _row(self, number: int, raw: dict[str, Any], existing: set[str], mine: dict) -> None:
         region_name = clean_text(raw.pop("region_name", ""))
         try:
             values = self.cleaner.clean(raw)
@@ -163,11 +181,11 @@ class _EnterpriseImport:
             self.report.add(number, COLUMNS, exc.fields)
             return
         code = values["credit_code"]
-        if code in seen:
-            self._error(number, "credit_code", _("与第{row}行的统一社会信用代码重复").format(row=seen[code]))
+        if code in self.seen:
+            self._error(number, "credit_code", _("与第{row}行的统一社会信用代码重复").format(row=self.seen[code]))
             return
-        seen[code] = number
-        if region_name and region_name != values["region"].name:
+        self.seen[code] = number
+        if region_name and name_key(region_name) != name_key(values["region"].name):
             message = _("乡镇名称“{typed}”与乡镇代码对应的“{name}”不一致")
             self._error(number, "region_name", message.format(typed=region_name, name=values["region"].name))
             return
@@ -182,10 +200,12 @@ class _EnterpriseImport:
         elif code in mine:
             self._update(mine[code], values)
         else:
-            self.new.append(Enterprise(**enterprise_values(values)))
+            self.new.append(enterprise_values(values))
 
     def _update(self, enterprise: Enterprise, values: dict[str, Any]) -> None:
-        changes = diff_apply(enterprise, with_initials(values))
+        if values.get("name") == enterprise.name:  # the initials follow the name: as they are
+            values = values | {"name_initials": enterprise.name_initials}
+        changes = diff_apply(enterprise, with_initials(values) if "name_initials" not in values else values)
         if changes:
             enterprise.version += 1
             enterprise.updated_at = timezone.now()
@@ -196,12 +216,30 @@ class _EnterpriseImport:
     def _error(self, number: int, field_name: str, message: str) -> None:
         self.report.add(number, COLUMNS, {field_name: message})
 
-    def _save(self) -> None:
-        created = Enterprise.objects.bulk_create(self.new, batch_size=CHUNK)
+    def save(self, data: bytes) -> None:
+        """Within the transaction: the known enterprises locked and still as checked, the new
+        codes still free; then every row written, and one audit entry for the file."""
+        self._recheck()
+        if not self.report.ok:
+            return
+        bulk_insert(Enterprise, self.new)
         updated = [e for e, _ in self.changed.values()]
         fields = sorted({f for _, changes in self.changed.values() for f in changes} | {"version", "updated_at"})
         if updated:
             Enterprise.objects.bulk_update(updated, fields, batch_size=CHUNK)
-        audit_bulk(actor=self.actor, action="enterprise.import.create", targets=[(e, {}) for e in created])
         audit_bulk(actor=self.actor, action="enterprise.import.update", targets=list(self.changed.values()))
-        self.report.created, self.report.updated = len(created), len(updated)
+        self.report.created, self.report.updated = len(self.new), len(updated)
+        counts = {"rows": len(self.rows), "created": self.report.created, "updated": self.report.updated}
+        counts["unchanged"] = self.report.unchanged
+        audit_import(actor=self.actor, action="enterprise.import", model=Enterprise, data=data, counts=counts)
+
+    def _recheck(self) -> None:
+        ids = sorted(self.versions)
+        for start in range(0, len(ids), CHUNK):
+            locked = Enterprise.objects.select_for_update().filter(pk__in=ids[start : start + CHUNK])
+            for pk, code, version in locked.values_list("pk", "credit_code", "version"):
+                if version != self.versions[pk] and code in self.seen:
+                    self._error(self.seen[code], "credit_code", str(CHANGED_MEANWHILE))
+        taken = self._existing({values["credit_code"] for values in self.new})
+        for code in sorted(taken, key=self.seen.__getitem__):
+            self._error(self.seen[code], "credit_code", _("统一社会信用代码{code}已被登记，不能重复").format(code=code))

@@ -22,6 +22,7 @@ from safeloop.core.fields import labels
 from safeloop.core.inputs import Inputs
 from safeloop.core.regions import contains
 from safeloop.core.scope import region_in_scope
+from safeloop.core.text import name_key
 from safeloop.registry.fields import ENTERPRISE_FIELDS, FIELDS, SELF_SERVICE_FIELDS
 from safeloop.registry.models import Category, Department, Industry, Region, RegionLevel
 
@@ -63,8 +64,10 @@ def editable_fields(user: User) -> frozenset[str]:
 
 
 class EnterpriseCleaner:
-    def __init__(self, actor: User):
+    def __init__(self, actor: User, *, memo: bool = False):
+        """`memo`: an import's cleaner reads each repeated value once (`core.inputs.Inputs`)."""
         self.actor = actor
+        self.memo: dict | None = {} if memo else None
 
     @cached_property
     def regions(self) -> dict[str, Region]:
@@ -76,13 +79,14 @@ class EnterpriseCleaner:
 
     @cached_property
     def category_by_name(self) -> dict[str, Category]:
-        return {c.name: c for c in self.categories.values()}
+        """By `name_key`, as the typed name is looked up: 消防安全(人员密集场所) finds 消防安全（人员密集场所）."""
+        return {name_key(c.name): c for c in self.categories.values()}
 
     @cached_property
     def departments(self) -> dict[str, Department]:
         """By id and by name: the form sends the id, a spreadsheet the name."""
         found = list(Department.objects.all())
-        return {d.name: d for d in found} | {str(d.pk): d for d in found}
+        return {name_key(d.name): d for d in found} | {str(d.pk): d for d in found}
 
     @cached_property
     def industries(self) -> set[str]:
@@ -95,7 +99,7 @@ class EnterpriseCleaner:
         return set(self.actor.department.categories.values_list("code", flat=True))
 
     def clean(self, data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
-        inp = Inputs(data)
+        inp = Inputs(data, self.memo)
         values = inp.read_values(ENTERPRISE_FIELDS, partial=partial)
         for name, resolve in self._resolvers().items():
             if values.get(name):
@@ -123,7 +127,7 @@ class EnterpriseCleaner:
         return region
 
     def _category(self, inp: Inputs, key: str) -> Category | None:
-        category, label = self.categories.get(key) or self.category_by_name.get(key), LABELS["category"]
+        category, label = self.categories.get(key) or self.category_by_name.get(name_key(key)), LABELS["category"]
         if category is None:
             inp.error("category", _("{label}“{key}”不存在").format(label=label, key=key))
         elif category.code not in self.actor_categories:
@@ -137,7 +141,7 @@ class EnterpriseCleaner:
         return code
 
     def _department(self, inp: Inputs, key: str) -> Department | None:
-        found = self.departments.get(key)
+        found = self.departments.get(key) or self.departments.get(name_key(key))
         if found is None:
             message = _("{label}“{key}”不存在").format(label=LABELS["supervising_department_override"], key=key)
             inp.error("supervising_department_override", message)

@@ -115,7 +115,7 @@ def test_the_crafted_workbook_is_a_few_kilobytes_and_is_refused_before_any_parse
 def test_without_a_dimension_the_largest_cell_reference_is_what_counts():
     with pytest.raises(ValidationFailed) as refused:
         check_workbook(crafted(dimension=False))
-    assert "表格行数超过上限 50000 行" in refused.value.message
+    assert "表格行数超过上限 100000 行" in refused.value.message
     assert "工作表“台账”第1048576行仍有内容" in refused.value.message
 
 

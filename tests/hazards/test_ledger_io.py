@@ -1,3 +1,4 @@
+import hashlib
 import io
 
 import pytest
@@ -5,6 +6,7 @@ import time_machine
 from openpyxl import Workbook, load_workbook
 
 from safeloop.core.errors import Forbidden
+from safeloop.core.models import AuditEntry
 from safeloop.core.xlsx import ImportFailed, write_workbook
 from safeloop.hazards.events import verify_all
 from safeloop.hazards.ledger_import import ledger_import
@@ -190,3 +192,21 @@ def test_a_file_in_the_old_layout_imports_and_its_errors_name_its_own_columns(zi
     out = io.BytesIO()
     wb.save(out)
     assert ledger_import(actor=ziyang_user, data=out.getvalue()).created == 1
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_an_import_is_one_audit_entry_with_its_rows_and_file_hash_and_its_rows_keep_every_field(
+    ziyang_user, ziyang_enterprise
+):
+    rows = [row(ziyang_enterprise, 编号=f"旧-{i}", 隐患描述=f"隐患{i}", 资金=str(100 + i)) for i in range(3)]
+    data = workbook(rows)
+    ledger_import(actor=ziyang_user, data=data)
+    entry = AuditEntry.objects.get(action="hazard.ledger_import")
+    assert (entry.actor, entry.target_type) == (ziyang_user, "hazards.hazard")
+    assert entry.changes == {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "rows": 3, "created": 3}
+    stored = Hazard.objects.order_by("description").values_list("description", "enterprise_id", "found_on", "version")
+    assert [(d, e, str(f), v) for d, e, f, v in stored] == [
+        (f"隐患{i}", ziyang_enterprise.pk, "2026-10-08", 1) for i in range(3)
+    ]
+    assert all(h.created_at and h.events.count() == 1 for h in Hazard.objects.all())
+    assert list(verify_all()) == []
