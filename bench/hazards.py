@@ -21,7 +21,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from safeloop.accounts.models import User
-from safeloop.core.xlsx import write_workbook
+from safeloop.core.xlsx_write import write_workbook
 from safeloop.hazards.ledger_import import ledger_import
 from safeloop.hazards.ledger_io import COLUMNS, export_rows
 from safeloop.hazards.models import Hazard

@@ -5,7 +5,8 @@ import time_machine
 from openpyxl import Workbook, load_workbook
 
 from safeloop.core.errors import Forbidden
-from safeloop.core.xlsx import ImportFailed, write_workbook
+from safeloop.core.xlsx import ImportFailed
+from safeloop.core.xlsx_write import write_workbook
 from safeloop.hazards.events import verify_all
 from safeloop.hazards.ledger_import import ledger_import
 from safeloop.hazards.ledger_io import COLUMNS, export_rows
