@@ -1,4 +1,4 @@
-"""Copy the hazard rows of a seeded database until it holds N of them, for the export bench
+"""Copy the hazard rows of a seeded database (doubling them) until it holds N, for the export bench
 when no `seed_demo --scale 40` database is at hand (the copies have no events: an export reads
 hazards, their enterprises and the registry only). Never on a database anyone else uses.
 
@@ -19,10 +19,10 @@ def multiply(rows: int) -> int:
     q = connection.ops.quote_name
     table, columns = q(meta.db_table), ", ".join(q(n) for n in names)
     original = Hazard.objects.count()
-    last = Hazard.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     copy = 0
     while Hazard.objects.count() < rows:
         copy += 1
+        last = Hazard.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} ({q('code')}, {columns}) "  # noqa: S608 - names from the model

@@ -16,6 +16,12 @@ from safeloop.core.fields import Kind
 from safeloop.core.xlsx import Column
 from safeloop.core.xlsx_write import MAX_CELL_TEXT, Heading, workbook_file, write_cells, writer_name
 
+
+def naive(*parts: int) -> datetime:
+    """A time as a cell holds it: Asia/Shanghai, without a zone (`core.xlsx.plain`)."""
+    return datetime(*parts)  # noqa: DTZ001
+
+
 COLUMNS = [
     Column("编号", "code", lambda r: r[0], 20, required=True),
     Column("企业", "name", lambda r: r[1], 30),
@@ -28,9 +34,19 @@ COLUMNS = [
     Column("隐患描述", "description", lambda r: r[8], 40, kind=Kind.TEXTAREA),
 ]
 ROWS = [
-    ["YH-1", "益阳某化工有限公司", date(2026, 5, 1), datetime(2026, 5, 1, 10, 30), 1200.5, 3, "是", date(2026, 6, 1), "堵塞"],
+    [
+        "YH-1",
+        "益阳某化工有限公司",
+        date(2026, 5, 1),
+        naive(2026, 5, 1, 10, 30),
+        1200.5,
+        3,
+        "是",
+        date(2026, 6, 1),
+        "堵塞",
+    ],
     ["YH-2", "", None, None, None, 0, "否", None, "=1+1 不是公式"],
-    ["YH-3", "资阳区\x01商贸", date(2026, 1, 2), datetime(2026, 12, 31, 23, 59), 0.1, 12345678, "否", None, "长" * 40000],
+    ["YH-3", "资阳区\x01商贸", date(2026, 1, 2), naive(2026, 12, 31, 23, 59), 0.1, 12345678, "否", None, "长" * 40000],
 ]
 WRITERS = ("rust", "xlsxwriter")
 AT = "2026-12-02 10:30 +0800"
@@ -52,11 +68,21 @@ def test_both_writers_write_cells_that_calamine_reads_back_alike():
     assert rust == fallback
     assert rust[0][0] == "隐患台账（赫山区）导出时间 2026年12月2日 10:30" and rust[1] == [c.header for c in COLUMNS]
     first, blank, third = rust[2:]
-    assert first == ["YH-1", "益阳某化工有限公司", date(2026, 5, 1), datetime(2026, 5, 1, 10, 30), 1200.5, 3.0, "是"] + [
+    assert first == ["YH-1", "益阳某化工有限公司", date(2026, 5, 1), naive(2026, 5, 1, 10, 30), 1200.5, 3.0, "是"] + [
         date(2026, 6, 1),
         "堵塞",
     ]
-    assert blank == ["YH-2", "", "", "", "", 0.0, "否", "", "=1+1 不是公式"]  # a blank is no cell, text is not a formula
+    assert blank == [
+        "YH-2",
+        "",
+        "",
+        "",
+        "",
+        0.0,
+        "否",
+        "",
+        "=1+1 不是公式",
+    ]  # a blank is no cell, text is not a formula
     assert third[8] == "长" * MAX_CELL_TEXT  # cut at Excel's limit, not refused
 
 

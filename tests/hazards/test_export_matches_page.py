@@ -8,7 +8,10 @@ import time_machine
 from django.urls import reverse
 from lxml import html
 
-from tests.hazards.test_ledger_export import TODAY, city_ledger, download, records, sheet  # noqa: F401
+from tests.hazards import test_ledger_export
+from tests.hazards.test_ledger_export import TODAY, download, records, sheet
+
+city_ledger = test_ledger_export.city_ledger  # five hazards in two counties (the fixture)
 
 FILTERS = [
     {},
@@ -53,7 +56,9 @@ def file_rows(client, params) -> list[tuple]:
 @pytest.mark.parametrize("writer", ["rust", "xlsxwriter"])
 @pytest.mark.parametrize("params", FILTERS, ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()) or "none")
 @time_machine.travel(TODAY, tick=False)
-def test_the_file_lists_the_pages_rows_in_its_order_with_its_labels(login, city_user, city_ledger, settings, writer, params):
+def test_the_file_lists_the_pages_rows_in_its_order_with_its_labels(
+    login, city_user, city_ledger, settings, writer, params
+):
     settings.SAFELOOP_XLSX_WRITER = writer
     client = login(city_user)
     shown = page_rows(client, params)
