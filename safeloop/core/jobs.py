@@ -132,7 +132,8 @@ class _Side:
     def __init__(self) -> None:
         self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
         ops, meta = self.connection.ops, Job._meta
-        table, done, pk = ops.quote_name(meta.db_table), ops.quote_name("done"), ops.quote_name(meta.pk.column)
+        column = meta.pk.column or "id"
+        table, done, pk = ops.quote_name(meta.db_table), ops.quote_name("done"), ops.quote_name(column)
         self.sql = f"UPDATE {table} SET {done} = %s WHERE {pk} = %s"  # noqa: S608 - names from the model
 
     def write_done(self, job: Job) -> None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import chain
 from pathlib import Path
+from types import ModuleType
 from typing import IO, Any
 
 import xlsxwriter
@@ -36,6 +37,7 @@ from django.utils.translation import gettext as _
 from safeloop.core.fields import Kind
 from safeloop.core.xlsx import Column
 
+rustpy_xlsxwriter: ModuleType | None
 try:  # the fast writer; without it every file is written by XlsxWriter
     import rustpy_xlsxwriter
 except ImportError:  # pragma: no cover - the pinned requirements install it
