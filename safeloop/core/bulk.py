@@ -6,8 +6,11 @@ Each list declares its export once, beside its columns:
 
     LEDGER_EXPORT = Export(
         kind="hazards.ledger_export", title=_("隐患台账"), columns=COLUMNS, filters=LedgerFilters,
-        select=ledger, rows=export_rows, words=ledger_words, back="hazards:ledger",
+        select=ledger, rows=export_rows, cells=True, words=ledger_words, back="hazards:ledger",
     )
+
+(`rows` yields records read through each column's `export`, or — `cells=True` — each row's
+cells already, as the ledger's one streamed `values_list` query does: `stream_values`.)
 
 registers `LEDGER_EXPORT.job()` in its `AppConfig.ready()`, and its view returns
 `export_response(request, LEDGER_EXPORT)`. The rows are counted first: up to

@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from types import ModuleType
 from typing import IO, Any
@@ -49,6 +49,7 @@ MAX_CELL_TEXT = 32767  # Excel's limit; the Rust writer refuses a longer string,
 HEADER_COLOR = "#E5E7EB"
 REQUIRED_COLOR = "#B91C1C"
 LOOK_AHEAD = 500  # rows read before writing, to learn which columns hold dates and which times
+LONG_TEXT_SEEN = 1000  # a column with a value this long among those rows is checked against MAX_CELL_TEXT
 
 
 @dataclass(frozen=True)
@@ -104,12 +105,12 @@ class _Sheet:
 
 def _sheet(title: str, columns: Sequence[Column], heading: Heading | None, first: list[Sequence[Any]]) -> _Sheet:
     formats = {i: fmt for i, c in enumerate(columns) if (fmt := _kind_format(c))}
-    long = {i for i, c in enumerate(columns) if getattr(c, "kind", "") == Kind.TEXTAREA}
+    long = {i for i, c in enumerate(columns) if c.kind == Kind.TEXTAREA}
     for row in first:
         for i, value in enumerate(row):
             if i not in formats and isinstance(value, date):
                 formats[i] = MOMENT_FORMAT if isinstance(value, datetime) else DATE_FORMAT
-            elif isinstance(value, str) and len(value) > 200:
+            elif isinstance(value, str) and len(value) > LONG_TEXT_SEEN:
                 long.add(i)
     return _Sheet(
         name=title[:31],
@@ -123,8 +124,7 @@ def _sheet(title: str, columns: Sequence[Column], heading: Heading | None, first
 
 
 def _kind_format(column: Column) -> str | None:
-    kind = getattr(column, "kind", None)
-    return DATE_FORMAT if kind == Kind.DATE else MOMENT_FORMAT if kind == Kind.MOMENT else None
+    return DATE_FORMAT if column.kind == Kind.DATE else MOMENT_FORMAT if column.kind == Kind.MOMENT else None
 
 
 # ---------------------------------------------------------------- writing
@@ -144,7 +144,7 @@ def write_cells(
     makes them; `cells_of` goes through it). Memory stays flat at any size: both writers flush
     rows to disk as they go."""
     rows = iter(rows)
-    first = _take(rows, LOOK_AHEAD)
+    first = list(islice(rows, LOOK_AHEAD))
     sheet = _sheet(title, columns, heading, first)
     stream: Iterator[Sequence[Any]] = chain(first, rows)
     if (writer or writer_name()) == "rust" and first:  # an empty sheet needs XlsxWriter (headers come from rows)
@@ -185,18 +185,6 @@ def workbook_file(
         return open(name, "rb")  # noqa: SIM115 - the caller streams and closes it
     finally:
         os.unlink(name)
-
-
-spooled_workbook = workbook_file  # the name the callers knew
-
-
-def _take(rows: Iterator[Any], n: int) -> list[Any]:
-    taken = []
-    for row in rows:
-        taken.append(row)
-        if len(taken) == n:
-            break
-    return taken
 
 
 def _to(out: IO[bytes] | str | Path, write: Callable[[str], int]) -> int:
