@@ -27,7 +27,7 @@ def multiply(rows: int) -> int:
             cursor.execute(
                 f"INSERT INTO {table} ({q('code')}, {columns}) "  # noqa: S608 - names from the model
                 f"SELECT {q('code')} || %s, {columns} FROM {table} WHERE {q('id')} <= %s",
-                [f"-X{copy}", last],
+                [f"-X{Hazard.objects.count()}", last],  # a suffix no earlier copy used
             )
         print(f"copy {copy}: {Hazard.objects.count():,} hazards (from {original:,})", flush=True)
     if connection.vendor == "sqlite":
