@@ -8,6 +8,8 @@ import time_machine
 from django.urls import reverse
 from lxml import html
 
+from safeloop.registry.io import COLUMNS as ENTERPRISE_COLUMNS
+from tests.conftest import make_enterprise
 from tests.hazards import test_ledger_export
 from tests.hazards.test_ledger_export import TODAY, download, records, sheet
 
@@ -71,3 +73,42 @@ def test_the_filters_above_tell_different_rows_apart(login, city_user, city_ledg
     client = login(city_user)
     picked = {tuple(r[0] for r in page_rows(client, p)) for p in FILTERS}
     assert len(picked) >= 5 and all(picked)
+
+
+# ---------------------------------------------------------------- the enterprise list
+
+ENTERPRISE_FILTERS = [{}, {"region": "430902"}, {"category": "gongmao"}, {"risk_level": "red"}, {"q": "危化"}]
+
+
+@pytest.fixture
+def enterprises(reference):
+    make_enterprise(name="资阳红色危化有限公司", risk_level="red", key_sector=True)
+    make_enterprise(name="资阳蓝色危化有限公司", risk_level="blue")
+    make_enterprise(name="赫山红色商贸有限公司", region="430903003", category="commerce", risk_level="red")
+    make_enterprise(name="赫山蓝色商贸有限公司", region="430903003", category="commerce", risk_level="blue")
+
+
+def enterprise_page_rows(client, params) -> list[tuple]:
+    response = client.get(reverse("registry:enterprise_list"), params)
+    rows = []
+    for tr in html.fromstring(response.content).xpath("//table//tbody/tr[td[@data-label='企业']]"):
+        cell = {td.get("data-label"): td.text_content().strip() for td in tr.xpath("./td")}
+        rows.append((cell["企业"].removesuffix(" 重点"), cell["信用代码"], cell["乡镇"], cell["行业"]))
+    return rows
+
+
+def enterprise_file_rows(client, params) -> list[tuple]:
+    response = client.get(reverse("registry:enterprise_export"), params)
+    name, code, _town_code, town, category = (c.header for c in ENTERPRISE_COLUMNS[:5])
+    return [(r[name], r[code], r[town], r[category]) for r in records(sheet(b"".join(response.streaming_content)))]
+
+
+@pytest.mark.parametrize("writer", ["rust", "xlsxwriter"])
+@pytest.mark.parametrize(
+    "params", ENTERPRISE_FILTERS, ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()) or "none"
+)
+def test_the_enterprise_file_lists_the_pages_rows_in_its_order(login, city_user, enterprises, settings, writer, params):
+    settings.SAFELOOP_XLSX_WRITER = writer
+    client = login(city_user)
+    shown = enterprise_page_rows(client, params)
+    assert shown and shown == enterprise_file_rows(client, params)
