@@ -26,8 +26,8 @@ def multiply(rows: int) -> int:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} ({q('code')}, {columns}) "  # noqa: S608 - names from the model
-                f"SELECT {q('code')} || %s, {columns} FROM {table} WHERE {q('id')} <= %s",
-                [f"-X{Hazard.objects.count()}", last],  # a suffix no earlier copy used
+                f"SELECT %s || {q('id')}, {columns} FROM {table} WHERE {q('id')} <= %s",
+                [f"COPY-{Hazard.objects.count()}-", last],  # a number no earlier copy used
             )
         print(f"copy {copy}: {Hazard.objects.count():,} hazards (from {original:,})", flush=True)
     if connection.vendor == "sqlite":
