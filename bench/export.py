@@ -122,9 +122,10 @@ def main() -> None:
         for what in ("floor", "export"):
             samples[what].append(measure(what, args.rows))
             print(f"run {run + 1} {what:8} {samples[what][-1]}", flush=True)
-    result = {what: median(s) for what, s in samples.items()}
-    result["ratio_export_to_floor"] = round(result["export"]["seconds"] / result["floor"]["seconds"], 2)
-    if args.xlsxwriter:
+    result: dict = {what: median(s) for what, s in samples.items() if s}
+    if args.runs:
+        result["ratio_export_to_floor"] = round(result["export"]["seconds"] / result["floor"]["seconds"], 2)
+    if args.xlsxwriter and args.runs:
         env = {**os.environ, "SAFELOOP_XLSX_WRITER": "xlsxwriter"}
         result["xlsxwriter"] = median([measure("export", args.rows, env)])
         result["ratio_xlsxwriter_to_export"] = round(result["xlsxwriter"]["seconds"] / result["export"]["seconds"], 2)
@@ -134,7 +135,7 @@ def main() -> None:
     result["load_average"] = os.getloadavg()
     for key, value in result.items():
         print(f"{key:28} {value}")
-    out = ROOT / "bench" / "results" / f"export-{database_label()}.json"
+    out = ROOT / "bench" / "results" / f"export-{database_label()}{'' if args.runs else '-all-rows'}.json"
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
 
 
