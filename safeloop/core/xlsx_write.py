@@ -45,6 +45,8 @@ except ImportError:  # pragma: no cover - the pinned requirements install it
 
 DATE_FORMAT = "yyyy-mm-dd"
 MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
+EXCEL_FIRST_YEAR = 1900  # Excel's dates run from 1900 to 9999
+_DATES = frozenset({date, datetime})
 MAX_CELL_TEXT = 32767  # Excel's limit; the Rust writer refuses a longer string, XlsxWriter cuts it
 HEADER_COLOR = "#E5E7EB"
 REQUIRED_COLOR = "#B91C1C"
@@ -146,7 +148,7 @@ def write_cells(
     rows = iter(rows)
     first = list(islice(rows, LOOK_AHEAD))
     sheet = _sheet(title, columns, heading, first)
-    stream: Iterator[Sequence[Any]] = chain(first, rows)
+    stream = _outside_excel_as_text(chain(first, rows), sorted(sheet.formats))
     if (writer or writer_name()) == "rust" and first:  # an empty sheet needs XlsxWriter (headers come from rows)
         return _to(out, lambda path: _write_rust(path, sheet, stream))
     return _to(out, lambda path: _write_xlsxwriter(path, sheet, stream))
@@ -240,6 +242,21 @@ def _write_rust(path: str, sheet: _Sheet, rows: Iterable[Sequence[Any]]) -> int:
         **options,
     )
     return counted.count
+
+
+def _outside_excel_as_text(rows: Iterable[Sequence[Any]], dated: list[int]) -> Iterator[Sequence[Any]]:
+    """A stored date Excel cannot hold (before 1900: an old import, a hand-edited database) is
+    written as its text, 0001-01-01, by both writers (the Rust writer refuses the file)."""
+    for row in rows:
+        for i in dated:
+            value = row[i]
+            if type(value) in _DATES and value.year < EXCEL_FIRST_YEAR:
+                row = [
+                    *row[:i],
+                    value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat(),
+                    *row[i + 1 :],
+                ]
+        yield row
 
 
 def _cut_long_text(rows: Iterable[Sequence[Any]], long: list[int]) -> Iterator[Sequence[Any]]:

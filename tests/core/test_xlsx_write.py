@@ -127,3 +127,10 @@ def test_the_writer_is_the_rust_one_unless_the_setting_says_otherwise(settings):
 def test_the_open_file_of_an_export_has_no_name_left_on_the_disk():
     with workbook_file("隐患台账", COLUMNS, ROWS[:1], cells=True) as out:
         assert out.read(2) == b"PK" and not os.path.exists(out.name)  # closing it frees the space
+
+
+def test_a_stored_date_before_excels_first_year_is_written_as_its_text_by_both_writers():
+    old = [["YH-9", "企业", date(1, 1, 1), naive(1899, 12, 31, 8, 0), None, 1, "否", date(9999, 12, 31), ""]]
+    for writer in WRITERS:
+        cells = calamine_rows(written(writer, old, 1))[2]
+        assert cells[2:4] == ["0001-01-01", "1899-12-31 08:00:00"] and cells[7] == date(9999, 12, 31), writer
