@@ -31,6 +31,7 @@ from typing import IO, Any
 
 import xlsxwriter
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,6 +75,8 @@ def writer_name() -> str:
     chosen = getattr(settings, "SAFELOOP_XLSX_WRITER", "auto")
     if chosen == "auto":
         return "rust" if rustpy_xlsxwriter is not None else "xlsxwriter"
+    if chosen == "rust" and rustpy_xlsxwriter is None:
+        raise ImproperlyConfigured("SAFELOOP_XLSX_WRITER=rust but rustpy-xlsxwriter is not installed")
     return chosen
 
 
