@@ -21,7 +21,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from safeloop.accounts.models import User
-from safeloop.core.xlsx import write_workbook
+from safeloop.core.xlsx_write import write_cells
 from safeloop.hazards.ledger_import import ledger_import
 from safeloop.hazards.ledger_io import COLUMNS, export_rows
 from safeloop.hazards.models import Hazard
@@ -81,7 +81,7 @@ def export_100k() -> dict:
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out:  # a file, as the download is spooled to one
-        rows = write_workbook(out, "隐患台账", COLUMNS, export_rows(qs))
+        rows = write_cells(out, "隐患台账", COLUMNS, export_rows(qs))
         size = out.tell()
     seconds = time.perf_counter() - start
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

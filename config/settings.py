@@ -414,6 +414,11 @@ SAFELOOP_LISTING_PUBLISH_WORKDAYS = env_int("SAFELOOP_LISTING_PUBLISH_WORKDAYS",
 SAFELOOP_EXPORT_JOB_ROWS = env_int("SAFELOOP_EXPORT_JOB_ROWS", 3000)
 SAFELOOP_IMPORT_JOB_ROWS = env_int("SAFELOOP_IMPORT_JOB_ROWS", 2000)
 SAFELOOP_JOB_HOURS = env_int("SAFELOOP_JOB_HOURS", 24, minimum=1)
+# The writer of every export (core/xlsx_write.py, ADR 0019): "rust" (rustpy-xlsxwriter),
+# "xlsxwriter" (the fallback), or "auto": the Rust writer when it is installed.
+SAFELOOP_XLSX_WRITER = _env("SAFELOOP_XLSX_WRITER") or "auto"
+if SAFELOOP_XLSX_WRITER not in ("auto", "rust", "xlsxwriter"):
+    raise ImproperlyConfigured(f"SAFELOOP_XLSX_WRITER={SAFELOOP_XLSX_WRITER!r} must be 'auto', 'rust' or 'xlsxwriter'")
 # To-do lists: the escalation level (hazards.Escalation: 1 督办, 2 挂牌督办, 3 约谈) from which a
 # hazard is also the city's work (docs/hazards.md); the years the year pickers offer.
 SAFELOOP_TODO_CITY_ESCALATION = env_int("SAFELOOP_TODO_CITY_ESCALATION", 2, minimum=1)

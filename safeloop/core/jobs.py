@@ -27,7 +27,7 @@ from typing import IO, Any, TypeVar
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
-from django.db import OperationalError, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,10 +80,17 @@ def job_kind(kind: str) -> JobKind:
 
 @dataclass
 class Progress:
-    """Writes the job's progress at most twice a second, so a million rows cost a few hundred updates."""
+    """Writes the job's progress at most twice a second, so a million rows cost a few hundred updates.
+
+    On SQLite an export's query stays open while the rows stream (`iterator()`), and a write on
+    a connection whose read snapshot is older than another process's commit fails ("database is
+    locked", whatever the timeout): progress is then written through a second connection of
+    its own (`_Side`), closed when the job ends. Inside a transaction (a test) it is written
+    on the job's connection, which alone sees the job."""
 
     job: Job
     _last: float = field(default=0.0)
+    _side: _Side | None = field(default=None)
 
     def total(self, count: int) -> None:
         self.job.total = count
@@ -95,15 +102,47 @@ class Progress:
         if now - self._last >= PROGRESS_EVERY_SECONDS:
             self._last = now
             try:
-                Job.objects.filter(pk=self.job.pk).update(done=self.job.done)
+                self._write_done()
             except OperationalError:  # the database busy (SQLite): the next write says more
                 logger.warning("progress of job %s not written", self.job.pk)
+
+    def _write_done(self) -> None:
+        if connection.vendor != "sqlite" or connection.in_atomic_block:
+            Job.objects.filter(pk=self.job.pk).update(done=self.job.done)
+            return
+        if self._side is None:
+            self._side = _Side()
+        self._side.write_done(self.job)
+
+    def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+            self._side = None
 
     def track(self, items: Iterable[T]) -> Iterator[T]:
         """The items, advancing by one for each (an export's row loop)."""
         for item in items:
             yield item
             self.advance()
+
+
+class _Side:
+    """A second connection to the default database, for progress alone (see `Progress`)."""
+
+    def __init__(self) -> None:
+        self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+        ops, meta = self.connection.ops, Job._meta
+        column = meta.pk.column or "id"
+        table, done, pk = ops.quote_name(meta.db_table), ops.quote_name("done"), ops.quote_name(column)
+        self.sql = f"UPDATE {table} SET {done} = %s WHERE {pk} = %s"  # noqa: S608 - names from the model
+
+    def write_done(self, job: Job) -> None:
+        key = Job._meta.pk.get_db_prep_value(job.pk, self.connection)
+        with self.connection.cursor() as cursor:
+            cursor.execute(self.sql, [job.done, key])
+
+    def close(self) -> None:
+        self.connection.close()
 
 
 # ---------------------------------------------------------------- starting and running
@@ -150,8 +189,9 @@ def run_job(job_id: str) -> str:
 
 def job_execute(job: Job) -> None:
     Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, started_at=timezone.now())
+    progress = Progress(job)
     try:
-        result = job_kind(job.kind).run(job, Progress(job))
+        result = job_kind(job.kind).run(job, progress)
     except ServiceError as exc:  # a refusal the user can act on (an import's errors, a scope change)
         _finish(job, state=JobState.FAILED, error=exc.message[:500], report=_report_of(exc))
         return
@@ -159,6 +199,8 @@ def job_execute(job: Job) -> None:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         _finish(job, state=JobState.FAILED, error=_("处理时出现错误，请稍后重试；如仍失败请联系系统管理员。"))
         return
+    finally:
+        progress.close()
     _finish(job, state=JobState.DONE, **_stored(job, result))
 
 

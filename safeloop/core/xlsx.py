@@ -1,9 +1,10 @@
 """Excel in and out: declarative columns, streaming writes, all-or-nothing imports.
 
 An exporter is a list of `Column`s and an iterator of objects (or `.values()` rows); the file is
-streamed through XlsxWriter so memory stays flat. A file people open has a title row saying what
-was exported (the filters in words) and when, the header under it frozen and with an autofilter,
-and real date cells, so it sorts, filters and pivots in Excel. An import goes through the
+written by `core.xlsx_write` (a Rust writer, XlsxWriter as the fallback) so memory stays flat.
+A file people open has a title row saying what was exported (the filters in words) and when,
+the header under it frozen and with an autofilter, and real date cells, so it sorts, filters
+and pivots in Excel. An import goes through the
 workbook guard (`core.xlsx_guard`: the zip checked before any parser touches it, then
 python-calamine in a child process under a memory limit), finds the header row (below a title
 row too), maps headers to columns, and reports every error by row number and column letter in
@@ -12,15 +13,13 @@ Chinese.
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import islice
-from typing import IO, Any, cast
+from typing import Any, cast
 
-import xlsxwriter
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,12 +41,13 @@ class Column:
     export: Callable[[Any], Any]
     width: int = 14
     required: bool = False
+    kind: str = ""  # Kind.DATE or Kind.MOMENT: the column's date format in the file (core.xlsx_write)
 
     @classmethod
     def of(cls, spec: FieldSpec, export: Callable[[Any], Any] | None = None, width: int = 14) -> Column:
         """The column of a resource field: its header is the field's label and unit. Without
         `export`, the cell is the field's value as the import reads it back (see `cell_reader`)."""
-        return cls(spec.header, spec.name, export or cell_reader(spec), width, required=spec.required)
+        return cls(spec.header, spec.name, export or cell_reader(spec), width, required=spec.required, kind=spec.kind)
 
 
 def cell_reader(spec: FieldSpec) -> Callable[[Any], Any]:
@@ -151,103 +151,6 @@ class ImportFailed(ValidationFailed):
         first = report.errors[0]
         super().__init__(f"导入未保存任何数据：共{len(report.errors)}处错误，{first}")
         self.report = report
-
-
-@dataclass(frozen=True)
-class Heading:
-    """The title row of an export people open: what was exported, with the filters in words,
-    and when — "隐患台账（赫山区 · 重大隐患 · 逾期）导出时间 2026年12月2日 10:30"."""
-
-    filters: Sequence[str] = ()
-    at: datetime | None = None  # default: now
-
-    def text(self, title: str) -> str:
-        at = timezone.localtime(self.at or timezone.now())
-        words = f"（{' · '.join(self.filters)}）" if self.filters else " "
-        stamp = _("导出时间 {date}").format(date=f"{at.year}年{at.month}月{at.day}日 {at:%H:%M}")
-        return f"{title}{words}{stamp}"
-
-
-DATE_FORMAT = "yyyy-mm-dd"
-MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
-
-
-def write_workbook(
-    out: IO[bytes], title: str, columns: list[Column], objects: Iterable[Any], *, heading: Heading | None = None
-) -> int:
-    """Stream rows to an .xlsx file object; returns the number of data rows written.
-
-    With `heading`, a title row comes first (the import finds the header below it). The header
-    is frozen and carries an autofilter; dates and times are date cells with a date format.
-    XlsxWriter in constant-memory mode flushes each row to disk as it goes, so memory stays
-    flat at any size, and it writes several times faster than openpyxl's write-only mode.
-    """
-    wb = xlsxwriter.Workbook(
-        out,
-        {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
-    )
-    ws = wb.add_worksheet(title[:31])
-    top = 0
-    if heading is not None:
-        _title_row(wb, ws, heading.text(title), len(columns))
-        top = 1
-    _header(wb, ws, columns, top)
-    count = _rows(wb, ws, columns, objects, top + 1)
-    ws.autofilter(top, 0, top + count, max(len(columns) - 1, 0))
-    wb.close()
-    return count
-
-
-def _rows(wb, ws, columns: list[Column], objects: Iterable[Any], first: int) -> int:
-    """Each row's cells by type: a blank is skipped, a date or time gets its date format. (The
-    typed writers skip XlsxWriter's dispatch on every cell.)"""
-    day, moment = wb.add_format({"num_format": DATE_FORMAT}), wb.add_format({"num_format": MOMENT_FORMAT})
-    write, write_string, write_number, write_datetime = ws.write, ws.write_string, ws.write_number, ws.write_datetime
-    exports = [column.export for column in columns]
-    count = 0
-    for count, obj in enumerate(objects, start=1):
-        row = first + count - 1
-        for index, export in enumerate(exports):
-            value = export(obj)
-            kind = type(value)
-            if kind is str:
-                if value:
-                    write_string(row, index, value)
-            elif kind is int or kind is float:
-                write_number(row, index, value)
-            elif kind is date or kind is datetime:
-                write_datetime(row, index, value, moment if kind is datetime else day)
-            elif value is not None:
-                write(row, index, value)
-    return count
-
-
-def _title_row(wb, ws, text: str, width: int) -> None:
-    bold = wb.add_format({"bold": True, "font_size": 13, "valign": "vcenter"})
-    ws.set_row(0, 24)
-    if width > 1:
-        ws.merge_range(0, 0, 0, width - 1, text, bold)
-    else:
-        ws.write_string(0, 0, text, bold)
-
-
-def _header(wb, ws, columns: list[Column], row: int) -> None:
-    plain_format = wb.add_format({"bold": True, "bg_color": "#E5E7EB"})
-    required = wb.add_format({"bold": True, "bg_color": "#E5E7EB", "font_color": "#B91C1C"})
-    for index, column in enumerate(columns):
-        ws.set_column(index, index, column.width)
-        ws.write_string(row, index, column.header, required if column.required else plain_format)
-    ws.freeze_panes(row + 1, 0)
-
-
-def spooled_workbook(
-    title: str, columns: list[Column], objects: Iterable[Any], *, heading: Heading | None = None
-) -> tempfile.SpooledTemporaryFile:
-    """Write to a temporary file (kept in memory while small) and rewind it for streaming."""
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - the response closes it
-    write_workbook(out, title, columns, objects, heading=heading)
-    out.seek(0)
-    return out
 
 
 HEADER_SEARCH_ROWS = HEADER_ROWS  # a title row (or a few lines of notes) may stand above the header

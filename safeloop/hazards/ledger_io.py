@@ -8,8 +8,9 @@ numbers and dates as real cells.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Any
 
 from django.db.models import QuerySet
@@ -18,63 +19,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safeloop.accounts.models import User
-from safeloop.core.bulk import Export, by_id_chunks
+from safeloop.core.bulk import Export, stream_values
+from safeloop.core.fields import FieldSpec, Kind
 from safeloop.core.workdays import WorkdayCalendar, in_calendar
 from safeloop.core.xlsx import Column
 from safeloop.hazards.fields import LEDGER
 from safeloop.hazards.models import DEADLINE_STATUSES, Escalation, Hazard, Level, Source, Status
 from safeloop.hazards.selectors import LedgerFilters, ledger
 from safeloop.registry.io import category_word, region_word
-from safeloop.registry.models import Department, Enterprise, Region, RegionLevel
+from safeloop.registry.models import Department, Region, RegionLevel
 from safeloop.registry.selectors import DepartmentResolver, enterprise_named
 
-
-def _field(key: str):
-    return lambda row: row[key]
-
-
-def _ledger(name: str, width: int) -> Column:
-    return Column.of(LEDGER[name], width=width)
-
-
-def _escalation(row: dict) -> str:
-    return str(Escalation(row["escalation"]).label) if row["escalation"] else ""
-
-
-# Each export row is a dict from `.values()`: a million model instances would cost more than
-# writing the file. The enterprise is matched by its credit code on import; its name, area and
-# category are there for the reader.
-COLUMNS = [
-    _ledger("code", 24),
-    Column(_("企业"), "enterprise", _field("enterprise__name"), 30, required=True),
-    Column(_("信用代码"), "credit_code", _field("enterprise__credit_code"), 22, required=True),
-    Column(_("县（市、区）"), "county", _field("county"), 12),
-    Column(_("乡镇（街道）"), "region", _field("enterprise__region__name"), 14),
-    Column(_("行业"), "category", _field("enterprise__category__name"), 12),
-    Column(_("监管部门"), "department", _field("department"), 22),
-    _ledger("description", 48),
-    _ledger("level", 6),
-    _ledger("clause", 18),
-    _ledger("source", 10),
-    _ledger("found_on", 12),
-    _ledger("finder_name", 10),
-    _ledger("responsible_unit", 18),
-    _ledger("responsible_person", 10),
-    _ledger("measures", 36),
-    _ledger("funds", 10),
-    _ledger("deadline", 12),
-    Column(_("原期限"), "original_deadline", _field("original_deadline"), 12),
-    Column(_("逾期天数（工作日）"), "overdue_days", _field("overdue_days"), 10),
-    Column(_("督办等级"), "escalation", _escalation, 10),
-    Column(_("指令书编号"), "order_no", _field("order_no"), 18),
-    _ledger("rectified_on", 12),
-    _ledger("accepted_by_name", 10),
-    _ledger("accepted_on", 12),
-    Column(_("复查意见书编号"), "review_no", _field("review_no"), 18),
-    _ledger("closed_on", 12),
-    Column(_("回头看日期"), "look_back_due", _field("look_back_due"), 12),
-    _ledger("status", 10),
-]
+# The ledger streams as one joined `values_list` query (`export_rows`): each column takes its
+# cell from a field of that query (a choice by its label, from a dict built once) or from what
+# the export derives (the county, the supervising department, working days overdue). The
+# enterprise is matched by its credit code on import; its name, area and category are there
+# for the reader.
 VALUES = [
     "code",
     "enterprise__name",
@@ -106,62 +66,123 @@ VALUES = [
     "look_back_due",
     "status",
 ]
+DERIVED = ("county", "department", "overdue_days")
+_AT = {name: i for i, name in enumerate(VALUES)}
 
 
+def _ledger(name: str, width: int) -> tuple[FieldSpec, str, int]:
+    return LEDGER[name], name, width
+
+
+def _other(header: Any, name: str, source: str, width: int, *, required: bool = False, kind: str = ""):
+    return FieldSpec(name, header, Kind(kind) if kind else Kind.TEXT, required=required), source, width
+
+
+LAYOUT = [
+    _ledger("code", 24),
+    _other(_("企业"), "enterprise", "enterprise__name", 30, required=True),
+    _other(_("信用代码"), "credit_code", "enterprise__credit_code", 22, required=True),
+    _other(_("县（市、区）"), "county", "county", 12),
+    _other(_("乡镇（街道）"), "region", "enterprise__region__name", 14),
+    _other(_("行业"), "category", "enterprise__category__name", 12),
+    _other(_("监管部门"), "department", "department", 22),
+    _ledger("description", 48),
+    _ledger("level", 6),
+    _ledger("clause", 18),
+    _ledger("source", 10),
+    _ledger("found_on", 12),
+    _ledger("finder_name", 10),
+    _ledger("responsible_unit", 18),
+    _ledger("responsible_person", 10),
+    _ledger("measures", 36),
+    _ledger("funds", 10),
+    _ledger("deadline", 12),
+    _other(_("原期限"), "original_deadline", "original_deadline", 12, kind=Kind.DATE),
+    _other(_("逾期天数（工作日）"), "overdue_days", "overdue_days", 10),
+    _other(_("督办等级"), "escalation", "escalation", 10),
+    _other(_("指令书编号"), "order_no", "order_no", 18),
+    _ledger("rectified_on", 12),
+    _ledger("accepted_by_name", 10),
+    _ledger("accepted_on", 12),
+    _other(_("复查意见书编号"), "review_no", "review_no", 18),
+    _ledger("closed_on", 12),
+    _other(_("回头看日期"), "look_back_due", "look_back_due", 12, kind=Kind.DATE),
+    _ledger("status", 10),
+]
+# Each export row is a list of cells in this order (`export` reads the cell back by position).
+COLUMNS = [
+    Column(spec.header, spec.name, itemgetter(i), width, required=spec.required, kind=spec.kind)
+    for i, (spec, _source, width) in enumerate(LAYOUT)
+]
 CHUNK = 2000
 
 
-def export_rows(qs: QuerySet[Hazard], today: date | None = None) -> Iterator[dict]:
-    """Stream the ledger in chunks by id (`core.bulk.by_id_chunks`); memory stays flat at any size.
-    Each chunk of rows is fetched with its enterprise, region and category, and what is derived
-    is added to the chunk at once."""
-    derived = Derived(today or timezone.localdate())
-
-    def fetch(ids: list[int]) -> list[dict]:
-        return derived.add(Hazard.objects.filter(pk__in=ids).values("pk", *VALUES))
-
-    return by_id_chunks(qs, fetch, size=CHUNK)
+def export_rows(qs: QuerySet[Hazard], today: date | None = None) -> Iterator[list[Any]]:
+    """The ledger's rows as cells: one joined `values_list` query, fetched `CHUNK` rows at a
+    time (`core.bulk.stream_values`; PostgreSQL: a server-side cursor), each row mapped in
+    Python from dicts built once (`LedgerCells`). Memory stays flat at any size."""
+    cells = LedgerCells(today or timezone.localdate())
+    return map(cells, stream_values(qs, VALUES, size=CHUNK))
 
 
-class Derived:
-    """The cells the ledger shows but does not store: the county's name, the supervising
-    department (三管三必须) and working days overdue. One calendar and one list of counties per
-    export, one department query per chunk — never a query per row."""
+class LedgerCells:
+    """One row of the query as the ledger's cells. What the ledger shows but does not store —
+    the county's name, the supervising department (三管三必须) and working days overdue — comes
+    from one list of counties, one table of departments and one calendar per export: a fixed
+    number of queries at any size."""
 
     def __init__(self, today: date):
         self.today = today
         self.calendar = WorkdayCalendar(today - timedelta(days=366), today)
         self.counties = dict(Region.objects.filter(level=RegionLevel.COUNTY).values_list("code", "name"))
-        self.departments: dict[tuple[str, str], str] = {}  # by (region, category), across chunks
+        self.resolver = DepartmentResolver()
+        self.departments: dict[tuple[str, str], str] = {}  # by (region, category)
+        self.overdue: dict[date, int | None] = {}  # by deadline
+        self.sources = itemgetter(*(_AT.get(source, 0) for _spec, source, _width in LAYOUT))
+        self.labels = [(i, _labels(spec)) for i, (spec, _source, _width) in enumerate(LAYOUT) if spec.choices]
+        self.labels.append((_column("escalation"), {int(k): str(v) for k, v in Escalation.choices if k}))
+        self.funds = _column("funds")
+        self.derived = tuple(_column(name) for name in DERIVED)
 
-    def add(self, rows: Iterable[dict]) -> list[dict]:
-        rows = list(rows)
-        self._resolve({(r["enterprise__region_id"], r["enterprise__category_id"]) for r in rows})
-        for row in rows:
-            region = row["enterprise__region_id"]
-            row["county"] = self.counties.get(region[:6], "")
-            override = row["enterprise__supervising_department_override__name"]
-            row["department"] = override or self.departments[(region, row["enterprise__category_id"])]
-            row["overdue_days"] = self._overdue(row)
-        return rows
+    def __call__(self, row: tuple) -> list[Any]:
+        cells = list(self.sources(row))
+        for i, labels in self.labels:
+            value = cells[i]
+            cells[i] = labels.get(value, value) if value else None
+        funds = cells[self.funds]
+        if funds is not None:
+            cells[self.funds] = float(funds)  # a Decimal on PostgreSQL
+        county, department, overdue = self.derived
+        region = row[_AT["enterprise__region_id"]]
+        cells[county] = self.counties.get(region[:6], "")
+        pair = (region, row[_AT["enterprise__category_id"]])
+        name = self.departments.get(pair)
+        cells[department] = row[_AT["enterprise__supervising_department_override__name"]] or (
+            name if name is not None else self._department(pair)
+        )
+        cells[overdue] = self._overdue(row[_AT["deadline"]], row[_AT["status"]])
+        return cells
 
-    def _resolve(self, pairs: set[tuple[str, str]]) -> None:
-        """The derived department of each (region, category) not met before, in one query."""
-        enterprises = {
-            pair: Enterprise(region_id=pair[0], category_id=pair[1]) for pair in pairs - self.departments.keys()
-        }
-        resolver = DepartmentResolver(enterprises.values())
-        for pair, enterprise in enterprises.items():
-            found = resolver.resolve(enterprise)
-            self.departments[pair] = found.name if found else ""
+    def _department(self, pair: tuple[str, str]) -> str:
+        found = self.resolver.derived(*pair)
+        self.departments[pair] = found.name if found else ""
+        return self.departments[pair]
 
-    def _overdue(self, row: dict) -> int | None:
-        deadline = row["deadline"]
-        if row["status"] not in DEADLINE_STATUSES or deadline is None or deadline >= self.today:
+    def _overdue(self, deadline: date | None, status: str) -> int | None:
+        if status not in DEADLINE_STATUSES or deadline is None or deadline >= self.today:
             return None
-        if not in_calendar(deadline):
-            return None  # a stored date the calendar cannot count with (see core.workdays)
-        return self.calendar.workdays_between(deadline, self.today)[0]
+        if deadline not in self.overdue:  # a stored date the calendar cannot count with: no count
+            days = self.calendar.workdays_between(deadline, self.today)[0] if in_calendar(deadline) else None
+            self.overdue[deadline] = days
+        return self.overdue[deadline]
+
+
+def _column(name: str) -> int:
+    return next(i for i, (spec, _source, _width) in enumerate(LAYOUT) if spec.name == name)
+
+
+def _labels(spec: FieldSpec) -> dict[str, str]:
+    return {str(value): str(label) for value, label in spec.choices}
 
 
 # ---------------------------------------------------------------- the title row: filters in words
@@ -233,6 +254,7 @@ LEDGER_EXPORT = Export(
     filters=LedgerFilters,
     select=ledger,
     rows=export_rows,
+    cells=True,
     words=ledger_words,
     back="hazards:ledger",
 )

@@ -110,20 +110,26 @@ class DepartmentResolver:
 
     LEVELS = ((6, ""), (4, "00"), (2, "0000"))
 
-    def __init__(self, enterprises: Iterable[Enterprise]):
-        enterprises = list(enterprises)
-        regions = {e.region_id[:n] + pad for e in enterprises for n, pad in self.LEVELS}
-        categories = {e.category_id for e in enterprises}
-        pairs = Department.categories.through.objects.filter(
-            department__region_id__in=regions, category_id__in=categories
-        ).select_related("department")
+    def __init__(self, enterprises: Iterable[Enterprise] | None = None):
+        """For these enterprises' region/category pairs; None: for every pair (an export of a
+        million rows reads the few thousand department/category rows once)."""
+        pairs = Department.categories.through.objects.select_related("department")
+        if enterprises is not None:
+            enterprises = list(enterprises)
+            regions = {e.region_id[:n] + pad for e in enterprises for n, pad in self.LEVELS}
+            categories = {e.category_id for e in enterprises}
+            pairs = pairs.filter(department__region_id__in=regions, category_id__in=categories)
         self._by_region_category = {(p.department.region_id, p.category_id): p.department for p in pairs}
 
     def resolve(self, enterprise: Enterprise) -> Department | None:
         if enterprise.supervising_department_override_id:
             return enterprise.supervising_department_override
+        return self.derived(enterprise.region_id, enterprise.category_id)
+
+    def derived(self, region_id: str, category_id: str) -> Department | None:
+        """The department of a region and category, overrides aside (三管三必须)."""
         for n, pad in self.LEVELS:
-            found = self._by_region_category.get((enterprise.region_id[:n] + pad, enterprise.category_id))
+            found = self._by_region_category.get((region_id[:n] + pad, category_id))
             if found:
                 return found
         return None

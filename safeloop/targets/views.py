@@ -17,7 +17,8 @@ from safeloop.core.fields import FieldSpec
 from safeloop.core.filters import YEAR, Filters, refused_status
 from safeloop.core.scope import complete_area
 from safeloop.core.security_log import SecurityKind, SecurityResult, record
-from safeloop.core.xlsx import XLSX_CONTENT_TYPE, Column, spooled_workbook
+from safeloop.core.xlsx import XLSX_CONTENT_TYPE, Column
+from safeloop.core.xlsx_write import workbook_file
 from safeloop.registry.models import Region
 from safeloop.registry.reference import YIYANG
 from safeloop.targets.permissions import can_open_dashboard
@@ -165,7 +166,7 @@ def export(request: HttpRequest, table: str) -> HttpResponseBase:
     detail = {"title": title, "filters": f"{region.name} · {year}年"}
     record(SecurityKind.EXPORT, request=request, result=SecurityResult.SUCCESS, detail=detail)
     return FileResponse(
-        spooled_workbook(title, columns, objects()),
+        workbook_file(title, columns, objects()),
         as_attachment=True,
         filename=f"{region.name}{year}年{title}.xlsx",
         content_type=XLSX_CONTENT_TYPE,

@@ -13,7 +13,8 @@ from openpyxl import Workbook, load_workbook
 from safeloop.core.errors import UnsupportedType, ValidationFailed
 from safeloop.core.fields import FieldSpec, Kind
 from safeloop.core.inputs import Inputs
-from safeloop.core.xlsx import Column, Heading, ImportReport, read_rows, sheet_rows, write_workbook
+from safeloop.core.xlsx import Column, ImportReport, read_rows, sheet_rows
+from safeloop.core.xlsx_write import Heading, write_workbook
 
 SPECS = (
     FieldSpec("name", "名称", required=True),

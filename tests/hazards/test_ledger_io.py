@@ -7,7 +7,8 @@ from openpyxl import Workbook, load_workbook
 
 from safeloop.core.errors import Forbidden
 from safeloop.core.models import AuditEntry
-from safeloop.core.xlsx import ImportFailed, write_workbook
+from safeloop.core.xlsx import ImportFailed
+from safeloop.core.xlsx_write import write_cells
 from safeloop.hazards.events import verify_all
 from safeloop.hazards.ledger_import import ledger_import
 from safeloop.hazards.ledger_io import COLUMNS, export_rows
@@ -102,7 +103,7 @@ def test_enterprises_cannot_import(enterprise_user):
 def test_export_has_the_ledger_columns_and_only_scope(ziyang_user, heshan_user, ziyang_enterprise):
     ledger_import(actor=ziyang_user, data=workbook([row(ziyang_enterprise)]))
     out = io.BytesIO()
-    write_workbook(out, "隐患台账", COLUMNS, export_rows(hazard_queryset(ziyang_user)))
+    write_cells(out, "隐患台账", COLUMNS, export_rows(hazard_queryset(ziyang_user)))
     rows = list(load_workbook(io.BytesIO(out.getvalue())).active.iter_rows(values_only=True))
     assert list(rows[0]) == [
         "编号",
@@ -137,7 +138,7 @@ def test_export_has_the_ledger_columns_and_only_scope(ziyang_user, heshan_user, 
     ]
     assert rows[1][2] == ziyang_enterprise.credit_code
     out = io.BytesIO()
-    assert write_workbook(out, "隐患台账", COLUMNS, export_rows(hazard_queryset(heshan_user))) == 0
+    assert write_cells(out, "隐患台账", COLUMNS, export_rows(hazard_queryset(heshan_user))) == 0
 
 
 @time_machine.travel(TODAY, tick=False)

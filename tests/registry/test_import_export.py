@@ -4,7 +4,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from safeloop.core.errors import Forbidden, UnsupportedType, ValidationFailed
-from safeloop.core.xlsx import ImportFailed, write_workbook
+from safeloop.core.xlsx import ImportFailed
+from safeloop.core.xlsx_write import write_workbook
 from safeloop.registry.io import COLUMNS, enterprise_import, export_queryset
 from safeloop.registry.models import Enterprise
 from safeloop.registry.selectors import enterprise_queryset

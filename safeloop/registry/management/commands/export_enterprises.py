@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from safeloop.accounts.selectors import actor_for
-from safeloop.core.xlsx import write_workbook
+from safeloop.core.xlsx_write import write_workbook
 from safeloop.registry.io import COLUMNS, export_queryset
 from safeloop.registry.selectors import EnterpriseFilters, enterprise_list
 
