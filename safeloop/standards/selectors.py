@@ -12,7 +12,9 @@ from safeloop.standards.models import Clause, Standard, Status
 
 
 def standards() -> QuerySet[Standard]:
-    return Standard.objects.select_related("superseded_by").annotate(clause_count=Count("clauses"))
+    return (
+        Standard.objects.select_related("superseded_by").annotate(clause_count=Count("clauses")).order_by("sort", "id")
+    )
 
 
 def standard_get(standard_id: str) -> Standard | None:

@@ -30,7 +30,7 @@ from django.db.models import Count, Max, Sum
 from safeloop.standards.catalogue import CATEGORIES, DATA
 from safeloop.standards.models import Clause, Status
 
-NO_MATCH = 0.3  # below this calibrated score a suggestion is not offered as a match
+NO_MATCH = 0.25  # below this calibrated score a suggestion is not offered as a match (docs/standards.md)
 EVIDENCE_SCALE = 15.0  # IDF mass at which the evidence factor reaches 1 - 1/e (≈ two specific terms)
 CATEGORY_BOOST = 1.5
 SUPERSEDED_FACTOR = 0.6
@@ -191,13 +191,20 @@ def _build() -> _Index:
     return _Index([c.id for c in rows], [set(d) for d in corpus], meta, idf, math.log((n + 1) / 0.5), retriever, vocab)
 
 
-def _calibrated(idx: _Index, query: list[str], doc: set[str]) -> float:
-    """Evidence in [0, 1]: the IDF-weighted share of the description's distinct tokens that the
+def _calibrated(idx: _Index, query: list[str], doc: set[str], via: dict[str, str]) -> float:
+    """Evidence in [0, 1]: the IDF-weighted share of the description's own distinct tokens that the
     clause holds (how much of the description it explains), times a saturating function of the
-    IDF mass held (how much specific evidence there is: one shared common word is not a match)."""
-    distinct = set(query)
-    total = sum(idx.idf.get(t, idx.default_idf) for t in distinct)
-    held = sum(idx.idf.get(t, idx.default_idf) for t in distinct if t in doc)
+    IDF mass held (how much specific evidence there is: one shared common word is not a match).
+    A synonym stands for one concept: the tokens of the term it stands for count once, with the
+    weight of the best of them the clause holds, and never more than the description's own."""
+    own = {t for t in query if t not in via}
+    total = sum(idx.idf.get(t, idx.default_idf) for t in own)
+    held = sum(idx.idf.get(t, idx.default_idf) for t in own if t in doc)
+    credit: dict[str, float] = {}
+    for tok, variant in via.items():
+        if tok in doc:
+            credit[variant] = max(credit.get(variant, 0.0), idx.idf.get(tok, idx.default_idf))
+    held = min(total, held + sum(credit.values()))
     if not total:
         return 0.0
     return math.sqrt(held / total) * (1 - math.exp(-held / EVIDENCE_SCALE))
@@ -232,7 +239,7 @@ def _suggestion(idx: _Index, i: int, query: list[str], via: dict[str, str]) -> S
         standard=m["standard"],
         number=m["number"],
         text=m["text"],
-        score=round(_calibrated(idx, query, doc), 3),
+        score=round(_calibrated(idx, query, doc, via), 3),
         matched=_matched(query, doc, via),
         superseded=m["superseded"],
     )

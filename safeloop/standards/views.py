@@ -3,6 +3,7 @@ under a hazard's description (htmx)."""
 
 from __future__ import annotations
 
+import re
 from itertools import groupby
 
 from django.contrib.auth.decorators import login_required
@@ -13,12 +14,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from safeloop.core.scope import visible
 from safeloop.registry.models import Enterprise
-from safeloop.standards.models import Coverage, Status
+from safeloop.standards.models import Coverage, Standard, Status
 from safeloop.standards.selectors import clause_get, clauses, standard_get, standards
 from safeloop.standards.suggest import MAX_TEXT, NO_MATCH, suggest
 
 HINT_MIN_CHARS = 4  # shorter than this, a description says too little to suggest from
 HINT_RESULTS = 3
+URL = re.compile(r"https?://[^\s；;，,（）()]+")
 
 
 @login_required
@@ -41,7 +43,18 @@ def standard_detail(request: HttpRequest, standard_id: str) -> HttpResponse:
         raise Http404
     rows = list(clauses(standard_id).order_by("sort", "id"))
     sections = [(name, list(items)) for name, items in groupby(rows, key=lambda c: c.section)]
-    return render(request, "standards/detail.html", {"standard": standard, "sections": sections})
+    context = {"standard": standard, "sections": sections, "links": source_links(standard)}
+    return render(request, "standards/detail.html", context)
+
+
+def source_links(standard: Standard) -> list[str]:
+    """The web addresses of a standard's sources (the data files' source keys and file names are
+    for maintainers, not for the page)."""
+    found = [standard.source_url] if standard.source_url else []
+    for url in URL.findall(standard.source):
+        if url not in found:
+            found.append(url)
+    return found
 
 
 @login_required
