@@ -25,3 +25,8 @@ def api(client):
         return Api()
 
     return as_user
+
+
+@pytest.fixture(autouse=True)
+def catalogue(reference):
+    """The catalogue the migration loads (reloaded by `reference` after a transactional test's flush)."""
