@@ -1,17 +1,19 @@
-"""The catalogue in the admin: an administrator adds a standard or a clause, or amends a clause,
-through `standards.services` (versioned, audited, marked amended). Nothing is deleted: hazards cite
-clauses, and a repealed one is marked superseded instead."""
+"""The catalogue in the admin: an administrator adds a standard or a clause, or amends a clause.
+Audited like every admin write (AuditedAdmin: audit log and security log); `standards.services`
+checks the editor and marks the row amended and versioned (so a later load_standards keeps the
+amendment). Nothing is deleted: hazards cite clauses, and a repealed one is marked superseded."""
 
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 
+from safeloop.core.admin_audit import AuditedAdmin
 from safeloop.standards import services
 from safeloop.standards.models import Clause, Standard
 
 
-class CatalogueAdmin(admin.ModelAdmin):
+class CatalogueAdmin(AuditedAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         readonly = (*super().get_readonly_fields(request, obj), "version")
         return (*readonly, "id") if obj is not None else readonly  # the id is the key hazards cite
@@ -25,9 +27,9 @@ class CatalogueAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return services.can_edit_catalogue(request.user)
 
-
-def _fields(form: Any) -> dict[str, Any]:
-    return {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        services.catalogue_row_stamp(actor=request.user, row=obj, change=change)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Standard)
@@ -36,13 +38,6 @@ class StandardAdmin(CatalogueAdmin):
     list_filter = ("status", "coverage")
     search_fields = ("id", "title", "doc_no")
 
-    def save_model(self, request: HttpRequest, obj: Standard, form: Any, change: bool) -> None:
-        if change:
-            services.standard_amend(actor=request.user, standard=obj, data=_fields(form))
-        else:
-            created = services.standard_create(actor=request.user, data=form.cleaned_data)
-            obj.pk = created.pk
-
 
 @admin.register(Clause)
 class ClauseAdmin(CatalogueAdmin):
@@ -50,10 +45,3 @@ class ClauseAdmin(CatalogueAdmin):
     list_filter = ("standard", "status", "wording", "feature")
     search_fields = ("id", "text", "number")
     exclude = ("amended_at", "amended_by")
-
-    def save_model(self, request: HttpRequest, obj: Clause, form: Any, change: bool) -> None:
-        if change:
-            services.clause_amend(actor=request.user, clause=obj, data=_fields(form))
-        else:
-            created = services.clause_create(actor=request.user, data=form.cleaned_data)
-            obj.pk = created.pk

@@ -77,3 +77,13 @@ def standard_amend(*, actor: Any, standard: Standard, data: dict[str, Any], vers
             )
         model_update(instance=row, data=data, actor=actor, action="standard.amend")
     return row
+
+
+def catalogue_row_stamp(*, actor: Any, row: Standard | Clause, change: bool) -> None:
+    """Before the admin saves a standard or clause (AuditedAdmin audits the save): only an editor;
+    an edit is a new version; a clause added or amended there is marked amended."""
+    _require_editor(actor)
+    if change:
+        row.version += 1
+    if isinstance(row, Clause):
+        row.amended_at, row.amended_by = timezone.now(), actor

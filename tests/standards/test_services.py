@@ -48,3 +48,23 @@ def test_a_new_standard_and_clause_can_be_added_and_superseded_stays_citable(sys
 
     assert clause_resolve("local1-01").status == Status.SUPERSEDED
     assert Standard.objects.filter(id="LOCAL1").exists()
+
+
+def test_an_admin_edit_of_a_clause_is_audited_versioned_and_marked_amended(client, sysadmin_user):
+    from tests.conftest import signed_in
+
+    clause = Clause.objects.get(id="GM10-12-01")
+    signed_in(client, sysadmin_user)
+    url = f"/admin/standards/clause/{clause.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    data.update(text="管理员修订的条文", keywords='["氨"]', category_codes="[]", standard="GM10")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    amended = Clause.objects.get(pk=clause.pk)
+    assert (amended.text, amended.version, amended.amended_by) == (
+        "管理员修订的条文",
+        clause.version + 1,
+        sysadmin_user,
+    )
+    assert AuditEntry.objects.filter(action="admin.change", target_id="GM10-12-01").exists()
