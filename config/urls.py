@@ -19,6 +19,7 @@ urlpatterns = [
     path("public/", include("safeloop.hazards.public_urls")),
     path("accidents/", include("safeloop.accidents.urls")),
     path("targets/", include("safeloop.targets.urls")),
+    path("standards/", include("safeloop.standards.urls")),
     path("", include("safeloop.core.urls")),
     path("", include("safeloop.workbench.urls")),
 ]

@@ -89,6 +89,9 @@ NOTIFICATION_ROUTES = {"notifications:list", "notifications:open", "notification
 # The security log is the system administrator's alone, checked in tests/core/test_security_log.py
 # with every other role (403 for the page and the export).
 SECURITY_LOG_ROUTES = {"core:security_log", "core:security_log_export"}
+# The standards catalogue: read-only reference data for every signed-in user (no enterprise data);
+# signed-out visitors and unknown ids checked in tests/standards/test_pages.py.
+STANDARDS_ROUTES = {"standards:list", "standards:detail", "standards:clause", "standards:hint"}
 ENTERPRISE_ACCOUNT_ROUTES = {
     "accounts:enterprise_accounts",
     "accounts:enterprise_account_new",
@@ -119,7 +122,7 @@ def test_every_route_has_an_outsider_check():
     declared |= DOSSIER_ROUTES
     declared |= set(ACCIDENT_OBJECT_ROUTES) | set(ACCIDENT_LIST_ROUTES) | set(TARGET_ROUTES) | NOTIFICATION_ROUTES
     declared |= ENTERPRISE_ACCOUNT_ROUTES
-    declared |= PUBLIC_LIST_ROUTES | SECURITY_LOG_ROUTES | SYSADMIN_ROUTES
+    declared |= PUBLIC_LIST_ROUTES | SECURITY_LOG_ROUTES | SYSADMIN_ROUTES | STANDARDS_ROUTES
     assert set(_names(get_resolver())) == declared
 
 

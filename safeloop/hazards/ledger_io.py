@@ -47,6 +47,10 @@ VALUES = [
     "description",
     "level",
     "clause",
+    "legacy_clause",
+    "clause__standard__short_title",
+    "clause__number",
+    "clause__text",
     "source",
     "found_on",
     "finder_name",
@@ -88,7 +92,7 @@ LAYOUT = [
     _other(_("监管部门"), "department", "department", 22),
     _ledger("description", 48),
     _ledger("level", 6),
-    _ledger("clause", 18),
+    _ledger("clause", 40),
     _ledger("source", 10),
     _ledger("found_on", 12),
     _ledger("finder_name", 10),
@@ -143,6 +147,7 @@ class LedgerCells:
         self.labels.append((_column("escalation"), {int(k): str(v) for k, v in Escalation.choices if k}))
         self.funds = _column("funds")
         self.derived = tuple(_column(name) for name in DERIVED)
+        self.clause = _column("clause")
 
     def __call__(self, row: tuple) -> list[Any]:
         cells = list(self.sources(row))
@@ -161,6 +166,7 @@ class LedgerCells:
             name if name is not None else self._department(pair)
         )
         cells[overdue] = self._overdue(row[_AT["deadline"]], row[_AT["status"]])
+        cells[self.clause] = _clause(row)
         return cells
 
     def _department(self, pair: tuple[str, str]) -> str:
@@ -175,6 +181,17 @@ class LedgerCells:
             days = self.calendar.workdays_between(deadline, self.today)[0] if in_calendar(deadline) else None
             self.overdue[deadline] = days
         return self.overdue[deadline]
+
+
+def _clause(row: tuple) -> str | None:
+    """判定依据: the clause id (what the import reads back), its standard, number and text; or the
+    legacy text of a reference that names no clause."""
+    clause = row[_AT["clause"]]
+    if not clause:
+        return row[_AT["legacy_clause"]] or None
+    head = f"{clause} {row[_AT['clause__standard__short_title']]}{row[_AT['clause__number']]}"
+    text = row[_AT["clause__text"]]
+    return f"{head}：{text}" if text else head
 
 
 def _column(name: str) -> int:

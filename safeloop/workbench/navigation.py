@@ -38,6 +38,7 @@ class MenuItem:
 MENU = (
     MenuItem("工作台", "workbench:home", "⌂"),
     MenuItem("隐患台账", "hazards:ledger", "⚠"),
+    MenuItem("判定标准", "standards:list", "§"),
     MenuItem("企业档案", "registry:enterprise_list", "▦", pages=("workbench:dossier_tab", "workbench:poster")),
     MenuItem("目标指标", "targets:dashboard", "◎", can_open_dashboard),
     MenuItem("事故灾害", "accidents:accident_list", "✚"),

@@ -39,7 +39,7 @@ def page_rows(client, params) -> list[tuple]:
             (
                 cell["编号"].text_content().strip(),
                 (cell["企业"].text or "").strip(),
-                cell["等级"].text_content().strip(),
+                (cell["等级"].xpath("./span[contains(@class, 'tag')]") or [cell["等级"]])[0].text_content().strip(),
                 cell["来源"].text_content().strip(),
                 date.fromisoformat(found),
                 status,
