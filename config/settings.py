@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "safeloop.accounts",
     "safeloop.registry",
     "safeloop.hazards",
+    "safeloop.standards",
     "safeloop.accidents",
     "safeloop.targets",
     "safeloop.workbench",
