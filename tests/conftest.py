@@ -154,7 +154,11 @@ def ledger_roots_file(settings, tmp_path):
     settings.SAFELOOP_LEDGER_ROOTS_FILE = tmp_path / "ledger_roots.jsonl"
 
 
-APPEND_ONLY = ("core_sealedrecord", "hazards_hazardevent")  # tables whose triggers refuse UPDATE and DELETE
+APPEND_ONLY = (
+    "core_sealedrecord",
+    "hazards_hazardevent",
+    "checklists_checklistevent",
+)  # tables whose triggers refuse UPDATE and DELETE
 
 
 def _guards(vendor: str) -> dict[str, list[str]]:
