@@ -113,8 +113,12 @@ class StandardRow:
 
 
 def standard_rows(qs: Iterable[dict]) -> list[StandardRow]:
+    return standards_of(clause_rows(qs))
+
+
+def standards_of(clauses: list[ClauseRow]) -> list[StandardRow]:
     groups: dict[str, list[ClauseRow]] = {}
-    for row in clause_rows(qs):
+    for row in clauses:
         groups.setdefault(row.standard, []).append(row)
     total = sum(r.n for rows in groups.values() for r in rows) or 1
     rows = [
@@ -220,9 +224,12 @@ class Headline:
 
 
 def headline(user: Any, f: StatsFilters) -> Headline:
-    rows = source_rows(by_source(user, f))
+    return headline_of(f.the_year(), source_rows(by_source(user, f)))
+
+
+def headline_of(year: int, rows: list[SourceRow]) -> Headline:
     return Headline(
-        year=f.the_year(),
+        year=year,
         total=sum(r.n for r in rows),
         last_total=sum(r.last_n for r in rows),
         self_check=sum(r.n for r in rows if r.source == Source.SELF_CHECK),

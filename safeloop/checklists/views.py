@@ -34,6 +34,7 @@ from safeloop.checklists.selectors import (
 from safeloop.checklists.services import checklist_start, checklist_submit, item_answer
 from safeloop.checklists.stats import (
     STATS_EXPORTS,
+    TOP,
     StatsFilters,
     by_category,
     by_clause,
@@ -42,10 +43,9 @@ from safeloop.checklists.stats import (
     category_rows,
     clause_rows,
     county_rows,
-    headline,
+    headline_of,
     source_rows,
-    standard_rows,
-    top_clauses,
+    standards_of,
 )
 from safeloop.checklists.workflow import available_actions
 from safeloop.core.bulk import export_response
@@ -184,17 +184,17 @@ def stats_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("重大隐患统计仅向监管部门开放"))
     f = StatsFilters.from_params(request.GET)
     user = request.user
+    clauses, sources = clause_rows(by_clause(user, f)), source_rows(by_source(user, f))
     context = {
         "filters": f,
-        "year": f.the_year(),
         "years": year_options(_today(), f.year),
         "regions": region_options(user, f.region),
         "query": query_without_page(request),
-        "headline": headline(user, f),
-        "standards": standard_rows(by_clause(user, f)),
-        "clauses": clause_rows(by_clause(user, f)),
-        "top": clause_rows(top_clauses(user, f)),
-        "sources": source_rows(by_source(user, f)),
+        "headline": headline_of(f.the_year(), sources),
+        "standards": standards_of(clauses),
+        "clauses": clauses,
+        "top": clauses[:TOP],  # by_clause is ordered by count
+        "sources": sources,
         "counties": county_rows(by_county(user, f)),
         "categories": category_rows(by_category(user, f)),
     }
