@@ -27,7 +27,7 @@ def applicable_clauses(enterprise: Enterprise) -> list[Clause]:
     """The in-force clauses of in-force standards that apply to the enterprise: those of its
     category (or its category's parent, e.g. 工贸 for 机械) without a feature, and those of the
     special sections its risk features call for, in the catalogue's order."""
-    codes = {enterprise.category_id, enterprise.category.parent_id} - {None}
+    codes = {code for code in (enterprise.category_id, enterprise.category.parent_id) if code}
     features = set(clause_features(enterprise))
     clauses = Clause.objects.filter(status=ClauseStatus.IN_FORCE, standard__status=ClauseStatus.IN_FORCE)
     return [c for c in clauses.select_related("standard") if _applies(c, codes, features)]
@@ -51,7 +51,7 @@ class ChecklistFilters(Filters):
 
 def checklist_list(user: User, filters: ChecklistFilters | None = None) -> QuerySet[Checklist]:
     qs = visible(user, Checklist.objects.all())
-    f = filters or ChecklistFilters()
+    f = filters or ChecklistFilters.from_params({})
     if f.status:
         qs = qs.filter(status=f.status)
     if f.enterprise.isdigit():
@@ -128,11 +128,11 @@ def completion_by(user: User, year: int, by: str) -> list[CompletionRow]:
     done_ids = checklist_list(user).filter(status=Status.SUBMITTED, submitted_at__year=year).values("enterprise_id")
     completed = dict(enterprises.filter(pk__in=done_ids).values_list(column).annotate(n=Count("pk")).order_by())
     names = _names(by, set(total))
-    rows = [CompletionRow(key, names.get(key, key), n, completed.get(key, 0)) for key, n in total.items()]
+    rows = [CompletionRow(key, names.get(key) or key, n, completed.get(key, 0)) for key, n in total.items() if key]
     return sorted(rows, key=lambda r: (-r.share, r.key))
 
 
-def _names(by: str, keys: set[str]) -> dict[str, str]:
+def _names(by: str, keys: set[str | None]) -> dict[str, str]:
     model = Region if by == "county" else Category
     return dict(model.objects.filter(pk__in=keys).values_list("pk", "name"))
 
