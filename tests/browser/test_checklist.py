@@ -57,11 +57,11 @@ def test_enterprise_completes_a_checklist_on_a_phone_and_a_fail_enters_the_loop(
     for clause in clauses[half:]:
         if clause == FAILED:
             answer(page, clause, "不符合")
-            with page.expect_response(lambda r: f"/items/{clause}/" in r.url and r.status == 200):
+            with page.expect_response(saved(clause)):
                 note = page.locator(f"#item-{clause} textarea[name=note]")
                 note.fill("罐区东侧可燃气体泄漏区域未设检测报警")
                 note.press("Tab")  # leaving the field saves it, as tapping elsewhere on a phone does
-            with page.expect_response(lambda r: f"/items/{clause}/" in r.url and r.status == 200):
+            with page.expect_response(saved(clause)):
                 page.locator(f"#item-{clause} input[type=file]").set_input_files(str(jpeg))
             assert page.locator(f"#item-{clause} .item-photos img").count() == 1
         else:
@@ -82,9 +82,14 @@ def test_enterprise_completes_a_checklist_on_a_phone_and_a_fail_enters_the_loop(
     context.close()
 
 
+def saved(clause: str):
+    """The response of one item's successful save."""
+    return lambda r: f"/items/{clause}/" in r.url and r.status == 200
+
+
 def answer(page, clause: str, label: str) -> None:
     """Tap one choice and wait for its save (htmx swaps the item back)."""
     item = page.locator(f"#item-{clause}")
-    with page.expect_response(lambda r: f"/items/{clause}/" in r.url and r.status == 200):
+    with page.expect_response(saved(clause)):
         item.get_by_text(label, exact=True).click()
     page.locator(f"#item-{clause} .item-state[data-state=saved]").wait_for()
