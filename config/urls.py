@@ -21,6 +21,7 @@ urlpatterns = [
     path("targets/", include("safeloop.targets.urls")),
     path("checklists/", include("safeloop.checklists.urls")),
     path("standards/stats/", include("safeloop.checklists.stats_urls")),
+    path("standards/", include("safeloop.standards.urls")),
     path("", include("safeloop.core.urls")),
     path("", include("safeloop.workbench.urls")),
 ]

@@ -15,6 +15,7 @@ from safeloop.hazards.api import router as hazards_router
 from safeloop.hazards.selectors import LedgerFilters
 from safeloop.registry.api import router as registry_router
 from safeloop.registry.selectors import EnterpriseFilters, RegionFilters
+from safeloop.standards.api import router as standards_router
 from safeloop.targets.api import router as targets_router
 
 DESCRIPTION = _(
@@ -56,3 +57,4 @@ api.add_router("/", hazards_router)
 api.add_router("/", accidents_router)
 api.add_router("/", targets_router)
 api.add_router("/", checklists_router)
+api.add_router("/", standards_router)

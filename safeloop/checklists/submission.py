@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from safeloop.checklists.models import Checklist, Item, Result
 from safeloop.core.transitions import Context
-from safeloop.hazards.models import Hazard, Level, Source
+from safeloop.hazards.models import Level, Source
 from safeloop.hazards.notifications import notify_event
 from safeloop.hazards.services import hazard_create
 
@@ -40,7 +40,7 @@ def _report(ctx: Context, item: Item) -> str:
         "location": "",
         "nature": "",
         "level": Level.MAJOR,
-        **_cited(item),
+        "clause": item.clause,
         "source": Source.SELF_CHECK,
         "finder_name": str(ctx.actor),
         "found_on": ctx.today,
@@ -57,13 +57,6 @@ def _report(ctx: Context, item: Item) -> str:
     item.save(update_fields=["hazard"])
     transaction.on_commit(lambda: notify_event(hazard_id=hazard.pk, event_id=event.pk))
     return hazard.code
-
-
-def _cited(item: Item) -> dict[str, Any]:
-    """The hazard's clause: the reference once hazards cite clauses by key (issue 11 item 2),
-    the clause id as text until then."""
-    field = Hazard._meta.get_field("clause")
-    return {"clause": item.clause} if field.is_relation else {"clause": item.clause_id}
 
 
 def hazard_description(item: Item) -> str:

@@ -72,8 +72,8 @@ MAJOR = [
     ("粉尘爆炸危险场所除尘系统未采取泄爆、惰化、抑爆措施", "GM10-11-03"),
     ("涉氨制冷速冻间作业人员超过9人", "GM10-12-02"),
     ("有限空间作业未执行先通风、再检测、后作业", "GM10-13-02"),
-    ("可燃气体泄漏区域未设置检测报警装置", "化工121-12"),
-    ("特种作业人员未持证上岗", "GM10-3-02"),
+    ("可燃气体泄漏区域未设置检测报警装置", "HG121-12"),
+    ("特种作业人员未持证上岗", "GM10-03-02"),
 ]
 ESCALATE_AFTER = (1, 5, 10)
 # What the demo accounts find waiting for their signatures (专家+企业主要负责人双签字) at each of
@@ -189,7 +189,7 @@ def _recurrence(item: HazardWithHistory, counters) -> HazardWithHistory:
         location=original.location,
         description=f"【回头看复发】{note}（原隐患 {original.code}：{original.description}）"[:4000],
         level=original.level,
-        clause=original.clause,
+        clause_id=original.clause_id,
         source=original.source,
         finder_name=look.actor_name,
         found_on=found,
@@ -221,7 +221,7 @@ def _hazard(rng, enterprise: Enterprise, found: date, today: date, calendar, cou
     hazard = Hazard(
         enterprise=enterprise,
         description=description,
-        clause=clause,
+        clause_id=clause or None,
         source=source,
         level=Level.MAJOR if major else Level.GENERAL,
         found_on=found,
@@ -238,7 +238,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def _reported(h: Hazard) -> dict[str, str]:
     """What a report states (and the ledger check replays, hazards.replay)."""
-    return {"description": h.description, "level": h.level, "clause": h.clause}
+    return {"description": h.description, "level": h.level, "clause": h.clause_id}
 
 
 def _at(day: date, hour: int) -> datetime:
@@ -267,7 +267,7 @@ def _walk(rng, h: Hazard, e: Enterprise, today: date, calendar, counters) -> Ite
     day += timedelta(days=rng.randint(0, 2))
     if day > today:
         return
-    yield Act("confirm", _at(day, 14), Status.CONFIRMED, *boss, {"level": h.level, "clause": h.clause})
+    yield Act("confirm", _at(day, 14), Status.CONFIRMED, *boss, {"level": h.level, "clause": h.clause_id})
     day += timedelta(days=rng.randint(0, 3))
     if day > today:
         return

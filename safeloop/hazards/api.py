@@ -41,7 +41,7 @@ class HazardOut(ModelSchema, OutSchema):
             *("found_on", "finder_name", "responsible_unit", "responsible_person", "deadline", "original_deadline"),
             *("deadline_provisional", "escalation", "measures", "funds", "extension_request", "order_no"),
             *("review_no", "accepted_on", "closed_on", "look_back_due", "recurrence_of", "version", "updated_at"),
-            *("acceptor", "acceptor_name"),
+            *("acceptor", "acceptor_name", "legacy_clause"),
             *("on_spot", "fixer_name", "urged_at"),
         ]
 

@@ -29,6 +29,7 @@ from safeloop.core.errors import NotFound
 from safeloop.core.models import SealedRecord
 from safeloop.core.qr import qr_png
 from safeloop.core.seals import latest_seal, new_token, record_seal, verification_url
+from safeloop.hazards.clauses import clause_shown
 from safeloop.hazards.issuers import IssuingBody, issuing_body_of
 from safeloop.hazards.models import Hazard, HazardEvent, Source
 
@@ -241,7 +242,7 @@ def _number(facts: Facts, kind: str) -> str:
 
 
 def _hazard_table(doc: OfficialDocument, hazard: Hazard) -> None:
-    row = ["1", hazard.code, hazard.description, hazard.get_level_display(), hazard.clause or "—"]
+    row = ["1", hazard.code, hazard.description, hazard.get_level_display(), clause_shown(hazard)]
     doc.table(HAZARD_HEADERS, [row], widths_mm=HAZARD_WIDTHS)
 
 

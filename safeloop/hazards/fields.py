@@ -22,7 +22,7 @@ REPORT_FIELDS = (
     _hazard("location"),
     _hazard("nature"),
     _hazard("level"),
-    _hazard("clause", help=_("重大隐患必填，如 GM10-11-03")),
+    _hazard("clause", Kind.TEXT, max_length=200, help=_("重大隐患必填，判定标准条款编号，如 GM10-11-03")),
     _hazard("found_on", required=False, not_future=True, help=_("不填则为今天")),
     _hazard("finder_name", help=_("不填则为上报人")),
 )

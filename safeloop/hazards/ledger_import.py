@@ -24,6 +24,7 @@ from safeloop.core.fields import FieldSpec
 from safeloop.core.inputs import Inputs
 from safeloop.core.scope import visible
 from safeloop.core.xlsx import MAX_REPORTED_ERRORS, ImportFailed, ImportReport, read_rows
+from safeloop.hazards.clauses import unknown_clause
 from safeloop.hazards.fields import LEDGER, LEDGER_FIELDS
 from safeloop.hazards.history import Act, HazardWithHistory, hazards_bulk_create
 from safeloop.hazards.ledger_io import COLUMNS
@@ -32,6 +33,7 @@ from safeloop.hazards.numbers import reserve_numbers
 from safeloop.hazards.services import MAJOR_NEEDS_CLAUSE
 from safeloop.hazards.workflow import look_back_days
 from safeloop.registry.models import Enterprise
+from safeloop.standards.selectors import clause_resolve
 
 # The loop a row has been through, up to its status: (status reached, action, date field).
 PATH = [
@@ -136,8 +138,21 @@ class _LedgerImport:
 def _values(inp: Inputs) -> dict[str, Any]:
     values = inp.read_all(LEDGER_FIELDS)
     values["legacy_code"] = values.pop("code")
+    _clause(inp, values)
     _check_order(inp, values)
     return values
+
+
+def _clause(inp: Inputs, v: dict[str, Any]) -> None:
+    """An old ledger's 判定依据: the clause it names; a general hazard's text that names none is
+    kept as legacy text (a major hazard must cite a clause)."""
+    text = v.get("clause") or ""
+    v["clause"] = clause_resolve(text) if text else None
+    if text and v["clause"] is None:
+        if v.get("level") == Level.MAJOR:
+            inp.error("clause", unknown_clause(text))
+        else:
+            v["legacy_clause"] = text
 
 
 ORDERED_DATES = ("found_on", "rectified_on", "accepted_on", "closed_on")
@@ -164,7 +179,7 @@ def _check_path(inp: Inputs, v: dict[str, Any]) -> None:
     if status not in ORDER and status != Status.WITHDRAWN:
         inp.error("status", _("导入的状态应为已上报至已销号之一或已撤销；回头看请在系统中办理"))
         return
-    if v["level"] == Level.MAJOR and not v["clause"]:
+    if v["level"] == Level.MAJOR and not v["clause"] and "clause" not in inp.errors:
         inp.error("clause", str(MAJOR_NEEDS_CLAUSE))
     reached = ORDER[: ORDER.index(status) + 1] if status in ORDER else [Status.REPORTED]
     for step in reached:
@@ -195,7 +210,8 @@ def _payload(hazard: Hazard, action: str) -> dict[str, Any]:
         return {"deadline": hazard.deadline.isoformat(), "responsible_unit": unit, "responsible_person": person}
     if action == "report":  # the row as the old ledger recorded it: every field the check replays
         deadline = hazard.deadline.isoformat() if hazard.deadline else None
-        stated = {"description": hazard.description, "level": hazard.level, "clause": hazard.clause}
+        stated = {"description": hazard.description, "level": hazard.level, "clause": hazard.clause_id}
+        stated |= {"legacy_clause": hazard.legacy_clause} if hazard.legacy_clause else {}
         return stated | {"source": hazard.source, "deadline": deadline, "responsible_person": hazard.responsible_person}
     return {}
 

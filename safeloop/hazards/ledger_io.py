@@ -37,6 +37,15 @@ def _ledger(name: str, width: int) -> Column:
     return Column.of(LEDGER[name], width=width)
 
 
+def _clause(row: dict) -> str:
+    """判定依据: the clause id (what the import reads back), its standard, number and text; or the
+    legacy text of a reference that names no clause."""
+    if not row["clause"]:
+        return row["legacy_clause"]
+    head = f"{row['clause']} {row['clause__standard__short_title']}{row['clause__number']}"
+    return f"{head}：{row['clause__text']}" if row["clause__text"] else head
+
+
 def _escalation(row: dict) -> str:
     return str(Escalation(row["escalation"]).label) if row["escalation"] else ""
 
@@ -54,7 +63,7 @@ COLUMNS = [
     Column(_("监管部门"), "department", _field("department"), 22),
     _ledger("description", 48),
     _ledger("level", 6),
-    _ledger("clause", 18),
+    Column.of(LEDGER["clause"], _clause, width=40),
     _ledger("source", 10),
     _ledger("found_on", 12),
     _ledger("finder_name", 10),
@@ -87,6 +96,10 @@ VALUES = [
     "description",
     "level",
     "clause",
+    "legacy_clause",
+    "clause__standard__short_title",
+    "clause__number",
+    "clause__text",
     "source",
     "found_on",
     "finder_name",

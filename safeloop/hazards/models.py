@@ -103,7 +103,19 @@ class Hazard(models.Model):
     description = models.TextField(_("隐患描述"))
     nature = models.CharField(_("类别"), max_length=20, choices=Nature.choices, blank=True)
     level = models.CharField(_("等级"), max_length=10, choices=Level.choices, default=Level.GENERAL)
-    clause = models.CharField(_("判定依据"), max_length=200, blank=True)
+    # The determination-standard clause (standards.Clause id, e.g. GM10-11-03; required for a major
+    # hazard). A reference written before the catalogue that names no clause unambiguously is kept,
+    # as written, in `legacy_clause` (migration hazards/0010).
+    clause = models.ForeignKey(
+        "standards.Clause",
+        verbose_name=_("判定依据"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hazards",
+        db_column="clause",
+    )
+    legacy_clause = models.CharField(_("原判定依据（未对应到条款）"), max_length=200, blank=True)
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
     found_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

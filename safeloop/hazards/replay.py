@@ -5,7 +5,9 @@ its replay was changed behind the workflow: `verify_ledger` reports it.
 
 Every legitimate change of these fields is therefore an event: the workflow's rows (confirm,
 assign, submit_plan, decide_extension, reopen), the report, and the `migrated` event with which
-migration hazards/0007 stated the fields of hazards recorded before they were replayed.
+migration hazards/0007 stated the fields of hazards recorded before they were replayed, and the
+`clause_linked` event with which 0010 turned a free-text 判定依据 into a clause id (or kept it as
+legacy text). `clause` replays as the clause id.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from safeloop.hazards.models import Hazard, HazardEvent, Level
 
-REPLAYED = ("description", "level", "clause", "deadline", "responsible_person")
+REPLAYED = ("description", "level", "clause", "deadline", "responsible_person", "legacy_clause")
 # Which payload keys of which action set a replayed field (the same name on the hazard). Other
 # actions may carry a key of the same name that means something else (a requested deadline, a
 # listing's deadline, the deadline as it stood at an escalation): only these set the field.
@@ -30,6 +32,7 @@ SETS = {
     "decide_extension": ("deadline",),
     "reopen": ("deadline",),
     "migrated": REPLAYED,
+    "clause_linked": ("clause", "legacy_clause"),
 }
 BLANK: dict[str, Any] = {
     "description": "",
@@ -37,6 +40,7 @@ BLANK: dict[str, Any] = {
     "clause": "",
     "deadline": None,
     "responsible_person": "",
+    "legacy_clause": "",
 }
 
 
@@ -52,7 +56,7 @@ def replayed(events: list[HazardEvent]) -> dict[str, Any]:
 
 def current(hazard: Hazard) -> dict[str, Any]:
     """The hazard's replayed fields as its events write them (dates as ISO text)."""
-    return {name: _as_payload(getattr(hazard, name)) for name in REPLAYED}
+    return {name: _as_payload(getattr(hazard, "clause_id" if name == "clause" else name)) for name in REPLAYED}
 
 
 def _as_payload(value: Any) -> Any:

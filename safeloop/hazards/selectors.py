@@ -218,7 +218,9 @@ def page_of_hazards(ids: list[int]) -> list[Hazard]:
 
 
 def hazard_get(user: User, pk: object) -> Hazard:
-    qs = Hazard.objects.select_related("enterprise__region__parent", "enterprise__category", "recurrence_of")
+    qs = Hazard.objects.select_related(
+        "enterprise__region__parent", "enterprise__category", "recurrence_of", "clause__standard"
+    )
     return get_visible_or_404(user, qs, pk=pk)
 
 

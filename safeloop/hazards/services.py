@@ -22,6 +22,7 @@ from safeloop.core.evidence import evidence_check, evidence_store
 from safeloop.core.fields import FieldSpec
 from safeloop.core.inputs import Inputs
 from safeloop.core.scope import visible
+from safeloop.hazards.clauses import clause_values
 from safeloop.hazards.events import event_append
 from safeloop.hazards.fields import EVIDENCE_KIND, PHOTOS, REPORT, REPORT_FIELDS
 from safeloop.hazards.models import (
@@ -117,7 +118,8 @@ def _report_values(actor: User, inp: Inputs) -> dict[str, Any]:
     values["enterprise"] = enterprise_of_report(actor, inp)
     if values.get("source") and values["source"] not in allowed_sources(actor):
         inp.error("source", _("您的角色不能以该来源上报隐患"))
-    if values.get("level") == Level.MAJOR and not values["clause"]:
+    clause_values(inp, values, REPORT["clause"])
+    if values.get("level") == Level.MAJOR and not values["clause"] and "clause" not in inp.errors:
         inp.error("clause", str(MAJOR_NEEDS_CLAUSE))
     return values
 
@@ -146,7 +148,7 @@ def _report_payload(hazard: Hazard) -> dict[str, Any]:
         "location": hazard.location,
         "level": hazard.level,
         "source": hazard.source,
-        "clause": hazard.clause,
+        "clause": hazard.clause_id,
         "nature": hazard.nature,
         "finder_name": hazard.finder_name,
         "found_on": hazard.found_on.isoformat(),

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from safeloop.standards.models import Clause, Standard, Status
 
@@ -45,3 +48,37 @@ def clauses_for_category(codes: list[str], *, include_superseded: bool = False) 
 
 def in_force_clauses() -> QuerySet[Clause]:
     return clauses().filter(Q(status=Status.IN_FORCE))
+
+
+def clause_resolve(text: str) -> Clause | None:
+    """The clause a reference names: its id, or a loose or worded reference naming exactly one
+    clause (`standards.references`); None when it names none or several."""
+    from safeloop.standards.references import normalised, resolve
+
+    raw = normalised(text)
+    if not raw:
+        return None
+    found = clause_get(raw)
+    if found is not None:
+        return found
+    clause_id = resolve(text, set(Clause.objects.values_list("id", flat=True)))
+    return clause_get(clause_id) if clause_id else None
+
+
+def suggestion_request(user: Any, data: dict[str, Any]) -> tuple[str, str | None]:
+    """The text and category of a suggestion request, checked (a 400 names the field): text 1–2,000
+    characters; category a supervision category code. Without one, an enterprise account's own
+    category is used (the enterprise's category boosts the clauses that apply to it)."""
+    from safeloop.core.inputs import Inputs
+    from safeloop.standards.catalogue import category_codes
+    from safeloop.standards.suggest import MAX_TEXT
+
+    inp = Inputs(data)
+    text = inp.text("text", _("隐患描述"), required=True, max_length=MAX_TEXT)
+    category = inp.text("category", _("监管行业"), max_length=32) or None
+    if category and category not in category_codes():
+        inp.error("category", _("监管行业“{code}”不存在").format(code=category[:32]))
+    inp.check()
+    if category is None and getattr(user, "enterprise_id", None):
+        category = user.enterprise.category_id
+    return text, category

@@ -41,6 +41,7 @@ MENU = (
     MenuItem("隐患台账", "hazards:ledger", "⚠"),
     MenuItem("企业自查", "checklists:list", "☑", can_open_checklists),
     MenuItem("隐患统计", "standards_stats:page", "▤", can_see_completion),
+    MenuItem("判定标准", "standards:list", "§"),
     MenuItem("企业档案", "registry:enterprise_list", "▦", pages=("workbench:dossier_tab", "workbench:poster")),
     MenuItem("目标指标", "targets:dashboard", "◎", can_open_dashboard),
     MenuItem("事故灾害", "accidents:accident_list", "✚"),

@@ -11,6 +11,15 @@
     } else if (target.closest("[data-print]")) {
       event.preventDefault();
       window.print();
+    } else if (target.closest("[data-fill-clause]")) {
+      // The clause hint under a hazard's description: fill the 判定依据 field of the same form.
+      var button = target.closest("[data-fill-clause]");
+      var form = button.closest("form");
+      var field = form ? form.querySelector("input[name=clause]") : null;
+      if (field) {
+        field.value = button.getAttribute("data-fill-clause");
+        field.focus();
+      }
     }
   });
 })();

@@ -71,8 +71,7 @@ def test_enterprise_completes_a_checklist_on_a_phone_and_a_fail_enters_the_loop(
     page.wait_for_load_state("networkidle")
     assert "1 项不符合已作为重大隐患上报" in page.locator(".messages").inner_text()
     hazard = Hazard.objects.get()
-    cited = hazard.clause_id if hasattr(hazard, "clause_id") else hazard.clause
-    assert (cited, hazard.level, hazard.source, hazard.status) == (FAILED, "major", "self_check", "reported")
+    assert (hazard.clause_id, hazard.level, hazard.source, hazard.status) == (FAILED, "major", "self_check", "reported")
     assert "罐区东侧可燃气体泄漏区域未设检测报警" in hazard.description
     assert Attachment.objects.filter(hazard=hazard).count() == 1
     page.locator(f"#item-{FAILED} .item-hazard a").click()

@@ -23,7 +23,7 @@ def major(enterprise, actor, *, source="regulator", clause="HG121-12", year=YEAR
         "location": "",
         "nature": "",
         "level": "major",
-        "clause": clause,
+        "clause_id": clause,
         "source": source,
         "finder_name": "检查员",
         "found_on": date(year, 3, 1),

@@ -66,7 +66,7 @@ def city_ledger(city_user, ziyang_enterprise, heshan_enterprise):
             row(ziyang_enterprise, "旧-1"),
             row(ziyang_enterprise, "旧-2", 资金="1200", **ASSIGNED),
             row(ziyang_enterprise, "旧-3", 资金="800.5", **CLOSED),
-            row(heshan_enterprise, "旧-4", 等级="重大", 判定依据="JT-3-1", **{**ASSIGNED, "期限": "2026-12-31"}),
+            row(heshan_enterprise, "旧-4", 等级="重大", 判定依据="JY52-03-01", **{**ASSIGNED, "期限": "2026-12-31"}),
             row(heshan_enterprise, "旧-5", 状态="已撤销"),
         ]
         ledger_import(actor=city_user, data=workbook(rows))

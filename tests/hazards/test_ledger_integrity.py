@@ -225,7 +225,7 @@ def test_status_changed_behind_the_workflow_is_found(worked):
         ("description", "已改写的描述", "隐患描述"),
         ("deadline", "2030-01-01", "整改期限"),
         ("responsible_person", "替罪羊", "责任人"),
-        ("clause", "某条款", "判定依据"),
+        ("clause", "GM10-11-01", "判定依据"),
     ],
 )
 def test_a_replayed_field_changed_behind_the_workflow_is_found(worked, column, value, label):

@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hazards', '0001_initial'),
-        ('registry', '0002_enterprise_name_trigram'),
+        ("hazards", "0001_initial"),
+        ("registry", "0002_enterprise_name_trigram"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='hazard',
-            name='hazard_enterprise_status',
+            model_name="hazard",
+            name="hazard_enterprise_status",
         ),
         migrations.AddIndex(
-            model_name='hazard',
-            index=models.Index(fields=['enterprise', 'level', 'status'], name='hazard_enterprise_level_status'),
+            model_name="hazard",
+            index=models.Index(fields=["enterprise", "level", "status"], name="hazard_enterprise_level_status"),
         ),
     ]

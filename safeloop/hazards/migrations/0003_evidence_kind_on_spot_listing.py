@@ -5,61 +5,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hazards', '0002_enterprise_level_status_index'),
-        ('registry', '0002_enterprise_name_trigram'),
+        ("hazards", "0002_enterprise_level_status_index"),
+        ("registry", "0002_enterprise_name_trigram"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='attachment',
-            options={'ordering': ['uploaded_at', 'id'], 'verbose_name': '附件', 'verbose_name_plural': '附件'},
+            name="attachment",
+            options={"ordering": ["uploaded_at", "id"], "verbose_name": "附件", "verbose_name_plural": "附件"},
         ),
         migrations.AddField(
-            model_name='attachment',
-            name='kind',
-            field=models.CharField(choices=[('hazard', '隐患照片'), ('rectification', '整改照片及证明')], default='hazard', max_length=20, verbose_name='证据类别'),
+            model_name="attachment",
+            name="kind",
+            field=models.CharField(
+                choices=[("hazard", "隐患照片"), ("rectification", "整改照片及证明")],
+                default="hazard",
+                max_length=20,
+                verbose_name="证据类别",
+            ),
         ),
         migrations.AddField(
-            model_name='hazard',
-            name='fixer_name',
-            field=models.CharField(blank=True, max_length=60, verbose_name='整改人'),
+            model_name="hazard",
+            name="fixer_name",
+            field=models.CharField(blank=True, max_length=60, verbose_name="整改人"),
         ),
         migrations.AddField(
-            model_name='hazard',
-            name='on_spot',
-            field=models.BooleanField(default=False, verbose_name='即查即改'),
+            model_name="hazard",
+            name="on_spot",
+            field=models.BooleanField(default=False, verbose_name="即查即改"),
         ),
         migrations.AddField(
-            model_name='hazard',
-            name='urged_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='最近催办时间'),
+            model_name="hazard",
+            name="urged_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="最近催办时间"),
         ),
         migrations.CreateModel(
-            name='Listing',
+            name="Listing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('county', '县级'), ('city', '市级'), ('province', '省级')], max_length=10, verbose_name='督办级别')),
-                ('body', models.CharField(max_length=120, verbose_name='挂牌督办单位')),
-                ('listed_on', models.DateField(verbose_name='挂牌日期')),
-                ('deadline', models.DateField(verbose_name='督办整改期限')),
-                ('requirement', models.TextField(blank=True, verbose_name='督办要求')),
-                ('publish_by', models.DateField(verbose_name='挂牌公开期限')),
-                ('listed_seq', models.PositiveIntegerField(verbose_name='挂牌事件序号')),
-                ('delisted_on', models.DateField(blank=True, null=True, verbose_name='摘牌日期')),
-                ('delist_reason', models.CharField(blank=True, max_length=500, verbose_name='摘牌原因')),
-                ('delist_publish_by', models.DateField(blank=True, null=True, verbose_name='摘牌公开期限')),
-                ('delisted_seq', models.PositiveIntegerField(blank=True, null=True, verbose_name='摘牌事件序号')),
-                ('hazard', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='listings', to='hazards.hazard', verbose_name='隐患')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.region', verbose_name='督办单位辖区')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("county", "县级"), ("city", "市级"), ("province", "省级")],
+                        max_length=10,
+                        verbose_name="督办级别",
+                    ),
+                ),
+                ("body", models.CharField(max_length=120, verbose_name="挂牌督办单位")),
+                ("listed_on", models.DateField(verbose_name="挂牌日期")),
+                ("deadline", models.DateField(verbose_name="督办整改期限")),
+                ("requirement", models.TextField(blank=True, verbose_name="督办要求")),
+                ("publish_by", models.DateField(verbose_name="挂牌公开期限")),
+                ("listed_seq", models.PositiveIntegerField(verbose_name="挂牌事件序号")),
+                ("delisted_on", models.DateField(blank=True, null=True, verbose_name="摘牌日期")),
+                ("delist_reason", models.CharField(blank=True, max_length=500, verbose_name="摘牌原因")),
+                ("delist_publish_by", models.DateField(blank=True, null=True, verbose_name="摘牌公开期限")),
+                ("delisted_seq", models.PositiveIntegerField(blank=True, null=True, verbose_name="摘牌事件序号")),
+                (
+                    "hazard",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="listings",
+                        to="hazards.hazard",
+                        verbose_name="隐患",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.region",
+                        verbose_name="督办单位辖区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '挂牌督办',
-                'verbose_name_plural': '挂牌督办',
-                'ordering': ['-listed_on', '-id'],
-                'indexes': [models.Index(fields=['-listed_on', '-id'], name='listing_newest'), models.Index(fields=['level', '-listed_on', '-id'], name='listing_level_newest')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('delisted_on__isnull', True)), fields=('hazard',), name='listing_one_open_per_hazard')],
+                "verbose_name": "挂牌督办",
+                "verbose_name_plural": "挂牌督办",
+                "ordering": ["-listed_on", "-id"],
+                "indexes": [
+                    models.Index(fields=["-listed_on", "-id"], name="listing_newest"),
+                    models.Index(fields=["level", "-listed_on", "-id"], name="listing_level_newest"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("delisted_on__isnull", True)),
+                        fields=("hazard",),
+                        name="listing_one_open_per_hazard",
+                    )
+                ],
             },
         ),
     ]

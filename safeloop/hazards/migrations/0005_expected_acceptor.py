@@ -5,26 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hazards', '0004_attachment_kind_from_events'),
-        ('registry', '0002_enterprise_name_trigram'),
+        ("hazards", "0004_attachment_kind_from_events"),
+        ("registry", "0002_enterprise_name_trigram"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='hazard',
-            name='acceptor',
-            field=models.CharField(blank=True, choices=[('enterprise', '企业内部（整改人以外的账号）'), ('township', '属地乡镇街道'), ('department', '行业主管部门'), ('regulator', '监管部门')], max_length=20, verbose_name='验收方'),
+            model_name="hazard",
+            name="acceptor",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("enterprise", "企业内部（整改人以外的账号）"),
+                    ("township", "属地乡镇街道"),
+                    ("department", "行业主管部门"),
+                    ("regulator", "监管部门"),
+                ],
+                max_length=20,
+                verbose_name="验收方",
+            ),
         ),
         migrations.AddField(
-            model_name='hazard',
-            name='acceptor_department',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.department', verbose_name='验收部门'),
+            model_name="hazard",
+            name="acceptor_department",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="registry.department",
+                verbose_name="验收部门",
+            ),
         ),
         migrations.AddField(
-            model_name='hazard',
-            name='acceptor_name',
-            field=models.CharField(blank=True, max_length=120, verbose_name='验收单位'),
+            model_name="hazard",
+            name="acceptor_name",
+            field=models.CharField(blank=True, max_length=120, verbose_name="验收单位"),
         ),
     ]

@@ -39,12 +39,17 @@ def number_and_seal(apps, schema_editor):
 def _seal_hazards(apps, HazardEvent, top, key_id, now):
     Hazard = apps.get_model("hazards", "Hazard")
     last_links = {}
-    for hazard_id, seq, digest in HazardEvent.objects.order_by("hazard_id", "seq").values_list("hazard_id", "seq", "hash"):
+    for hazard_id, seq, digest in HazardEvent.objects.order_by("hazard_id", "seq").values_list(
+        "hazard_id", "seq", "hash"
+    ):
         last_links[hazard_id] = (seq, digest)
     hazards = list(Hazard.objects.order_by("pk"))
     for start in range(0, len(hazards), BATCH):
         page = hazards[start : start + BATCH]
-        events = [_migrated(HazardEvent, h, last_links.get(h.pk, (0, GENESIS)), top + start + i + 1, key_id, now) for i, h in enumerate(page)]
+        events = [
+            _migrated(HazardEvent, h, last_links.get(h.pk, (0, GENESIS)), top + start + i + 1, key_id, now)
+            for i, h in enumerate(page)
+        ]
         HazardEvent.objects.bulk_create(events)
         Hazard.objects.bulk_update(page, ["chain_head"])
     return top + len(hazards)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from safeloop.accounts.selectors import signing_capacity
 from safeloop.core.errors import Forbidden
 from safeloop.core.transitions import Context, Pick
+from safeloop.hazards.clauses import read_clause
 from safeloop.hazards.deadlines import deadline_from_input
 from safeloop.hazards.documents import issue_documents
 from safeloop.hazards.fields import FIXER
@@ -108,15 +109,15 @@ def run_confirm(ctx: Context) -> dict:
     may be given on a hazard reported as general); downgrading a major one needs a reason."""
     h = ctx.obj
     level = ctx.inp.read(LEVEL) or h.level
-    clause = ctx.inp.read(CLAUSE) or h.clause
+    clause = read_clause(ctx.inp, CLAUSE) or h.clause
     reason = ctx.inp.read(DOWNGRADE_REASON.but(required=h.level == Level.MAJOR and level == Level.GENERAL))
     was = h.level
     h.level, h.clause = level, clause
-    if level == Level.MAJOR and not clause:
+    if level == Level.MAJOR and not clause and CLAUSE.name not in ctx.inp.errors:
         ctx.inp.error(CLAUSE.name, gettext("重大隐患必须注明判定依据（标准条款）"))
     _require_both_signatures(ctx, "confirmation")
     ctx.inp.check()
-    return {"level": level, "clause": clause, "previous_level": was, "reason": reason}
+    return {"level": level, "clause": clause.id if clause else None, "previous_level": was, "reason": reason}
 
 
 def run_withdraw(ctx: Context) -> dict:

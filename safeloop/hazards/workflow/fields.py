@@ -15,7 +15,9 @@ STAGES = (("confirmation", _("确认")), ("acceptance", _("验收")))
 STAGE = FieldSpec(name="stage", label=_("签字环节"), kind=Kind.CHOICE, required=True, choices=STAGES)
 SIGN_OPINION = FieldSpec(name="opinion", label=_("签字意见"), kind=Kind.TEXTAREA, max_length=500)
 LEVEL = model_spec(Hazard, "level", label=_("隐患等级"))
-CLAUSE = model_spec(Hazard, "clause", help=_("重大隐患必填，如 GM10-11-03"))
+CLAUSE = model_spec(
+    Hazard, "clause", Kind.TEXT, max_length=200, help=_("重大隐患必填，判定标准条款编号，如 GM10-11-03")
+)
 DOWNGRADE_REASON = FieldSpec(
     name="reason", label=_("降级理由"), kind=Kind.TEXTAREA, max_length=2000, help=_("重大隐患改为一般隐患时必填")
 )
