@@ -182,8 +182,11 @@ def append_only_cleared(request):
         return
     request.getfixturevalue("transactional_db")
     yield
+    present = set(connection.introspection.table_names())  # a migration test may have unmade a table
     with connection.cursor() as cursor:
         for table, restore in _guards(connection.vendor).items():
+            if table not in present:
+                continue
             for statement in [*allow_changes_sql(connection.vendor, table), f"DELETE FROM {table}", *restore]:  # noqa: S608
                 cursor.execute(statement)
 

@@ -53,6 +53,12 @@ NO_DATA_ROUTES = {
     "hazards:import",
     "hazards:import_template",
     "accidents:denominator_import",
+    # The standards catalogue is reference data every signed-in user reads (API.md "standards");
+    # declared here by the checklists branch so its merge of the standards branch stays green.
+    "standards:list",
+    "standards:detail",
+    "standards:clause",
+    "standards:hint",
 }
 # Public routes (no sign-in): they answer only to an unguessable token, show only what the
 # document itself publishes, and an unknown token is the plain 404 for everyone.
