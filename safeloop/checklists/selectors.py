@@ -118,6 +118,10 @@ class CompletionRow:
     def share(self) -> float:
         return self.completed / self.enterprises if self.enterprises else 0.0
 
+    @property
+    def percent(self) -> float:
+        return round(self.share * 100, 1)
+
 
 def completion_by(user: User, year: int, by: str) -> list[CompletionRow]:
     """Per county (`by="county"`) or category (`by="category"`): the enterprises in scope and

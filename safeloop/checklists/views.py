@@ -74,6 +74,7 @@ def checklist_index(request: HttpRequest) -> HttpResponse:
         "open": open_checklist(request.user),
         "can_start": can_self_inspect(request.user),
         "year": year,
+        "year_text": str(year),  # the picker shows the year the figures are of, also by default
         "years": year_options(_today(), filters.year),
     }
     if can_see_completion(request.user):
@@ -187,6 +188,7 @@ def stats_page(request: HttpRequest) -> HttpResponse:
     clauses, sources = clause_rows(by_clause(user, f)), source_rows(by_source(user, f))
     context = {
         "filters": f,
+        "year_text": str(f.the_year()),
         "years": year_options(_today(), f.year),
         "regions": region_options(user, f.region),
         "query": query_without_page(request),
