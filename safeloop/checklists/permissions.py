@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from safeloop.accounts.models import Role, User
@@ -25,6 +26,9 @@ def can_open_checklists(user: User) -> bool:
 
 
 def enterprise_page_links(user: User, enterprise: Enterprise) -> list[tuple[str, str]]:
+    """The enterprise's own account walks its checklist; a regulator opens its checklists."""
     if can_self_inspect(user) and user.enterprise_id == enterprise.pk:
-        return [(_("自查清单"), reverse("checklists:list"))]
+        return [(_("企业自查"), reverse("checklists:list"))]
+    if can_see_completion(user):
+        return [(_("自查记录"), f"{reverse('checklists:list')}?{urlencode({'enterprise': enterprise.pk})}")]
     return []

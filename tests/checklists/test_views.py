@@ -103,3 +103,11 @@ def test_checklist_page_query_count_does_not_grow_with_items(
 
 def test_expert_has_no_checklist_page(login, expert_user):
     assert login(expert_user).get(reverse("checklists:list")).status_code == 403
+
+
+def test_enterprise_page_links_to_its_checklists(login, ziyang_user, enterprise_user):
+    enterprise = enterprise_user.enterprise
+    own = login(enterprise_user).get(reverse("registry:enterprise_detail", args=[enterprise.pk])).content.decode()
+    assert reverse("checklists:list") in own
+    page = login(ziyang_user).get(reverse("registry:enterprise_detail", args=[enterprise.pk])).content.decode()
+    assert f"{reverse('checklists:list')}?enterprise={enterprise.pk}" in page
