@@ -104,3 +104,11 @@ def test_a_submitted_checklist_is_no_longer_answered(checklist, enterprise_user)
             actor=enterprise_user, checklist_id=checklist.pk, clause_id=first_clause(checklist), data={"result": "fail"}
         )
     assert not Hazard.objects.exists()
+
+
+def test_the_ledger_verifies_after_a_checklist_with_a_reported_fail(checklist, enterprise_user):
+    from safeloop.core.ledger import ledger_verify
+
+    answer_all(checklist, enterprise_user, **{"HG121-09": "fail"})
+    checklist_submit(actor=enterprise_user, checklist_id=checklist.pk, version=checklist.version)
+    assert [str(finding) for finding in ledger_verify()] == []
