@@ -20,6 +20,8 @@ from safeloop.core.security_log import LEGAL_MINIMUM_DAYS
 from safeloop.registry.models import Category, Department, Enterprise
 from safeloop.registry.reference import reference_load
 from safeloop.registry.services import enterprises_bulk_register
+from safeloop.standards.catalogue import catalogue_load
+from safeloop.standards.models import Clause
 
 PASSWORD = "Test@pass-2026"
 _serial = itertools.count(1)
@@ -55,9 +57,12 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture
 def reference(db):
-    """Reference data; reloaded when a transactional test has flushed it."""
+    """Reference data and the standards catalogue (a data migration loads it); reloaded when a
+    transactional test has flushed them."""
     if not Category.objects.exists():
         reference_load()
+    if not Clause.objects.exists():
+        catalogue_load(force=True)
 
 
 def make_enterprise(*, region: str = ZIYANG_TOWN, category: str = "hazchem", **fields) -> Enterprise:
