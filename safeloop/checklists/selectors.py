@@ -15,7 +15,7 @@ from ninja import Field
 from safeloop.accounts.models import Role, User
 from safeloop.checklists.features import clause_features
 from safeloop.checklists.models import Checklist, Item, Photo, Status
-from safeloop.core.filters import YEAR, Filters
+from safeloop.core.filters import RECORD_ID, YEAR, Filters
 from safeloop.core.scope import area_q, get_visible_or_404, visible
 from safeloop.registry.models import Category, Enterprise, Region
 from safeloop.standards.models import Clause
@@ -41,7 +41,7 @@ def _applies(clause: Clause, codes: set[str], features: set[str]) -> bool:
 
 
 class ChecklistFilters(Filters):
-    typed = {"year": YEAR}
+    typed = {"year": YEAR, "enterprise": RECORD_ID}
 
     status: str = Field("", title="状态", description="in_progress：填写中；submitted：已提交")
     enterprise: str = Field("", title="企业", description="企业编号")
@@ -54,7 +54,7 @@ def checklist_list(user: User, filters: ChecklistFilters | None = None) -> Query
     f = filters or ChecklistFilters.from_params({})
     if f.status:
         qs = qs.filter(status=f.status)
-    if f.enterprise.isdigit():
+    if f.enterprise:  # read as a record id (core.filters), so canonical digits
         qs = qs.filter(enterprise_id=int(f.enterprise))
     if f.region:
         qs = qs.filter(area_q("enterprise__region", f.region))

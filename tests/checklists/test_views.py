@@ -111,3 +111,10 @@ def test_enterprise_page_links_to_its_checklists(login, ziyang_user, enterprise_
     assert reverse("checklists:list") in own
     page = login(ziyang_user).get(reverse("registry:enterprise_detail", args=[enterprise.pk])).content.decode()
     assert f"{reverse('checklists:list')}?enterprise={enterprise.pk}" in page
+
+
+def test_a_hostile_enterprise_filter_is_refused_not_a_server_error(login, checklist, ziyang_user):
+    response = login(ziyang_user).get(reverse("checklists:list"), {"enterprise": "፩፪፫፬"})
+    assert response.status_code == 400
+    ok = login(ziyang_user).get(reverse("checklists:list"), {"enterprise": str(checklist.enterprise_id)})
+    assert ok.context["page"].paginator.count == 1
