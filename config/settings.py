@@ -155,6 +155,7 @@ INSTALLED_APPS = [
     "safeloop.standards",
     "safeloop.accidents",
     "safeloop.targets",
+    "safeloop.checklists",
     "safeloop.workbench",
     "safeloop.demo",
     "safeloop.api",

@@ -19,6 +19,8 @@ urlpatterns = [
     path("public/", include("safeloop.hazards.public_urls")),
     path("accidents/", include("safeloop.accidents.urls")),
     path("targets/", include("safeloop.targets.urls")),
+    path("checklists/", include("safeloop.checklists.urls")),
+    path("standards/stats/", include("safeloop.checklists.stats_urls")),
     path("standards/", include("safeloop.standards.urls")),
     path("", include("safeloop.core.urls")),
     path("", include("safeloop.workbench.urls")),

@@ -76,6 +76,18 @@ HAZARD_ROUTES = {
     "hazards:enterprise_options",
     "hazards:on_spot",
 }
+# Checklist and statistics routes, checked in tests/checklists/test_outsiders.py (another county,
+# another enterprise) with a checklist, its item and its photo.
+CHECKLIST_ROUTES = {
+    "checklists:list",
+    "checklists:new",
+    "checklists:detail",
+    "checklists:answer",
+    "checklists:submit",
+    "checklists:photo",
+    "standards_stats:page",
+    "standards_stats:export",
+}
 # Pages anyone may open without signing in, checked in tests/hazards/test_public_list.py: they
 # show only what the rule publishes (a listing notice's columns), never people or internal notes.
 PUBLIC_LIST_ROUTES = {"public:listed_hazards"}
@@ -121,7 +133,7 @@ def test_every_route_has_an_outsider_check():
     declared = set(OBJECT_ROUTES) | set(LIST_ROUTES) | NO_DATA_ROUTES | HAZARD_ROUTES | OWNER_ROUTES | PUBLIC_ROUTES
     declared |= DOSSIER_ROUTES
     declared |= set(ACCIDENT_OBJECT_ROUTES) | set(ACCIDENT_LIST_ROUTES) | set(TARGET_ROUTES) | NOTIFICATION_ROUTES
-    declared |= ENTERPRISE_ACCOUNT_ROUTES
+    declared |= ENTERPRISE_ACCOUNT_ROUTES | CHECKLIST_ROUTES
     declared |= PUBLIC_LIST_ROUTES | SECURITY_LOG_ROUTES | SYSADMIN_ROUTES | STANDARDS_ROUTES
     assert set(_names(get_resolver())) == declared
 

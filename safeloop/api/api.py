@@ -8,6 +8,8 @@ from safeloop.accidents.api import router as accidents_router
 from safeloop.accidents.selectors import AccidentFilters
 from safeloop.accounts.api import BearerAuth
 from safeloop.accounts.api import router as accounts_router
+from safeloop.checklists.api import router as checklists_router
+from safeloop.checklists.selectors import ChecklistFilters
 from safeloop.core.api import Paging, StrictJsonParser, install_error_handlers, labels_of
 from safeloop.hazards.api import router as hazards_router
 from safeloop.hazards.selectors import LedgerFilters
@@ -46,7 +48,7 @@ api = NinjaAPI(
 )
 # Request bodies are validated by the services (Chinese messages naming each field); what pydantic
 # still checks is query parameters and the version, named here by the filter schemas' titles.
-FILTERS = (Paging, EnterpriseFilters, RegionFilters, AccidentFilters, LedgerFilters)
+FILTERS = (Paging, EnterpriseFilters, RegionFilters, AccidentFilters, LedgerFilters, ChecklistFilters)
 CREDENTIALS = {"username": gettext_noop("用户名"), "password": gettext_noop("密码")}  # noqa: S105 - names, not secrets
 install_error_handlers(api, labels_of(*FILTERS, **CREDENTIALS))
 api.add_router("/auth", accounts_router)
@@ -54,4 +56,5 @@ api.add_router("/", registry_router)
 api.add_router("/", hazards_router)
 api.add_router("/", accidents_router)
 api.add_router("/", targets_router)
+api.add_router("/", checklists_router)
 api.add_router("/", standards_router)

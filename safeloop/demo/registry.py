@@ -114,6 +114,33 @@ DEMO_USERNAMES = (
     "expert_demo",
     "sysadmin",
 )
+# Share of each category's enterprises with each risk feature (demo assumption, not a statistic:
+# no source for the city's shares was found). 冷链物流 firms are the commerce ones with ammonia.
+RISK_FEATURE_SHARES: dict[str, dict[str, float]] = {
+    "dust_explosion": {
+        "machinery": 0.25,
+        "light_industry": 0.15,
+        "building_materials": 0.1,
+        "textile": 0.2,
+        "nonferrous": 0.3,
+        "metallurgy": 0.1,
+        "tobacco": 0.5,
+        "commerce": 0.01,
+    },
+    "ammonia_refrigeration": {"light_industry": 0.08, "commerce": 0.02, "冷链物流": 0.4},
+    "confined_space": {
+        "light_industry": 0.3,
+        "machinery": 0.15,
+        "building_materials": 0.2,
+        "metallurgy": 0.6,
+        "nonferrous": 0.5,
+        "textile": 0.2,
+        "tobacco": 0.3,
+        "commerce": 0.05,
+    },
+    "hazardous_process": {"chemical": 0.6, "pharma": 0.4, "hazchem": 0.03},
+    "major_hazard_source": {"chemical": 0.35, "hazchem": 0.08, "pharma": 0.1, "gas": 0.2},
+}
 RISK_WEIGHTS = [(RiskLevel.RED, 3), (RiskLevel.ORANGE, 12), (RiskLevel.YELLOW, 35), (RiskLevel.BLUE, 50)]
 
 
@@ -185,7 +212,18 @@ def _enterprise(rng, index, township: Region, category: Category, used_names: se
         principal_phone=f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}",
         safety_contact_name=_person(rng),
         safety_contact_phone=f"15{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}",
+        **_risk_features(category.code, noun, name),
     )
+
+
+def _risk_features(category: str, noun: str, name: str) -> dict[str, bool]:
+    """Drawn from a generator of the enterprise's own (its name is unique), so adding features
+    left every other demo value as it was."""
+    draw = random.Random(f"risk:{name}")
+    return {
+        feature: draw.random() < shares.get(noun, shares.get(category, 0.0))
+        for feature, shares in RISK_FEATURE_SHARES.items()
+    }
 
 
 def _unique_name(rng, township: Region, noun: str, used: set[str]) -> str:

@@ -27,7 +27,7 @@ from safeloop.core.services import diff_apply
 from safeloop.core.text import clean_text, name_key
 from safeloop.core.xlsx import MAX_REPORTED_ERRORS, Column, ImportFailed, ImportReport, read_rows
 from safeloop.registry.fields import FIELDS
-from safeloop.registry.models import Category, Enterprise, Region, RiskLevel
+from safeloop.registry.models import RISK_FEATURES, Category, Enterprise, Region, RiskLevel
 from safeloop.registry.permissions import can_register_enterprises
 from safeloop.registry.selectors import EnterpriseFilters, enterprise_list
 from safeloop.registry.services import enterprise_values, with_initials
@@ -47,6 +47,7 @@ COLUMNS = [
     Column.of(FIELDS["scale"], width=8),
     Column.of(FIELDS["risk_level"], width=14),
     Column.of(FIELDS["key_sector"], width=8),
+    *(Column.of(FIELDS[name], width=10) for name in RISK_FEATURES),
     Column.of(FIELDS["supervising_department_override"], width=22),
     Column.of(FIELDS["principal_name"], width=10),
     Column.of(FIELDS["principal_phone"], width=14),

@@ -152,6 +152,16 @@ def new_public_code() -> str:
     return "".join(digits)
 
 
+# The enterprise's risk features, in the order pages, columns and checklists show them.
+RISK_FEATURES = (
+    "dust_explosion",
+    "ammonia_refrigeration",
+    "confined_space",
+    "hazardous_process",
+    "major_hazard_source",
+)
+
+
 class Enterprise(models.Model):
     supervising_department: Department | None  # derived for a page (registry.selectors), not stored
     scope = ScopePaths(
@@ -174,6 +184,13 @@ class Enterprise(models.Model):
     scale = models.CharField(_("企业规模"), max_length=10, choices=Scale.choices, blank=True)
     risk_level = models.CharField(_("风险等级"), max_length=10, choices=RiskLevel.choices, blank=True)
     key_sector = models.BooleanField(_("重点监管"), default=False)
+    # Risk features (风险特征): each calls for a cross-sector section of the determination
+    # standards in the enterprise's self-inspection checklist (see RISK_FEATURES).
+    dust_explosion = models.BooleanField(_("粉尘涉爆"), default=False)
+    ammonia_refrigeration = models.BooleanField(_("液氨制冷"), default=False)
+    confined_space = models.BooleanField(_("有限空间作业"), default=False)
+    hazardous_process = models.BooleanField(_("危险化工工艺"), default=False)
+    major_hazard_source = models.BooleanField(_("重大危险源"), default=False)
     supervising_department_override = models.ForeignKey(
         Department,
         verbose_name=_("指定监管部门"),
@@ -203,3 +220,10 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def risk_features(self) -> list[str]:
+        """The names of the risk features it has, in `RISK_FEATURES` order."""
+        return [name for name in RISK_FEATURES if getattr(self, name)]
+
+    def risk_feature_labels(self) -> list[str]:
+        return [str(self._meta.get_field(name).verbose_name) for name in self.risk_features()]

@@ -24,3 +24,12 @@ def test_existing_enterprises_get_distinct_codes(reference):
     codes = list(Enterprise.objects.values_list("public_code", flat=True))
     assert len(codes) == 5 and len(set(codes)) == 5
     assert all(len(code) == PUBLIC_CODE_LENGTH for code in codes)
+
+
+@pytest.fixture(autouse=True)
+def latest_schema_after():
+    """Going back to 0003 unapplied every later migration of the registry and of the apps that
+    depend on them: the tests after this one need the whole schema again."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
