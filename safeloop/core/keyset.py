@@ -43,9 +43,7 @@ class Keyset:
         if not text or len(text) > 200 or len(parts) != len(self.names):
             return None
         try:
-            return tuple(
-                self.model._meta.get_field(n).to_python(p) for n, p in zip(self.names, parts, strict=True)
-            )
+            return tuple(self.model._meta.get_field(n).to_python(p) for n, p in zip(self.names, parts, strict=True))
         except (ValidationError, ValueError, TypeError):
             return None
 

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from datetime import date
-from functools import reduce
+from functools import cache, reduce
 from operator import and_, or_
 from typing import Any, ClassVar
 
 from django.db.models import Case, Count, DateField, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.text import Truncator
-from django.utils.translation import get_language
-from django.utils.translation import gettext_noop
+from django.utils.translation import get_language, gettext_noop
 from django_stubs_ext import StrOrPromise
 from ninja import Field
 

@@ -105,7 +105,7 @@ def hazard_ledger(request: HttpRequest) -> HttpResponse:
     }
     template = "hazards/ledger.html"
     if not request.htmx:  # the results alone need no pickers
-        context |= list_pickers(request.user, filters.region)
+        context |= list_pickers(request.user, selected_region=filters.region)
     return render(request, f"{template}#results" if request.htmx else template, context, status=refused_status(filters))
 
 
@@ -166,7 +166,8 @@ def hazard_todo(request: HttpRequest) -> HttpResponse:
         "levels": LEVELS,
         "note": todo_note(request.user),
     }
-    context |= list_pickers(request.user, filters.region)
+    if not request.htmx:  # the results alone need no pickers
+        context |= list_pickers(request.user, "regions", "departments", selected_region=filters.region)
     template = "hazards/todo.html"
     return render(request, f"{template}#results" if request.htmx else template, context, status=refused_status(filters))
 

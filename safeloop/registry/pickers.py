@@ -65,28 +65,44 @@ def _cacheable(user: User) -> bool:
     return user.role == Role.SYSADMIN or user.role in AREA_ROLES or user.role == Role.DEPARTMENT
 
 
-def list_pickers(user: User, selected_region: str = "") -> dict[str, Any]:
-    """`regions`, `departments` and `categories` for a list page's filters, as plain values."""
+PICKERS = ("regions", "departments", "categories")
+
+
+def list_pickers(user: User, *names: str, selected_region: str = "") -> dict[str, Any]:
+    """The pickers a list page's filters show (`PICKERS`; all when none is named), as plain
+    values, each cached on its own per scope."""
+    options = {name: _cached(user, name) for name in names or PICKERS}
+    if "regions" in options:
+        options["regions"] = _with_selected(user, options["regions"], selected_region)
+    return options
+
+
+def _cached(user: User, name: str) -> list[Any]:
     if not _cacheable(user):
-        return _read(user) | {"regions": _with_selected(user, _regions(user), selected_region)}
-    key = f"pickers:{_generation()}:{user.role}:{user.region_id or ''}:{user.department_id or ''}"
+        return READERS[name](user)
+    key = f"pickers:{_generation()}:{name}:{user.role}:{user.region_id or ''}:{user.department_id or ''}"
     options = cache.get(key)
     if options is None:
-        options = _read(user) | {"regions": _regions(user)}
+        options = READERS[name](user)
         cache.set(key, options, getattr(settings, "SAFELOOP_PICKER_CACHE_SECONDS", 300))
-    return options | {"regions": _with_selected(user, options["regions"], selected_region)}
-
-
-def _read(user: User) -> dict[str, Any]:
-    departments = [
-        DepartmentOption(d.pk, d.name, RegionOption(d.region.code, d.region.name)) for d in departments_for_user(user)
-    ]
-    categories = [CategoryOption(c.code, c.name, c.indent) for c in category_options(user)]
-    return {"departments": departments, "categories": categories}
+    return options
 
 
 def _regions(user: User) -> list[RegionOption]:
     return [RegionOption(r.code, r.name) for r in region_options(user)]
+
+
+def _departments(user: User) -> list[DepartmentOption]:
+    return [
+        DepartmentOption(d.pk, d.name, RegionOption(d.region.code, d.region.name)) for d in departments_for_user(user)
+    ]
+
+
+def _categories(user: User) -> list[CategoryOption]:
+    return [CategoryOption(c.code, c.name, c.indent) for c in category_options(user)]
+
+
+READERS = {"regions": _regions, "departments": _departments, "categories": _categories}
 
 
 def _with_selected(user: User, options: list[RegionOption], selected: str) -> list[RegionOption]:

@@ -19,13 +19,12 @@ from safeloop.registry.forms import enterprise_form
 from safeloop.registry.models import RiskLevel
 from safeloop.registry.pages import enterprise_page
 from safeloop.registry.permissions import can_edit_enterprises, can_register_enterprises
+from safeloop.registry.pickers import list_pickers
 from safeloop.registry.selectors import (
     DepartmentResolver,
     EnterpriseFilters,
-    category_options,
     enterprise_get,
     enterprise_list,
-    region_options,
 )
 from safeloop.registry.services import enterprise_create, enterprise_update
 
@@ -44,12 +43,12 @@ def enterprise_index(request: HttpRequest) -> HttpResponse:
         "rows": [(e, resolver.resolve(e)) for e in page],
         "filters": filters,
         "query": query_without_page(request),
-        "regions": region_options(request.user, filters.region),
-        "categories": category_options(request.user),
         "risk_levels": RiskLevel.choices,
         "can_create": can_register_enterprises(request.user),
     }
     template = "registry/enterprise_list.html"
+    if not request.htmx:  # the results alone need no pickers
+        context |= list_pickers(request.user, "regions", "categories", selected_region=filters.region)
     return render(request, f"{template}#results" if request.htmx else template, context, status=refused_status(filters))
 
 
