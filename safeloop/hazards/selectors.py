@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, reduce
+from functools import reduce
 from operator import and_, or_
 from typing import Any, ClassVar
 
 from django.db.models import Case, Count, DateField, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.text import Truncator
-from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import gettext_noop
 from django_stubs_ext import StrOrPromise
 from ninja import Field
 
@@ -22,6 +22,7 @@ from safeloop.core.filters import DAY, RECORD_ID, YEAR, Filters
 from safeloop.core.inputs import Inputs
 from safeloop.core.keyset import Keyset
 from safeloop.core.regions import subtree_prefix, year_start
+from safeloop.core.rows import detail_url, labels
 from safeloop.core.scope import department_q, get_visible_or_404, prefix_q, region_q, visible_where
 from safeloop.core.workdays import WorkdayCalendar, in_calendar
 from safeloop.hazards.models import DEADLINE_STATUSES, Escalation, Hazard, HazardEvent, Level, Source, Status
@@ -123,11 +124,15 @@ def ledger(user: User, f: LedgerFilters, today: date | None = None) -> QuerySet[
 
 
 def _todo_of(user: User, f: LedgerFilters, today: date, enterprise_terms: tuple[Q, ...]) -> QuerySet[Hazard]:
-    qs = todo(user, today, enterprise_terms)
-    if not f.awaiting:
+    return awaiting_only(todo(user, today, enterprise_terms), f.awaiting)
+
+
+def awaiting_only(qs: QuerySet[Hazard], awaiting: str) -> QuerySet[Hazard]:
+    """A to-do queryset narrowed to the hazards waiting for one step (all when none is named)."""
+    if not awaiting:
         return qs
     # `awaiting` is todo()'s annotation, which the type checker's model of Hazard cannot see.
-    return qs.filter(awaiting=RANKS[f.awaiting]) if f.awaiting in RANKS else qs.none()  # type: ignore[misc]
+    return qs.filter(awaiting=RANKS[awaiting]) if awaiting in RANKS else qs.none()  # type: ignore[misc]
 
 
 def filter_q(f: LedgerFilters, today: date) -> Q:
@@ -244,20 +249,11 @@ ROW_FIELDS = (
 LEDGER_KEYSETS = {sort: Keyset(Hazard, order) for sort, order in SORTS.items() if sort in ("found", "code")}
 
 
-@cache
-def _row_labels(language: str) -> dict[str, dict[Any, str]]:
-    """The labels of a row's coded values in one language, built once (not per cell)."""
-    return {
-        "source": {v: str(label) for v, label in Source.choices},
-        "status": {v: str(label) for v, label in Status.choices},
-        "escalation": {v: str(label) for v, label in Escalation.choices},
-    }
-
-
 def ledger_rows(ids: list[int], today: date) -> list[dict[str, Any]]:
     """One ledger page as dicts of ready-to-show values, in the page's order (`ids`): one narrow
     query over the page's ids, labels from dicts."""
-    labels = _row_labels(get_language() or "")
+    sources, statuses, escalations = labels(Source), labels(Status), labels(Escalation)
+    url = detail_url("hazards:detail")
     found = {r[0]: r for r in Hazard.objects.filter(pk__in=ids).values_list(*ROW_FIELDS)}
     rows = []
     for pk in ids:
@@ -267,19 +263,20 @@ def ledger_rows(ids: list[int], today: date) -> list[dict[str, Any]]:
         rows.append(
             {
                 "pk": pk,
+                "url": url(pk),
                 "code": code,
                 "enterprise": name,
                 "place": place,
                 "category": category,
                 "description": Truncator(text).chars(60),
                 "major": level == Level.MAJOR,
-                "source": labels["source"].get(source, source),
+                "source": sources.get(source, source),
                 "found_on": found_on.isoformat(),
                 "deadline": deadline.isoformat() if deadline else "",
                 "overdue": deadline is not None and deadline < today and status in DEADLINE_STATUSES,
                 "status": status,
-                "status_label": labels["status"].get(status, status),
-                "escalation": labels["escalation"].get(escalation, "") if escalation else "",
+                "status_label": statuses.get(status, status),
+                "escalation": escalations.get(escalation, "") if escalation else "",
             }
         )
     return rows

@@ -44,6 +44,7 @@ from safeloop.hazards.selectors import (
     SOURCES,
     STATUSES,
     LedgerFilters,
+    awaiting_only,
     hazard_events,
     hazard_get,
     is_overdue,
@@ -152,8 +153,9 @@ def _tabs(request: HttpRequest, filters: LedgerFilters) -> list[tuple[str, str, 
 def hazard_todo(request: HttpRequest) -> HttpResponse:
     filters = LedgerFilters.from_params(request.GET).model_copy(update={"todo": "1"})
     today = timezone.localdate()
-    counts = todo_counts(ledger(request.user, filters.model_copy(update={"awaiting": ""}), today))
-    paginator = Paginator(ledger(request.user, filters, today).select_related("enterprise__region"), PAGE_SIZE)
+    everything = ledger(request.user, filters.model_copy(update={"awaiting": ""}), today)  # built once
+    counts = todo_counts(everything)
+    paginator = Paginator(awaiting_only(everything, filters.awaiting).select_related("enterprise__region"), PAGE_SIZE)
     paginator.count = todo_total(counts, filters.awaiting)  # known from the counts: no second scan
     page = paginator.get_page(request.GET.get("page"))
     context = {

@@ -21,10 +21,10 @@ from safeloop.registry.pages import enterprise_page
 from safeloop.registry.permissions import can_edit_enterprises, can_register_enterprises
 from safeloop.registry.pickers import list_pickers
 from safeloop.registry.selectors import (
-    DepartmentResolver,
     EnterpriseFilters,
     enterprise_get,
     enterprise_list,
+    enterprise_rows,
 )
 from safeloop.registry.services import enterprise_create, enterprise_update
 
@@ -35,12 +35,10 @@ PAGE_SIZE = 50
 @require_GET
 def enterprise_index(request: HttpRequest) -> HttpResponse:
     filters = EnterpriseFilters.from_params(request.GET)
-    qs = enterprise_list(request.user, filters).select_related("region", "category", "supervising_department_override")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    resolver = DepartmentResolver(page.object_list)
+    page = Paginator(enterprise_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "rows": [(e, resolver.resolve(e)) for e in page],
+        "rows": enterprise_rows(page.object_list),
         "filters": filters,
         "query": query_without_page(request),
         "risk_levels": RiskLevel.choices,
