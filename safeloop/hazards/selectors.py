@@ -341,6 +341,7 @@ class TodoRow:
     left: int | None  # working days left to `hazard.due` (0: due today); None when not due yet or passed
     overdue: int | None  # working days past `hazard.due` (0: passed on a rest day)
     provisional: bool  # the count crosses a year whose holidays are not announced yet
+    url: str = ""  # the hazard's page
 
 
 def todo_rows(hazards: list[Any], today: date) -> list[TodoRow]:
@@ -348,7 +349,8 @@ def todo_rows(hazards: list[Any], today: date) -> list[TodoRow]:
     `hazards` are todo()'s rows, annotated with `awaiting` and `due`."""
     dates = [h.due for h in hazards if h.due and in_calendar(h.due)]
     calendar = WorkdayCalendar(min([today, *dates]), max([today, *dates])) if dates else None
-    return [TodoRow(h, step_of(h.awaiting), *_days(calendar, today, h.due)) for h in hazards]
+    url = detail_url("hazards:detail")
+    return [TodoRow(h, step_of(h.awaiting), *_days(calendar, today, h.due), url=url(h.pk)) for h in hazards]
 
 
 def _days(calendar: WorkdayCalendar | None, today: date, due: date | None) -> tuple[int | None, int | None, bool]:

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.template.defaultfilters import truncatechars
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from safeloop.accounts.models import User
@@ -104,7 +104,7 @@ def test_the_ledger_page_keeps_its_rows_labels_and_marks(login, city_user, boss)
     enterprise = hazard.enterprise
     for shown in (
         f'href="{reverse("hazards:detail", args=[hazard.pk])}">{hazard.code}</a>',
-        f"{enterprise.name}<br><small class=\"muted\">{enterprise.region.name} · {enterprise.category.name}</small>",
+        f'{enterprise.name}<br><small class="muted">{enterprise.region.name} · {enterprise.category.name}</small>',
         f">{truncatechars('甲' * 70, 60)}<",  # as the template's filter cut it
         '<span class="tag tag-major">重大</span>',
         "企业自查",
@@ -136,9 +136,7 @@ def test_the_scope_filter_takes_the_form_of_the_querysets_database(city_user):
 
 
 @pytest.mark.parametrize("rows", [3, 40])
-def test_the_ledger_answers_in_a_fixed_number_of_queries(
-    login, city_user, boss, rows, django_assert_max_num_queries
-):
+def test_the_ledger_answers_in_a_fixed_number_of_queries(login, city_user, boss, rows, django_assert_max_num_queries):
     report(boss, rows)
     client = login(city_user)
     # the first request of a scope reads the pickers (regions, departments, categories) too
