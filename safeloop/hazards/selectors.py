@@ -22,6 +22,7 @@ from safeloop.core.filters import DAY, RECORD_ID, YEAR, Filters
 from safeloop.core.inputs import Inputs
 from safeloop.core.keyset import Keyset
 from safeloop.core.regions import subtree_prefix, year_start
+from safeloop.core.roles import AREA_ROLES, Role
 from safeloop.core.rows import detail_url, labels
 from safeloop.core.scope import department_q, get_visible_or_404, prefix_q, region_q, visible_where
 from safeloop.core.workdays import WorkdayCalendar, in_calendar
@@ -29,7 +30,8 @@ from safeloop.hazards.models import DEADLINE_STATUSES, Escalation, Hazard, Hazar
 from safeloop.hazards.todo import RANKS, Step, awaiting_rank, step_of, todo_steps
 from safeloop.registry.models import Category, Enterprise
 
-REGION_CODE_LENGTHS = (6, 9, 12)  # county (GB/T 2260), township (NBS, 9 or 12 digits)
+REGION_CODE_LENGTHS = (6, 9, 12)
+COUNTY_CODE = 6  # county (GB/T 2260), township (NBS, 9 or 12 digits)
 SORTS = {
     "found": ("-found_on", "-id"),
     "deadline": ("deadline", "id"),
@@ -102,25 +104,45 @@ class LedgerFilters(Filters):
         return start, end
 
 
-def hazard_queryset(user: User, enterprise_terms: tuple[Q, ...] = ()) -> QuerySet[Hazard]:
+def hazard_queryset(user: User, enterprise_terms: tuple[Q, ...] = (), scan: bool = False) -> QuerySet[Hazard]:
     """The hazards the user sees; `enterprise_terms` (conditions on their enterprise) join the
     scope's one `enterprise IN (…)` subquery (`scope.visible_where`)."""
-    return visible_where(user, Hazard.objects.all(), *enterprise_terms)
+    return visible_where(user, Hazard.objects.all(), *enterprise_terms, scan=scan)
 
 
-def ledger(user: User, f: LedgerFilters, today: date | None = None) -> QuerySet[Hazard]:
+def ledger(user: User, f: LedgerFilters, today: date | None = None, page: bool = False) -> QuerySet[Hazard]:
     """The 台账 with its filters; with `todo=1` the user's to-do, in the to-do's order. The
-    filters on the enterprise (region, department, category) go into the scope's subquery."""
+    filters on the enterprise (region, department, category) go into the scope's subquery.
+    `page`: the query reads a page in order (not a count): for an area wider than a county the
+    hazards' own indexes drive it, not the list of enterprises (`scope.InWithoutIndex`)."""
     today = today or timezone.localdate()
     enterprise_terms = tuple(_enterprise_terms(f))
+    scan = page and _wide(user) and _scannable(f)
     qs = (
         _todo_of(user, f, today, enterprise_terms)
         if f.todo == "1"
-        else hazard_queryset(user, enterprise_terms).order_by(*SORTS.get(f.sort, SORTS["found"]))
+        else hazard_queryset(user, enterprise_terms, scan).order_by(*SORTS.get(f.sort, SORTS["found"]))
     )
     for q in _hazard_terms(f, today):
         qs = qs.filter(q)
     return qs
+
+
+def _scannable(f: LedgerFilters) -> bool:
+    """Filters under which a wide area's page is best read from the hazards' own indexes: none
+    on the hazard (the sort order's index finds the first 50 at once), or overdue alone (the
+    (status, deadline) index). A region or a narrower filter leaves the enterprise list to drive
+    it: planner statistics over a sample (`core.db`) would misjudge the hazards' own indexes."""
+    narrowing = (f.q, f.enterprise, f.region, f.level, f.status, f.source, f.list, f.year)
+    dates = any(getattr(f, f"{what}_{end}") for what in DATE_RANGES for end in ("from", "to"))
+    return not any(narrowing) and not dates and f.overdue in ("", "1")
+
+
+def _wide(user: User) -> bool:
+    """More than a county: a city's or province's regulators, or a department (a whole sector)."""
+    if user.role == Role.DEPARTMENT:
+        return True
+    return user.role in AREA_ROLES and len(subtree_prefix(user.region_id or "")) < COUNTY_CODE
 
 
 def _todo_of(user: User, f: LedgerFilters, today: date, enterprise_terms: tuple[Q, ...]) -> QuerySet[Hazard]:

@@ -84,7 +84,7 @@ def hazard_ledger(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     counts = status_counts(ledger(request.user, filters.model_copy(update={"status": ""}), today))
     total = ledger_total(counts, filters.status)  # no COUNT(*) of its own
-    page, cursors = _ledger_page(ledger(request.user, filters, today), filters, request.GET, total)
+    page, cursors = _ledger_page(ledger(request.user, filters, today, page=True), filters, request.GET, total)
     page.object_list = ledger_rows([row["pk"] for row in page.object_list], today)
     context = {
         "page": page,
