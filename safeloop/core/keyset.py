@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Field, Model, Q, QuerySet
 
 AFTER, BEFORE = "after", "before"
 SEPARATOR = "~"
@@ -43,7 +43,7 @@ class Keyset:
         if not text or len(text) > 200 or len(parts) != len(self.names):
             return None
         try:
-            return tuple(self.model._meta.get_field(n).to_python(p) for n, p in zip(self.names, parts, strict=True))
+            return tuple(_field(self.model, n).to_python(p) for n, p in zip(self.names, parts, strict=True))
         except (ValidationError, ValueError, TypeError):
             return None
 
@@ -76,6 +76,13 @@ class Keyset:
                 rows = list(qs.filter(self.beyond(key, forward)).order_by(*order).values("pk", *self.names)[:size])
                 return rows if forward else rows[::-1]
         return None
+
+
+def _field(model: type[Model], name: str) -> Field[Any, Any]:
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field):
+        raise TypeError(f"{model.__name__}.{name} is not a column a key can hold")
+    return field
 
 
 def _reverse(name: str) -> str:

@@ -135,11 +135,11 @@ class Prefix(Lookup):
 
     lookup_name = "prefix"
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         if connection.vendor != "sqlite":
             return StartsWith(self.lhs, self.rhs).as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"({lhs} >= %s AND {lhs} < %s)", [*lhs_params, self.rhs, *lhs_params, f"{self.rhs}\uffff"]
+        return f"({lhs} >= %s AND {lhs} < %s)", (*lhs_params, self.rhs, *lhs_params, f"{self.rhs}\uffff")
 
 
 CharField.register_lookup(Prefix)
@@ -159,7 +159,7 @@ class InWithoutIndex(RelatedIn):
 
     lookup_name = "in_scan"
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         sql, params = super().as_sql(compiler, connection)
         return (f"+{sql}" if connection.vendor == "sqlite" else sql), params
 
@@ -256,9 +256,7 @@ def visible(user: ScopedUser, queryset: QuerySet[M]) -> QuerySet[M]:
     return queryset.none() if q is None else queryset.filter(q)
 
 
-def visible_where(
-    user: ScopedUser, queryset: QuerySet[M], *enterprise_terms: Q, scan: bool = False
-) -> QuerySet[M]:
+def visible_where(user: ScopedUser, queryset: QuerySet[M], *enterprise_terms: Q, scan: bool = False) -> QuerySet[M]:
     """`visible()`, with conditions on the rows' enterprise (a list's region or category filter)
     merged into the scope's own `enterprise IN (…)` subquery: one subquery limited to the user's
     area, not a second one over the whole province beside it (issue 10: 37–40 ms a statement

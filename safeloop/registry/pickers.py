@@ -18,6 +18,7 @@ change at any time): their pickers are read per request, as before.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,7 +103,11 @@ def _categories(user: User) -> list[CategoryOption]:
     return [CategoryOption(c.code, c.name, c.indent) for c in category_options(user)]
 
 
-READERS = {"regions": _regions, "departments": _departments, "categories": _categories}
+READERS: dict[str, Callable[[User], list[Any]]] = {
+    "regions": _regions,
+    "departments": _departments,
+    "categories": _categories,
+}
 
 
 def _with_selected(user: User, options: list[RegionOption], selected: str) -> list[RegionOption]:
