@@ -8,11 +8,11 @@ Python a few ms. The markup is the partials' own (`partials/filters_*.html`), va
 from __future__ import annotations
 
 from collections.abc import Iterable
+from html import escape  # what django.utils.html.escape does, without its lazy-text wrapper
 from itertools import groupby
 from typing import Any
 
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -21,7 +21,7 @@ INDENT = "\u3000"  # a category under a listed parent: one ideographic space
 
 def _option(value: Any, label: str, selected: str) -> str:
     mark = " selected" if str(value) == selected else ""
-    return f'<option value="{escape(value)}"{mark}>{escape(label)}</option>'
+    return f'<option value="{escape(str(value))}"{mark}>{escape(label)}</option>'
 
 
 @register.simple_tag
