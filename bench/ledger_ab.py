@@ -18,6 +18,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent.parent
 
 
+def _mean(res: dict, side: str, part: str) -> float:
+    return sum(r[part]["p50_ms"] for r in res[side]) / 2
+
+
 def main() -> None:
     base, db, cases = Path(sys.argv[1]), sys.argv[2], sys.argv[3].split("|")
     out = {}
@@ -31,13 +35,10 @@ def main() -> None:
             res[side].append(next(v for k, v in data.items() if k.startswith(case)))
         out[case] = res
 
-        def mean(side, part):
-            return sum(r[part]["p50_ms"] for r in res[side]) / 2
-
         print(
-            f"{case:40} before {mean('before', 'page'):7.1f} ms (sql {mean('before', 'sql'):6.1f}, "
-            f"{res['before'][0]['queries']} q)   after {mean('after', 'page'):7.1f} ms "
-            f"(sql {mean('after', 'sql'):6.1f}, {res['after'][0]['queries']} q)",
+            f"{case:40} before {_mean(res, 'before', 'page'):7.1f} ms (sql {_mean(res, 'before', 'sql'):6.1f}, "
+            f"{res['before'][0]['queries']} q)   after {_mean(res, 'after', 'page'):7.1f} ms "
+            f"(sql {_mean(res, 'after', 'sql'):6.1f}, {res['after'][0]['queries']} q)",
             flush=True,
         )
     (HERE / "bench" / "results" / f"ledger-ab-{db}.json").write_text(json.dumps(out, ensure_ascii=False, indent=1))
