@@ -210,3 +210,14 @@ def tamperable(db):
 def fast_password_hashing(settings):
     """PBKDF2 at production strength costs ~0.3 s a user; tests create hundreds."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def caches_cleared():
+    """What a page caches (the list pickers, registry.pickers) outlives a test's rolled-back data:
+    every test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -43,8 +43,10 @@ from safeloop.core.bulk import export_response, import_page
 from safeloop.core.filters import refused_status
 from safeloop.core.forms import FormState, edited_version, posted, posted_version, submitted
 from safeloop.core.http import query_without_page
+from safeloop.core.rows import detail_url
 from safeloop.core.xlsx import shown
-from safeloop.registry.selectors import enterprise_named, region_options, year_options
+from safeloop.registry.pickers import list_pickers
+from safeloop.registry.selectors import enterprise_named, year_options
 
 PAGE_SIZE = 50
 
@@ -54,8 +56,13 @@ PAGE_SIZE = 50
 def accident_index(request: HttpRequest) -> HttpResponse:
     filters = AccidentFilters.from_params(request.GET)
     page = Paginator(accident_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    url = detail_url("accidents:accident_detail")
+    page.object_list = list(page.object_list)
+    for accident in page.object_list:  # one reverse() for the page
+        accident.url = url(accident.pk)
     context = {"page": page, "filters": filters, "query": query_without_page(request)}
-    context.update(regions=region_options(request.user, filters.region), years=year_options(localdate(), filters.year))
+    context.update(list_pickers(request.user, "regions", selected_region=filters.region))
+    context.update(years=year_options(localdate(), filters.year))
     context.update(sectors=sector_choices(), grades=io.GRADES, can_write=can_write_records(request.user))
     context.update(sees_region=sees_whole_region(request.user), can_open_dashboard=sees_whole_county(request.user))
     return render(request, "accidents/accident_list.html", context, status=refused_status(filters))

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import connection
-from django.db.models import Model, Q, QuerySet
+from django.db.models import CharField, ForeignKey, Lookup, Model, Q, QuerySet
+from django.db.models.fields.related_lookups import RelatedIn
+from django.db.models.lookups import StartsWith
 from django.http import Http404
 
 from safeloop.core.regions import contains, subtree_prefix
@@ -119,8 +120,11 @@ def region_in_scope(user: ScopedUser, region_code: str) -> bool:
 # ---------------------------------------------------------------- filters
 
 
-def prefix_q(column: str, prefix: str) -> Q:
-    """`column` starts with `prefix`, in the form each database can answer from an index.
+class Prefix(Lookup):
+    """`column__prefix=value`: the column starts with `value`, in the form the database that runs
+    the query can answer from an index. The form is chosen when the query is compiled, for the
+    connection it is compiled for (`queryset.db`: a replica, another alias), never for the default
+    connection.
 
     SQLite compares text bytewise (BINARY), so a range [prefix, prefix + U+FFFF) is exact and
     uses the ordinary index; its LIKE is case-insensitive and would not. PostgreSQL's range
@@ -128,9 +132,44 @@ def prefix_q(column: str, prefix: str) -> Q:
     left-anchored LIKE is exact and uses the varchar_pattern_ops index Django creates for
     indexed character columns.
     """
-    if connection.vendor == "sqlite":
-        return Q(**{f"{column}__gte": prefix, f"{column}__lt": prefix + "\uffff"})
-    return Q(**{f"{column}__startswith": prefix})
+
+    lookup_name = "prefix"
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        if connection.vendor != "sqlite":
+            return StartsWith(self.lhs, self.rhs).as_sql(compiler, connection)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"({lhs} >= %s AND {lhs} < %s)", (*lhs_params, self.rhs, *lhs_params, f"{self.rhs}\uffff")
+
+
+CharField.register_lookup(Prefix)
+
+
+class InWithoutIndex(RelatedIn):
+    """`enterprise__in_scan=(subquery)`: `enterprise IN (…)` that does not drive the query on SQLite.
+
+    SQLite cannot tell how many rows an `IN (subquery)` yields and takes a small number, so it
+    always drives a scoped list from the enterprise index and sorts what it found — for a city's
+    ledger, tens of thousands of rows sorted for a page of 50. Written `+column IN (…)` (SQLite's
+    documented way to take a term out of index selection) the list is checked row by row while
+    the planner picks among the table's own indexes: the sort order's (the first 50 rows in
+    order that pass), or (status, deadline) for an overdue list. Other databases estimate the
+    subquery and get the plain term.
+    """
+
+    lookup_name = "in_scan"
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        sql, params = super().as_sql(compiler, connection)
+        return (f"+{sql}" if connection.vendor == "sqlite" else sql), params
+
+
+ForeignKey.register_lookup(InWithoutIndex)
+
+
+def prefix_q(column: str, prefix: str) -> Q:
+    """`column` starts with `prefix` (see `Prefix`: the form follows the queryset's database)."""
+    return Q(**{f"{column}__prefix": prefix})
 
 
 def region_q(path: str, prefix: str) -> Q:
@@ -215,6 +254,31 @@ def _pk_path(path: str) -> str:
 def visible(user: ScopedUser, queryset: QuerySet[M]) -> QuerySet[M]:
     q = scope_q(user, queryset.model)
     return queryset.none() if q is None else queryset.filter(q)
+
+
+def visible_where(user: ScopedUser, queryset: QuerySet[M], *enterprise_terms: Q, scan: bool = False) -> QuerySet[M]:
+    """`visible()`, with conditions on the rows' enterprise (a list's region or category filter)
+    merged into the scope's own `enterprise IN (…)` subquery: one subquery limited to the user's
+    area, not a second one over the whole province beside it (issue 10: 37–40 ms a statement
+    against 2–3 ms). A model not scoped through its enterprise gets the terms as a subquery of
+    their own. `scan`: the subquery does not drive the query (`InWithoutIndex`), for a wide
+    area's ordered page."""
+    if not enterprise_terms and not scan:
+        return visible(user, queryset)
+    paths: ScopePaths = queryset.model.scope  # type: ignore[attr-defined]
+    if paths.enterprise in (None, "pk"):
+        raise ValueError(f"{queryset.model.__name__} is not reached through an enterprise")
+    enterprise_model = _related_model(queryset.model, paths.enterprise)
+    if not _through_enterprise(paths):
+        matching = enterprise_model._default_manager.filter(*enterprise_terms).values("pk")
+        return visible(user, queryset.filter(**{f"{paths.enterprise}__in": matching}))
+    q = _direct_q(user, enterprise_model.scope)  # type: ignore[attr-defined]
+    if q is None:
+        return queryset.none()
+    if not q and not enterprise_terms:
+        return queryset  # everything (a system administrator): no subquery at all
+    matching = enterprise_model._default_manager.filter(q, *enterprise_terms).values("pk")
+    return queryset.filter(**{f"{paths.enterprise}__{'in_scan' if scan else 'in'}": matching})
 
 
 class NotVisible(Http404):

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from django.db.models import Case, Count, DateField, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_noop
 from django_stubs_ext import StrOrPromise
 from ninja import Field
@@ -19,14 +20,18 @@ from safeloop.core.codes import normalise_credit_code
 from safeloop.core.fields import FieldSpec
 from safeloop.core.filters import DAY, RECORD_ID, YEAR, Filters
 from safeloop.core.inputs import Inputs
+from safeloop.core.keyset import Keyset
 from safeloop.core.regions import subtree_prefix, year_start
-from safeloop.core.scope import department_q, get_visible_or_404, prefix_q, region_q, visible
+from safeloop.core.roles import AREA_ROLES, Role
+from safeloop.core.rows import detail_url, labels
+from safeloop.core.scope import department_q, get_visible_or_404, prefix_q, region_q, visible_where
 from safeloop.core.workdays import WorkdayCalendar, in_calendar
-from safeloop.hazards.models import DEADLINE_STATUSES, Hazard, HazardEvent, Level, Source, Status
+from safeloop.hazards.models import DEADLINE_STATUSES, Escalation, Hazard, HazardEvent, Level, Source, Status
 from safeloop.hazards.todo import RANKS, Step, awaiting_rank, step_of, todo_steps
 from safeloop.registry.models import Category, Enterprise
 
-REGION_CODE_LENGTHS = (6, 9, 12)  # county (GB/T 2260), township (NBS, 9 or 12 digits)
+REGION_CODE_LENGTHS = (6, 9, 12)
+COUNTY_CODE = 6  # county (GB/T 2260), township (NBS, 9 or 12 digits)
 SORTS = {
     "found": ("-found_on", "-id"),
     "deadline": ("deadline", "id"),
@@ -99,29 +104,57 @@ class LedgerFilters(Filters):
         return start, end
 
 
-def hazard_queryset(user: User) -> QuerySet[Hazard]:
-    return visible(user, Hazard.objects.all())
+def hazard_queryset(user: User, enterprise_terms: tuple[Q, ...] = (), scan: bool = False) -> QuerySet[Hazard]:
+    """The hazards the user sees; `enterprise_terms` (conditions on their enterprise) join the
+    scope's one `enterprise IN (…)` subquery (`scope.visible_where`)."""
+    return visible_where(user, Hazard.objects.all(), *enterprise_terms, scan=scan)
 
 
-def ledger(user: User, f: LedgerFilters, today: date | None = None) -> QuerySet[Hazard]:
-    """The 台账 with its filters; with `todo=1` the user's to-do, in the to-do's order."""
+def ledger(user: User, f: LedgerFilters, today: date | None = None, page: bool = False) -> QuerySet[Hazard]:
+    """The 台账 with its filters; with `todo=1` the user's to-do, in the to-do's order. The
+    filters on the enterprise (region, department, category) go into the scope's subquery.
+    `page`: the query reads a page in order (not a count): for an area wider than a county the
+    hazards' own indexes drive it, not the list of enterprises (`scope.InWithoutIndex`)."""
     today = today or timezone.localdate()
+    enterprise_terms = tuple(_enterprise_terms(f))
+    scan = page and _wide(user) and _scannable(f)
     qs = (
-        _todo_of(user, f, today)
+        _todo_of(user, f, today, enterprise_terms)
         if f.todo == "1"
-        else hazard_queryset(user).order_by(*SORTS.get(f.sort, SORTS["found"]))
+        else hazard_queryset(user, enterprise_terms, scan).order_by(*SORTS.get(f.sort, SORTS["found"]))
     )
-    for q in _filter_terms(f, today):
+    for q in _hazard_terms(f, today):
         qs = qs.filter(q)
     return qs
 
 
-def _todo_of(user: User, f: LedgerFilters, today: date) -> QuerySet[Hazard]:
-    qs = todo(user, today)
-    if not f.awaiting:
+def _scannable(f: LedgerFilters) -> bool:
+    """Filters under which a wide area's page is best read from the hazards' own indexes: none
+    on the hazard (the sort order's index finds the first 50 at once), or overdue alone (the
+    (status, deadline) index). A region or a narrower filter leaves the enterprise list to drive
+    it: planner statistics over a sample (`core.db`) would misjudge the hazards' own indexes."""
+    narrowing = (f.q, f.enterprise, f.region, f.level, f.status, f.source, f.list, f.year)
+    dates = any(getattr(f, f"{what}_{end}") for what in DATE_RANGES for end in ("from", "to"))
+    return not any(narrowing) and not dates and f.overdue in ("", "1")
+
+
+def _wide(user: User) -> bool:
+    """More than a county: a city's or province's regulators, or a department (a whole sector)."""
+    if user.role == Role.DEPARTMENT:
+        return True
+    return user.role in AREA_ROLES and len(subtree_prefix(user.region_id or "")) < COUNTY_CODE
+
+
+def _todo_of(user: User, f: LedgerFilters, today: date, enterprise_terms: tuple[Q, ...]) -> QuerySet[Hazard]:
+    return awaiting_only(todo(user, today, enterprise_terms), f.awaiting)
+
+
+def awaiting_only(qs: QuerySet[Hazard], awaiting: str) -> QuerySet[Hazard]:
+    """A to-do queryset narrowed to the hazards waiting for one step (all when none is named)."""
+    if not awaiting:
         return qs
     # `awaiting` is todo()'s annotation, which the type checker's model of Hazard cannot see.
-    return qs.filter(awaiting=RANKS[f.awaiting]) if f.awaiting in RANKS else qs.none()  # type: ignore[misc]
+    return qs.filter(awaiting=RANKS[awaiting]) if awaiting in RANKS else qs.none()  # type: ignore[misc]
 
 
 def filter_q(f: LedgerFilters, today: date) -> Q:
@@ -131,10 +164,15 @@ def filter_q(f: LedgerFilters, today: date) -> Q:
 
 
 def _filter_terms(f: LedgerFilters, today: date) -> list[Q]:
-    terms = [_search_q(f.q)] if f.q else []
     enterprise_terms = _enterprise_terms(f)
-    if enterprise_terms:  # one IN (enterprises …) rather than joins: see core.scope._via_enterprise
-        terms.append(Q(enterprise__in=Enterprise.objects.filter(*enterprise_terms).values("pk")))
+    # one IN (enterprises …) rather than joins: see core.scope._via_enterprise
+    terms = [Q(enterprise__in=Enterprise.objects.filter(*enterprise_terms).values("pk"))] if enterprise_terms else []
+    return terms + _hazard_terms(f, today)
+
+
+def _hazard_terms(f: LedgerFilters, today: date) -> list[Q]:
+    """The filters on the hazard's own columns (and the search)."""
+    terms = [_search_q(f.q)] if f.q else []
     if f.enterprise:  # ids, years and dates are checked by the reader (LedgerFilters.typed)
         terms.append(Q(enterprise_id=int(f.enterprise)))
     terms += [Q(**{name: getattr(f, name)}) for name in ("level", "status", "source") if getattr(f, name)]
@@ -209,6 +247,65 @@ def status_counts(qs: QuerySet[Hazard]) -> list[tuple[str, StrOrPromise, int]]:
     return [(value, label, counts.get(value, 0)) for value, label in Status.choices]
 
 
+def ledger_total(counts: list[tuple[str, StrOrPromise, int]], status: str = "") -> int:
+    """The ledger's length from its counts by status (counted without the status filter): no
+    COUNT(*) of its own. A status that is none of the ledger's lists nothing."""
+    return next((n for value, _, n in counts if value == status), 0) if status else sum(n for *_, n in counts)
+
+
+# What a ledger row shows, read as plain values (no model instances, no per-cell display calls).
+ROW_FIELDS = (
+    "pk",
+    "code",
+    "enterprise__name",
+    "enterprise__region__name",
+    "enterprise__category__name",
+    "description",
+    "level",
+    "clause",
+    "source",
+    "found_on",
+    "deadline",
+    "status",
+    "escalation",
+)
+LEDGER_KEYSETS = {sort: Keyset(Hazard, order) for sort, order in SORTS.items() if sort in ("found", "code")}
+
+
+def ledger_rows(ids: list[int], today: date) -> list[dict[str, Any]]:
+    """One ledger page as dicts of ready-to-show values, in the page's order (`ids`): one narrow
+    query over the page's ids, labels from dicts."""
+    sources, statuses, escalations = labels(Source), labels(Status), labels(Escalation)
+    url = detail_url("hazards:detail")
+    found = {r[0]: r for r in Hazard.objects.filter(pk__in=ids).values_list(*ROW_FIELDS)}
+    rows = []
+    for pk in ids:
+        if pk not in found:
+            continue
+        _, code, name, place, category, text, level, clause, source, found_on, deadline, status, escalation = found[pk]
+        rows.append(
+            {
+                "pk": pk,
+                "url": url(pk),
+                "code": code,
+                "enterprise": name,
+                "place": place,
+                "category": category,
+                "description": Truncator(text).chars(60),
+                "major": level == Level.MAJOR,
+                "clause_id": clause,
+                "source": sources.get(source, source),
+                "found_on": found_on.isoformat(),
+                "deadline": deadline.isoformat() if deadline else "",
+                "overdue": deadline is not None and deadline < today and status in DEADLINE_STATUSES,
+                "status": status,
+                "status_label": statuses.get(status, status),
+                "escalation": escalations.get(escalation, "") if escalation else "",
+            }
+        )
+    return rows
+
+
 def page_of_hazards(ids: list[int]) -> list[Hazard]:
     """The hazards of one ledger page with what the rows show, in the page's order. The page
     itself is found on ids alone, so its ordered scan never joins a million rows."""
@@ -228,13 +325,13 @@ def hazard_events(hazard: Hazard) -> QuerySet[HazardEvent]:
     return hazard.events.order_by("seq")
 
 
-def todo(user: User, today: date | None = None) -> QuerySet[Hazard]:
+def todo(user: User, today: date | None = None, enterprise_terms: tuple[Q, ...] = ()) -> QuerySet[Hazard]:
     """The hazards waiting for this user (`hazards.todo`), each annotated with `awaiting` (the rank
     of the first step it waits for) and `due` (its deadline, or its look-back date once closed);
     by step, then most urgent first: the nearest (or longest passed) date, the highest
     escalation, major before general, the longest waiting."""
     steps = todo_steps(user, today or timezone.localdate())
-    qs = hazard_queryset(user)
+    qs = hazard_queryset(user, enterprise_terms)
     if not steps:
         return qs.none().annotate(awaiting=Value(None, IntegerField()), due=Value(None, DateField()))
     return (
@@ -270,6 +367,7 @@ class TodoRow:
     left: int | None  # working days left to `hazard.due` (0: due today); None when not due yet or passed
     overdue: int | None  # working days past `hazard.due` (0: passed on a rest day)
     provisional: bool  # the count crosses a year whose holidays are not announced yet
+    url: str = ""  # the hazard's page
 
 
 def todo_rows(hazards: list[Any], today: date) -> list[TodoRow]:
@@ -277,7 +375,8 @@ def todo_rows(hazards: list[Any], today: date) -> list[TodoRow]:
     `hazards` are todo()'s rows, annotated with `awaiting` and `due`."""
     dates = [h.due for h in hazards if h.due and in_calendar(h.due)]
     calendar = WorkdayCalendar(min([today, *dates]), max([today, *dates])) if dates else None
-    return [TodoRow(h, step_of(h.awaiting), *_days(calendar, today, h.due)) for h in hazards]
+    url = detail_url("hazards:detail")
+    return [TodoRow(h, step_of(h.awaiting), *_days(calendar, today, h.due), url=url(h.pk)) for h in hazards]
 
 
 def _days(calendar: WorkdayCalendar | None, today: date, due: date | None) -> tuple[int | None, int | None, bool]:

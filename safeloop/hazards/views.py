@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -23,6 +23,7 @@ from safeloop.core.evidence import evidence_response
 from safeloop.core.filters import refused_status
 from safeloop.core.forms import FormState, posted, submitted
 from safeloop.core.http import query_without, query_without_page
+from safeloop.core.keyset import AFTER, BEFORE
 from safeloop.core.scope import get_visible_or_404
 from safeloop.core.seals import SealBroken, public_base_from, sealed_bytes
 from safeloop.core.security_log import SecurityKind, SecurityResult
@@ -37,16 +38,20 @@ from safeloop.hazards.on_spot import hazard_fix_on_spot
 from safeloop.hazards.permissions import can_fix_on_spot, can_import_ledger, can_report_hazards
 from safeloop.hazards.public import published_listings, published_page
 from safeloop.hazards.selectors import (
+    LEDGER_KEYSETS,
     LEVELS,
+    SORTS,
     SOURCES,
     STATUSES,
     LedgerFilters,
+    awaiting_only,
     hazard_events,
     hazard_get,
     is_overdue,
     is_urged,
     ledger,
-    page_of_hazards,
+    ledger_rows,
+    ledger_total,
     status_counts,
     todo_counts,
     todo_rows,
@@ -64,15 +69,8 @@ from safeloop.hazards.workflow import (
     signatures,
     signing_stage,
 )
-from safeloop.registry.selectors import (
-    EnterpriseFilters,
-    category_options,
-    departments_for_user,
-    enterprise_list,
-    enterprise_named,
-    region_options,
-    year_options,
-)
+from safeloop.registry.pickers import list_pickers
+from safeloop.registry.selectors import EnterpriseFilters, enterprise_list, enterprise_named, year_options
 
 PAGE_SIZE = 50
 PUBLIC_PAGE_SIZE = 30
@@ -83,29 +81,48 @@ STATUS_LABELS = dict(Status.choices)
 @require_GET
 def hazard_ledger(request: HttpRequest) -> HttpResponse:
     filters = LedgerFilters.from_params(request.GET)
-    qs = ledger(request.user, filters)
-    page = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = page_of_hazards(list(page.object_list))
+    today = timezone.localdate()
+    counts = status_counts(ledger(request.user, filters.model_copy(update={"status": ""}), today))
+    total = ledger_total(counts, filters.status)  # no COUNT(*) of its own
+    page, cursors = _ledger_page(ledger(request.user, filters, today, page=True), filters, request.GET, total)
+    page.object_list = ledger_rows([row["pk"] for row in page.object_list], today)
     context = {
         "page": page,
         "filters": filters,
-        "query": query_without_page(request),
-        "status_query": query_without(request, "status"),
+        "query": query_without(request, AFTER, BEFORE),
+        "cursors": cursors,
+        "status_query": query_without(request, "status", AFTER, BEFORE),
         "tabs": _tabs(request, filters),
         "list_name": ledger_io.LIST_NAMES.get(filters.list) if filters.list not in TAB_LISTS else None,
-        "without_list": query_without(request, "list", "page"),
-        "today": timezone.localdate(),
-        "counts": status_counts(ledger(request.user, filters.model_copy(update={"status": ""}))),
+        "without_list": query_without(request, "list", "page", AFTER, BEFORE),
+        "counts": counts,
         "levels": LEVELS,
         "sources": SOURCES,
         "statuses": STATUSES,
         "can_report": can_report_hazards(request.user),
         "can_fix_on_spot": can_fix_on_spot(request.user),
         "can_import": can_import_ledger(request.user),
+        "years": year_options(today, filters.year),
     }
     template = "hazards/ledger.html"
-    context |= _pickers(request.user, filters)
+    if not request.htmx:  # the results alone need no pickers
+        context |= list_pickers(request.user, selected_region=filters.region)
     return render(request, f"{template}#results" if request.htmx else template, context, status=refused_status(filters))
+
+
+def _ledger_page(qs: Any, filters: LedgerFilters, params: Any, total: int) -> tuple[Page, dict[str, str]]:
+    """The page of ids (with their sort keys) and the keys its pager links continue from: by key
+    where the link carries one and the order allows it (`core.keyset`), else by page number."""
+    sort = filters.sort if filters.sort in SORTS else "found"  # as ledger() orders
+    keyset = LEDGER_KEYSETS.get(sort) if filters.todo != "1" else None
+    paginator = Paginator(qs.values("pk", *(keyset.names if keyset else ())), PAGE_SIZE)
+    paginator.count = total
+    page = paginator.get_page(params.get("page"))
+    rows = keyset.page(qs, params, PAGE_SIZE) if keyset else None
+    page.object_list = rows or list(page.object_list)  # a key that finds nothing: the page number
+    if not (keyset and page.object_list):
+        return page, {}
+    return page, {AFTER: keyset.key_of(page.object_list[-1]), BEFORE: keyset.key_of(page.object_list[0])}
 
 
 # The ledger's tabs: preset (list, overdue) pairs; every other filter is kept.
@@ -131,22 +148,14 @@ def _tabs(request: HttpRequest, filters: LedgerFilters) -> list[tuple[str, str, 
     return tabs
 
 
-def _pickers(user: User, filters: LedgerFilters) -> dict[str, Any]:
-    return {
-        "regions": region_options(user, filters.region),
-        "departments": departments_for_user(user),
-        "categories": category_options(user),
-        "years": year_options(timezone.localdate(), filters.year),
-    }
-
-
 @login_required
 @require_GET
 def hazard_todo(request: HttpRequest) -> HttpResponse:
     filters = LedgerFilters.from_params(request.GET).model_copy(update={"todo": "1"})
     today = timezone.localdate()
-    counts = todo_counts(ledger(request.user, filters.model_copy(update={"awaiting": ""}), today))
-    paginator = Paginator(ledger(request.user, filters, today).select_related("enterprise__region"), PAGE_SIZE)
+    everything = ledger(request.user, filters.model_copy(update={"awaiting": ""}), today)  # built once
+    counts = todo_counts(everything)
+    paginator = Paginator(awaiting_only(everything, filters.awaiting).select_related("enterprise__region"), PAGE_SIZE)
     paginator.count = todo_total(counts, filters.awaiting)  # known from the counts: no second scan
     page = paginator.get_page(request.GET.get("page"))
     context = {
@@ -157,10 +166,10 @@ def hazard_todo(request: HttpRequest) -> HttpResponse:
         "query": query_without_page(request),
         "group_query": query_without(request, "awaiting"),
         "levels": LEVELS,
-        "regions": region_options(request.user, filters.region),
-        "departments": departments_for_user(request.user),
         "note": todo_note(request.user),
     }
+    if not request.htmx:  # the results alone need no pickers
+        context |= list_pickers(request.user, "regions", "departments", selected_region=filters.region)
     template = "hazards/todo.html"
     return render(request, f"{template}#results" if request.htmx else template, context, status=refused_status(filters))
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.db import transaction
 
 from safeloop.registry.models import Category, Department, Industry, Region, RegionLevel
+from safeloop.registry.pickers import pickers_changed
 
 DATA = Path(__file__).resolve().parent / "data"
 YIYANG = "430900"
@@ -43,6 +44,7 @@ def reference_load(*, province: bool = False) -> dict[str, int]:
     _load_industries()
     regions = _load_regions(province)
     departments = _load_departments()
+    pickers_changed()
     return {"regions": regions, "departments": departments}
 
 

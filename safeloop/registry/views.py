@@ -19,13 +19,12 @@ from safeloop.registry.forms import enterprise_form
 from safeloop.registry.models import RiskLevel
 from safeloop.registry.pages import enterprise_page
 from safeloop.registry.permissions import can_edit_enterprises, can_register_enterprises
+from safeloop.registry.pickers import list_pickers
 from safeloop.registry.selectors import (
-    DepartmentResolver,
     EnterpriseFilters,
-    category_options,
     enterprise_get,
     enterprise_list,
-    region_options,
+    enterprise_rows,
 )
 from safeloop.registry.services import enterprise_create, enterprise_update
 
@@ -36,20 +35,18 @@ PAGE_SIZE = 50
 @require_GET
 def enterprise_index(request: HttpRequest) -> HttpResponse:
     filters = EnterpriseFilters.from_params(request.GET)
-    qs = enterprise_list(request.user, filters).select_related("region", "category", "supervising_department_override")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    resolver = DepartmentResolver(page.object_list)
+    page = Paginator(enterprise_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "rows": [(e, resolver.resolve(e)) for e in page],
+        "rows": enterprise_rows(page.object_list),
         "filters": filters,
         "query": query_without_page(request),
-        "regions": region_options(request.user, filters.region),
-        "categories": category_options(request.user),
         "risk_levels": RiskLevel.choices,
         "can_create": can_register_enterprises(request.user),
     }
     template = "registry/enterprise_list.html"
+    if not request.htmx:  # the results alone need no pickers
+        context |= list_pickers(request.user, "regions", "categories", selected_region=filters.region)
     return render(request, f"{template}#results" if request.htmx else template, context, status=refused_status(filters))
 
 

@@ -162,3 +162,23 @@ def test_disaster_and_response_lists_use_a_fixed_number_of_queries(login, city_u
     for route in ("accidents:disaster_list", "accidents:response_list"):
         with django_assert_max_num_queries(8):
             assert client.get(reverse(route)).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+def test_the_accident_list_answers_in_a_fixed_number_of_queries(
+    login, ziyang_user, city_user, rows, django_assert_max_num_queries
+):
+    data = {"occurred_at": timezone.now() - timedelta(days=1), "region": ZIYANG_TOWN, "sector": "road_transport"}
+    for i in range(rows):
+        accident_create(actor=ziyang_user, data=data | {"title": f"事故{i}", "deaths": i % 3})
+    client = login(city_user)
+    client.get(reverse("accidents:accident_list"))  # the scope's region picker is cached from here
+    # session, user, count, page (regions with their parents in the same query), the top bar's
+    # region, the bell
+    with django_assert_max_num_queries(6):
+        page = client.get(reverse("accidents:accident_list"))
+    assert page.context["page"].paginator.count == rows
+    html = page.content.decode()
+    first = Accident.objects.order_by("-occurred_at", "-pk").first()
+    assert f'<a href="{reverse("accidents:accident_detail", args=[first.pk])}">{first.title}</a>' in html
+    assert 'data-label="发生地"' in html
