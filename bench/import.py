@@ -34,7 +34,7 @@ from python_calamine import CalamineWorkbook
 
 from safeloop.accounts.models import User
 from safeloop.core.codes import make_credit_code
-from safeloop.core.xlsx import write_workbook
+from safeloop.core.xlsx_write import write_workbook
 from safeloop.hazards import ledger_io
 from safeloop.hazards.ledger_import import ledger_import
 from safeloop.registry.io import COLUMNS, enterprise_import
