@@ -1,7 +1,7 @@
 """Imports at scale (issue 10 item 3): 10,000 enterprises and 10,000 hazard ledger rows, each
 beside the python-calamine read floor of the same file measured in the same run.
 
-    SAFELOOP_DATA_DIR=/work/data-x .venv/bin/python bench/import.py [--runs 5] [--rows 10000]
+    SAFELOOP_DATA_DIR=/tmp/bench-s1 .venv/bin/python bench/import.py [--runs 5] [--rows 10000]
 (add DATABASE_URL=postgres://… for PostgreSQL; any migrated demo database, `seed_demo --scale 1`
 or 40). Each import runs as city_admin inside a transaction that is rolled back, so the data
 set stays the same between runs. The floor is python-calamine reading the whole first sheet of

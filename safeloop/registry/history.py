@@ -114,5 +114,5 @@ def _related(field: str) -> type[Model]:
 
 def _names_of(model: type[Model], keys: set[str]) -> dict[str, str]:
     if isinstance(model._meta.pk, IntegerField):  # a number; anything else names no row of it
-        keys = {key for key in keys if key.isdigit()}
+        keys = {key for key in keys if key.isascii() and key.isdigit() and len(key) <= 18}
     return {str(pk): str(obj) for pk, obj in model._default_manager.in_bulk(list(keys)).items()}

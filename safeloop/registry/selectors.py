@@ -71,7 +71,9 @@ def enterprise_list(user: User, filters: EnterpriseFilters) -> QuerySet[Enterpri
 def enterprise_named(user: User, key: object) -> Enterprise | None:
     """The enterprise a form's search-and-pick input holds (an id as text), if the user may see it."""
     key = str(key or "")
-    return enterprise_queryset(user).filter(pk=key).first() if key.isdigit() else None
+    return (
+        enterprise_queryset(user).filter(pk=key).first() if key.isascii() and key.isdigit() and len(key) <= 18 else None
+    )
 
 
 def enterprise_get(user: User, pk: object) -> Enterprise:
@@ -269,7 +271,7 @@ def year_options(today: date, selected: str = "") -> list[int]:
     """The year picker: this year and the years before it (`SAFELOOP_PICKER_YEARS`, 10), newest
     first; a chosen year outside them is added."""
     years = list(range(today.year, today.year - getattr(settings, "SAFELOOP_PICKER_YEARS", 10), -1))
-    chosen = int(selected) if selected.isdigit() and len(selected) == 4 else None
+    chosen = int(selected) if selected.isascii() and selected.isdigit() and len(selected) == 4 else None
     return years if chosen is None or chosen in years else sorted([*years, chosen], reverse=True)
 
 

@@ -37,7 +37,7 @@ LIST_ITEM = re.compile(rf"第({NUM})项")
 
 def number(text: str) -> int | None:
     """An Arabic or Chinese numeral (up to 99) as an int."""
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return int(text)
     if not text or any(ch not in CN_DIGITS and ch != "十" for ch in text):
         return None

@@ -86,7 +86,7 @@ def _category(request: HttpRequest) -> str | None:
     if getattr(user, "enterprise_id", None):
         return user.enterprise.category_id  # type: ignore[union-attr]
     picked = request.POST.get("enterprise", "")
-    if not picked.isdigit():
+    if not (picked.isascii() and picked.isdigit() and len(picked) <= 18):
         return None
     row = visible(user, Enterprise.objects.filter(pk=int(picked))).values_list("category_id", flat=True).first()
     return row
