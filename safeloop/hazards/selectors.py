@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import reduce
-from operator import and_, or_
+from operator import and_
 from typing import Any, ClassVar
 
 from django.db.models import Case, Count, DateField, F, IntegerField, Q, QuerySet, Value, When
