@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import reduce
-from operator import and_, or_
+from operator import and_
 from typing import Any, ClassVar
 
 from django.db.models import Case, Count, DateField, F, IntegerField, Q, QuerySet, Value, When
@@ -27,7 +27,7 @@ from safeloop.core.rows import detail_url, labels
 from safeloop.core.scope import department_q, get_visible_or_404, prefix_q, region_q, visible_where
 from safeloop.core.workdays import WorkdayCalendar, in_calendar
 from safeloop.hazards.models import DEADLINE_STATUSES, Escalation, Hazard, HazardEvent, Level, Source, Status
-from safeloop.hazards.todo import RANKS, Step, awaiting_rank, step_of, todo_steps
+from safeloop.hazards.todo import RANKS, Step, step_of, todo_of
 from safeloop.registry.models import Category, Enterprise
 
 REGION_CODE_LENGTHS = (6, 9, 12)
@@ -330,13 +330,14 @@ def todo(user: User, today: date | None = None, enterprise_terms: tuple[Q, ...] 
     of the first step it waits for) and `due` (its deadline, or its look-back date once closed);
     by step, then most urgent first: the nearest (or longest passed) date, the highest
     escalation, major before general, the longest waiting."""
-    steps = todo_steps(user, today or timezone.localdate())
+    steps = todo_of(user, today or timezone.localdate())
     qs = hazard_queryset(user, enterprise_terms)
-    if not steps:
+    where = steps.where()
+    if where is None:
         return qs.none().annotate(awaiting=Value(None, IntegerField()), due=Value(None, DateField()))
     return (
-        qs.filter(reduce(or_, (q for _, q in steps)))
-        .annotate(awaiting=awaiting_rank(steps), due=DUE)
+        qs.filter(where)
+        .annotate(awaiting=steps.awaiting(), due=DUE)
         .order_by("awaiting", F("due").asc(nulls_last=True), "-escalation", MAJOR_FIRST, "found_on", "pk")
     )
 

@@ -29,7 +29,8 @@ Who is expected, from where the hazard stands:
    rung, stays with the county that owns the hazard.
 
 Steps are the table's rows with a `todo` predicate, in the table's order; a hazard awaiting
-several of a user's steps is listed once, under the first (`awaiting`, the step's rank).
+several of a user's steps is listed once, under the first (`awaiting`, the step's rank). The
+owner's term is written once for all the steps (`Todo`), not once per step.
 """
 
 from __future__ import annotations
@@ -129,39 +130,78 @@ def _left_to_regulators(t: Transition) -> Q:
 ROUTED_ACCEPTANCE = Q(acceptor__in=(Acceptor.TOWNSHIP, Acceptor.DEPARTMENT))
 
 
-def expected_q(user: User, t: Transition, party: str) -> Q | None:
-    """Where this user, acting as `party`, is expected to take the step `t`; None: nowhere."""
+def expected_parts(user: User, t: Transition, party: str) -> tuple[Q | None, Q | None]:
+    """Where this user, acting as `party`, is expected to take the step `t`, in two parts: where
+    the user owns the hazard (to be joined to `owner_q` once for all steps) and whoever owns it;
+    None: nowhere."""
     if party not in (REGULATOR, SUPERVISOR):
-        return Q()
-    owned = owner_q(user)
-    if owned is None:
-        return ROUTED_ACCEPTANCE if THE_ACCEPTOR in t.guards else None
-    expected = owned & _left_to_regulators(t)
+        return None, Q()
+    if owner_q(user) is None:
+        return None, (ROUTED_ACCEPTANCE if THE_ACCEPTOR in t.guards else None)
+    left = _left_to_regulators(t)
     if THE_ACCEPTOR not in t.guards:
-        return expected
+        return left, None
     # routed to the regulators (no account of the enterprise may accept): the owner is expected
-    return expected | ROUTED_ACCEPTANCE | (owned & Q(acceptor=Acceptor.REGULATOR))
+    return (left | Q(acceptor=Acceptor.REGULATOR) if left else Q()), ROUTED_ACCEPTANCE
 
 
-def todo_steps(user: User, today: date) -> list[tuple[int, Q]]:
-    """(rank, filter) of each step awaiting this user: the table's term narrowed to the expected."""
-    by_rank: dict[int, list[Q]] = defaultdict(list)
+@dataclass(frozen=True)
+class Awaiting:
+    """One step awaiting the user: `owner_q(user) & owned | anyway` (a part None: nothing)."""
+
+    rank: int
+    owned: Q | None
+    anyway: Q | None
+
+
+def _either(terms: list[Q]) -> Q | None:
+    return reduce(or_, terms) if terms else None
+
+
+@dataclass(frozen=True)
+class Todo:
+    """The steps awaiting a user, in the table's order, with the owner's term stated once: the
+    owner's term is a correlated EXISTS, and repeated in every step it made PostgreSQL's cost
+    estimate (and so its JIT compilation) grow with the number of steps (docs/performance.md)."""
+
+    owner: Q | None
+    steps: tuple[Awaiting, ...]
+
+    def where(self) -> Q | None:
+        """The hazards waiting for this user."""
+        owned = _either([s.owned for s in self.steps if s.owned is not None])
+        anyway = [s.anyway for s in self.steps if s.anyway is not None]
+        mine = owned & self.owner if owned is not None and self.owner is not None else None
+        return _either([mine, *anyway] if mine is not None else anyway)
+
+    def awaiting(self) -> Case:
+        """The rank of the first step awaiting the user, as an annotation (null: none)."""
+        anyway = self._rank([(s.rank, s.anyway) for s in self.steps])
+        if self.owner is None:
+            return anyway
+        both = [(s.rank, _either([q for q in (s.owned, s.anyway) if q is not None])) for s in self.steps]
+        return Case(When(self.owner, then=self._rank(both)), default=anyway, output_field=IntegerField())
+
+    @staticmethod
+    def _rank(steps: list[tuple[int, Q | None]]) -> Case:
+        whens = [When(q, then=Value(rank)) for rank, q in steps if q is not None]
+        return Case(*whens, default=Value(None), output_field=IntegerField())
+
+
+def todo_of(user: User, today: date) -> Todo:
+    """The steps awaiting this user: the table's terms narrowed to the expected."""
+    owned: dict[int, list[Q]] = defaultdict(list)
+    anyway: dict[int, list[Q]] = defaultdict(list)
     for term in HAZARD_FLOW.todo_terms(user, today):
-        expected = expected_q(user, term.transition, term.party)
-        if expected is not None:
-            by_rank[RANKS[term.transition.action]].append(term.q & expected)
-    return [(rank, reduce(or_, terms)) for rank, terms in sorted(by_rank.items())]
-
-
-def todo_q(user: User, today: date) -> Q | None:
-    """The hazards waiting for this user."""
-    steps = todo_steps(user, today)
-    return reduce(or_, (q for _, q in steps)) if steps else None
-
-
-def awaiting_rank(steps: list[tuple[int, Q]]) -> Case:
-    """The rank of the first step awaiting the user, as an annotation (null: none)."""
-    return Case(*(When(q, then=Value(rank)) for rank, q in steps), output_field=IntegerField())
+        mine, theirs = expected_parts(user, term.transition, term.party)
+        rank = RANKS[term.transition.action]
+        if mine is not None:
+            owned[rank].append(term.q & mine)
+        if theirs is not None:
+            anyway[rank].append(term.q & theirs)
+    ranks = sorted(owned.keys() | anyway.keys())
+    steps = tuple(Awaiting(rank, _either(owned[rank]), _either(anyway[rank])) for rank in ranks)
+    return Todo(owner_q(user), steps)
 
 
 def todo_note(user: User) -> str | None:

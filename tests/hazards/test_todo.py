@@ -4,15 +4,18 @@ working days left; the page's filters, paging and query count; the API's `todo=1
 from __future__ import annotations
 
 from datetime import date
+from functools import reduce
+from operator import or_
 
 import pytest
 import time_machine
 from django.urls import reverse
 
+from safeloop.hazards.models import Hazard
 from safeloop.hazards.selectors import LedgerFilters, ledger, todo
 from safeloop.hazards.services import hazard_report
 from safeloop.hazards.supervision import supervise
-from safeloop.hazards.todo import STEPS, step_of
+from safeloop.hazards.todo import STEPS, step_of, todo_of
 from tests.conftest import PASSWORD, ZIYANG_TOWN, make_enterprise
 from tests.hazards.conftest import Loop
 
@@ -265,3 +268,24 @@ def test_the_api_lists_the_to_do_with_the_step_each_waits_for(client, ziyang_use
     assert [r["description"] for r in one["results"]] == ["待开始"]
     plain = client.get("/api/v1/hazards", headers=headers).json()
     assert plain["count"] == 3 and {r["awaiting"] for r in plain["results"]} == {None}
+
+
+@time_machine.travel(MONDAY, tick=False)
+@pytest.mark.parametrize("who", ["ziyang_user", "township_user", "transport_user", "city_user", "expert"])
+def test_the_owner_is_asked_once_and_each_hazard_keeps_its_first_step(request, who, ziyang_user, no_account, boss):
+    """`Todo` states the owner's term once; the list it gives is the one of its steps read one by
+    one (a hazard under the first step whose `owner & owned | anyway` it meets)."""
+    user = request.getfixturevalue(who)
+    found(ziyang_user, no_account, "待确认")
+    assigned(ziyang_user, no_account, "2026-11-20", "待开始")
+    found(ziyang_user, boss.enterprise, "重大隐患", level="major", clause="化工121-12")
+    plan = todo_of(user, NOV_2)
+    expected: dict[int, int] = {}
+    for step in plan.steps:
+        mine = step.owned & plan.owner if step.owned is not None and plan.owner is not None else None
+        q = reduce(or_, [part for part in (mine, step.anyway) if part is not None])
+        for pk in Hazard.objects.filter(q).values_list("pk", flat=True):
+            expected.setdefault(pk, step.rank)
+    listed = todo(user, NOV_2)
+    assert {h.pk: h.awaiting for h in listed} == expected
+    assert str(listed.query).count("hazards_hazardevent") <= 2  # the WHERE's and the CASE's
