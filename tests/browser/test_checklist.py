@@ -61,6 +61,7 @@ def test_enterprise_completes_a_checklist_on_a_phone_and_a_fail_enters_the_loop(
                 note = page.locator(f"#item-{clause} textarea[name=note]")
                 note.fill("罐区东侧可燃气体泄漏区域未设检测报警")
                 note.press("Tab")  # leaving the field saves it, as tapping elsewhere on a phone does
+            settled(page)  # the saved item is swapped in: a file picked before lands on the old form
             with page.expect_response(saved(clause)):
                 page.locator(f"#item-{clause} input[type=file]").set_input_files(str(jpeg))
             assert page.locator(f"#item-{clause} .item-photos img").count() == 1
@@ -92,3 +93,9 @@ def answer(page, clause: str, label: str) -> None:
     with page.expect_response(saved(clause)):
         item.get_by_text(label, exact=True).click()
     page.locator(f"#item-{clause} .item-state[data-state=saved]").wait_for()
+    settled(page)
+
+
+def settled(page) -> None:
+    """Wait until htmx has swapped and settled every response (its classes are gone)."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
