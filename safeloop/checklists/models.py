@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.core.models import ChainedEvent
+from safeloop.core.models import ChainedEvent, StoredFile
 from safeloop.core.scope import ScopePaths
 
 
@@ -123,7 +123,7 @@ class Item(models.Model):
         return f"{self.checklist_id} {self.clause_id}"
 
 
-class Photo(models.Model):
+class Photo(StoredFile):
     """A photo (or PDF) of one item, stored content-addressed by `core.evidence`."""
 
     scope = ScopePaths(
@@ -134,14 +134,6 @@ class Photo(models.Model):
     )
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="photos")
-    file = models.CharField(_("存储名"), max_length=255)
-    thumbnail = models.CharField(_("缩略图"), max_length=255, blank=True)
-    original_name = models.CharField(_("原文件名"), max_length=255)
-    sha256 = models.CharField(max_length=64)
-    content_type = models.CharField(max_length=60)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]

@@ -106,6 +106,23 @@ class LedgerCounter(models.Model):
         return f"{self.name}: {self.last}"
 
 
+class StoredFile(models.Model):
+    """A file stored content-addressed by `core.evidence` (a hazard's evidence, a checklist
+    item's photo): where it lies, its thumbnail, what it was called, its hash and who sent it."""
+
+    file = models.CharField(_("存储名"), max_length=255)
+    thumbnail = models.CharField(_("缩略图"), max_length=255, blank=True)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
 class FileCheck(models.Model):
     """The last time a stored file was re-hashed (`core.ledger`): its hash, size and modification
     time then. A file whose size and time are unchanged is not read again (`verify_ledger`

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.core.models import ChainedEvent
+from safeloop.core.models import ChainedEvent, StoredFile
 from safeloop.core.scope import ScopePaths
 
 
@@ -232,18 +232,10 @@ VIA_HAZARD = ScopePaths(
 )
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     scope = VIA_HAZARD
 
     hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="attachments")
-    file = models.CharField(_("存储名"), max_length=255)
-    thumbnail = models.CharField(_("缩略图"), max_length=255, blank=True)
-    original_name = models.CharField(_("原文件名"), max_length=255)
-    sha256 = models.CharField(max_length=64)
-    content_type = models.CharField(max_length=60)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
     used_in_event = models.PositiveIntegerField(_("用于事件序号"), null=True, blank=True)
     kind = models.CharField(_("证据类别"), max_length=20, choices=EvidenceKind.choices, default=EvidenceKind.HAZARD)
 
