@@ -56,7 +56,7 @@ def parse_specialties(text: str, categories: dict[str, Category]) -> tuple[list[
     """'危险化学品（高级）、商贸' → [(category, level)], or the first name not known."""
     found: list[tuple[Category, str]] = []
     for part in [p for p in re.split(r"[、,，;；\s]+", text or "") if p]:
-        level = SpecialtyLevel.INTERMEDIATE
+        level: str = SpecialtyLevel.INTERMEDIATE
         match = re.match(r"^(.*?)[（(](高级|中级|初级)[）)]$", part)
         if match:
             part, level = match.group(1), LEVEL_WORDS[match.group(2)]
@@ -287,6 +287,7 @@ def matching_change(
     elif enterprise is not None and Conflict.objects.filter(expert=to_expert, enterprise=enterprise).exists():
         inp.error("to_expert", _("该专家与企业存在回避关系，不能指派"))
     inp.check()
+    assert enterprise is not None and to_expert is not None
     return MatchingChange.objects.create(
         enterprise=enterprise,
         from_expert_id=from_expert_id,
@@ -317,3 +318,88 @@ def expert_assign(*, expert: Any, enterprise_ids: list[int], categories: list[st
         [Visit(expert=profile, enterprise_id=pk, on=timezone.localdate(), purpose="帮扶指导") for pk in enterprise_ids]
     )
     return profile
+
+
+# ---------------------------------------------------------------- matching (the database side)
+
+
+def matching_run(*, actor: Any, filters: dict[str, Any]) -> dict[str, Any]:
+    """Match the enterprises the filter picks (in the planner's scope) to the active pool.
+
+    filters: `category` (code), `region` (code prefix), `key_sector` (bool), `open_major` (bool:
+    only those with an open major hazard), `enterprises` (ids). Returns the API's shape."""
+    from safeloop.experts.matching import Need, Supply, match, reasons
+
+    _require_planner(actor)
+    qs = visible(actor, Enterprise.objects.all()).filter(lat__isnull=False, lng__isnull=False)
+    if filters.get("category"):
+        qs = qs.filter(category_id=filters["category"])
+    if filters.get("region"):
+        qs = qs.filter(region_id__startswith=str(filters["region"]).rstrip("0") or "4")
+    if filters.get("key_sector"):
+        qs = qs.filter(key_sector=True)
+    if filters.get("open_major"):
+        open_major = Hazard.objects.filter(level=Level.MAJOR).exclude(status__in=SETTLED).values("enterprise_id")
+        qs = qs.filter(pk__in=open_major)
+    if filters.get("enterprises"):
+        qs = qs.filter(pk__in=[int(pk) for pk in filters["enterprises"]])
+    rows = list(qs.values_list("pk", "name", "category_id", "lat", "lng")[:50_000])
+    names = {pk: name for pk, name, *_ in rows}
+    needs = [Need(pk, cat, float(lat or 0), float(lng or 0)) for pk, _n, cat, lat, lng in rows]
+    today = timezone.localdate()
+    pool = list(
+        Expert.objects.filter(active=True, certificates__expires_on__gte=today)
+        .distinct()
+        .prefetch_related("specialties__category")
+    )
+    children: dict[str, set[str]] = {}
+    for code, parent in Category.objects.filter(parent__isnull=False).values_list("code", "parent_id"):
+        children.setdefault(parent, set()).add(code)
+    conflicts: dict[int, set[int]] = {}
+    for expert_id, enterprise_id in Conflict.objects.values_list("expert_id", "enterprise_id"):
+        conflicts.setdefault(expert_id, set()).add(enterprise_id)
+    level_of: dict[tuple[int, str], str] = {}
+    supplies = []
+    for e in pool:
+        covers: set[str] = set()
+        for s in e.specialties.all():
+            for code in {s.category_id} | children.get(s.category_id, set()):
+                covers.add(code)
+                level_of[(e.pk, code)] = s.get_level_display()
+        supplies.append(
+            Supply(
+                e.pk,
+                frozenset(covers),
+                float(e.home_lat),
+                float(e.home_lng),
+                e.capacity,
+                frozenset(conflicts.get(e.pk, ())),
+            )
+        )
+    experts = {e.pk: e for e in pool}
+    category_names = dict(Category.objects.values_list("code", "name"))
+    result = match(needs, supplies)
+    why = reasons()
+    return {
+        "assignments": [
+            {
+                "expert": a.expert,
+                "expert_name": experts[a.expert].name,
+                "enterprise": a.enterprise,
+                "enterprise_name": names[a.enterprise],
+                "distance_km": round(a.metres / 1000, 1),
+                "specialty": category_names.get(a.category, a.category),
+                "explanation": _("专业：%(s)s（%(level)s）；距离 %(km).1f 公里")
+                % {
+                    "s": category_names.get(a.category, a.category),
+                    "level": level_of[(a.expert, a.category)],
+                    "km": a.metres / 1000,
+                },
+            }
+            for a in sorted(result.assignments, key=lambda a: (a.expert, a.enterprise))
+        ],
+        "unmatched": [
+            {"enterprise": pk, "enterprise_name": names[pk], "reason": why[code]} for pk, code in result.unmatched
+        ],
+        "cost": round(result.cost / 1000, 1),
+    }
