@@ -61,7 +61,7 @@ def experts(request: HttpRequest, category: str = "", active: bool | None = None
 
 
 @router.post("/experts", response={201: ExpertOut}, summary="新增专家")
-def expert_post(request: HttpRequest, payload: dict[str, Any] = Body(...)):
+def expert_post(request: HttpRequest, payload: Body[dict[str, Any]]):
     expert = expert_create(actor=request.user, data=payload)
     return Status(201, _expert(expert_detail(request.user, expert.pk)))
 
@@ -73,7 +73,7 @@ def expert_get(request: HttpRequest, expert_id: int):
 
 
 @router.patch("/experts/{int:expert_id}", response=ExpertOut, summary="修改专家信息（version 防并发）")
-def expert_patch(request: HttpRequest, expert_id: int, payload: dict[str, Any] = Body(...)):
+def expert_patch(request: HttpRequest, expert_id: int, payload: Body[dict[str, Any]]):
     data = dict(payload)
     version = data.pop("version", None)
     expert_update(actor=request.user, pk=expert_id, data=data, version=version)
@@ -81,7 +81,7 @@ def expert_patch(request: HttpRequest, expert_id: int, payload: dict[str, Any] =
 
 
 @router.post("/expert-matching", summary="专家匹配（行业分类、地域就近；最小费用流精确求解）")
-def expert_matching(request: HttpRequest, payload: dict[str, Any] = Body(...)):
+def expert_matching(request: HttpRequest, payload: Body[dict[str, Any]]):
     return matching_run(actor=request.user, filters=payload)
 
 
@@ -128,7 +128,7 @@ def stationings(request: HttpRequest, status: str = ""):
 
 
 @router.post("/stationings", response={201: StationingOut}, summary="派驻专家（关联企业未验收的重大隐患）")
-def stationing_post(request: HttpRequest, payload: dict[str, Any] = Body(...)):
+def stationing_post(request: HttpRequest, payload: Body[dict[str, Any]]):
     data = dict(payload)
     stationing = stationing_start(
         actor=request.user,
@@ -142,7 +142,7 @@ def stationing_post(request: HttpRequest, payload: dict[str, Any] = Body(...)):
 @router.post(
     "/stationings/{int:stationing_id}/end", response=StationingOut, summary="结束驻企（整改不到位、专家不撤离）"
 )
-def stationing_end_post(request: HttpRequest, stationing_id: int, payload: dict[str, Any] = Body(...)):
+def stationing_end_post(request: HttpRequest, stationing_id: int, payload: Body[dict[str, Any]]):
     data = dict(payload)
     version = data.pop("version", None)
     stationing_detail(request.user, stationing_id)  # 404 outside the scope, before anything else
