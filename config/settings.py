@@ -156,6 +156,7 @@ INSTALLED_APPS = [
     "safeloop.accidents",
     "safeloop.targets",
     "safeloop.checklists",
+    "safeloop.experts",
     "safeloop.workbench",
     "safeloop.demo",
     "safeloop.api",

@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from safeloop.accounts.middleware import SEEN_AT, SIGNED_IN_AT
 from safeloop.accounts.models import Role, User
-from safeloop.accounts.services import expert_assign, user_create
+from safeloop.accounts.services import user_create
 from safeloop.core.codes import make_credit_code
 from safeloop.core.db import allow_changes_sql, refuse_changes_sql, refuse_updates_and_young_deletes_sql
 from safeloop.core.security_log import LEGAL_MINIMUM_DAYS
+from safeloop.experts.services import expert_assign
 from safeloop.registry.models import Category, Department, Enterprise
 from safeloop.registry.reference import reference_load
 from safeloop.registry.services import enterprises_bulk_register

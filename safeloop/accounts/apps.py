@@ -12,13 +12,9 @@ class AccountsConfig(AppConfig):
         from safeloop.accounts.access import purge_expired_tokens
         from safeloop.accounts.checks import notify_channels_load
         from safeloop.accounts.notifications import tell_job_owner
-        from safeloop.accounts.selectors import expert_enterprise_ids
         from safeloop.core.jobs import on_job_finished
-        from safeloop.core.roles import Role
         from safeloop.core.schedule import register_daily
-        from safeloop.core.scope import provide_enterprises
 
-        provide_enterprises(Role.EXPERT, expert_enterprise_ids)
         register(notify_channels_load)
         on_job_finished(tell_job_owner)
         register_daily(purge_expired_tokens)

@@ -11,6 +11,7 @@ from safeloop.accounts.api import router as accounts_router
 from safeloop.checklists.api import router as checklists_router
 from safeloop.checklists.selectors import ChecklistFilters
 from safeloop.core.api import Paging, StrictJsonParser, install_error_handlers, labels_of
+from safeloop.experts.api import router as experts_router
 from safeloop.hazards.api import router as hazards_router
 from safeloop.hazards.selectors import LedgerFilters
 from safeloop.registry.api import router as registry_router
@@ -57,4 +58,5 @@ api.add_router("/", hazards_router)
 api.add_router("/", accidents_router)
 api.add_router("/", targets_router)
 api.add_router("/", checklists_router)
+api.add_router("/", experts_router)
 api.add_router("/", standards_router)

@@ -106,6 +106,7 @@ class Rule:
     refusal: StrOrPromise
     code: str = "wrong_state"  # for `offered` rules: the 409's code
     q: Callable[[Any, frozenset[str]], Q] | None = None
+    explain: Callable[[Turn], StrOrPromise | None] | None = None  # a refusal naming this turn's reason
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -195,7 +196,10 @@ class Workflow:
                 return Conflict(str(rule.refusal), code=rule.code)
         if not turn.parties & t.who(turn.obj):
             return Forbidden(_("“%(action)s”应由%(who)s进行") % {"action": t.label, "who": t.who_label})
-        return next((Forbidden(str(rule.refusal)) for rule in t.guards if not rule.test(turn)), None)
+        failed = next((rule for rule in t.guards if not rule.test(turn)), None)
+        if failed is None:
+            return None
+        return Forbidden(str((failed.explain(turn) if failed.explain else None) or failed.refusal))
 
     def options(self, t: Transition, obj: Any) -> dict[str, list[tuple[str, str]]]:
         """The choices of the row's list fields on this object (the form's checkboxes)."""

@@ -21,10 +21,11 @@ from django.core.files import File
 from django.utils import timezone
 from PIL import Image
 
-from safeloop.accounts.models import ExpertAssignment, User
+from safeloop.accounts.models import User
 from safeloop.core.evidence import StoredEvidence, evidence_store
 from safeloop.core.workdays import WorkdayCalendar
 from safeloop.demo.batches import batches
+from safeloop.experts.selectors import expert_enterprise_ids
 from safeloop.hazards.history import Act, HazardWithHistory, hazards_bulk_create
 from safeloop.hazards.issuers import IssuingBody, issuing_body_of
 from safeloop.hazards.models import (
@@ -140,7 +141,8 @@ def _ending_in(rng, enterprise, found: date, status: str, today: date, calendar,
 def _demo_enterprises(enterprises: list[Enterprise]) -> list[Enterprise]:
     """The enterprise of the `enterprise_demo` account and those assigned to `expert_demo`."""
     ids = set(User.objects.filter(username="enterprise_demo").values_list("enterprise_id", flat=True))
-    ids |= set(ExpertAssignment.objects.filter(expert__username="expert_demo").values_list("enterprise_id", flat=True))
+    expert = User.objects.filter(username="expert_demo").first()
+    ids |= set(expert_enterprise_ids(expert).values_list("pk", flat=True)) if expert else set()
     return [e for e in enterprises if e.pk in ids]
 
 

@@ -14,12 +14,13 @@ from decimal import Decimal
 from functools import cache
 
 from safeloop.accounts.models import Position, Role
-from safeloop.accounts.services import expert_assign, user_create
+from safeloop.accounts.services import user_create
 from safeloop.core.codes import ALPHABET, make_credit_code
 from safeloop.core.scope import region_q
 from safeloop.core.text import pinyin_initials
 from safeloop.demo.batches import batches
 from safeloop.demo.targets import seed_targets_demo
+from safeloop.experts.services import expert_assign
 from safeloop.registry.models import Category, Department, Enterprise, Region, RegionLevel, RiskLevel, Scale
 from safeloop.registry.reference import YIYANG, reference_load
 from safeloop.registry.services import enterprises_bulk_register
@@ -315,5 +316,7 @@ def _accounts(rng: random.Random, password: str) -> DemoAccounts:
         .values_list("pk", flat=True)[:60]
     )
     chosen = set(rng.sample(hazchem, min(11, len(hazchem)))) | ({heshan.pk} if heshan else set())
-    expert_assign(expert=users["expert_demo"], enterprise_ids=sorted(chosen))
+    # 危化专家: a pool profile whose specialties cover the enterprises it helps (issue 14).
+    categories = sorted(set(Enterprise.objects.filter(pk__in=chosen).values_list("category_id", flat=True)))
+    expert_assign(expert=users["expert_demo"], enterprise_ids=sorted(chosen), categories=categories)
     return DemoAccounts(password=password, usernames=[name for name, *_ in specs])

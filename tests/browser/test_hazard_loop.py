@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from safeloop.accounts.models import Position, Role
-from safeloop.accounts.services import expert_assign
+from safeloop.experts.services import expert_assign
 from safeloop.hazards.events import verify_all
 from safeloop.hazards.models import Hazard
 from tests.browser.ui_checks import bad_text

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, Phase, settings
 
 from safeloop.accidents.services import accident_create
 from safeloop.accounts.models import Position, Role, User
-from safeloop.accounts.services import expert_assign
+from safeloop.experts.services import expert_assign
 from safeloop.hazards.documents import TITLES
 from safeloop.hazards.services import hazard_report
 from safeloop.hazards.workflow import TRANSITIONS

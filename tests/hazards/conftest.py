@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from safeloop.accounts.models import Position, Role
-from safeloop.accounts.services import expert_assign
+from safeloop.experts.services import expert_assign
 from safeloop.hazards.models import Hazard
 from safeloop.hazards.services import attachment_add, hazard_report
 from safeloop.hazards.workflow import hazard_act

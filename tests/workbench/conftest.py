@@ -11,7 +11,7 @@ from django.utils import timezone
 from safeloop.accidents.models import Denominator, Disaster, EmergencyResponse
 from safeloop.accidents.services import accident_create
 from safeloop.accounts.models import Role
-from safeloop.accounts.services import expert_assign
+from safeloop.experts.services import expert_assign
 from safeloop.hazards.services import hazard_report
 from safeloop.hazards.workflow import hazard_act
 from tests.conftest import HESHAN_TOWN, ZIYANG_TOWN, make_enterprise, make_user

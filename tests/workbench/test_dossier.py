@@ -283,7 +283,7 @@ def test_the_buttons_are_the_ones_the_role_may_use(request, login, ziyang_enterp
 @pytest.fixture
 def expert_user_of_ziyang(ziyang_enterprise):
     from safeloop.accounts.models import Role
-    from safeloop.accounts.services import expert_assign
+    from safeloop.experts.services import expert_assign
     from tests.conftest import make_user
 
     user = make_user(Role.EXPERT)

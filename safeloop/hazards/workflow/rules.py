@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,7 @@ from safeloop.hazards.models import (
     Level,
     Listing,
 )
+from safeloop.hazards.signers import expert_refusal, expert_signable_q
 from safeloop.hazards.workflow.parties import ENTERPRISE, EXPERT, REGULATOR, S, is_self_managed
 from safeloop.registry.models import Enterprise
 from safeloop.registry.selectors import supervising_department
@@ -165,6 +167,23 @@ def _signs_for_the_enterprise(turn: Turn) -> bool:
 def _enterprise_signers_q(actor: User, parties: frozenset[str]) -> Q:
     return Q() if ENTERPRISE not in parties or signing_capacity(actor) is not None else Q(pk__in=[])
 
+
+def _expert_refusal(turn: Turn) -> str | None:
+    return expert_refusal(turn.actor, turn.obj, turn.today) if EXPERT in turn.parties else None
+
+
+def _expert_signers_q(actor: User, parties: frozenset[str]) -> Q:
+    return expert_signable_q(actor, timezone.localdate()) if EXPERT in parties else Q()
+
+
+# An expert signs only within their specialties, with a valid certificate and no recorded
+# conflict with the enterprise: the experts app answers (hazards.signers).
+EXPERT_SIGNER = Rule(
+    test=lambda turn: _expert_refusal(turn) is None,
+    refusal=_("专家只能在本人专业范围内、证书有效且无回避关系时签字"),
+    q=_expert_signers_q,
+    explain=_expert_refusal,
+)
 
 ENTERPRISE_SIGNER = Rule(
     test=_signs_for_the_enterprise,

@@ -1,0 +1,48 @@
+"""The experts API: matching shape, pool, stationings; outsiders get 404 / nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from safeloop.experts.models import Certificate, Expert, Specialty
+from tests.api.test_api import api  # noqa: F401 - the fixture
+
+
+@pytest.fixture
+def pool(heshan_enterprise, ziyang_enterprise):
+    near = Expert.objects.create(name="王工", home_lat="28.60", home_lng="112.33", capacity=1)
+    Specialty.objects.create(expert=near, category_id=heshan_enterprise.category_id)
+    Certificate.objects.create(expert=near, name="证", expires_on="2099-01-01")
+    return near
+
+
+def test_matching_returns_the_documented_shape(api, city_user, pool, heshan_enterprise):  # noqa: F811
+    heshan_enterprise.lat, heshan_enterprise.lng = "28.55", "112.35"
+    heshan_enterprise.save()
+    body = api.auth(city_user).call("post", "/expert-matching", {"enterprises": [heshan_enterprise.pk]}).json()
+    assert set(body) == {"assignments", "unmatched", "cost"}
+    [row] = body["assignments"]
+    assert {"expert", "enterprise", "distance_km", "specialty"} <= set(row)
+    assert row["expert"] == pool.pk and row["enterprise"] == heshan_enterprise.pk and row["distance_km"] > 0
+
+
+def test_an_enterprise_account_sees_no_pool_and_no_expert(api, enterprise_user, pool):  # noqa: F811
+    api.auth(enterprise_user)
+    assert api.call("get", "/experts").json() == []
+    assert api.call("get", f"/experts/{pool.pk}").status_code == 404
+    assert api.call("post", "/expert-matching", {}).status_code == 403
+
+
+def test_create_and_patch_an_expert_with_a_stale_version(api, city_user):  # noqa: F811
+    api.auth(city_user)
+    created = api.call(
+        "post",
+        "/experts",
+        {"name": "李工", "home_lat": "28.5", "home_lng": "112.3", "specialties": "危险化学品（高级）"},
+    )
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    bad = api.call("post", "/experts", {"name": "赵工", "home_lat": "28.5", "home_lng": "112.3", "specialties": "火星"})
+    assert bad.status_code == 400 and "specialties" in bad.json()["error"]["fields"]
+    assert api.call("patch", f"/experts/{pk}", {"capacity": 3, "version": 1}).json()["capacity"] == 3
+    assert api.call("patch", f"/experts/{pk}", {"capacity": 4, "version": 1}).status_code == 409
