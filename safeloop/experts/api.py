@@ -6,8 +6,9 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Body, Router, Schema, Status
+from ninja import Body, Query, Router, Schema, Status
 
+from safeloop.core.api import Paging, page_of, paginate
 from safeloop.experts.models import Expert, Stationing
 from safeloop.experts.selectors import expert_detail, expert_list, stationing_detail, stationings_visible, workload
 from safeloop.experts.services import expert_create, expert_update, matching_run, stationing_end, stationing_start
@@ -54,10 +55,10 @@ def _expert(e: Expert) -> dict[str, Any]:
     }
 
 
-@router.get("/experts", response=list[ExpertOut], summary="专家库（可按专业筛选）")
-def experts(request: HttpRequest, category: str = "", active: bool | None = None):
+@router.get("/experts", response=page_of(ExpertOut), summary="专家库（可按专业筛选）")
+def experts(request: HttpRequest, paging: Query[Paging], category: str = "", active: bool | None = None):
     qs = expert_list(request.user, category=category, active=active).prefetch_related("certificates")
-    return [_expert(e) for e in qs[:2000]]
+    return paginate(request, qs, paging, prepare=lambda rows: [_expert(e) for e in rows])
 
 
 @router.post("/experts", response={201: ExpertOut}, summary="新增专家")
@@ -119,12 +120,12 @@ def _stationing(s: Stationing) -> dict[str, Any]:
     }
 
 
-@router.get("/stationings", response=list[StationingOut], summary="专家驻企")
-def stationings(request: HttpRequest, status: str = ""):
+@router.get("/stationings", response=page_of(StationingOut), summary="专家驻企")
+def stationings(request: HttpRequest, paging: Query[Paging], status: str = ""):
     qs = stationings_visible(request.user).prefetch_related("hazards")
     if status:
         qs = qs.filter(status=status)
-    return [_stationing(s) for s in qs[:2000]]
+    return paginate(request, qs, paging, prepare=lambda rows: [_stationing(s) for s in rows])
 
 
 @router.post("/stationings", response={201: StationingOut}, summary="派驻专家（关联企业未验收的重大隐患）")

@@ -81,7 +81,7 @@ def stationing_detail(user: Any, pk: int) -> Stationing:
 
 
 def stationings_visible(user: Any) -> QuerySet[Stationing, Any]:
-    qs = Stationing.objects.select_related("expert", "enterprise")
+    qs = Stationing.objects.select_related("expert", "enterprise").order_by("-starts_on", "-pk")
     if getattr(user, "role", None) == Role.EXPERT:
         return qs.filter(expert__user_id=user.pk)
     return visible(user, qs) if may_see_pool(user) else qs.none()

@@ -16,6 +16,7 @@ from safeloop.core.chain import chain_append
 from safeloop.core.errors import Conflict as ConflictError
 from safeloop.core.errors import Forbidden, NotFound
 from safeloop.core.inputs import Inputs
+from safeloop.core.regions import subtree_prefix
 from safeloop.core.roles import Role
 from safeloop.core.scope import visible
 from safeloop.core.services import diff_apply, locked_row
@@ -323,6 +324,14 @@ def expert_assign(*, expert: Any, enterprise_ids: list[int], categories: list[st
 # ---------------------------------------------------------------- matching (the database side)
 
 
+def _matching_ids(raw: Any) -> list[int]:
+    """The `enterprises` of a matching filter, read by core's input reader (a 400 naming it)."""
+    inp = Inputs({"enterprises": raw})
+    ids = inp.ids("enterprises", _("企业"))
+    inp.check()
+    return ids
+
+
 def matching_run(*, actor: Any, filters: dict[str, Any]) -> dict[str, Any]:
     """Match the enterprises the filter picks (in the planner's scope) to the active pool.
 
@@ -335,14 +344,14 @@ def matching_run(*, actor: Any, filters: dict[str, Any]) -> dict[str, Any]:
     if filters.get("category"):
         qs = qs.filter(category_id=filters["category"])
     if filters.get("region"):
-        qs = qs.filter(region_id__startswith=str(filters["region"]).rstrip("0") or "4")
+        qs = qs.filter(region_id__startswith=subtree_prefix(str(filters["region"])))
     if filters.get("key_sector"):
         qs = qs.filter(key_sector=True)
     if filters.get("open_major"):
         open_major = Hazard.objects.filter(level=Level.MAJOR).exclude(status__in=SETTLED).values("enterprise_id")
         qs = qs.filter(pk__in=open_major)
     if filters.get("enterprises"):
-        qs = qs.filter(pk__in=[int(pk) for pk in filters["enterprises"]])
+        qs = qs.filter(pk__in=_matching_ids(filters["enterprises"]))
     rows = list(qs.values_list("pk", "name", "category_id", "lat", "lng")[:50_000])
     names = {pk: name for pk, name, *_ in rows}
     needs = [Need(pk, cat, float(lat or 0), float(lng or 0)) for pk, _n, cat, lat, lng in rows]

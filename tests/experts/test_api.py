@@ -28,7 +28,7 @@ def test_matching_returns_the_documented_shape(api, city_user, pool, heshan_ente
 
 def test_an_enterprise_account_sees_no_pool_and_no_expert(api, enterprise_user, pool):  # noqa: F811
     api.auth(enterprise_user)
-    assert api.call("get", "/experts").json() == []
+    assert api.call("get", "/experts").json()["count"] == 0
     assert api.call("get", f"/experts/{pool.pk}").status_code == 404
     assert api.call("post", "/expert-matching", {}).status_code == 403
 
@@ -46,3 +46,32 @@ def test_create_and_patch_an_expert_with_a_stale_version(api, city_user):  # noq
     assert bad.status_code == 400 and "specialties" in bad.json()["error"]["fields"]
     assert api.call("patch", f"/experts/{pk}", {"capacity": 3, "version": 1}).json()["capacity"] == 3
     assert api.call("patch", f"/experts/{pk}", {"capacity": 4, "version": 1}).status_code == 409
+
+
+def test_a_matching_filter_with_bad_ids_is_refused_naming_the_field(api, city_user):  # noqa: F811
+    answer = api.auth(city_user).call("post", "/expert-matching", {"enterprises": ["abc"]})
+    assert answer.status_code == 400 and "enterprises" in answer.json()["error"]["fields"]
+
+
+def test_lists_use_the_api_envelope(api, city_user, pool):  # noqa: F811
+    body = api.auth(city_user).call("get", "/experts?page_size=1").json()
+    assert body["count"] >= 1 and len(body["results"]) == 1 and body["results"][0]["id"]
+    assert set(api.call("get", "/stationings").json()) == {"count", "results", "next"}
+
+
+def test_another_countys_stationing_is_404_and_absent_from_its_list(
+    api,
+    city_user,
+    heshan_user,
+    ziyang_user,
+    pool,
+    heshan_enterprise,  # noqa: F811
+):
+    made = api.auth(city_user).call("post", "/stationings", {"expert": pool.pk, "enterprise": heshan_enterprise.pk})
+    assert made.status_code == 201, made.content
+    pk = made.json()["id"]
+    assert api.auth(heshan_user).call("get", "/stationings").json()["count"] == 1
+    api.auth(ziyang_user)
+    assert api.call("get", "/stationings").json()["count"] == 0
+    assert api.call("post", f"/stationings/{pk}/end", {"version": 1}).status_code == 404
+    assert api.call("post", "/stationings", {"expert": pool.pk, "enterprise": heshan_enterprise.pk}).status_code == 400
