@@ -25,6 +25,7 @@ class Source(models.TextChoices):
     PUBLIC_REPORT = "public_report", _("群众举报")
     TOWNSHIP_PATROL = "township_patrol", _("乡镇巡查")
     DRAGNET = "dragnet", _("举一反三")
+    CAMPAIGN = "campaign", _("专项整治")
 
 
 class Status(models.TextChoices):
