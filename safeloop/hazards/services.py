@@ -48,6 +48,7 @@ REGULATOR_SOURCES: set[str] = {
     Source.TOWNSHIP_PATROL,
     Source.PUBLIC_REPORT,
     Source.DRAGNET,
+    Source.CAMPAIGN,
     Source.EXPERT,
 }
 MAJOR_NEEDS_CLAUSE = gettext_lazy("重大隐患必须注明判定依据（标准条款）")
