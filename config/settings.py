@@ -350,6 +350,13 @@ SAFELOOP_LOGIN_MAX_FAILURES_OVERALL = env_int("SAFELOOP_LOGIN_MAX_FAILURES_OVERA
 SAFELOOP_LOGIN_MAX_DELAY_SECONDS = env_int("SAFELOOP_LOGIN_MAX_DELAY_SECONDS", 60, minimum=1)
 # Throttle records (sign-in failures, cleared or not) are kept this long, then purged daily.
 SAFELOOP_THROTTLE_KEEP_DAYS = env_int("SAFELOOP_THROTTLE_KEEP_DAYS", 180, minimum=1)
+# The public report channel (reporting, docs/reporting.md): reports one address may send per
+# window (the throttle of core.throttle; other addresses are not affected), lookups of tracking
+# codes one address may make per window, and how far back a similar report counts as a duplicate.
+SAFELOOP_REPORT_WINDOW_MINUTES = env_int("SAFELOOP_REPORT_WINDOW_MINUTES", 60, minimum=1)
+SAFELOOP_REPORT_MAX_PER_ADDRESS = env_int("SAFELOOP_REPORT_MAX_PER_ADDRESS", 5, minimum=1)
+SAFELOOP_REPORT_LOOKUPS_PER_ADDRESS = env_int("SAFELOOP_REPORT_LOOKUPS_PER_ADDRESS", 60, minimum=1)
+SAFELOOP_REPORT_DUPLICATE_DAYS = env_int("SAFELOOP_REPORT_DUPLICATE_DAYS", 30, minimum=1)
 
 
 # The header a trusted reverse proxy sets to the client's address (e.g. X-Forwarded-For with

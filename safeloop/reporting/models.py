@@ -25,12 +25,13 @@ VIA_ENTERPRISE = ScopePaths(
 )
 
 # A report belongs to a township (the enterprise's, or the one a city-wide report names) and
-# carries its category, so city-wide reports without an enterprise are scoped too.
+# carries its category, so city-wide reports without an enterprise are scoped too. A department
+# sees the reports of its categories not handed to another department, and those handed to it.
 REPORT_SCOPE = ScopePaths(
     enterprise="enterprise",
     region="region",
     category="category",
-    department_override="enterprise__supervising_department_override",
+    department_override="department",
 )
 
 TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

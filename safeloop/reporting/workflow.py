@@ -1,0 +1,316 @@
+"""Triage as a table (core.transitions): accept (the first response), transfer, verify (the
+report becomes a hazard, source 内部报告 / 群众举报, linked to it), reject with a reason the
+reporter reads, and the reward (decided for the first valid reporter only, then paid).
+
+Parties: `handler` (the unit handling the report now: see selectors.is_handler) and
+`supervisor` (county and city accounts above it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from safeloop.core.chain import plain
+from safeloop.core.errors import NotFound
+from safeloop.core.scope import visible
+from safeloop.core.transitions import Context, Rule, Transition, Who, Workflow
+from safeloop.hazards.clauses import clause_values
+from safeloop.hazards.fields import REPORT as HAZARD
+from safeloop.hazards.models import Level, Source
+from safeloop.hazards.services import MAJOR_NEEDS_CLAUSE, hazard_create
+from safeloop.registry.models import Department, Enterprise
+from safeloop.reporting.fields import (
+    AMOUNT,
+    BASIS,
+    DEPARTMENT,
+    DUPLICATE_OF,
+    ENTERPRISE,
+    PAID_ON,
+    REASON,
+    REPLY,
+    TRANSFER_NOTE,
+)
+from safeloop.reporting.models import Channel, HandlerKind, Report, ReportEvent, ReportStatus, RewardStatus
+from safeloop.reporting.selectors import is_handler, is_supervisor, reports_visible
+from safeloop.reporting.services import response_deadline, suggested_reward
+
+S = ReportStatus
+HANDLER, SUPERVISOR = "handler", "supervisor"
+HANDLERS = Who(always=frozenset({HANDLER}))
+HANDLERS_OR_SUPERVISORS = Who(always=frozenset({HANDLER, SUPERVISOR}))
+
+
+def role_parties(actor: Any) -> frozenset[str]:
+    if actor.role in ("county", "city"):
+        return frozenset({SUPERVISOR})
+    if actor.role in ("township", "department", "enterprise"):
+        return frozenset({HANDLER})
+    return frozenset()
+
+
+def parties_of(actor: Any, report: Report) -> frozenset[str]:
+    parties = set()
+    if is_handler(actor, report):
+        parties.add(HANDLER)
+    if is_supervisor(actor, report):
+        parties.add(SUPERVISOR)
+    return frozenset(parties)
+
+
+# ---------------------------------------------------------------- the rows' functions
+
+
+def _now_responded(ctx: Context) -> None:
+    if ctx.obj.first_response_at is None:
+        ctx.obj.first_response_at = ctx.now
+
+
+def run_accept(ctx: Context) -> dict[str, Any]:
+    reply = ctx.inp.read(REPLY)
+    ctx.inp.check()
+    _now_responded(ctx)
+    if reply:
+        ctx.obj.public_reply = reply
+    return {"reply": reply}
+
+
+def run_transfer(ctx: Context) -> dict[str, Any]:
+    report: Report = ctx.obj
+    note = ctx.inp.read(TRANSFER_NOTE)
+    department = None
+    if ctx.inp.data.get("department"):
+        departments = Department.objects.filter(region_id__in={report.region_id[:6], report.region_id[:4] + "00"})
+        department = ctx.inp.record(DEPARTMENT, departments, missing=_("转交部门须是隐患所在县（市、区）的部门"))
+    ctx.inp.check()
+    if department is None and report.handler_kind == HandlerKind.TOWNSHIP:
+        ctx.inp.error("department", _("该报告已由乡镇（街道）处理：请选择要转交的部门"))
+        ctx.inp.check()
+    report.handler_kind = HandlerKind.DEPARTMENT if department else HandlerKind.TOWNSHIP
+    report.department = department
+    report.respond_by = response_deadline(report, ctx.today)
+    report.first_response_at = report.first_response_at or ctx.now
+    return {"handler_kind": report.handler_kind, "department": getattr(department, "pk", None), "note": note}
+
+
+def run_verify(ctx: Context) -> dict[str, Any]:
+    report: Report = ctx.obj
+    inp = ctx.inp
+    reply = inp.read(REPLY)
+    original = report.duplicate_of
+    if original is not None and original.status == S.VERIFIED and original.hazard_id:
+        inp.check()
+        report.hazard = original.hazard
+        linked_existing = True
+    else:
+        report.hazard = _hazard_of(ctx, report)
+        linked_existing = False
+    _now_responded(ctx)
+    report.closed_at = ctx.now
+    report.public_reply = reply or _("经核查，您报告的隐患属实，已列入隐患台账整改。感谢您的报告。")
+    assert report.hazard is not None
+    return {"hazard": report.hazard.code, "linked_existing": linked_existing, "reply": report.public_reply}
+
+
+def _hazard_of(ctx: Context, report: Report) -> Any:
+    inp = ctx.inp
+    values = inp.read_values([HAZARD["level"], HAZARD["clause"], HAZARD["nature"]])
+    values.setdefault("level", Level.GENERAL)
+    clause_values(inp, values, HAZARD["clause"])
+    if values["level"] == Level.MAJOR and not values["clause"] and "clause" not in inp.errors:
+        inp.error("clause", str(MAJOR_NEEDS_CLAUSE))
+    enterprise = report.enterprise
+    if enterprise is None:
+        scope = visible(ctx.actor, Enterprise.objects.select_related("region"))
+        enterprise = inp.record(ENTERPRISE.but(required=True), scope)
+    inp.check()
+    assert enterprise is not None
+    report.enterprise = enterprise
+    report.category = enterprise.category
+    source = Source.INTERNAL_REPORT if report.channel == Channel.INTERNAL else Source.PUBLIC_REPORT
+    photos = [File(default_storage.open(p.file), name=p.original_name) for p in report.photos.all()]
+    hazard, _event = hazard_create(
+        actor=ctx.actor,
+        values={
+            "enterprise": enterprise,
+            "description": report.description,
+            "location": report.location,
+            "source": source,
+            "finder_name": str(_("内部报告人") if report.channel == Channel.INTERNAL else _("举报人")),
+            "found_on": report.created_at.date(),
+            **values,
+        },
+        photos=photos,
+        payload={"report": report.code},
+    )
+    for photo in photos:
+        photo.close()
+    return hazard
+
+
+def run_reject(ctx: Context) -> dict[str, Any]:
+    report: Report = ctx.obj
+    reason = ctx.inp.read(REASON)
+    code = (ctx.inp.read(DUPLICATE_OF) or "").strip().upper()
+    original = None
+    if code:
+        original = reports_visible(ctx.actor).filter(code=code).exclude(pk=report.pk).first()
+        if original is None:
+            ctx.inp.error("duplicate_of", _("没有查询码为“%(code)s”的报告") % {"code": code})
+    ctx.inp.check()
+    if original is not None:
+        report.duplicate_of = original
+    _now_responded(ctx)
+    report.closed_at = ctx.now
+    report.public_reply = reason
+    return {"reason": reason, "duplicate_of": code}
+
+
+def first_valid(report: Report) -> bool:
+    """Only the first valid reporter of a hazard is rewarded."""
+    if report.duplicate_of_id and report.duplicate_of and report.duplicate_of.status == S.VERIFIED:
+        return False
+    if report.hazard_id is None:
+        return True
+    earlier = Report.objects.filter(hazard_id=report.hazard_id, status=S.VERIFIED)
+    return not earlier.filter(
+        Q(created_at__lt=report.created_at) | Q(created_at=report.created_at, pk__lt=report.pk)
+    ).exists()
+
+
+def run_decide_reward(ctx: Context) -> dict[str, Any]:
+    report: Report = ctx.obj
+    suggested, standard = suggested_reward(report)
+    spec = AMOUNT.but(required=suggested is None)
+    amount = ctx.inp.read(spec)
+    basis = ctx.inp.read(BASIS)
+    if amount is None and suggested is None:
+        ctx.inp.error("reward_amount", _("没有适用的奖励标准，请填写奖励金额"))
+    ctx.inp.check()
+    amount = suggested if amount is None else amount
+    report.reward_amount = amount
+    report.reward_basis = basis or standard
+    report.reward_status = RewardStatus.DECIDED if amount else RewardStatus.NOT_AWARDED
+    return plain({"amount": amount, "basis": report.reward_basis})
+
+
+def run_pay_reward(ctx: Context) -> dict[str, Any]:
+    paid_on = ctx.inp.read(PAID_ON)
+    ctx.inp.check()
+    ctx.obj.reward_paid_on = paid_on
+    ctx.obj.reward_status = RewardStatus.PAID
+    return plain({"paid_on": paid_on})
+
+
+NOT_YET_DECIDED = Rule(
+    test=lambda turn: turn.obj.reward_status == RewardStatus.NONE,
+    refusal=gettext_lazy("该报告的奖励已经决定"),
+    code="already_decided",
+)
+FIRST_VALID = Rule(
+    test=lambda turn: first_valid(turn.obj),
+    refusal=gettext_lazy("同一隐患只奖励第一位有效报告人：此前已有属实的报告"),
+    code="not_first",
+)
+DECIDED = Rule(
+    test=lambda turn: turn.obj.reward_status == RewardStatus.DECIDED,
+    refusal=gettext_lazy("奖励尚未决定，或已发放，或决定不予奖励"),
+    code="not_decided",
+)
+NOT_ENTERPRISE: Rule = Rule(
+    test=lambda turn: turn.actor.role != "enterprise",
+    refusal=gettext_lazy("企业不能转交报告；请在期限内核查处理"),
+)
+
+
+REPORT_FLOW = Workflow(
+    model=Report,
+    events=ReportEvent,
+    role_parties=role_parties,
+    parties_of=parties_of,
+    related=("enterprise", "enterprise__category", "region", "duplicate_of", "hazard"),
+    transitions=(
+        Transition(
+            action="accept",
+            label=gettext_lazy("受理核查"),
+            sources=(S.RECEIVED,),
+            targets=(S.CHECKING,),
+            who=HANDLERS,
+            who_label=gettext_lazy("处理单位"),
+            needs=gettext_lazy("可附答复举报人的话"),
+            fields=(REPLY,),
+            run=run_accept,
+        ),
+        Transition(
+            action="transfer",
+            label=gettext_lazy("转交"),
+            sources=(S.RECEIVED, S.CHECKING),
+            targets=(S.RECEIVED,),
+            who=HANDLERS_OR_SUPERVISORS,
+            who_label=gettext_lazy("处理单位或县、市监管部门"),
+            needs=gettext_lazy("转交的部门（不填为隐患所在乡镇街道）"),
+            fields=(DEPARTMENT, TRANSFER_NOTE),
+            guards=(NOT_ENTERPRISE,),
+            run=run_transfer,
+        ),
+        Transition(
+            action="verify",
+            label=gettext_lazy("核实属实"),
+            sources=(S.CHECKING,),
+            targets=(S.VERIFIED,),
+            who=HANDLERS,
+            who_label=gettext_lazy("处理单位"),
+            needs=gettext_lazy("隐患等级（重大隐患须注明判定依据）；未指明企业的须选择企业"),
+            fields=(HAZARD["level"], HAZARD["clause"], HAZARD["nature"], ENTERPRISE, REPLY),
+            run=run_verify,
+        ),
+        Transition(
+            action="reject",
+            label=gettext_lazy("不予认定"),
+            sources=(S.RECEIVED, S.CHECKING),
+            targets=(S.REJECTED,),
+            who=HANDLERS,
+            who_label=gettext_lazy("处理单位"),
+            needs=gettext_lazy("理由（举报人可见）；重复报告可填原报告查询码"),
+            fields=(REASON, DUPLICATE_OF),
+            run=run_reject,
+        ),
+        Transition(
+            action="decide_reward",
+            label=gettext_lazy("决定奖励"),
+            sources=(S.VERIFIED,),
+            who=HANDLERS_OR_SUPERVISORS,
+            who_label=gettext_lazy("处理单位或县、市监管部门"),
+            needs=gettext_lazy("奖励金额（不填按适用的奖励标准）"),
+            fields=(AMOUNT.but(required=False), BASIS),
+            offered=(NOT_YET_DECIDED, FIRST_VALID),
+            run=run_decide_reward,
+        ),
+        Transition(
+            action="pay_reward",
+            label=gettext_lazy("登记发放"),
+            sources=(S.VERIFIED,),
+            who=HANDLERS_OR_SUPERVISORS,
+            who_label=gettext_lazy("处理单位或县、市监管部门"),
+            needs=gettext_lazy("发放日期"),
+            fields=(PAID_ON,),
+            offered=(DECIDED,),
+            run=run_pay_reward,
+        ),
+    ),
+)
+
+
+def report_act(*, report_id: Any, actor: Any, action: str, version: Any, data: dict | None = None) -> Report:
+    """One triage action. A report the actor may not see is missing (404), whatever the table says."""
+    if not reports_visible(actor).filter(pk=report_id).exists():
+        raise NotFound()
+    return REPORT_FLOW.act(pk=report_id, actor=actor, action=action, version=version, data=data)
+
+
+def available_actions(actor: Any, report: Report) -> list[Transition]:
+    return REPORT_FLOW.available(actor, report)
