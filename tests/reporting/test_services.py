@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils import timezone
-
 import pytest
+from django.utils import timezone
 
 from safeloop.core.chain import chain_verify_all
 from safeloop.core.errors import Conflict, Locked, NotFound, UnsupportedType, ValidationFailed
@@ -31,7 +30,9 @@ pytestmark = pytest.mark.django_db
 def test_a_public_report_goes_to_the_township_with_the_policy_deadline(ziyang_enterprise, policy):
     report = report_submit(data=submission(ziyang_enterprise, photos=[photo()]), address="1.2.3.4")
     assert report.channel == "public" and report.handler_kind == HandlerKind.TOWNSHIP
-    assert report.region_id == ZIYANG_TOWN and report.respond_by is not None and report.respond_by > timezone.localdate()
+    assert (
+        report.region_id == ZIYANG_TOWN and report.respond_by is not None and report.respond_by > timezone.localdate()
+    )
     assert report.photos.count() == 1 and len(report.code) == 12
     assert not hasattr(report, "identity") or not report.identity.name
     [event] = ReportEvent.objects.filter(report=report)
