@@ -22,6 +22,7 @@ urlpatterns = [
     path("checklists/", include("safeloop.checklists.urls")),
     path("standards/stats/", include("safeloop.checklists.stats_urls")),
     path("standards/", include("safeloop.standards.urls")),
+    path("", include("safeloop.reporting.urls")),
     path("", include("safeloop.core.urls")),
     path("", include("safeloop.workbench.urls")),
 ]

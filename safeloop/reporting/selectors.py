@@ -192,4 +192,4 @@ def report_by_code(code: str) -> Report | None:
     code = "".join((code or "").split()).upper().replace("-", "")
     if not code or len(code) > 16:
         return None
-    return Report.objects.select_related("enterprise", "region").filter(code=code).first()
+    return Report.objects.select_related("hazard").filter(code=code).first()

@@ -40,7 +40,7 @@ from safeloop.reporting.models import (
     ReportStatus,
     RewardMechanism,
 )
-from safeloop.reporting.selectors import mechanism_enterprise, mechanism_of, policy_for
+from safeloop.reporting.selectors import mechanism_enterprise, mechanism_of, policy_for, report_by_code
 
 # ---------------------------------------------------------------- throttles (core.throttle, the one mechanism)
 
@@ -262,6 +262,12 @@ def _store_photo(report: Report, upload: File) -> ReportPhoto:
         content_type=stored.content_type,
         size=stored.size,
     )
+
+
+def progress_lookup(*, code: str, address: str | None) -> Report | None:
+    """The public lookup by tracking code, throttled per address (no walking through codes)."""
+    REPORT_LOOKUPS.admit(key="lookup", address=address)
+    return report_by_code(code)
 
 
 # ---------------------------------------------------------------- the reward mechanism

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET
 from safeloop.core.seals import public_url
 from safeloop.registry.models import Enterprise
 from safeloop.registry.selectors import enterprise_by_public_code, enterprise_queryset
+from safeloop.reporting.views import enterprise_report_page
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,7 @@ class Channel:
     source: str
 
 
-# Only channels that exist and are sourced. The platform's own public report form comes with the
-# reporting app (it will replace the public page below).
+# Only channels that exist and are sourced; shown beside the platform's own report form (reporting).
 REPORT_CHANNELS = (
     Channel(
         label=gettext_lazy("全国安全生产举报投诉电话"),
@@ -84,9 +84,14 @@ def public_page(request: HttpRequest, enterprise: Enterprise) -> HttpResponse:
     return render(request, "workbench/enterprise_public.html", context)
 
 
+def report_form(request: HttpRequest, enterprise: Enterprise) -> HttpResponse:
+    """The reporting app's public report form for this enterprise, with the other channels."""
+    return enterprise_report_page(request, enterprise, channels=REPORT_CHANNELS)
+
+
 HANDLERS: tuple[Handler, ...] = (
     Handler("dossier", sees_enterprise, to_dossier),
-    Handler("public", anyone, public_page),
+    Handler("public", anyone, report_form),
 )
 
 

@@ -14,6 +14,7 @@ from safeloop.accounts.permissions import can_manage_enterprise_accounts
 from safeloop.checklists.permissions import can_open_checklists, can_see_completion
 from safeloop.core.roles import Role
 from safeloop.core.security_pages import can_read_security_log
+from safeloop.reporting.permissions import can_open_reports
 from safeloop.targets.permissions import can_open_dashboard
 
 
@@ -45,6 +46,7 @@ MENU = (
     MenuItem("企业档案", "registry:enterprise_list", "▦", pages=("workbench:dossier_tab", "workbench:poster")),
     MenuItem("目标指标", "targets:dashboard", "◎", can_open_dashboard),
     MenuItem("事故灾害", "accidents:accident_list", "✚"),
+    MenuItem("隐患报告", "reporting:list", "✉", can_open_reports),
     MenuItem("本企业账号", "accounts:enterprise_accounts", "☺", can_manage_enterprise_accounts),
     MenuItem("接口文档", "api:openapi-view", "⇄", reads_api_docs),
     MenuItem("安全日志", "core:security_log", "☷", can_read_security_log),

@@ -1,0 +1,113 @@
+"""The public pages (QR code, city-wide, tracking), the handlers' pages, compliance, export."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from safeloop.reporting.models import Report, RewardMechanism
+from safeloop.reporting.stats import compliance
+from tests.conftest import ZIYANG_TOWN, make_enterprise, signed_in
+from tests.reporting.conftest import photo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_qr_code_opens_the_report_form_and_a_citizen_gets_a_code(client, ziyang_enterprise):
+    page = client.get(reverse("workbench:enterprise_code", args=[ziyang_enterprise.public_code]))
+    assert page.status_code == 200 and "提交报告" in page.text and "12350" in page.text
+    assert "township" not in page.text  # the enterprise is known from the code
+    url = reverse("reporting:public_enterprise", args=[ziyang_enterprise.public_code])
+    answer = client.post(
+        url,
+        {"reporter": "citizen", "kind": "equipment", "description": "叉车刹车失灵仍在使用", "photos": [photo()]},
+    )
+    assert answer.status_code == 302
+    done = client.get(answer["Location"])
+    report = Report.objects.get()
+    assert report.code in done.text and report.enterprise_id == ziyang_enterprise.pk
+    track = client.post(reverse("reporting:public_track"), {"code": report.code.lower()})
+    assert track.status_code == 200 and "已受理" in track.text
+    assert ziyang_enterprise.name not in track.text
+
+
+def test_bad_input_on_the_page_keeps_what_was_typed(client, reference):
+    answer = client.post(reverse("reporting:public_new"), {"reporter": "citizen", "description": "<script>x</script>"})
+    assert answer.status_code == 400
+    assert (
+        "网页代码" in answer.text
+        and "所在乡镇街道为必填项" in answer.text
+        and "&lt;script&gt;x&lt;/script&gt;" in answer.text
+    )
+    assert Report.objects.count() == 0
+
+
+def test_the_page_is_throttled_per_address(client, reference, settings):
+    settings.SAFELOOP_REPORT_MAX_PER_ADDRESS = 1
+    data = {
+        "reporter": "citizen",
+        "kind": "environment",
+        "description": "河堤旁废弃厂房随时可能倒塌",
+        "township": ZIYANG_TOWN,
+    }
+    assert client.post(reverse("reporting:public_new"), data).status_code == 302
+    assert client.post(reverse("reporting:public_new"), data).status_code == 429
+    assert client.post(reverse("reporting:public_new"), data, REMOTE_ADDR="10.0.0.9").status_code == 302
+
+
+def test_an_unknown_code_is_not_found(client, db):
+    assert client.post(reverse("reporting:public_track"), {"code": "NOPE"}).status_code == 404
+
+
+def test_handlers_act_on_the_detail_page_and_outsiders_get_404(client, ziyang_enterprise, township_user, heshan_user):
+    client.post(
+        reverse("reporting:public_enterprise", args=[ziyang_enterprise.public_code]),
+        {"reporter": "citizen", "kind": "behaviour", "description": "工人高处作业不系安全带", "name": "王五"},
+    )
+    report = Report.objects.get()
+    signed_in(client, township_user)
+    detail = client.get(reverse("reporting:detail", args=[report.pk]))
+    assert detail.status_code == 200 and "王五" in detail.text and "受理核查" in detail.text
+    assert "王五" not in client.get(reverse("reporting:list")).text
+    client.post(reverse("reporting:action", args=[report.pk, "accept"]), {"version": 1})
+    report.refresh_from_db()
+    assert report.status == "checking"
+    signed_in(client, heshan_user)
+    assert client.get(reverse("reporting:detail", args=[report.pk])).status_code == 404
+    assert client.post(reverse("reporting:action", args=[report.pk, "reject"]), {"version": 2}).status_code == 404
+
+
+def test_compliance_totals_agree_with_a_direct_count(client, city_user, reference):
+    done = [make_enterprise(category="hazchem") for _ in range(3)]
+    late = [make_enterprise(category="hazchem") for _ in range(2)]
+    others = [make_enterprise(category="education") for _ in range(2)]
+    for e in done[:2]:
+        RewardMechanism.objects.create(enterprise=e, established=True, established_on="2025-03-01")
+    RewardMechanism.objects.create(enterprise=done[2], established=True, established_on="2025-08-01")
+    from django.utils import timezone
+
+    result = compliance(city_user, year=timezone.localdate().year, by="county", today=timezone.localdate())
+    assert result.total.total == len(done) + len(late) + len(others)
+    assert result.total.established == RewardMechanism.objects.filter(established=True).count() == 3
+    assert result.key_sector.late == len(late)  # hazchem: 2025-06-30 passed
+    signed_in(client, city_user)
+    page = client.get(reverse("reporting:compliance"))
+    assert page.status_code == 200 and all(e.name in page.text for e in late)
+    export = client.get(reverse("reporting:compliance_export"))
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    assert any("资阳" in str(cell.value) for row in sheet.iter_rows() for cell in row)
+
+
+def test_an_enterprise_records_its_mechanism_and_sees_no_compliance(client, enterprise_user, ziyang_enterprise):
+    signed_in(client, enterprise_user)
+    url = reverse("reporting:mechanism", args=[ziyang_enterprise.pk])
+    answer = client.post(url, {"established": "1", "established_on": "", "reward_min": "abc"})
+    assert answer.status_code == 200 and "建立日期" in answer.text and "最低奖励" in answer.text
+    answer = client.post(url, {"established": "1", "established_on": "2025-05-01", "reward_min": "50"})
+    assert answer.status_code == 302 and RewardMechanism.objects.get().established
+    assert client.get(reverse("reporting:compliance")).status_code == 403
+    other = make_enterprise()
+    assert client.get(reverse("reporting:mechanism", args=[other.pk])).status_code == 404
