@@ -104,6 +104,22 @@ SECURITY_LOG_ROUTES = {"core:security_log", "core:security_log_export"}
 # The standards catalogue: read-only reference data for every signed-in user (no enterprise data);
 # signed-out visitors and unknown ids checked in tests/standards/test_pages.py.
 STANDARDS_ROUTES = {"standards:list", "standards:detail", "standards:clause", "standards:hint"}
+# Reports and reward mechanisms, checked in tests/reporting/test_outsiders.py (another county,
+# an enterprise, an expert: 404 for a report or an enterprise's mechanism, lists without them);
+# the public report pages (no sign-in) show only the reporter's own report's progress.
+REPORTING_ROUTES = {
+    "reporting:public_new",
+    "reporting:public_enterprise",
+    "reporting:public_done",
+    "reporting:public_track",
+    "reporting:list",
+    "reporting:detail",
+    "reporting:action",
+    "reporting:compliance",
+    "reporting:compliance_export",
+    "reporting:mechanism",
+    "reporting:statistics",
+}
 ENTERPRISE_ACCOUNT_ROUTES = {
     "accounts:enterprise_accounts",
     "accounts:enterprise_account_new",
@@ -135,6 +151,7 @@ def test_every_route_has_an_outsider_check():
     declared |= set(ACCIDENT_OBJECT_ROUTES) | set(ACCIDENT_LIST_ROUTES) | set(TARGET_ROUTES) | NOTIFICATION_ROUTES
     declared |= ENTERPRISE_ACCOUNT_ROUTES | CHECKLIST_ROUTES
     declared |= PUBLIC_LIST_ROUTES | SECURITY_LOG_ROUTES | SYSADMIN_ROUTES | STANDARDS_ROUTES
+    declared |= REPORTING_ROUTES
     assert set(_names(get_resolver())) == declared
 
 

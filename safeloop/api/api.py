@@ -16,6 +16,7 @@ from safeloop.hazards.api import router as hazards_router
 from safeloop.hazards.selectors import LedgerFilters
 from safeloop.registry.api import router as registry_router
 from safeloop.registry.selectors import EnterpriseFilters, RegionFilters
+from safeloop.reporting.api import router as reporting_router
 from safeloop.standards.api import router as standards_router
 from safeloop.targets.api import router as targets_router
 
@@ -59,4 +60,5 @@ api.add_router("/", accidents_router)
 api.add_router("/", targets_router)
 api.add_router("/", checklists_router)
 api.add_router("/", experts_router)
+api.add_router("/", reporting_router)
 api.add_router("/", standards_router)

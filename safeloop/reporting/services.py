@@ -312,7 +312,6 @@ def mechanism_put(*, actor: Any, enterprise_id: Any, data: dict[str, Any]) -> Re
             queryset=RewardMechanism.objects.select_for_update(),
         )
         values["updated_by"] = actor
-        values["version"] = existing.version + 1
         model_update(instance=existing, data=values, actor=actor, action="reward_mechanism.update")
         return existing
 
