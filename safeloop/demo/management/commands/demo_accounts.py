@@ -3,6 +3,9 @@ from django.core.management.base import BaseCommand
 
 from safeloop.accounts.models import User
 from safeloop.demo.registry import DEMO_USERNAMES
+from safeloop.demo.reporting import REPORTING_USERNAMES
+
+NAMES = (*DEMO_USERNAMES, *REPORTING_USERNAMES)
 
 
 class Command(BaseCommand):
@@ -14,15 +17,13 @@ class Command(BaseCommand):
     def handle(self, *args, url: str, **options):
         users = {
             u.username: u
-            for u in User.objects.filter(username__in=DEMO_USERNAMES).select_related(
-                "region", "department", "enterprise"
-            )
+            for u in User.objects.filter(username__in=NAMES).select_related("region", "department", "enterprise")
         }
         if not users:
             self.stdout.write("没有演示账号（数据库不是由 seed_demo 初始化的）。")
             return
         self.stdout.write(f"\n演示账号 demo accounts（密码 password: {settings.SAFELOOP_DEMO_PASSWORD}）")
-        for name in DEMO_USERNAMES:
+        for name in NAMES:
             if name in users:
                 u = users[name]
                 anchor = u.region or u.department or u.enterprise or ""
