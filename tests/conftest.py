@@ -164,6 +164,7 @@ APPEND_ONLY = (
     "core_sealedrecord",
     "hazards_hazardevent",
     "checklists_checklistevent",
+    "reporting_reportevent",
 )  # tables whose triggers refuse UPDATE and DELETE
 
 

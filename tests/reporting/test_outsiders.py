@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def public_report(ziyang_enterprise):
-    return report_submit(data=submission(ziyang_enterprise, name="孙七", phone="13700000000"), address="1")
+    return report_submit(data=submission(ziyang_enterprise, name="孙七", phone="13700000000"), address="198.51.100.1")
 
 
 @pytest.mark.parametrize("who", ["heshan_user", "enterprise_user", "expert_user"])

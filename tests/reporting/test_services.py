@@ -60,11 +60,13 @@ def test_an_internal_report_with_a_mechanism_goes_to_the_enterprise(ziyang_enter
 
 def test_bad_input_names_the_field_in_chinese_and_stores_nothing(ziyang_enterprise):
     with pytest.raises(ValidationFailed) as caught:
-        report_submit(data={"reporter": "citizen", "description": "<script>alert(1)</script>有隐患啊啊啊"}, address="a")
+        report_submit(
+            data={"reporter": "citizen", "description": "<script>alert(1)</script>有隐患啊啊啊"}, address="198.51.100.2"
+        )
     fields = caught.value.fields
     assert "网页代码" in fields["description"] and "township" in fields and "kind" in fields
     with pytest.raises(ValidationFailed) as caught:
-        report_submit(data=submission(None, reporter="employee", township=ZIYANG_TOWN), address="b")
+        report_submit(data=submission(None, reporter="employee", township=ZIYANG_TOWN), address="198.51.100.3")
     assert "二维码" in caught.value.fields["reporter"]
     assert Report.objects.count() == 0
 
@@ -74,7 +76,7 @@ def test_a_wrong_file_type_is_refused_and_nothing_is_stored(ziyang_enterprise):
 
     fake = SimpleUploadedFile("x.jpg", b"MZ\x90\x00 not a photo at all" * 20, content_type="image/jpeg")
     with pytest.raises(UnsupportedType):
-        report_submit(data=submission(ziyang_enterprise, photos=[fake]), address="c")
+        report_submit(data=submission(ziyang_enterprise, photos=[fake]), address="198.51.100.4")
     assert Report.objects.count() == 0
 
 
@@ -91,12 +93,13 @@ def test_flooding_from_one_address_is_throttled_but_others_pass(ziyang_enterpris
 
 
 def test_similar_reports_are_marked_as_duplicates_and_spam_is_flagged(ziyang_enterprise):
-    first = report_submit(data=submission(ziyang_enterprise), address="1")
+    first = report_submit(data=submission(ziyang_enterprise), address="198.51.100.1")
     again = report_submit(
-        data=submission(ziyang_enterprise, description="仓库东侧消防通道被货物堵塞，灭火器压力不够"), address="2"
+        data=submission(ziyang_enterprise, description="仓库东侧消防通道被货物堵塞，灭火器压力不够"),
+        address="198.51.100.5",
     )
     other = report_submit(
-        data=submission(ziyang_enterprise, description="二楼配电箱没有门，电线裸露在外面"), address="3"
+        data=submission(ziyang_enterprise, description="二楼配电箱没有门，电线裸露在外面"), address="198.51.100.6"
     )
     assert again.duplicate_of_id == first.pk and other.duplicate_of_id is None
     assert similarity("消防通道堵塞", "消防通道堵塞") == 1.0 and similarity("消防通道堵塞", "配电箱没门") == 0.0
@@ -105,7 +108,7 @@ def test_similar_reports_are_marked_as_duplicates_and_spam_is_flagged(ziyang_ent
 
 
 def test_the_township_verifies_and_the_report_becomes_a_linked_hazard(ziyang_enterprise, township_user, policy):
-    report = report_submit(data=submission(ziyang_enterprise, photos=[photo()]), address="1")
+    report = report_submit(data=submission(ziyang_enterprise, photos=[photo()]), address="198.51.100.1")
     report = report_act(report_id=report.pk, actor=township_user, action="accept", version=1)
     assert report.status == ReportStatus.CHECKING and report.first_response_at is not None
     report = report_act(
@@ -120,7 +123,7 @@ def test_the_township_verifies_and_the_report_becomes_a_linked_hazard(ziyang_ent
 def test_an_internal_report_verified_by_the_enterprise_is_an_internal_report_hazard(
     ziyang_enterprise, mechanism, handler_user, enterprise_user
 ):
-    report = report_submit(data=submission(ziyang_enterprise, reporter="employee"), address="1")
+    report = report_submit(data=submission(ziyang_enterprise, reporter="employee"), address="198.51.100.1")
     with pytest.raises(Exception) as refused:  # another enterprise account is not the designated handler
         report_act(report_id=report.pk, actor=enterprise_user, action="accept", version=1)
     assert refused.value.__class__.__name__ == "Forbidden"
@@ -144,7 +147,7 @@ def test_an_internal_report_verified_by_the_enterprise_is_an_internal_report_haz
 
 
 def test_a_rejected_report_keeps_a_reason_the_reporter_reads(ziyang_enterprise, township_user):
-    report = report_submit(data=submission(ziyang_enterprise), address="1")
+    report = report_submit(data=submission(ziyang_enterprise), address="198.51.100.1")
     with pytest.raises(ValidationFailed) as caught:
         report_act(report_id=report.pk, actor=township_user, action="reject", version=1, data={})
     assert "理由" in caught.value.fields["reason"]
@@ -160,8 +163,8 @@ def test_a_rejected_report_keeps_a_reason_the_reporter_reads(ziyang_enterprise, 
 
 
 def test_only_the_first_valid_reporter_is_rewarded(ziyang_enterprise, township_user, policy):
-    first = report_submit(data=submission(ziyang_enterprise), address="1")
-    second = report_submit(data=submission(ziyang_enterprise), address="2")
+    first = report_submit(data=submission(ziyang_enterprise), address="198.51.100.1")
+    second = report_submit(data=submission(ziyang_enterprise), address="198.51.100.5")
     assert second.duplicate_of_id == first.pk
     for report in (first, second):
         report_act(report_id=report.pk, actor=township_user, action="accept", version=1)
@@ -180,7 +183,7 @@ def test_only_the_first_valid_reporter_is_rewarded(ziyang_enterprise, township_u
 def test_outsiders_get_not_found_and_enterprises_never_see_public_reports(
     ziyang_enterprise, heshan_user, enterprise_user, expert_user
 ):
-    report = report_submit(data=submission(ziyang_enterprise), address="1")
+    report = report_submit(data=submission(ziyang_enterprise), address="198.51.100.1")
     for outsider in (heshan_user, enterprise_user, expert_user):
         assert not reports_visible(outsider).filter(pk=report.pk).exists()
         with pytest.raises(NotFound):
@@ -191,9 +194,10 @@ def test_the_identity_is_for_the_handlers_only(
     ziyang_enterprise, mechanism, handler_user, enterprise_user, township_user, ziyang_user, city_user, sysadmin_user
 ):
     named = {"name": "李四", "phone": "13800000000"}
-    public = report_submit(data=submission(ziyang_enterprise, **named), address="1")
+    public = report_submit(data=submission(ziyang_enterprise, **named), address="198.51.100.1")
     internal = report_submit(
-        data=submission(ziyang_enterprise, reporter="employee", description="车间行车限位器失效", **named), address="2"
+        data=submission(ziyang_enterprise, reporter="employee", description="车间行车限位器失效", **named),
+        address="198.51.100.5",
     )
     told = report_submit(
         data=submission(
@@ -203,7 +207,7 @@ def test_the_identity_is_for_the_handlers_only(
             named_to_enterprise="true",
             **named,
         ),
-        address="3",
+        address="198.51.100.6",
     )
     assert identity_for(township_user, public).name == "李四"
     for other in (enterprise_user, handler_user, ziyang_user, city_user, sysadmin_user):
