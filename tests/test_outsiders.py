@@ -115,6 +115,7 @@ REPORTING_ROUTES = {
     "reporting:list",
     "reporting:detail",
     "reporting:action",
+    "reporting:photo",
     "reporting:compliance",
     "reporting:compliance_export",
     "reporting:mechanism",

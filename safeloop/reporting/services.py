@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -40,6 +41,7 @@ from safeloop.reporting.models import (
     ReportStatus,
     RewardMechanism,
 )
+from safeloop.reporting.notifications import notify_handlers
 from safeloop.reporting.selectors import mechanism_enterprise, mechanism_of, policy_for, report_by_code
 
 # ---------------------------------------------------------------- throttles (core.throttle, the one mechanism)
@@ -230,6 +232,7 @@ def report_submit(*, data: dict[str, Any], address: str | None, account: Any = N
             payload=plain(payload),
             attachments=[s.sha256 for s in stored],
         )
+        transaction.on_commit(partial(notify_handlers, report.pk))
     return report
 
 

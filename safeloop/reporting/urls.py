@@ -13,6 +13,7 @@ urlpatterns = [
     path("reports/", views.report_list_page, name="list"),
     path("reports/<int:pk>/", views.report_detail, name="detail"),
     path("reports/<int:pk>/actions/<str:action>/", views.report_action, name="action"),
+    path("reports/<int:pk>/photos/<int:photo_id>/", views.report_photo, name="photo"),
     path("reports/mechanisms/", stats_views.compliance, name="compliance"),
     path("reports/mechanisms/export.xlsx", stats_views.compliance_export, name="compliance_export"),
     path("reports/mechanisms/<int:enterprise_id>/", stats_views.mechanism_page, name="mechanism"),

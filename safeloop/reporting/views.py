@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.core.errors import ServiceError, Throttled
+from safeloop.core.evidence import evidence_response
 from safeloop.core.forms import FormState, posted
 from safeloop.core.http import client_address
 from safeloop.registry.models import Enterprise, Region, RegionLevel
@@ -197,3 +198,14 @@ def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         messages.success(request, _("已办理"))
     return redirect("reporting:detail", pk=pk)
+
+
+@login_required
+@require_GET
+def report_photo(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
+    """A report's photo, for whoever sees the report (else 404); always an attachment."""
+    report = report_for(request.user, pk)
+    photo = report.photos.filter(pk=photo_id).first() if report is not None else None
+    if photo is None:
+        raise Http404
+    return evidence_response(name=photo.file, content_type=photo.content_type, original_name=photo.original_name)

@@ -7,10 +7,12 @@ Parties: `handler` (the unit handling the report now: see selectors.is_handler) 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +38,7 @@ from safeloop.reporting.fields import (
     TRANSFER_NOTE,
 )
 from safeloop.reporting.models import Channel, HandlerKind, Report, ReportEvent, ReportStatus, RewardStatus
+from safeloop.reporting.notifications import notify_handlers
 from safeloop.reporting.selectors import is_handler, is_supervisor, reports_visible
 from safeloop.reporting.services import response_deadline, suggested_reward
 
@@ -94,6 +97,7 @@ def run_transfer(ctx: Context) -> dict[str, Any]:
     report.department = department
     report.respond_by = response_deadline(report, ctx.today)
     report.first_response_at = report.first_response_at or ctx.now
+    ctx.then.append(lambda _event: transaction.on_commit(partial(notify_handlers, report.pk)))
     return {"handler_kind": report.handler_kind, "department": getattr(department, "pk", None), "note": note}
 
 

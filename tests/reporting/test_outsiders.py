@@ -12,14 +12,15 @@ from openpyxl import load_workbook
 from safeloop.reporting.models import RewardMechanism
 from safeloop.reporting.services import report_submit
 from tests.conftest import signed_in
-from tests.reporting.conftest import submission
+from tests.reporting.conftest import photo, submission
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def public_report(ziyang_enterprise):
-    return report_submit(data=submission(ziyang_enterprise, name="孙七", phone="13700000000"), address="198.51.100.1")
+    data = submission(ziyang_enterprise, name="孙七", phone="13700000000", photos=[photo()])
+    return report_submit(data=data, address="198.51.100.1")
 
 
 @pytest.mark.parametrize("who", ["heshan_user", "enterprise_user", "expert_user"])

@@ -225,3 +225,19 @@ def test_mechanism_states_follow_the_sector_deadline(ziyang_enterprise, mechanis
     assert phase_of(other).deadline == date(2025, 12, 31)
     assert mechanism_state(date(2025, 12, 31), None, date(2026, 1, 1)) == MechanismState.LATE
     assert mechanism_state(date(2025, 12, 31), None, date(2025, 7, 1)) == MechanismState.PENDING
+
+
+def test_handlers_hear_of_a_new_report_and_late_enterprises_are_reminded_once_a_month(
+    ziyang_enterprise, township_user, enterprise_user, django_capture_on_commit_callbacks
+):
+    from safeloop.accounts.models import Notification
+    from safeloop.reporting.notifications import mechanism_reminders
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_submit(data=submission(ziyang_enterprise, name="李四"), address="198.51.100.77")
+    [message] = Notification.objects.filter(user=township_user)
+    assert report.code in message.title and "李四" not in message.title
+    assert mechanism_reminders(date(2026, 1, 5)) == 1  # hazchem: its deadline 2025-06-30 has passed
+    assert mechanism_reminders(date(2026, 1, 20)) == 0  # once a month
+    assert Notification.objects.filter(user=enterprise_user).count() == 1
+    assert mechanism_reminders(date(2025, 6, 1)) == 0  # not yet due
