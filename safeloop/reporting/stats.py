@@ -10,15 +10,17 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
 
 from safeloop.core.roles import Role
 from safeloop.core.scope import visible
 from safeloop.hazards.models import Hazard, Source
-from safeloop.registry.models import Enterprise, Region
+from safeloop.registry.models import Department, Enterprise, Region
+from safeloop.registry.selectors import DepartmentResolver
 from safeloop.reporting.models import Channel, ReportStatus
 from safeloop.reporting.selectors import STATE_LABELS, MechanismState, mechanism_state, phases, reports_visible
 
-GROUPS = ("county", "category")
+GROUPS = ("county", "category", "department")
 
 
 def may_see_stats(user: Any) -> bool:
@@ -73,6 +75,7 @@ def _rows(user: Any) -> Any:
         "category__key_sector",
         "reward_mechanism__established",
         "reward_mechanism__established_on",
+        "supervising_department_override_id",
     )
 
 
@@ -89,9 +92,14 @@ def compliance(user: Any, *, year: int, by: str, today: date) -> Compliance:
     groups: dict[str, ComplianceRow] = {}
     total, key_sector, other = Tally(), Tally(), Tally()
     counties = {r.code: r.name for r in Region.objects.filter(level="county")}
-    for _pk, region, category, category_name, is_key, flag, on in _rows(user).iterator(chunk_size=2000):
+    resolver = DepartmentResolver() if by == "department" else None
+    departments = {d.pk: d.name for d in Department.objects.all()} if resolver else {}
+    for _pk, region, category, category_name, is_key, flag, on, override in _rows(user).iterator(chunk_size=2000):
         if by == "category":
             key, label = category, category_name
+        elif resolver is not None:
+            found = override or getattr(resolver.derived(region, category), "pk", None)
+            key, label = str(found or ""), departments.get(found, "") if found else _("未明确监管部门")
         else:
             key = region[:6]
             label = counties.get(key, key)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from safeloop.reporting.models import Report, RewardMechanism
-from safeloop.reporting.stats import compliance
+from safeloop.reporting.stats import GROUPS, compliance
 from tests.conftest import ZIYANG_TOWN, make_enterprise, signed_in
 from tests.reporting.conftest import photo
 
@@ -93,6 +93,10 @@ def test_compliance_totals_agree_with_a_direct_count(client, city_user, referenc
     assert result.total.total == len(done) + len(late) + len(others)
     assert result.total.established == RewardMechanism.objects.filter(established=True).count() == 3
     assert result.key_sector.late == len(late)  # hazchem: 2025-06-30 passed
+    for by in GROUPS:
+        grouped = compliance(city_user, year=timezone.localdate().year, by=by, today=timezone.localdate())
+        assert sum(r.tally.total for r in grouped.rows) == result.total.total
+        assert sum(r.tally.established for r in grouped.rows) == 3
     signed_in(client, city_user)
     page = client.get(reverse("reporting:compliance"))
     assert page.status_code == 200 and all(e.name in page.text for e in late)
