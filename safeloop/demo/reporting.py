@@ -140,7 +140,7 @@ def _advance(reports: list, safety: User, township: User) -> None:
         actor=handler[first.pk],
         action="pay_reward",
         version=4,
-        data={"reward_paid_on": timezone.localdate().isoformat()},
+        data={"reward_paid_on": timezone.localdate().isoformat(), "tracking_code": first.code},
     )
     report_act(
         report_id=rest[1].pk,

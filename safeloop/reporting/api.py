@@ -110,7 +110,7 @@ def public_report_get(request: HttpRequest, tracking_code: str):
 
 class ReportOut(Schema):
     id: int
-    tracking_code: str
+    reference: str
     channel: str
     enterprise: int | None
     enterprise_name: str
@@ -129,7 +129,7 @@ class ReportOut(Schema):
     closed_at: datetime | None
     public_reply: str
     hazard: int | None
-    duplicate_of: str | None
+    duplicate_of: str | None  # the reference of the earlier report
     suspected_spam: bool
     reward_status: str
     reward_amount: Decimal | None
@@ -154,7 +154,7 @@ class ReportDetailOut(ReportOut):
 def _report(user: Any, r: Report) -> dict[str, Any]:
     return {
         "id": r.pk,
-        "tracking_code": r.code,
+        "reference": r.reference,
         "channel": r.channel,
         "enterprise": r.enterprise_id,
         "enterprise_name": r.enterprise.name if r.enterprise else "",
@@ -173,7 +173,7 @@ def _report(user: Any, r: Report) -> dict[str, Any]:
         "closed_at": timezone.localtime(r.closed_at) if r.closed_at else None,
         "public_reply": r.public_reply,
         "hazard": r.hazard_id,
-        "duplicate_of": r.duplicate_of.code if r.duplicate_of_id and r.duplicate_of else None,
+        "duplicate_of": r.duplicate_of.reference if r.duplicate_of_id and r.duplicate_of else None,
         "suspected_spam": r.suspected_spam,
         "reward_status": r.reward_status,
         "reward_amount": r.reward_amount,

@@ -44,7 +44,7 @@ SUBMIT_FIELDS = (
         name="named_to_enterprise",
         label=_("同意向企业公开身份"),
         kind=Kind.BOOLEAN,
-        help=_("不勾选时，企业看不到您的姓名和电话"),
+        help=_("仅对企业员工的内部报告有效；不选“是”，企业看不到您的姓名和电话"),
     ),
     FieldSpec(name="photos", label=_("现场照片"), kind=Kind.FILE, accept="image/*", help=_("可直接拍照，可选多张")),
 )
@@ -70,7 +70,19 @@ REPLY = FieldSpec(
 )
 REASON = REPLY.but(name="reason", label=_("不予认定的理由"), required=True, help=_("举报人凭查询码可以看到"))
 DUPLICATE_OF = FieldSpec(
-    name="duplicate_of", label=_("重复于（查询码）"), kind=Kind.TEXT, max_length=16, help=_("与已受理的报告重复时填写")
+    name="duplicate_of",
+    label=_("重复于（报告编号）"),
+    kind=Kind.TEXT,
+    max_length=16,
+    help=_("与已受理的报告重复时填写，如 R0000012"),
+)
+TRACKING = FieldSpec(
+    name="tracking_code",
+    label=_("报告人出示的查询码"),
+    kind=Kind.TEXT,
+    max_length=20,
+    required=True,
+    help=_("奖励只发给能出示本报告查询码的报告人"),
 )
 DEPARTMENT = FieldSpec(name="department", label=_("转交部门"), kind=Kind.REF, help=_("不填则转交隐患所在乡镇（街道）"))
 TRANSFER_NOTE = FieldSpec(name="note", label=_("转交说明"), kind=Kind.TEXTAREA, max_length=500)

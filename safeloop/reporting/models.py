@@ -219,7 +219,19 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.code
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        """The number staff see and cite. The tracking code is the reporter's alone (it claims the
+        reward), so no page, export, API answer or message for staff shows it."""
+        return f"R{self.pk:07d}" if self.pk else ""
+
+
+def reference_pk(text: str) -> int | None:
+    """The id a reference ("R0000012", "r12", "12") names, or None."""
+    digits = (text or "").strip().upper().removeprefix("R")
+    return int(digits) if digits.isdigit() and len(digits) <= 12 else None
 
 
 class ReporterIdentity(models.Model):

@@ -41,7 +41,7 @@ def notify_handlers(report_id: int) -> int:
     report = Report.objects.filter(pk=report_id).first()
     if report is None:
         return 0
-    title = _("新的隐患报告 %(code)s 待受理") % {"code": report.code}
+    title = _("新的隐患报告 %(code)s 待受理") % {"code": report.reference}
     if report.respond_by:
         title += _("（请于 %(day)s 前首次响应）") % {"day": report.respond_by.isoformat()}
     url = reverse("reporting:detail", args=[report.pk])

@@ -216,7 +216,7 @@ def report_submit(*, data: dict[str, Any], address: str | None, account: Any = N
             "enterprise": report.enterprise_id,
             "region": report.region_id,
             "respond_by": report.respond_by,
-            "duplicate_of": report.duplicate_of.code if report.duplicate_of else "",
+            "duplicate_of": report.duplicate_of.reference if report.duplicate_of else "",
             "suspected_spam": report.suspected_spam,
             "anonymous": not (values.get("name") or values.get("phone")),
             **routing,

@@ -35,9 +35,18 @@ from safeloop.reporting.fields import (
     PAID_ON,
     REASON,
     REPLY,
+    TRACKING,
     TRANSFER_NOTE,
 )
-from safeloop.reporting.models import Channel, HandlerKind, Report, ReportEvent, ReportStatus, RewardStatus
+from safeloop.reporting.models import (
+    Channel,
+    HandlerKind,
+    Report,
+    ReportEvent,
+    ReportStatus,
+    RewardStatus,
+    reference_pk,
+)
 from safeloop.reporting.notifications import notify_handlers
 from safeloop.reporting.selectors import is_handler, is_supervisor, reports_visible
 from safeloop.reporting.services import response_deadline, suggested_reward
@@ -149,7 +158,7 @@ def _hazard_of(ctx: Context, report: Report) -> Any:
             **values,
         },
         photos=photos,
-        payload={"report": report.code},
+        payload={"report": report.reference},
     )
     for photo in photos:
         photo.close()
@@ -162,16 +171,17 @@ def run_reject(ctx: Context) -> dict[str, Any]:
     code = (ctx.inp.read(DUPLICATE_OF) or "").strip().upper()
     original = None
     if code:
-        original = reports_visible(ctx.actor).filter(code=code).exclude(pk=report.pk).first()
+        pk = reference_pk(code)
+        original = reports_visible(ctx.actor).filter(pk=pk).exclude(pk=report.pk).first() if pk else None
         if original is None:
-            ctx.inp.error("duplicate_of", _("没有查询码为“%(code)s”的报告") % {"code": code})
+            ctx.inp.error("duplicate_of", _("没有编号为“%(code)s”的报告") % {"code": code})
     ctx.inp.check()
     if original is not None:
         report.duplicate_of = original
     _now_responded(ctx)
     report.closed_at = ctx.now
     report.public_reply = reason
-    return {"reason": reason, "duplicate_of": code}
+    return {"reason": reason, "duplicate_of": original.reference if original else ""}
 
 
 def first_valid(report: Report) -> bool:
@@ -203,7 +213,11 @@ def run_decide_reward(ctx: Context) -> dict[str, Any]:
 
 
 def run_pay_reward(ctx: Context) -> dict[str, Any]:
+    """Paid to whoever shows the report's tracking code (the reporter may be anonymous)."""
     paid_on = ctx.inp.read(PAID_ON)
+    shown = "".join((ctx.inp.read(TRACKING) or "").split()).upper().replace("-", "")
+    if shown and shown != ctx.obj.code:
+        ctx.inp.error("tracking_code", _("查询码不符：奖励只发给出示本报告查询码的报告人"))
     ctx.inp.check()
     ctx.obj.reward_paid_on = paid_on
     ctx.obj.reward_status = RewardStatus.PAID
@@ -301,7 +315,7 @@ REPORT_FLOW = Workflow(
             who=HANDLERS_OR_SUPERVISORS,
             who_label=gettext_lazy("处理单位或县、市监管部门"),
             needs=gettext_lazy("发放日期"),
-            fields=(PAID_ON,),
+            fields=(PAID_ON, TRACKING),
             offered=(DECIDED,),
             run=run_pay_reward,
         ),

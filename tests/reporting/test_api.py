@@ -80,6 +80,7 @@ def test_staff_list_has_no_identity_and_the_handler_detail_has_it(api, client, z
     listing = api.call("get", "/reports")
     assert listing.status_code == 200 and listing.json()["count"] == 1
     assert "赵六" not in listing.content.decode() and "reporter" not in listing.json()["results"][0]
+    assert report.code not in listing.content.decode()  # the tracking code is the reporter's alone
     detail = api.call("get", f"/reports/{report.pk}").json()
     assert detail["reporter"]["name"] == "赵六" and "accept" in detail["actions"]
 

@@ -136,13 +136,15 @@ def test_an_internal_report_verified_by_the_enterprise_is_an_internal_report_haz
         and report.reward_status == RewardStatus.DECIDED
         and "企业奖励标准" in report.reward_basis
     )
-    report = report_act(
-        report_id=report.pk,
-        actor=handler_user,
-        action="pay_reward",
-        version=4,
-        data={"reward_paid_on": str(timezone.localdate())},
-    )
+    paid = {"reward_paid_on": str(timezone.localdate())}
+    with pytest.raises(ValidationFailed) as caught:
+        report_act(report_id=report.pk, actor=handler_user, action="pay_reward", version=4, data=paid)
+    assert "查询码" in caught.value.fields["tracking_code"]
+    with pytest.raises(ValidationFailed):
+        wrong = paid | {"tracking_code": "AAAAAAAAAAAA"}
+        report_act(report_id=report.pk, actor=handler_user, action="pay_reward", version=4, data=wrong)
+    shown = paid | {"tracking_code": report.code.lower()}
+    report = report_act(report_id=report.pk, actor=handler_user, action="pay_reward", version=4, data=shown)
     assert report.reward_status == RewardStatus.PAID
 
 
@@ -236,7 +238,7 @@ def test_handlers_hear_of_a_new_report_and_late_enterprises_are_reminded_once_a_
     with django_capture_on_commit_callbacks(execute=True):
         report = report_submit(data=submission(ziyang_enterprise, name="李四"), address="198.51.100.77")
     [message] = Notification.objects.filter(user=township_user)
-    assert report.code in message.title and "李四" not in message.title
+    assert report.reference in message.title and report.code not in message.title and "李四" not in message.title
     assert mechanism_reminders(date(2026, 1, 5)) == 1  # hazchem: its deadline 2025-06-30 has passed
     assert mechanism_reminders(date(2026, 1, 20)) == 0  # once a month
     assert Notification.objects.filter(user=enterprise_user).count() == 1
