@@ -28,7 +28,7 @@ from safeloop.reporting.permissions import can_open_reports
 from safeloop.reporting.public import progress_of
 from safeloop.reporting.selectors import identity_for, report_for, report_list
 from safeloop.reporting.services import progress_lookup, report_submit
-from safeloop.reporting.workflow import available_actions, report_act
+from safeloop.reporting.workflow import REPORT_FLOW, available_actions, report_act
 
 SESSION_CODE = "reporting-last-code"
 
@@ -171,11 +171,20 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "identity": identity_for(request.user, report),
         "actions": forms,
         "error": failed["message"] if failed else "",
-        "events": report.events.order_by("seq"),
+        "events": _history(report),
         "photos": report.photos.all(),
         "progress": progress_of(report),
     }
     return render(request, "reporting/detail.html", context)
+
+
+def _history(report: Any) -> list[tuple[Any, str, str]]:
+    """Each event with its action and actor in words (the submission is the reporter's)."""
+    labels = {"submit": _("提交报告"), **{k: str(v) for k, v in REPORT_FLOW.labels.items()}}
+    return [
+        (e, labels.get(e.action, _("其他办理")), _("报告人") if e.action == "submit" else e.actor_name)
+        for e in report.events.order_by("seq")
+    ]
 
 
 @login_required

@@ -71,6 +71,7 @@ def test_handlers_act_on_the_detail_page_and_outsiders_get_404(client, ziyang_en
     signed_in(client, township_user)
     detail = client.get(reverse("reporting:detail", args=[report.pk]))
     assert detail.status_code == 200 and "王五" in detail.text and "受理核查" in detail.text
+    assert "提交报告 · 报告人" in detail.text and "· submit ·" not in detail.text
     assert "王五" not in client.get(reverse("reporting:list")).text
     client.post(reverse("reporting:action", args=[report.pk, "accept"]), {"version": 1})
     report.refresh_from_db()
