@@ -68,7 +68,10 @@ def test_enterprises_and_experts_do_not_open_the_statistics(request, client, who
     assert client.get(reverse("reporting:statistics")).status_code == 403
 
 
-@pytest.mark.parametrize("who", ["ziyang_user", "city_user", "sysadmin_user", "heshan_user"])
+@pytest.mark.parametrize(
+    "who",
+    ["ziyang_user", "city_user", "sysadmin_user", "heshan_user", "transport_user", "enterprise_user", "expert_user"],
+)
 def test_the_identity_is_on_no_page_but_the_handlers(request, client, public_report, who):
     user = request.getfixturevalue(who)
     signed_in(client, user)

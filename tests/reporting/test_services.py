@@ -243,3 +243,24 @@ def test_handlers_hear_of_a_new_report_and_late_enterprises_are_reminded_once_a_
     assert mechanism_reminders(date(2026, 1, 20)) == 0  # once a month
     assert Notification.objects.filter(user=enterprise_user).count() == 1
     assert mechanism_reminders(date(2025, 6, 1)) == 0  # not yet due
+
+
+def test_a_transfer_moves_the_report_and_its_identity_to_the_department(
+    ziyang_enterprise, township_user, transport_user, ziyang_user, enterprise_user
+):
+    report = report_submit(data=submission(ziyang_enterprise, name="周八"), address="198.51.100.90")
+    with pytest.raises(ValidationFailed) as caught:  # already with the township: name a department
+        report_act(report_id=report.pk, actor=township_user, action="transfer", version=1, data={})
+    assert "department" in caught.value.fields
+    with pytest.raises(NotFound):  # an enterprise never handles (nor sees) a public report
+        report_act(report_id=report.pk, actor=enterprise_user, action="transfer", version=1, data={})
+    department = transport_user.department
+    report = report_act(
+        report_id=report.pk, actor=ziyang_user, action="transfer", version=1, data={"department": str(department.pk)}
+    )
+    assert report.handler_kind == HandlerKind.DEPARTMENT and report.department_id == department.pk
+    assert reports_visible(transport_user).filter(pk=report.pk).exists()
+    assert identity_for(transport_user, report).name == "周八"
+    assert identity_for(township_user, report) is None  # no longer its handler
+    report = report_act(report_id=report.pk, actor=transport_user, action="accept", version=2)
+    assert report.status == ReportStatus.CHECKING
