@@ -211,3 +211,11 @@ def as_input(spec: FieldSpec, value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
     return value
+
+
+def with_files(form: FormState, request: HttpRequest, *names: str) -> FormState:
+    """The chosen files go to the service beside the typed values (a file input is never shown
+    again: after a refusal the user chooses the files anew, the typed values stay)."""
+    if request.method == "POST":
+        form.data = {**form.data, **{name: request.FILES.getlist(name) for name in names}}
+    return form
