@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Body, Query, Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import Body, Field, Query, Router, Schema, Status
 
 from safeloop.core.api import Paging, page_of, paginate
 from safeloop.experts.models import Expert, Stationing
@@ -81,9 +82,44 @@ def expert_patch(request: HttpRequest, expert_id: int, payload: Body[dict[str, A
     return _expert(expert_detail(request.user, expert_id))
 
 
-@router.post("/expert-matching", summary="专家匹配（行业分类、地域就近；最小费用流精确求解）")
-def expert_matching(request: HttpRequest, payload: Body[dict[str, Any]]):
-    return matching_run(actor=request.user, filters=payload)
+class MatchingIn(Schema):
+    """Which enterprises (within the caller's scope) need an expert; every part optional."""
+
+    category: str = Field("", title="监管行业", description="监管行业代码，如 hazchem")
+    region: str = Field("", title="区划", description="县市区或乡镇代码")
+    key_sector: bool = Field(False, title="重点行业领域")
+    open_major: bool = Field(False, title="有未验收重大隐患")
+    enterprises: list[int] = Field(default_factory=list, title="企业", description="企业 id")
+
+
+class AssignmentOut(Schema):
+    expert: int
+    expert_name: str
+    enterprise: int
+    enterprise_name: str
+    distance_km: float
+    specialty: str
+    explanation: str
+
+
+class UnmatchedOut(Schema):
+    enterprise: int
+    enterprise_name: str
+    reason: str
+
+
+class MatchingOut(Schema):
+    assignments: list[AssignmentOut]
+    unmatched: list[UnmatchedOut]
+    cost: float = Field(title="总距离（公里）")
+
+
+@router.post("/expert-matching", response=MatchingOut, summary="专家匹配（行业分类、地域就近；最小费用流精确求解）")
+def expert_matching(request: HttpRequest, response: HttpResponse, payload: MatchingIn):
+    """The run is kept: its page (map, table, Excel, manual changes, 下达) is in `Location`."""
+    result = matching_run(actor=request.user, filters=payload.dict())
+    response["Location"] = reverse("experts:run", args=[result.pop("run")])
+    return result
 
 
 class StationingOut(Schema):

@@ -142,7 +142,7 @@ def _expert_page(request: HttpRequest, expert: Expert, conflict_form: FormState)
         conflict_form=conflict_form,
         conflict_enterprise=enterprise_named(request.user, conflict_form.data.get("enterprise")),
     )
-    return render(request, "experts/expert.html", context)
+    return render(request, "experts/expert.html", context, status=conflict_form.status)
 
 
 @login_required
@@ -179,7 +179,8 @@ def expert_new(request: HttpRequest) -> HttpResponse:
         if expert is not None:
             messages.success(request, _("已将“{name}”加入专家库").format(name=expert.name))
             return redirect("experts:expert", pk=expert.pk)
-    return render(request, "experts/expert_form.html", {"form": form, "title": _("新增专家"), "expert": None})
+    context = {"form": form, "title": _("新增专家"), "expert": None}
+    return render(request, "experts/expert_form.html", context, status=form.status)
 
 
 @login_required
@@ -194,7 +195,8 @@ def expert_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("专家信息已保存"))
             return redirect("experts:expert", pk=expert.pk)
     context = {"form": form, "title": _("编辑：{name}").format(name=expert.name), "expert": expert}
-    return render(request, "experts/expert_form.html", context | {"version": edited_version(request, expert)})
+    context |= {"version": edited_version(request, expert)}
+    return render(request, "experts/expert_form.html", context, status=form.status)
 
 
 # ---------------------------------------------------------------- matching
@@ -359,7 +361,8 @@ def stationing_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已派驻专家，关联重大隐患 {n} 项").format(n=stationing.hazards.count()))
             return redirect("experts:stationing", pk=stationing.pk)
     enterprise = enterprise_named(request.user, form.data.get("enterprise"))
-    return render(request, "experts/stationing_new.html", {"form": form, "enterprise": enterprise})
+    context = {"form": form, "enterprise": enterprise}
+    return render(request, "experts/stationing_new.html", context, status=form.status)
 
 
 @login_required
@@ -392,7 +395,7 @@ def stationing_end_view(request: HttpRequest, pk: int) -> HttpResponse:
     if submitted(form, save):
         messages.success(request, _("驻企已结束"))
         return redirect("experts:stationing", pk=stationing.pk)
-    return _stationing_page(request, stationing_detail(request.user, pk), form, 409)
+    return _stationing_page(request, stationing_detail(request.user, pk), form, form.status)
 
 
 # ---------------------------------------------------------------- visits (专家服务)
@@ -422,7 +425,8 @@ def visit_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已安排专家服务"))
             return redirect("experts:visit", pk=visit.pk)
     enterprise = enterprise_named(request.user, form.data.get("enterprise"))
-    return render(request, "experts/visit_new.html", {"form": form, "enterprise": enterprise})
+    context = {"form": form, "enterprise": enterprise}
+    return render(request, "experts/visit_new.html", context, status=form.status)
 
 
 def _finding_form(request: HttpRequest, post: Any) -> FormState:
@@ -461,7 +465,7 @@ def visit_page(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("experts:visit", pk=visit.pk)
         else:
             raise PermissionDenied(_("您的角色不能办理此项"))
-        status = 400
+        status = max(form.status for form in (finding, record, rate))
     context = {"visit": visit, "mine": mine, "record": record, "finding": finding, "rate": rate}
     context.update(hazards=visit.hazards.order_by("code"), is_enterprise=request.user.role == Role.ENTERPRISE)
     return render(request, "experts/visit.html", context, status=status)
