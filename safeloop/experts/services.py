@@ -7,6 +7,7 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -573,7 +574,7 @@ def matching_run(*, actor: Any, filters: dict[str, Any]) -> dict[str, Any]:
         inp.error("region", _("所选企业超过 %(n)s 家，请按县市区或行业缩小范围") % {"n": f"{MATCHING_LIMIT:,}"})
         inp.check()
     names = {pk: name for pk, name, *_ in rows}
-    needs = [Need(pk, cat, float(lat), float(lng)) for pk, _n, cat, lat, lng in rows]
+    needs = [Need(pk, cat, float(lat or 0), float(lng or 0)) for pk, _n, cat, lat, lng in rows]
     supplies, experts, level_of = _supplies(timezone.localdate())
     category_names = dict(Category.objects.values_list("code", "name"))
     result = match(needs, supplies)
@@ -675,14 +676,9 @@ def matching_change(*, actor: Any, row_id: int, data: dict[str, Any]) -> Matchin
         elif row.run.rows.filter(expert=to_expert).exclude(pk=row.pk).count() >= to_expert.capacity:
             inp.error("to_expert", _("该专家本期可服务企业数（%(n)s 家）已满") % {"n": to_expert.capacity})
         inp.check()
-        metres = int(
-            haversine_m(
-                float(enterprise.lat or 0),
-                float(enterprise.lng or 0),
-                float(to_expert.home_lat),
-                float(to_expert.home_lng),
-            )  # type: ignore[arg-type]
-        )
+        here = np.array([float(enterprise.lat or 0), float(enterprise.lng or 0)])
+        home = np.array([float(to_expert.home_lat), float(to_expert.home_lng)])
+        metres = int(haversine_m(here[:1], here[1:], home[:1], home[1:])[0])
         change = MatchingChange.objects.create(
             run=row.run,
             enterprise=enterprise,
