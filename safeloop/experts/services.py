@@ -393,9 +393,12 @@ def visit_create(*, actor: Any, data: dict[str, Any]) -> Visit:
 
 
 def _own_visit(actor: Any, pk: int) -> Visit:
-    """The expert's own visit, locked; anyone else's is missing (404)."""
+    """The expert's own visit, locked; another expert's is missing (404); other roles may look
+    at a visit in their scope but only its expert records it (403)."""
+    if actor.role != Role.EXPERT:
+        raise Forbidden(_("只有提供服务的专家本人可以记录服务和发现的隐患"))
     visit = Visit.objects.select_for_update().filter(pk=pk, expert__user_id=actor.pk).first()
-    if actor.role != Role.EXPERT or visit is None:
+    if visit is None:
         raise NotFound()
     return visit
 
@@ -439,8 +442,10 @@ def visit_rate(*, actor: Any, pk: int, version: int | None, data: dict[str, Any]
     rating, note = int(values["rating"]) if values.get("rating") else None, values.get("rating_note", "")
     inp.check()
     with transaction.atomic():
+        if actor.role != Role.ENTERPRISE:
+            raise Forbidden(_("服务评价由接受服务的企业填写"))
         visit = Visit.objects.select_for_update().filter(pk=pk).first()
-        if actor.role != Role.ENTERPRISE or visit is None or visit.enterprise_id != actor.enterprise_id:
+        if visit is None or visit.enterprise_id != actor.enterprise_id:
             raise NotFound()
         if visit.status != VisitStatus.DONE:
             raise ConflictError(_("专家完成服务后才能评价"), code="wrong_state")
