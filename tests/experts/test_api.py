@@ -97,9 +97,7 @@ def test_a_run_is_read_changed_and_applied_through_the_api(api, city_user, ziyan
     assert api.call("post", path, {"to_expert": other}).status_code == 400  # no reason
     changed = api.call("post", path, {"to_expert": other, "reason": "就近调整"}).json()
     assert changed["rows"][0]["expert"] == other and changed["rows"][0]["manual"] is True
-    applied = api.call(
-        "post", f"/expert-matching/{run_id}/apply", {"visit_on": SOON, "version": changed["version"]}
-    )
+    applied = api.call("post", f"/expert-matching/{run_id}/apply", {"visit_on": SOON, "version": changed["version"]})
     assert applied.status_code == 200 and applied.json()["applied_at"]
     visits = api.call("get", "/visits").json()
     assert visits["count"] == 1 and visits["results"][0]["expert"] == other
