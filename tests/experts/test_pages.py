@@ -252,3 +252,36 @@ def test_the_pages_answer(login, city_user, chem_experts, page):
 def test_rows_of_a_run_are_unique_per_enterprise(login, city_user, chem_experts, placed):
     run = _run(login(city_user))
     assert MatchingRow.objects.filter(run=run).count() == len({r.enterprise_id for r in run.rows.all()})
+
+
+def _pool_of(n: int, enterprise) -> None:
+    for i in range(n):
+        expert = _expert(f"专家{i}", "hazchem", "28.6", "112.3")
+        Visit.objects.create(expert=expert, enterprise=enterprise, on=timezone.localdate(), purpose="帮扶")
+
+
+@pytest.mark.parametrize("rows", [2, 30])
+def test_the_list_pages_answer_in_a_fixed_number_of_queries(
+    login, city_user, ziyang_enterprise, rows, django_assert_max_num_queries
+):
+    _pool_of(rows, ziyang_enterprise)
+    client = login(city_user)
+    # session, user, count, page, specialties with their categories, certificates, the filter
+    # options (specialties, counties), the top bar's region, the bell: the same for 2 rows or 30
+    for name in ("experts:pool", "experts:visits", "experts:stationings"):
+        client.get(reverse(name))
+        with django_assert_max_num_queries(11):
+            page = client.get(reverse(name))
+        assert page.status_code == 200
+    assert page.context["page"].paginator.count == 0  # stationings: none made
+    assert login(city_user).get(reverse("experts:pool")).context["page"].paginator.count == rows
+
+
+def test_a_run_page_answers_in_a_fixed_number_of_queries(login, city_user, django_assert_max_num_queries):
+    for i in range(30):
+        make_enterprise(name=f"化工{i}有限公司", lat="28.6", lng="112.3")
+    _expert("专家", "hazchem", "28.6", "112.3", capacity=20)
+    client = login(city_user)
+    run = _run(client, category="hazchem")
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("experts:run", args=[run.pk])).status_code == 200
