@@ -52,6 +52,10 @@ from safeloop.reporting.selectors import is_handler, is_supervisor, reports_visi
 from safeloop.reporting.services import response_deadline, suggested_reward
 
 S = ReportStatus
+# The hazard's text, when the report's own would let the enterprise guess who reported it.
+HAZARD_TEXT = HAZARD["description"].but(
+    required=False, help=gettext_lazy("不填则用报告原文；原文可能暴露报告人身份时，请改写后填写")
+)
 HANDLER, SUPERVISOR = "handler", "supervisor"
 HANDLERS = Who(always=frozenset({HANDLER}))
 HANDLERS_OR_SUPERVISORS = Who(always=frozenset({HANDLER, SUPERVISOR}))
@@ -132,6 +136,7 @@ def run_verify(ctx: Context) -> dict[str, Any]:
 def _hazard_of(ctx: Context, report: Report) -> Any:
     inp = ctx.inp
     values = inp.read_values([HAZARD["level"], HAZARD["clause"], HAZARD["nature"]])
+    rewritten = inp.read(HAZARD_TEXT)
     values.setdefault("level", Level.GENERAL)
     clause_values(inp, values, HAZARD["clause"])
     if values["level"] == Level.MAJOR and not values["clause"] and "clause" not in inp.errors:
@@ -150,7 +155,7 @@ def _hazard_of(ctx: Context, report: Report) -> Any:
         actor=ctx.actor,
         values={
             "enterprise": enterprise,
-            "description": report.description,
+            "description": rewritten or report.description,
             "location": report.location,
             "source": source,
             "finder_name": str(_("内部报告人") if report.channel == Channel.INTERNAL else _("举报人")),
@@ -283,7 +288,7 @@ REPORT_FLOW = Workflow(
             who=HANDLERS,
             who_label=gettext_lazy("处理单位"),
             needs=gettext_lazy("隐患等级（重大隐患须注明判定依据）；未指明企业的须选择企业"),
-            fields=(HAZARD["level"], HAZARD["clause"], HAZARD["nature"], ENTERPRISE, REPLY),
+            fields=(HAZARD["level"], HAZARD["clause"], HAZARD["nature"], HAZARD_TEXT, ENTERPRISE, REPLY),
             run=run_verify,
         ),
         Transition(

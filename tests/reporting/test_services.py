@@ -128,8 +128,10 @@ def test_an_internal_report_verified_by_the_enterprise_is_an_internal_report_haz
         report_act(report_id=report.pk, actor=enterprise_user, action="accept", version=1)
     assert refused.value.__class__.__name__ == "Forbidden"
     report_act(report_id=report.pk, actor=handler_user, action="accept", version=1)
-    report = report_act(report_id=report.pk, actor=handler_user, action="verify", version=2, data={"level": "general"})
-    assert Hazard.objects.get(pk=report.hazard_id).source == Source.INTERNAL_REPORT
+    rewritten = {"level": "general", "description": "仓库消防通道堵塞，灭火器压力不足"}
+    report = report_act(report_id=report.pk, actor=handler_user, action="verify", version=2, data=rewritten)
+    hazard = Hazard.objects.get(pk=report.hazard_id)
+    assert hazard.source == Source.INTERNAL_REPORT and hazard.description == rewritten["description"]
     report = report_act(report_id=report.pk, actor=handler_user, action="decide_reward", version=3, data={})
     assert (
         report.reward_amount == 100
