@@ -122,6 +122,7 @@ REPORTING_ROUTES = {
     "reporting:compliance",
     "reporting:compliance_export",
     "reporting:mechanism",
+    "reporting:mechanism_document",
     "reporting:statistics",
 }
 ENTERPRISE_ACCOUNT_ROUTES = {

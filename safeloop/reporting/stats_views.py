@@ -17,11 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from safeloop.accounts.models import Role, User
 from safeloop.core.errors import ServiceError
+from safeloop.core.evidence import evidence_response
 from safeloop.core.forms import FormState
 from safeloop.core.security_log import SecurityKind, SecurityResult, record
 from safeloop.core.xlsx import XLSX_CONTENT_TYPE, Column
 from safeloop.core.xlsx_write import workbook_file
 from safeloop.reporting.fields import MECHANISM_FIELDS
+from safeloop.reporting.models import MechanismDocument
 from safeloop.reporting.selectors import mechanism_enterprise, mechanism_of, phase_of
 from safeloop.reporting.services import may_edit_mechanism, mechanism_document_add, mechanism_put
 from safeloop.reporting.stats import (
@@ -142,6 +144,21 @@ def mechanism_page(request: HttpRequest, enterprise_id: int) -> HttpResponse:
         "documents": mechanism.documents.all() if mechanism else [],
     }
     return render(request, "reporting/mechanism.html", context)
+
+
+@login_required
+@require_GET
+def mechanism_document(request: HttpRequest, enterprise_id: int, document_id: int) -> HttpResponse:
+    """A file of the mechanism, for whoever sees the enterprise (else 404); always an attachment."""
+    enterprise = mechanism_enterprise(request.user, enterprise_id)
+    found = (
+        MechanismDocument.objects.filter(pk=document_id, mechanism__enterprise=enterprise).first()
+        if enterprise is not None
+        else None
+    )
+    if found is None:
+        raise Http404
+    return evidence_response(name=found.file, content_type=found.content_type, original_name=found.original_name)
 
 
 @login_required

@@ -17,5 +17,10 @@ urlpatterns = [
     path("reports/mechanisms/", stats_views.compliance, name="compliance"),
     path("reports/mechanisms/export.xlsx", stats_views.compliance_export, name="compliance_export"),
     path("reports/mechanisms/<int:enterprise_id>/", stats_views.mechanism_page, name="mechanism"),
+    path(
+        "reports/mechanisms/<int:enterprise_id>/documents/<int:document_id>/",
+        stats_views.mechanism_document,
+        name="mechanism_document",
+    ),
     path("reports/statistics/", stats_views.report_statistics, name="statistics"),
 ]

@@ -39,8 +39,18 @@ def test_lists_leave_the_report_out(request, client, public_report, who):
     assert page.status_code == 200 and public_report.code not in page.text
 
 
-def test_another_countys_mechanism_page_is_404(client, heshan_user, ziyang_enterprise):
+def test_another_countys_mechanism_page_and_documents_are_404(
+    client, heshan_user, ziyang_enterprise, enterprise_user, township_user
+):
+    from safeloop.reporting.services import mechanism_document_add
+
+    document = mechanism_document_add(actor=enterprise_user, enterprise_id=ziyang_enterprise.pk, upload=photo())
+    url = reverse("reporting:mechanism_document", args=[ziyang_enterprise.pk, document.pk])
+    signed_in(client, township_user)
+    assert client.get(url).status_code == 200
+    assert document.original_name in client.get(reverse("reporting:mechanism", args=[ziyang_enterprise.pk])).text
     signed_in(client, heshan_user)
+    assert client.get(url).status_code == 404
     assert client.get(reverse("reporting:mechanism", args=[ziyang_enterprise.pk])).status_code == 404
     assert client.post(reverse("reporting:mechanism", args=[ziyang_enterprise.pk]), {}).status_code == 404
 
