@@ -116,3 +116,31 @@ def test_an_enterprise_records_its_mechanism_and_sees_no_compliance(client, ente
     assert client.get(reverse("reporting:compliance")).status_code == 403
     other = make_enterprise()
     assert client.get(reverse("reporting:mechanism", args=[other.pk])).status_code == 404
+
+
+def test_the_staff_pages_show_no_developer_text(client, ziyang_enterprise, township_user, city_user, enterprise_user):
+    import re
+
+    from tests.browser.ui_checks import bad_text
+
+    report_submit_page = reverse("reporting:public_enterprise", args=[ziyang_enterprise.public_code])
+    client.post(report_submit_page, {"reporter": "citizen", "kind": "behaviour", "description": "吊装作业下方有人通行"})
+    report = Report.objects.get()
+    pages = {
+        township_user: [reverse("reporting:list"), reverse("reporting:detail", args=[report.pk])],
+        city_user: [
+            reverse("reporting:compliance"),
+            reverse("reporting:compliance") + "?by=department",
+            reverse("reporting:statistics"),
+            reverse("reporting:mechanism", args=[ziyang_enterprise.pk]),
+        ],
+        enterprise_user: [reverse("reporting:list"), reverse("reporting:mechanism", args=[ziyang_enterprise.pk])],
+    }
+    for user, urls in pages.items():
+        signed_in(client, user)
+        for url in urls:
+            answer = client.get(url)
+            assert answer.status_code == 200, url
+            main = re.search(r"<main[^>]*>(.*)</main>", answer.text, re.S).group(1)
+            text = re.sub(r"<[^>]+>", " ", main)
+            assert bad_text(text) == [], (url, bad_text(text))
