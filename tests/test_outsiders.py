@@ -124,6 +124,7 @@ REPORTING_ROUTES = {
     "reporting:mechanism",
     "reporting:mechanism_document",
     "reporting:statistics",
+    "reporting:policy",
 }
 ENTERPRISE_ACCOUNT_ROUTES = {
     "accounts:enterprise_accounts",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.core.fields import FieldSpec, Kind, by_name, choices_of, model_spec
-from safeloop.reporting.models import ContentKind, Report, ReporterIdentity, RewardMechanism
+from safeloop.reporting.models import ContentKind, Report, ReporterIdentity, ReportingPolicy, RewardMechanism
 
 
 class Who:
@@ -63,6 +63,14 @@ MECHANISM_FIELDS = (
     FieldSpec(name="handler", label=_("内部报告指定处理人"), kind=Kind.REF, help=_("本企业的一个账号")),
 )
 MECHANISM = by_name(MECHANISM_FIELDS)
+
+POLICY_FIELDS = (
+    model_spec(ReportingPolicy, "internal_response_days", required=True, minimum=1, maximum=60),
+    model_spec(ReportingPolicy, "public_response_days", required=True, minimum=1, maximum=60),
+    model_spec(ReportingPolicy, "reward_general", Kind.MONEY, unit="元", minimum=0, required=True),
+    model_spec(ReportingPolicy, "reward_major", Kind.MONEY, unit="元", minimum=0, required=True),
+    model_spec(ReportingPolicy, "source", required=True, help=_("设定这些标准的文件，如 益安委〔2025〕X号")),
+)
 
 # Triage actions.
 REPLY = FieldSpec(

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 from safeloop.accounts.models import User
 from safeloop.core.audit import audit_record
 from safeloop.core.chain import chain_append, plain
-from safeloop.core.errors import Forbidden, NotFound, ValidationFailed
+from safeloop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from safeloop.core.evidence import evidence_store
 from safeloop.core.inputs import Inputs
 from safeloop.core.roles import Role
@@ -29,7 +29,15 @@ from safeloop.core.workdays import add_workdays
 from safeloop.hazards.services import evidence_uploads
 from safeloop.registry.models import Enterprise, Region, RegionLevel
 from safeloop.registry.selectors import enterprise_by_public_code
-from safeloop.reporting.fields import MAX_PHOTOS, MECHANISM, MECHANISM_FIELDS, SUBMIT, SUBMIT_FIELDS, Who
+from safeloop.reporting.fields import (
+    MAX_PHOTOS,
+    MECHANISM,
+    MECHANISM_FIELDS,
+    POLICY_FIELDS,
+    SUBMIT,
+    SUBMIT_FIELDS,
+    Who,
+)
 from safeloop.reporting.models import (
     Channel,
     HandlerKind,
@@ -37,6 +45,7 @@ from safeloop.reporting.models import (
     Report,
     ReporterIdentity,
     ReportEvent,
+    ReportingPolicy,
     ReportPhoto,
     ReportStatus,
     RewardMechanism,
@@ -352,6 +361,31 @@ def mechanism_document_add(*, actor: Any, enterprise_id: Any, upload: File) -> M
             size=stored.size,
             uploaded_by=actor,
         )
+
+
+def may_set_policy(user: Any) -> bool:
+    """The city (or a county, for its own area) sets its deadlines and reward standard."""
+    return bool(user.is_authenticated and user.is_active and user.role in (Role.CITY, Role.COUNTY) and user.region_id)
+
+
+def policy_put(*, actor: Any, data: dict[str, Any]) -> ReportingPolicy:
+    """The policy of the actor's own region (version required once it exists)."""
+    if not may_set_policy(actor):
+        raise Forbidden(_("报告处理期限和奖励标准由市、县两级安委办设定"))
+    inp = Inputs(data)
+    values = inp.read_all(POLICY_FIELDS)
+    inp.check()
+    with transaction.atomic():
+        existing = ReportingPolicy.objects.select_for_update().filter(region_id=actor.region_id).first()
+        if existing is None:
+            policy = ReportingPolicy.objects.create(region_id=actor.region_id, **values)
+            audit_record(actor=actor, action="reporting_policy.create", target=policy, changes={})
+            return policy
+        if _int_or_none(data.get("version"), inp) != existing.version:
+            message = _("该标准已被他人修改（当前版本 %(v)s），请刷新后重试") % {"v": existing.version}
+            raise Conflict(message, code="stale_version")
+        model_update(instance=existing, data=values, actor=actor, action="reporting_policy.update")
+        return existing
 
 
 def suggested_reward(report: Report) -> tuple[Decimal | None, str]:

@@ -22,10 +22,16 @@ from safeloop.core.forms import FormState
 from safeloop.core.security_log import SecurityKind, SecurityResult, record
 from safeloop.core.xlsx import XLSX_CONTENT_TYPE, Column
 from safeloop.core.xlsx_write import workbook_file
-from safeloop.reporting.fields import MECHANISM_FIELDS
-from safeloop.reporting.models import MechanismDocument
-from safeloop.reporting.selectors import mechanism_enterprise, mechanism_of, phase_of
-from safeloop.reporting.services import may_edit_mechanism, mechanism_document_add, mechanism_put
+from safeloop.reporting.fields import MECHANISM_FIELDS, POLICY_FIELDS
+from safeloop.reporting.models import MechanismDocument, ReportingPolicy
+from safeloop.reporting.selectors import mechanism_enterprise, mechanism_of, phase_of, policy_for
+from safeloop.reporting.services import (
+    may_edit_mechanism,
+    may_set_policy,
+    mechanism_document_add,
+    mechanism_put,
+    policy_put,
+)
 from safeloop.reporting.stats import (
     GROUPS,
     late_enterprises,
@@ -159,6 +165,30 @@ def mechanism_document(request: HttpRequest, enterprise_id: int, document_id: in
     if found is None:
         raise Http404
     return evidence_response(name=found.file, content_type=found.content_type, original_name=found.original_name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy_page(request: HttpRequest) -> HttpResponse:
+    """The deadlines and reward standard of the user's own region (city or county)."""
+    if not may_set_policy(request.user):
+        raise PermissionDenied(_("报告处理期限和奖励标准由市、县两级安委办设定"))
+    user: Any = request.user
+    policy = ReportingPolicy.objects.filter(region_id=user.region_id).first()
+    form, status = FormState.of(POLICY_FIELDS, policy or {}), 200
+    if request.method == "POST":
+        form = FormState.posted(POLICY_FIELDS, request.POST)
+        try:
+            policy_put(actor=user, data={**form.data, "version": request.POST.get("version")})
+        except ServiceError as exc:
+            form.fail(exc)
+            status = exc.status
+        else:
+            messages.success(request, _("标准已保存"))
+            return redirect("reporting:policy")
+    applying = policy_for(user.region_id)
+    context = {"form": form, "policy": policy, "applying": applying, "region": user.region}
+    return render(request, "reporting/policy.html", context, status=status)
 
 
 @login_required

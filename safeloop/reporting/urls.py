@@ -23,4 +23,5 @@ urlpatterns = [
         name="mechanism_document",
     ),
     path("reports/statistics/", stats_views.report_statistics, name="statistics"),
+    path("reports/policy/", stats_views.policy_page, name="policy"),
 ]

@@ -76,6 +76,8 @@ def test_enterprises_and_experts_do_not_open_the_statistics(request, client, who
     assert client.get(reverse("reporting:compliance")).status_code == 403
     assert client.get(reverse("reporting:compliance_export")).status_code == 403
     assert client.get(reverse("reporting:statistics")).status_code == 403
+    assert client.get(reverse("reporting:policy")).status_code == 403
+    assert client.post(reverse("reporting:policy"), {"source": "x"}).status_code == 403
 
 
 @pytest.mark.parametrize(

@@ -144,3 +144,28 @@ def test_the_staff_pages_show_no_developer_text(client, ziyang_enterprise, towns
             main = re.search(r"<main[^>]*>(.*)</main>", answer.text, re.S).group(1)
             text = re.sub(r"<[^>]+>", " ", main)
             assert bad_text(text) == [], (url, bad_text(text))
+
+
+def test_the_city_sets_its_policy_and_others_may_not(client, city_user, township_user, ziyang_user, reference):
+    from safeloop.reporting.models import ReportingPolicy
+
+    url = reverse("reporting:policy")
+    signed_in(client, city_user)
+    bad = client.post(url, {"internal_response_days": "0", "public_response_days": "x", "reward_general": "200"})
+    assert bad.status_code == 400 and "首次响应期限" in bad.text and ReportingPolicy.objects.count() == 0
+    data = {
+        "internal_response_days": "3",
+        "public_response_days": "5",
+        "reward_general": "200",
+        "reward_major": "3000",
+        "source": "益安委〔2026〕1号",
+    }
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data | {"reward_general": "300", "version": "1"}).status_code == 302
+    stale = client.post(url, data | {"version": "1"})
+    assert stale.status_code == 409 and "已被他人修改" in stale.text
+    assert ReportingPolicy.objects.get(region_id="430900").reward_general == 300
+    signed_in(client, ziyang_user)
+    assert "益安委〔2026〕1号" in client.get(url).text  # the county sees the city's, applying to it
+    signed_in(client, township_user)
+    assert client.get(url).status_code == 403
