@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeloop.hazards.models import Status as HazardStatus
-from safeloop.reporting.models import Report, ReportStatus, RewardStatus
+from safeloop.reporting.models import Channel, HandlerKind, Report, ReportStatus, RewardStatus
 
 SUMMARY_LENGTH = 60
 
@@ -48,6 +48,7 @@ class PublicProgress:
     reward_status: str
     reward_text: str
     reward_amount: Decimal | None
+    can_escalate: bool  # the reporter may take an internal report to the township (services.may_escalate)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -71,4 +72,15 @@ def progress_of(report: Report) -> PublicProgress:
         reward_status=report.reward_status,
         reward_text=str(RewardStatus(report.reward_status).label) if report.reward_status else "",
         reward_amount=report.reward_amount if shown_amount else None,
+        can_escalate=may_escalate(report, timezone.localdate()),
     )
+
+
+def may_escalate(report: Report, today: date) -> bool:
+    """An internal report the enterprise did not answer in time, or rejected, may be taken by its
+    reporter to the township (安委〔2024〕7号 pilot practice, RULES.md §5: an internal report not dealt
+    with may be reported outside)."""
+    if report.channel != Channel.INTERNAL or report.handler_kind != HandlerKind.ENTERPRISE:
+        return False
+    unanswered = report.first_response_at is None and report.respond_by is not None and report.respond_by < today
+    return unanswered or report.status == ReportStatus.REJECTED

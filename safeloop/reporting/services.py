@@ -51,6 +51,7 @@ from safeloop.reporting.models import (
     RewardMechanism,
 )
 from safeloop.reporting.notifications import notify_handlers
+from safeloop.reporting.public import may_escalate
 from safeloop.reporting.selectors import mechanism_enterprise, mechanism_of, policy_for, report_by_code
 
 # ---------------------------------------------------------------- throttles (core.throttle, the one mechanism)
@@ -280,6 +281,37 @@ def progress_lookup(*, code: str, address: str | None) -> Report | None:
     """The public lookup by tracking code, throttled per address (no walking through codes)."""
     REPORT_LOOKUPS.admit(key="lookup", address=address)
     return report_by_code(code)
+
+
+def report_escalate(*, code: str, address: str | None) -> Report:
+    """The reporter (by tracking code, throttled) takes an internal report the enterprise left
+    unanswered past its deadline, or rejected, to the township: it is received there anew."""
+    found = progress_lookup(code=code, address=address)
+    if found is None:
+        raise NotFound(_("没有找到该查询码对应的报告"))
+    with transaction.atomic():
+        report = Report.objects.select_for_update().select_related("enterprise").get(pk=found.pk)
+        if not may_escalate(report, timezone.localdate()):
+            raise Conflict(_("只有企业逾期未处理或不予认定的内部报告，才能转报属地乡镇（街道）"), code="wrong_state")
+        before = report.status
+        report.handler_kind, report.department = HandlerKind.TOWNSHIP, None
+        report.status, report.closed_at, report.first_response_at = ReportStatus.RECEIVED, None, None
+        report.respond_by = response_deadline(report, timezone.localdate())
+        report.version += 1
+        report.save()
+        payload = {"handler_kind": report.handler_kind, "respond_by": report.respond_by, "previous": before}
+        chain_append(
+            events=ReportEvent,
+            owner=report,
+            action="escalate",
+            actor=None,
+            actor_role="reporter",
+            at=timezone.now(),
+            from_status=before,
+            payload=plain(payload),
+        )
+        transaction.on_commit(partial(notify_handlers, report.pk))
+    return report
 
 
 # ---------------------------------------------------------------- the reward mechanism

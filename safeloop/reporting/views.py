@@ -27,7 +27,7 @@ from safeloop.reporting.models import Channel, ReportStatus
 from safeloop.reporting.permissions import can_open_reports
 from safeloop.reporting.public import progress_of
 from safeloop.reporting.selectors import identity_for, report_for, report_list
-from safeloop.reporting.services import progress_lookup, report_submit
+from safeloop.reporting.services import progress_lookup, report_escalate, report_submit
 from safeloop.reporting.workflow import REPORT_FLOW, available_actions, report_act
 
 SESSION_CODE = "reporting-last-code"
@@ -104,19 +104,25 @@ def public_done(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def public_track(request: HttpRequest) -> HttpResponse:
     """The code is posted, never put in an address (it would stay in histories and logs)."""
-    progress, error, typed, status = None, "", "", 200
+    progress, error, typed, status, notice = None, "", "", 200, ""
     if request.method == "POST":
         typed = (request.POST.get("code") or "").strip()[:20]
+        escalate = request.POST.get("escalate") == "1"
         try:
+            if escalate:
+                report_escalate(code=typed, address=client_address(request))
+                notice = _("已转报属地乡镇（街道），请凭查询码继续查看处理进度")
             report = progress_lookup(code=typed, address=client_address(request))
         except Throttled as exc:
             error, status = exc.message, 429
+        except ServiceError as exc:
+            error, status, report = exc.message, exc.status, None
         else:
             if report is None:
                 error, status = _("没有找到该查询码对应的报告，请核对后重新输入"), 404
             else:
                 progress = progress_of(report)
-    context = {"progress": progress, "error": error, "typed": typed}
+    context = {"progress": progress, "error": error, "typed": typed, "notice": notice}
     return render(request, "reporting/public_track.html", context, status=status)
 
 

@@ -169,3 +169,25 @@ def test_the_city_sets_its_policy_and_others_may_not(client, city_user, township
     assert "益安委〔2026〕1号" in client.get(url).text  # the county sees the city's, applying to it
     signed_in(client, township_user)
     assert client.get(url).status_code == 403
+
+
+def test_the_tracking_page_offers_escalation_when_the_enterprise_is_late(client, ziyang_enterprise, mechanism, policy):
+    from safeloop.reporting.services import report_submit
+
+    report = report_submit(
+        data={
+            "reporter": "employee",
+            "kind": "equipment",
+            "description": "行车钢丝绳断股仍在使用",
+            "enterprise_code": ziyang_enterprise.public_code,
+        },
+        address="198.51.100.62",
+    )
+    url = reverse("reporting:public_track")
+    assert "转报属地" not in client.post(url, {"code": report.code}).text
+    Report.objects.filter(pk=report.pk).update(respond_by="2020-01-01")
+    assert "转报属地乡镇（街道）" in client.post(url, {"code": report.code}).text
+    answer = client.post(url, {"code": report.code, "escalate": "1"})
+    assert answer.status_code == 200 and "已转报属地" in answer.text
+    report.refresh_from_db()
+    assert report.handler_kind == "township"

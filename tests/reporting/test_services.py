@@ -266,3 +266,30 @@ def test_a_transfer_moves_the_report_and_its_identity_to_the_department(
     assert identity_for(township_user, report) is None  # no longer its handler
     report = report_act(report_id=report.pk, actor=transport_user, action="accept", version=2)
     assert report.status == ReportStatus.CHECKING
+
+
+def test_the_reporter_takes_an_unanswered_internal_report_to_the_township(
+    ziyang_enterprise, mechanism, handler_user, township_user, policy
+):
+    from safeloop.reporting.services import report_escalate
+
+    report = report_submit(data=submission(ziyang_enterprise, reporter="employee"), address="198.51.100.60")
+    with pytest.raises(Conflict):  # not yet overdue
+        report_escalate(code=report.code, address="198.51.100.60")
+    Report.objects.filter(pk=report.pk).update(respond_by=date(2020, 1, 1))
+    report = report_escalate(code=report.code.lower(), address="198.51.100.60")
+    assert report.handler_kind == HandlerKind.TOWNSHIP and report.status == ReportStatus.RECEIVED
+    assert not reports_visible(handler_user).filter(pk=report.pk, handler_kind="enterprise").exists()
+    report = report_act(report_id=report.pk, actor=township_user, action="accept", version=report.version)
+    assert report.status == ReportStatus.CHECKING
+    assert list(chain_verify_all(ReportEvent)) == []
+    with pytest.raises(NotFound):
+        report_escalate(code="NOPE", address="198.51.100.60")
+
+
+def test_a_public_report_cannot_be_escalated(ziyang_enterprise):
+    from safeloop.reporting.services import report_escalate
+
+    report = report_submit(data=submission(ziyang_enterprise), address="198.51.100.61")
+    with pytest.raises(Conflict):
+        report_escalate(code=report.code, address="198.51.100.61")
