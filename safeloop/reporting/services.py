@@ -422,8 +422,9 @@ def policy_put(*, actor: Any, data: dict[str, Any]) -> ReportingPolicy:
 
 def suggested_reward(report: Report) -> tuple[Decimal | None, str]:
     """The amount and the standard it comes from: the enterprise's own standard for an internal
-    report, the city's (ReportingPolicy) for a public one or when the enterprise set none."""
-    if report.channel == Channel.INTERNAL and report.enterprise_id:
+    report it handles, the city's (ReportingPolicy) for a public one, an internal one the township
+    handles (the enterprise had none, or the reporter took it outside) or when the enterprise set none."""
+    if report.channel == Channel.INTERNAL and report.handler_kind == HandlerKind.ENTERPRISE and report.enterprise_id:
         mechanism = mechanism_of(report.enterprise)  # type: ignore[arg-type]
         if mechanism is not None and mechanism.reward_min is not None:
             return mechanism.reward_min, _("企业奖励标准：%(text)s") % {"text": mechanism.reward_standard[:200]}
