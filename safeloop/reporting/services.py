@@ -290,7 +290,7 @@ def report_escalate(*, code: str, address: str | None) -> Report:
     if found is None:
         raise NotFound(_("没有找到该查询码对应的报告"))
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("enterprise").get(pk=found.pk)
+        report = Report.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=found.pk)
         if not may_escalate(report, timezone.localdate()):
             raise Conflict(_("只有企业逾期未处理或不予认定的内部报告，才能转报属地乡镇（街道）"), code="wrong_state")
         before = report.status
