@@ -164,6 +164,7 @@ APPEND_ONLY = (
     "core_sealedrecord",
     "hazards_hazardevent",
     "checklists_checklistevent",
+    "experts_stationingevent",
     "reporting_reportevent",
 )  # tables whose triggers refuse UPDATE and DELETE
 

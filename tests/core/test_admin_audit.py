@@ -202,10 +202,3 @@ def _can_write(model_admin, request) -> bool:
             model_admin.has_delete_permission(request),
         )
     )
-
-
-def test_expert_assignment_offers_only_experts(admin_client, expert_user, city_user):
-    response = admin_client.get(reverse("admin:accounts_expertassignment_add"))
-
-    offered = response.context["adminform"].form.fields["expert"].queryset
-    assert list(offered) == [expert_user]
