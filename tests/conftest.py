@@ -164,6 +164,7 @@ APPEND_ONLY = (
     "core_sealedrecord",
     "hazards_hazardevent",
     "checklists_checklistevent",
+    "inspections_inspectionevent",
 )  # tables whose triggers refuse UPDATE and DELETE
 
 
