@@ -14,6 +14,7 @@ from safeloop.core.api import Paging, StrictJsonParser, install_error_handlers, 
 from safeloop.experts.api import router as experts_router
 from safeloop.hazards.api import router as hazards_router
 from safeloop.hazards.selectors import LedgerFilters
+from safeloop.inspections.api import router as inspections_router
 from safeloop.registry.api import router as registry_router
 from safeloop.registry.selectors import EnterpriseFilters, RegionFilters
 from safeloop.standards.api import router as standards_router
@@ -59,4 +60,5 @@ api.add_router("/", accidents_router)
 api.add_router("/", targets_router)
 api.add_router("/", checklists_router)
 api.add_router("/", experts_router)
+api.add_router("/", inspections_router)
 api.add_router("/", standards_router)

@@ -1,0 +1,184 @@
+"""Every read of the inspections app, through `core.scope`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+
+from safeloop.core.regions import subtree_prefix
+from safeloop.core.roles import Role
+from safeloop.core.scope import NotVisible, region_q, user_area, visible
+from safeloop.inspections.models import Draw, Inspection, Plan, Status
+from safeloop.registry.models import Department, Enterprise
+
+DEFAULT_YEARLY_CAP = 2  # per enforcement body per enterprise per year (RULES.md §6.2: 娄底, 咸宁 ≤2)
+GOVERNMENT_ROLES = frozenset({Role.CITY, Role.COUNTY})
+
+
+def yearly_cap(enterprise: Enterprise) -> int:
+    """The published yearly cap for the enterprise's category; settings
+    SAFELOOP_INSPECTION_CAPS = {"<category code>": n} overrides the default."""
+    caps: dict[str, int] = getattr(settings, "SAFELOOP_INSPECTION_CAPS", {}) or {}
+    return int(caps.get(enterprise.category_id, DEFAULT_YEARLY_CAP))
+
+
+def may_inspect(user: Any) -> bool:
+    """Regulators organise inspections: a department's users, the city's and counties' accounts."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.role in (Role.DEPARTMENT, Role.CITY, Role.COUNTY, Role.SYSADMIN)
+
+
+def bodies_for(user: Any) -> QuerySet[Department, Any]:
+    """The departments the user may act for (name as the enforcement body, plan, draw): a user
+    with a department, its own; a city or county account, the departments of its area."""
+    if not may_inspect(user):
+        return Department.objects.none()
+    if user.role == Role.SYSADMIN:
+        return Department.objects.all()
+    if user.department_id:
+        return Department.objects.filter(pk=user.department_id)
+    area = user_area(user)
+    if area is None:
+        return Department.objects.none()
+    return Department.objects.filter(region_q("region", subtree_prefix(area))) if area else Department.objects.all()
+
+
+def inspections_visible(user: Any) -> QuerySet[Inspection, Any]:
+    qs = Inspection.objects.select_related("enterprise", "enforcement_body")
+    if not (user.is_authenticated and user.is_active):
+        return qs.none()
+    if user.role == Role.DEPARTMENT and user.department_id:
+        seen = visible(user, Inspection.objects.all()).values("pk")
+        return qs.filter(Q(enforcement_body_id=user.department_id) | Q(pk__in=seen))
+    return visible(user, qs)
+
+
+def inspection_detail(user: Any, pk: int) -> Inspection:
+    try:
+        return inspections_visible(user).prefetch_related("participants", "check_ins", "findings").get(pk=pk)
+    except (Inspection.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotVisible(Inspection, {"pk": pk}) from exc
+
+
+def plans_visible(user: Any) -> QuerySet[Plan, Any]:
+    return Plan.objects.filter(department__in=bodies_for(user)).select_related("department")
+
+
+def plan_detail(user: Any, pk: int) -> Plan:
+    try:
+        return plans_visible(user).get(pk=pk)
+    except (Plan.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotVisible(Plan, {"pk": pk}) from exc
+
+
+def draws_visible(user: Any) -> QuerySet[Draw, Any]:
+    return Draw.objects.filter(department__in=bodies_for(user)).select_related("department", "plan")
+
+
+def draw_detail(user: Any, pk: int) -> Draw:
+    try:
+        return draws_visible(user).get(pk=pk)
+    except (Draw.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotVisible(Draw, {"pk": pk}) from exc
+
+
+def public_draw(pk: int) -> Draw:
+    """Any draw, for the public result page (公开): it shows no personal data."""
+    try:
+        return Draw.objects.select_related("department").get(pk=pk)
+    except (Draw.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotVisible(Draw, {"pk": pk}) from exc
+
+
+def counted(qs: QuerySet[Inspection, Any]) -> QuerySet[Inspection, Any]:
+    """Inspections that count as visits (a cancelled one does not)."""
+    return qs.exclude(status=Status.CANCELLED)
+
+
+def visits_this_year(enterprise: Enterprise, body: Department, year: int) -> int:
+    return counted(
+        Inspection.objects.filter(enterprise=enterprise, enforcement_body=body, planned_on__year=year)
+    ).count()
+
+
+def plan_progress(plan: Plan) -> list[dict[str, Any]]:
+    """Inspections of the plan's body in the plan's year, by month (done = closed), against an
+    even monthly share of the target."""
+    qs = counted(Inspection.objects.filter(enforcement_body_id=plan.department_id, planned_on__year=plan.year))
+    by_month: dict[int, dict[str, int]] = {m: {"all": 0, "closed": 0} for m in range(1, 13)}
+    for planned_on, status in qs.values_list("planned_on", "status"):
+        by_month[planned_on.month]["all"] += 1
+        by_month[planned_on.month]["closed"] += status == Status.CLOSED
+    rows, done = [], 0
+    for month in range(1, 13):
+        done += by_month[month]["closed"]
+        rows.append(
+            {
+                "month": month,
+                "inspections": by_month[month]["all"],
+                "closed": by_month[month]["closed"],
+                "cumulative": done,
+                "target": round(plan.target_total * month / 12),
+            }
+        )
+    return rows
+
+
+def key_not_inspected(plan: Plan) -> QuerySet[Enterprise, Any]:
+    """重点检查企业 with no closed inspection by the plan's body this year (应急〔2025〕11号: ≥1)."""
+    done = Inspection.objects.filter(
+        enforcement_body_id=plan.department_id, planned_on__year=plan.year, status=Status.CLOSED
+    ).values("enterprise_id")
+    return plan.key_enterprises.exclude(pk__in=done)
+
+
+def burden(user: Any, enterprise_id: int, year: int) -> dict[str, Any]:
+    """为企业减负: the enterprise's inspections in a year, by body, against the cap; repeats and
+    inspections never checked in at the gate are flagged."""
+    enterprise = visible(user, Enterprise.objects.all()).filter(pk=enterprise_id).first()
+    if enterprise is None:
+        raise NotVisible(Enterprise, {"pk": enterprise_id})
+    qs = counted(Inspection.objects.filter(enterprise=enterprise, planned_on__year=year)).select_related(
+        "enforcement_body"
+    )
+    cap = yearly_cap(enterprise)
+    by_body = [
+        {
+            "body": row["enforcement_body__name"],
+            "body_id": row["enforcement_body_id"],
+            "count": row["n"],
+            "over": row["n"] > cap,
+        }
+        for row in qs.values("enforcement_body_id", "enforcement_body__name").annotate(n=Count("pk")).order_by("-n")
+    ]
+    inspections = list(qs.order_by("planned_on", "pk").prefetch_related("participants"))
+    return {
+        "enterprise": enterprise,
+        "year": year,
+        "cap": cap,
+        "total": len(inspections),
+        "by_body": by_body,
+        "repeats": sum(1 for row in by_body if row["over"]),
+        "inspections": inspections,
+        "not_checked_in": [i for i in inspections if i.status == Status.CLOSED and i.checked_in_at is None],
+    }
+
+
+def burden_ranking(user: Any, year: int, limit: int = 50) -> list[dict[str, Any]]:
+    """The enterprises of the user's scope with the most visits this year, across departments."""
+    enterprises = visible(user, Enterprise.objects.all()).values("pk")
+    rows = (
+        counted(Inspection.objects.filter(planned_on__year=year, enterprise_id__in=enterprises))
+        .values("enterprise_id", "enterprise__name")
+        .annotate(n=Count("pk"), bodies=Count("enforcement_body", distinct=True))
+        .order_by("-n", "enterprise_id")[:limit]
+    )
+    return [dict(r) for r in rows]
+
+
+def is_flagged_not_checked_in(inspection: Inspection, today: date | None = None) -> bool:
+    return inspection.status == Status.CLOSED and inspection.checked_in_at is None
