@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_noop
+from ninja import Field
 
+from safeloop.core.fields import FieldSpec
+from safeloop.core.filters import YEAR, Filters
 from safeloop.core.regions import subtree_prefix
 from safeloop.core.roles import Role
 from safeloop.core.scope import NotVisible, region_q, user_area, visible
-from safeloop.inspections.models import Draw, Inspection, Plan, Status
+from safeloop.inspections.models import Draw, Inspection, OfficerCertificate, Plan, Status
 from safeloop.registry.models import Department, Enterprise
 
 DEFAULT_YEARLY_CAP = 2  # per enforcement body per enterprise per year (RULES.md §6.2: 娄底, 咸宁 ≤2)
@@ -182,3 +186,53 @@ def burden_ranking(user: Any, year: int, limit: int = 50) -> list[dict[str, Any]
 
 def is_flagged_not_checked_in(inspection: Inspection, today: date | None = None) -> bool:
     return inspection.status == Status.CLOSED and inspection.checked_in_at is None
+
+
+class InspectionFilters(Filters):
+    """The list's filters (page and API share them; Excel export)."""
+
+    typed: ClassVar[dict[str, FieldSpec]] = {"year": YEAR}
+    status: str = Field("", title=gettext_noop("状态"))
+    year: str = Field("", title=gettext_noop("年份"))
+    flag: str = Field("", title=gettext_noop("标记"), description=gettext_noop("not_checked_in：未扫码入企"))
+
+
+def inspection_list(user: Any, filters: InspectionFilters) -> QuerySet[Inspection, Any]:
+    qs = inspections_visible(user)
+    if filters.status in Status.values:
+        qs = qs.filter(status=filters.status)
+    if filters.year:
+        qs = qs.filter(planned_on__year=int(filters.year))
+    if filters.flag == "not_checked_in":
+        qs = qs.filter(status=Status.CLOSED, checked_in_at__isnull=True)
+    return qs.order_by("-planned_on", "-pk")
+
+
+def officer_choices(user: Any) -> list[tuple[str, str]]:
+    """The certified officers of the bodies the user may act for, as form options."""
+    certs = (
+        OfficerCertificate.objects.filter(active=True, user__is_active=True, user__department__in=bodies_for(user))
+        .select_related("user", "user__department")
+        .order_by("user__department_id", "user_id")
+    )
+    return [(str(c.user_id), f"{c.user}（{c.user.department}，{c.certificate_no}）") for c in certs]
+
+
+def open_inspections_at(user: Any, enterprise: Enterprise) -> QuerySet[Inspection, Any]:
+    """The inspections of this enterprise the user is an officer of and that are not done."""
+    return (
+        Inspection.objects.filter(
+            enterprise=enterprise,
+            status__in=(Status.PLANNED, Status.IN_PROGRESS),
+            participants__user_id=user.pk,
+            participants__role="officer",
+        )
+        .select_related("enforcement_body")
+        .order_by("planned_on", "pk")
+    )
+
+
+def is_officer(user: Any) -> bool:
+    if not (user.is_authenticated and user.is_active and user.department_id):
+        return False
+    return OfficerCertificate.objects.filter(user_id=user.pk, active=True).exists()

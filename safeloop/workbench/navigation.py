@@ -14,6 +14,7 @@ from safeloop.accounts.permissions import can_manage_enterprise_accounts
 from safeloop.checklists.permissions import can_open_checklists, can_see_completion
 from safeloop.core.roles import Role
 from safeloop.core.security_pages import can_read_security_log
+from safeloop.inspections.views import can_open_inspections
 from safeloop.targets.permissions import can_open_dashboard
 
 
@@ -42,6 +43,7 @@ MENU = (
     MenuItem("企业自查", "checklists:list", "☑", can_open_checklists),
     MenuItem("隐患统计", "standards_stats:page", "▤", can_see_completion),
     MenuItem("判定标准", "standards:list", "§"),
+    MenuItem("行政检查", "inspections:list", "✓", can_open_inspections),
     MenuItem("企业档案", "registry:enterprise_list", "▦", pages=("workbench:dossier_tab", "workbench:poster")),
     MenuItem("目标指标", "targets:dashboard", "◎", can_open_dashboard),
     MenuItem("事故灾害", "accidents:accident_list", "✚"),
