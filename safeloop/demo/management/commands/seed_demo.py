@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from safeloop.core.db import refresh_planner_statistics
 from safeloop.demo.checklists import seed_checklists
 from safeloop.demo.hazards import seed_hazards
+from safeloop.demo.inspections import seed_inspections
 from safeloop.demo.registry import seed_demo
 from safeloop.registry.models import Enterprise
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         accounts = seed_demo(seed=seed, scale=scale, password=settings.SAFELOOP_DEMO_PASSWORD, progress=progress)
         seed_hazards(seed=seed, progress=progress)
         seed_checklists(seed=seed, progress=progress)
+        seed_inspections(seed=seed, progress=progress)
         progress("更新查询统计信息（ANALYZE）…")
         refresh_planner_statistics()
         self.stdout.write(self.style.SUCCESS(f"演示数据已加载。演示账号（密码均为 {accounts.password}）："))
