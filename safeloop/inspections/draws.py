@@ -63,20 +63,25 @@ def _enterprises(rng: np.random.Generator, spec: DrawInput) -> list[int]:
 
 
 def _pairs(rng: np.random.Generator, spec: DrawInput, chosen: list[int]) -> list[dict[str, list[int] | int]]:
-    roster = list(spec.roster)
-    blocked: dict[int, set[int]] = {}
+    roster = np.asarray(list(spec.roster), dtype=np.int64)
+    position = {int(who): i for i, who in enumerate(roster)}
+    blocked: dict[int, list[int]] = {}
     for inspector, enterprise in spec.conflicts:
-        blocked.setdefault(int(enterprise), set()).add(int(inspector))
-    load = dict.fromkeys(roster, 0)
+        if int(inspector) in position:
+            blocked.setdefault(int(enterprise), []).append(position[int(inspector)])
+    load = np.zeros(len(roster), dtype=float)
     result: list[dict[str, list[int] | int]] = []
     for enterprise in chosen:
         u = rng.random(len(roster))
-        no = blocked.get(enterprise, set())
-        ranked = sorted((load[who], float(u[i]), i, who) for i, who in enumerate(roster) if who not in no)
-        pair = [who for *_rest, who in ranked[:PAIR]] if len(ranked) >= PAIR else []
-        for who in pair:
-            load[who] += 1
-        result.append({"enterprise": enterprise, "inspectors": sorted(pair)})
+        # rank by (assignments so far, uniform): the load is a whole number and u < 1
+        key = load + u
+        key[blocked.get(enterprise, [])] = np.inf
+        best = np.argsort(key, kind="stable")[:PAIR]
+        if len(best) < PAIR or not np.isfinite(key[best]).all():
+            result.append({"enterprise": enterprise, "inspectors": []})
+            continue
+        load[best] += 1
+        result.append({"enterprise": enterprise, "inspectors": sorted(int(x) for x in roster[best])})
     return result
 
 
