@@ -102,6 +102,7 @@ INSPECTION_ROUTES = {
     "inspections:draw",
     "inspections:draw_public",
     "inspections:burden",
+    "inspections:stats",
 }
 # Pages anyone may open without signing in, checked in tests/hazards/test_public_list.py: they
 # show only what the rule publishes (a listing notice's columns), never people or internal notes.

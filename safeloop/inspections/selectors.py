@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 from ninja import Field
 
@@ -15,8 +16,8 @@ from safeloop.core.filters import YEAR, Filters
 from safeloop.core.regions import subtree_prefix
 from safeloop.core.roles import Role
 from safeloop.core.scope import NotVisible, region_q, user_area, visible
-from safeloop.inspections.models import Draw, Inspection, OfficerCertificate, Plan, Status
-from safeloop.registry.models import Department, Enterprise
+from safeloop.inspections.models import Draw, Finding, Inspection, OfficerCertificate, Plan, Status
+from safeloop.registry.models import Department, Enterprise, Region, RiskLevel
 
 DEFAULT_YEARLY_CAP = 2  # per enforcement body per enterprise per year (RULES.md §6.2: 娄底, 咸宁 ≤2)
 GOVERNMENT_ROLES = frozenset({Role.CITY, Role.COUNTY})
@@ -236,3 +237,122 @@ def is_officer(user: Any) -> bool:
     if not (user.is_authenticated and user.is_active and user.department_id):
         return False
     return OfficerCertificate.objects.filter(user_id=user.pk, active=True).exists()
+
+
+# ---------------------------------------------------------------- statistics
+
+GAP_MONTHS = 12  # default "not inspected for N months"
+
+
+def _period(year: int, today: date) -> tuple[date, date, date, date]:
+    """This year's period and the same period a year earlier: the whole year for a past year;
+    1 January to today for the current year (so the year-on-year change compares like with like)."""
+    end = today if year == today.year else date(year, 12, 31)
+    start = date(year, 1, 1)
+    before_end = end.replace(year=year - 1) if not (end.month == 2 and end.day == 29) else date(year - 1, 2, 28)
+    return start, end, date(year - 1, 1, 1), before_end
+
+
+def _change(now: int, before: int) -> float | None:
+    return None if before == 0 else round((now - before) * 100 / before, 2)
+
+
+def statistics(user: Any, year: int, *, months: int = GAP_MONTHS, today: date | None = None) -> dict[str, Any]:
+    """Counts of the user's scope. Definitions (docs/inspections.md): an inspection counts when it
+    is not cancelled and its planned date lies in the period; an enterprise is inspected when it
+    has at least one such inspection; year on year = (this period − same period last year) ÷ same
+    period last year × 100%."""
+    today = today or timezone.localdate()
+    start, end, b_start, b_end = _period(year, today)
+    scoped = counted(inspections_visible(user))
+    now = scoped.filter(planned_on__range=(start, end))
+    before = scoped.filter(planned_on__range=(b_start, b_end))
+    n_now, n_before = now.count(), before.count()
+    e_now = now.values("enterprise_id").distinct().count()
+    e_before = before.values("enterprise_id").distinct().count()
+    findings = Finding.objects.filter(inspection__in=now.values("pk")).count()
+
+    def by(field: str) -> list[dict[str, Any]]:
+        return [
+            dict(row)
+            for row in now.values(field)
+            .annotate(inspections=Count("pk"), enterprises=Count("enterprise_id", distinct=True))
+            .order_by("-inspections")
+        ]
+
+    by_month = dict.fromkeys(range(1, 13), 0)
+    for planned_on in now.values_list("planned_on", flat=True):
+        by_month[planned_on.month] += 1
+    return {
+        "year": year,
+        "period": (start, end),
+        "before_period": (b_start, b_end),
+        "inspections": n_now,
+        "inspections_before": n_before,
+        "inspections_change": _change(n_now, n_before),
+        "enterprises": e_now,
+        "enterprises_before": e_before,
+        "enterprises_change": _change(e_now, e_before),
+        "hazards_per_inspection": round(findings / n_now, 2) if n_now else None,
+        "by_department": by("enforcement_body__name"),
+        "by_county": _by_county(now),
+        "by_category": by("enterprise__category__name"),
+        "by_month": sorted(by_month.items()),
+        "not_checked_in": now.filter(status=Status.CLOSED, checked_in_at__isnull=True).count(),
+        "gaps": coverage_gaps(user, months=months, today=today),
+        "months": months,
+        "unsupervised": unsupervised(user),
+        "key_missing": key_missing(user, year),
+    }
+
+
+def _by_county(qs: QuerySet[Inspection, Any]) -> list[dict[str, Any]]:
+    counts: dict[str, int] = {}
+    for region_id in qs.values_list("enterprise__region_id", flat=True):
+        counts[region_id[:6]] = counts.get(region_id[:6], 0) + 1
+    names = dict(Region.objects.filter(code__in=list(counts)).values_list("code", "name"))
+    return [{"county": names.get(c, c), "inspections": n} for c, n in sorted(counts.items(), key=lambda kv: -kv[1])]
+
+
+def coverage_gaps(user: Any, *, months: int, today: date) -> list[dict[str, Any]]:
+    """Enterprises of the scope with no inspection dated in the last `months` months (N × 30.44
+    days), by risk level."""
+    since = today - timedelta(days=round(months * 30.44))  # N average months
+    inspected = counted(Inspection.objects.filter(planned_on__gte=since, planned_on__lte=today)).values("enterprise_id")
+    rows = (
+        visible(user, Enterprise.objects.all()).exclude(pk__in=inspected).values("risk_level").annotate(n=Count("pk"))
+    )
+    labels = dict(RiskLevel.choices)
+    order = [value for value, _label in RiskLevel.choices] + [""]
+    found = {row["risk_level"]: row["n"] for row in rows}
+    return [
+        {"risk_level": str(labels.get(level, "未评级")), "enterprises": found[level]}
+        for level in order
+        if level in found
+    ]
+
+
+def unsupervised(user: Any, limit: int = 100) -> dict[str, Any]:
+    """监管空白: enterprises whose category no department of their county or city supervises, and
+    with no supervising department named for them."""
+    pairs = set(Department.categories.through.objects.values_list("department__region_id", "category_id"))
+    rows = (
+        visible(user, Enterprise.objects.filter(supervising_department_override__isnull=True))
+        .values_list("pk", "name", "region_id", "category_id")
+        .order_by("pk")
+    )
+    missing = []
+    for pk, name, region_id, category_id in rows.iterator(chunk_size=5000):
+        county, city = region_id[:6], region_id[:4] + "00"
+        if (county, category_id) not in pairs and (city, category_id) not in pairs:
+            missing.append({"id": pk, "name": name})
+    return {"count": len(missing), "sample": missing[:limit]}
+
+
+def key_missing(user: Any, year: int) -> list[dict[str, Any]]:
+    """重点检查企业 of the plans the user sees that no inspection of the plan's body closed this year."""
+    out = []
+    for plan in plans_visible(user).filter(year=year):
+        for enterprise in key_not_inspected(plan):
+            out.append({"plan": plan.name, "department": plan.department.name, "enterprise": enterprise.name})
+    return out

@@ -14,4 +14,5 @@ urlpatterns = [
     path("draws/<int:pk>/", views.draw_page, name="draw"),
     path("public/draws/<int:pk>/", views.draw_public, name="draw_public"),
     path("burden/", views.burden_page, name="burden"),
+    path("stats/", views.stats_page, name="stats"),
 ]

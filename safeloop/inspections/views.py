@@ -16,17 +16,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from safeloop.accounts.models import User
 from safeloop.core.bulk import export_response
 from safeloop.core.errors import ServiceError, refusal_shown
 from safeloop.core.fields import FieldSpec, Kind
 from safeloop.core.filters import refused_status
 from safeloop.core.forms import FormState, posted, submitted
 from safeloop.core.http import query_without_page
+from safeloop.core.inputs import Inputs
 from safeloop.core.scope import NotVisible
 from safeloop.inspections import io
 from safeloop.inspections.fields import DRAW_FIELDS, INSPECTION_FIELDS
 from safeloop.inspections.models import ParticipantRole, Status
 from safeloop.inspections.selectors import (
+    GAP_MONTHS,
     InspectionFilters,
     bodies_for,
     burden,
@@ -42,6 +45,7 @@ from safeloop.inspections.selectors import (
     plan_progress,
     plans_visible,
     public_draw,
+    statistics,
 )
 from safeloop.inspections.services import draw_create, draw_verify, inspection_create, joint_proposal
 from safeloop.inspections.workflow import FLOW, inspection_act
@@ -243,8 +247,6 @@ def draw_index(request: HttpRequest) -> HttpResponse:
 def draw_page(request: HttpRequest, pk: int) -> HttpResponse:
     draw = draw_detail(request.user, pk)
     names = dict(Enterprise.objects.filter(pk__in=[r["enterprise"] for r in draw.result]).values_list("pk", "name"))
-    from safeloop.accounts.models import User
-
     people = {u.pk: str(u) for u in User.objects.filter(pk__in=draw.roster)}
     rows = [
         {"enterprise": names.get(r["enterprise"], ""), "inspectors": [people.get(pk, "") for pk in r["inspectors"]]}
@@ -275,8 +277,6 @@ YEAR_SPEC = FieldSpec(name="year", label=_("年份"), kind=Kind.INTEGER, minimum
 @require_GET
 def burden_page(request: HttpRequest) -> HttpResponse:
     _require(request)
-    from safeloop.core.inputs import Inputs
-
     inp = Inputs(request.GET)
     year = inp.read(YEAR_SPEC) or timezone.localdate().year
     enterprise_id = request.GET.get("enterprise") or (
@@ -290,3 +290,18 @@ def burden_page(request: HttpRequest) -> HttpResponse:
             raise Http404 from exc
     ranking = burden_ranking(request.user, year) if may_inspect(request.user) else []
     return render(request, "inspections/burden.html", {"year": year, "detail": detail, "ranking": ranking})
+
+
+@login_required
+@require_GET
+def stats_page(request: HttpRequest) -> HttpResponse:
+    if not may_inspect(request.user):
+        raise PermissionDenied(_("检查统计供执法部门和各级政府查看"))
+    inp = Inputs(request.GET)
+    year = inp.read(YEAR_SPEC) or timezone.localdate().year
+    months = inp.read(MONTHS_SPEC) or GAP_MONTHS
+    figures = statistics(request.user, year, months=months)
+    return render(request, "inspections/stats.html", {"s": figures, "errors": inp.errors})
+
+
+MONTHS_SPEC = FieldSpec(name="months", label=_("未检查月数"), kind=Kind.INTEGER, minimum=1, maximum=120)
