@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils import timezone
+
 from safeloop.inspections.models import Inspection, Status
 from safeloop.inspections.selectors import statistics
 from safeloop.inspections.services import inspection_create
@@ -34,7 +36,7 @@ def test_year_on_year_from_data(officers, ziyang_body, ziyang_enterprise, ziyang
 
 
 def test_the_page_states_the_definition(client, officers, ziyang_body, ziyang_enterprise, enterprise_user):
-    _on(officers, ziyang_body, ziyang_enterprise, date.today())
+    _on(officers, ziyang_body, ziyang_enterprise, timezone.localdate())
     signed_in(client, officers[0])
     page = client.get("/inspections/stats/")
     assert page.status_code == 200 and "上年同期" in page.content.decode() and "口径" in page.content.decode()
