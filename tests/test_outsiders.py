@@ -97,6 +97,7 @@ INSPECTION_ROUTES = {
     "inspections:new",
     "inspections:detail",
     "inspections:action",
+    "inspections:site_record",
     "inspections:plans",
     "inspections:draws",
     "inspections:draw",

@@ -92,6 +92,12 @@ def seed_inspections(*, seed: int, progress: Callable[[str], None]) -> int:
         inspection_act(pk=flagged.pk, actor=lead, action="close", version=1, data={"summary": "未发现问题"})
         inspection_create(actor=lead, data=base | {"enterprise": keys[3], "planned_on": today + timedelta(days=3)})
         made += 3
+        # Last year's visits, so the statistics have a year-on-year figure to compute.
+        for n, pk in enumerate(rng.sample(enterprises, 4)):
+            day = today.replace(year=today.year - 1, day=1) - timedelta(days=20 * n)
+            last = inspection_create(actor=lead, data=base | {"plan": None, "enterprise": pk, "planned_on": day})
+            inspection_act(pk=last.pk, actor=lead, action="close", version=1, data={"summary": "未发现问题"})
+            made += 1
         if username == "dept_transport":
             draw = draw_create(
                 actor=lead,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.inspection_new, name="new"),
     path("<int:pk>/", views.inspection_page, name="detail"),
     path("<int:pk>/actions/<str:action>/", views.inspection_action, name="action"),
+    path("<int:pk>/site-record/", views.site_record_file, name="site_record"),
     path("plans/", views.plan_index, name="plans"),
     path("draws/", views.draw_index, name="draws"),
     path("draws/<int:pk>/", views.draw_page, name="draw"),

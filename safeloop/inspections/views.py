@@ -4,20 +4,23 @@ draws and their public result (公开), burden control per enterprise (为企业
 
 from __future__ import annotations
 
+from io import BytesIO as io_bytes
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.accounts.models import User
 from safeloop.core.bulk import export_response
+from safeloop.core.docx import DOCX_CONTENT_TYPE
 from safeloop.core.errors import ServiceError, refusal_shown
 from safeloop.core.fields import FieldSpec, Kind
 from safeloop.core.filters import refused_status
@@ -26,6 +29,7 @@ from safeloop.core.http import query_without_page
 from safeloop.core.inputs import Inputs
 from safeloop.core.scope import NotVisible
 from safeloop.inspections import io
+from safeloop.inspections.documents import site_record
 from safeloop.inspections.fields import DRAW_FIELDS, INSPECTION_FIELDS
 from safeloop.inspections.models import ParticipantRole, Status
 from safeloop.inspections.selectors import (
@@ -53,6 +57,7 @@ from safeloop.registry.models import Enterprise
 from safeloop.registry.selectors import enterprise_queryset
 
 PAGE_SIZE = 50
+EVENT_LABELS = {"create": gettext_lazy("登记检查")}
 
 
 def can_open_inspections(user: Any) -> bool:
@@ -151,7 +156,7 @@ def _detail(
         "assistants": [p for p in people if p.role == ParticipantRole.ASSISTANT],
         "check_ins": list(inspection.check_ins.select_related("user")),
         "findings": list(inspection.findings.select_related("hazard")),
-        "events": list(inspection.events.all()),
+        "events": [(e, EVENT_LABELS.get(e.action, FLOW.labels.get(e.action, ""))) for e in inspection.events.all()],
         "available": available,
         "forms": {a: forms.get(a) or _action_form(a) for a in ("finding", "close", "cancel", "rate") if a in available},
         "flagged": inspection.status == Status.CLOSED and inspection.checked_in_at is None,
@@ -305,3 +310,15 @@ def stats_page(request: HttpRequest) -> HttpResponse:
 
 
 MONTHS_SPEC = FieldSpec(name="months", label=_("未检查月数"), kind=Kind.INTEGER, minimum=1, maximum=120)
+
+
+@login_required
+@require_GET
+def site_record_file(request: HttpRequest, pk: int) -> FileResponse:
+    """现场检查记录 (.docx) of a visible inspection."""
+    _require(request)
+    inspection = inspection_detail(request.user, pk)
+    name = _("现场检查记录-%(code)s.docx") % {"code": inspection.code}
+    return FileResponse(
+        io_bytes(site_record(inspection)), as_attachment=True, filename=name, content_type=DOCX_CONTENT_TYPE
+    )

@@ -106,3 +106,30 @@ def test_the_public_draw_page_needs_no_login_and_names_nobody(client, officers, 
     text = page.content.decode()
     assert ziyang_enterprise.name in text and "执法员" not in text and draw.result_hash in text
     assert client.get("/inspections/public/draws/999999/").status_code == 404
+
+
+def test_the_site_record_names_the_officers_and_findings(client, officers, ziyang_body, ziyang_enterprise, heshan_user):
+    import io
+
+    from docx import Document
+
+    from safeloop.inspections.workflow import inspection_act
+
+    inspection = _inspection(officers, ziyang_body, ziyang_enterprise)
+    inspection_act(
+        pk=inspection.pk,
+        actor=officers[0],
+        action="finding",
+        version=1,
+        data={"description": "灭火器过期", "location": "仓库", "nature": "thing", "level": "general"},
+    )
+    signed_in(client, officers[0])
+    answer = client.get(f"/inspections/{inspection.pk}/site-record/")
+    assert answer.status_code == 200
+    doc = Document(io.BytesIO(b"".join(answer.streaming_content)))
+    text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
+        c.text for t in doc.tables for r in t.rows for c in r.cells
+    )
+    assert "现检〔" in text and "430902000" in text and "430902001" in text and "灭火器过期" in text
+    signed_in(client, heshan_user)
+    assert client.get(f"/inspections/{inspection.pk}/site-record/").status_code == 404
