@@ -16,6 +16,7 @@ from safeloop.core.filters import YEAR, Filters
 from safeloop.core.regions import subtree_prefix
 from safeloop.core.roles import Role
 from safeloop.core.scope import NotVisible, region_q, user_area, visible
+from safeloop.hazards.models import Hazard
 from safeloop.inspections.models import Draw, Finding, Inspection, OfficerCertificate, Plan, Status
 from safeloop.registry.models import Department, Enterprise, Region, RiskLevel
 
@@ -356,3 +357,24 @@ def key_missing(user: Any, year: int) -> list[dict[str, Any]]:
         for enterprise in key_not_inspected(plan):
             out.append({"plan": plan.name, "department": plan.department.name, "enterprise": enterprise.name})
     return out
+
+
+# ---------------------------------------------------------------- no-disturb list (无事不扰)
+
+CLEAN_DAYS = 365  # a clean record: no hazard found in the last year (city policy, docs/inspections.md)
+
+
+def no_disturb(user: Any, today: date | None = None) -> QuerySet[Enterprise, Any]:
+    """Low-risk (blue) enterprises of the scope with a clean record: no hazard found in the last
+    CLEAN_DAYS days. Routine visits to them are warned against (not refused: random draws and
+    complaints still reach them)."""
+    today = today or timezone.localdate()
+    recent = Hazard.objects.filter(found_on__gte=today - timedelta(days=CLEAN_DAYS)).values("enterprise_id")
+    return visible(user, Enterprise.objects.filter(risk_level="blue")).exclude(pk__in=recent)
+
+
+def is_no_disturb(enterprise: Enterprise, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    if enterprise.risk_level != "blue":
+        return False
+    return not Hazard.objects.filter(enterprise=enterprise, found_on__gte=today - timedelta(days=CLEAN_DAYS)).exists()

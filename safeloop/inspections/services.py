@@ -36,7 +36,14 @@ from safeloop.inspections.models import (
     Plan,
     Status,
 )
-from safeloop.inspections.selectors import bodies_for, counted, may_inspect, visits_this_year, yearly_cap
+from safeloop.inspections.selectors import (
+    bodies_for,
+    counted,
+    is_no_disturb,
+    may_inspect,
+    visits_this_year,
+    yearly_cap,
+)
 from safeloop.registry.models import Department, Enterprise
 
 # Not legal enforcement bodies (国办发〔2024〕54号: 议事协调机构 may not inspect): the 安委会 / 安委办.
@@ -341,7 +348,13 @@ def inspection_check(*, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
     assert enterprise is not None and body is not None
     visits = visits_this_year(enterprise, body, planned_on.year)
     cap = yearly_cap(enterprise)
-    return {"visits": visits, "cap": cap, "over": visits >= cap, "joint": joint_proposal(enterprise, body, planned_on)}
+    return {
+        "visits": visits,
+        "cap": cap,
+        "over": visits >= cap,
+        "joint": joint_proposal(enterprise, body, planned_on),
+        "no_disturb": is_no_disturb(enterprise),
+    }
 
 
 def inspection_create(*, actor: Any, data: dict[str, Any]) -> Inspection:

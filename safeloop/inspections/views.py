@@ -42,8 +42,10 @@ from safeloop.inspections.selectors import (
     draws_visible,
     inspection_detail,
     inspection_list,
+    is_no_disturb,
     key_not_inspected,
     may_inspect,
+    no_disturb,
     officer_choices,
     open_inspections_at,
     plan_progress,
@@ -121,7 +123,13 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
             return redirect("inspections:detail", pk=inspection.pk)
     enterprise = _enterprise_named(request, form["enterprise"].value)
     joint = joint_proposal(enterprise, None, timezone.localdate()) if enterprise else []
-    context = {"form": form, "enterprise": enterprise, "main": form.omit(("enterprise",)), "joint": joint}
+    context = {
+        "form": form,
+        "enterprise": enterprise,
+        "main": form.omit(("enterprise",)),
+        "joint": joint,
+        "no_disturb": bool(enterprise and is_no_disturb(enterprise)),
+    }
     return render(request, "inspections/form.html", context)
 
 
@@ -294,7 +302,15 @@ def burden_page(request: HttpRequest) -> HttpResponse:
         except NotVisible as exc:
             raise Http404 from exc
     ranking = burden_ranking(request.user, year) if may_inspect(request.user) else []
-    return render(request, "inspections/burden.html", {"year": year, "detail": detail, "ranking": ranking})
+    calm = no_disturb(request.user) if may_inspect(request.user) else None
+    context = {
+        "year": year,
+        "detail": detail,
+        "ranking": ranking,
+        "calm_count": calm.count() if calm is not None else 0,
+        "calm": list(calm.order_by("pk")[:50]) if calm is not None else [],
+    }
+    return render(request, "inspections/burden.html", context)
 
 
 @login_required

@@ -181,3 +181,25 @@ def test_a_tampered_draw_does_not_verify(api, officers, ziyang_body, pool):
     draw.seed = str(int(draw.seed) + 1)
     draw.save()
     assert api.call("get", f"/draws/{pk}/verify").json()["match"] is False
+
+
+def test_a_low_risk_enterprise_with_a_clean_record_is_on_the_no_disturb_list(
+    api, officers, ziyang_body, ziyang_enterprise
+):
+    ziyang_enterprise.risk_level = "blue"
+    ziyang_enterprise.save()
+    api.auth(officers[0])
+    pre = api.call(
+        "post", "/inspections/precheck", {"enterprise": ziyang_enterprise.pk, "enforcement_body": ziyang_body.pk}
+    )
+    assert pre.json()["no_disturb"] is True
+    pk = _new(api, ziyang_enterprise, ziyang_body, officers).json()["id"]
+    api.call(
+        "post",
+        f"/inspections/{pk}/findings",
+        {"description": "x", "location": "y", "nature": "thing", "level": "general"},
+    )
+    pre = api.call(
+        "post", "/inspections/precheck", {"enterprise": ziyang_enterprise.pk, "enforcement_body": ziyang_body.pk}
+    )
+    assert pre.json()["no_disturb"] is False
