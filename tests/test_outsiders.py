@@ -99,6 +99,7 @@ INSPECTION_ROUTES = {
     "inspections:action",
     "inspections:site_record",
     "inspections:plans",
+    "inspections:plan_new",
     "inspections:draws",
     "inspections:draw",
     "inspections:draw_public",

@@ -16,6 +16,12 @@ PLAN_FIELDS = (
     model_spec(Plan, "target_total", minimum=0, maximum=1_000_000),
     model_spec(Plan, "random_share", minimum=0, maximum=100),
     FieldSpec(name="key_enterprises", label=_("重点检查企业"), kind=Kind.IDS),
+    FieldSpec(
+        name="key_from_register",
+        label=_("将重大风险（红色）和重点监管企业列为重点检查企业"),
+        kind=Kind.BOOLEAN,
+        help=_("按企业档案中的风险等级和重点监管标记，限本部门管辖区域和监管行业"),
+    ),
 )
 PLAN = by_name(PLAN_FIELDS)
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,6 +81,8 @@ def plan_create(*, actor: Any, data: dict[str, Any]) -> Plan:
     department = _body(inp, actor, "department")
     values = inp.read_values([PLAN[n] for n in ("year", "name", "target_total", "random_share")])
     key_ids = inp.read(PLAN["key_enterprises"]) or []
+    if department is not None and inp.read(PLAN["key_from_register"]):
+        key_ids = list(dict.fromkeys([*key_ids, *register_key_enterprises(department)]))
     keys = list(visible(actor, Enterprise.objects.all()).filter(pk__in=key_ids))
     if len(keys) != len(set(key_ids)):
         inp.error("key_enterprises", _("重点检查企业不存在或不在您的管辖范围内"))
@@ -100,6 +102,15 @@ def plan_create(*, actor: Any, data: dict[str, Any]) -> Plan:
         plan.key_enterprises.set(keys)
         audit_record(actor=actor, action="inspections.plan_create", target=plan, changes={"name": [None, plan.name]})
     return plan
+
+
+def register_key_enterprises(department: Department) -> list[int]:
+    """The register's key enterprises of a body: red risk or 重点监管, in its area and categories."""
+    qs = Enterprise.objects.filter(region_q("region", subtree_prefix(department.region_id)))
+    supervised = list(department.categories.values_list("code", flat=True))
+    if supervised:
+        qs = qs.filter(category_id__in=supervised)
+    return list(qs.filter(Q(risk_level="red") | Q(key_sector=True)).order_by("pk").values_list("pk", flat=True))
 
 
 # ---------------------------------------------------------------- draws (双随机)

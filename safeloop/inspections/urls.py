@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/actions/<str:action>/", views.inspection_action, name="action"),
     path("<int:pk>/site-record/", views.site_record_file, name="site_record"),
     path("plans/", views.plan_index, name="plans"),
+    path("plans/new/", views.plan_new, name="plan_new"),
     path("draws/", views.draw_index, name="draws"),
     path("draws/<int:pk>/", views.draw_page, name="draw"),
     path("public/draws/<int:pk>/", views.draw_public, name="draw_public"),

@@ -30,7 +30,7 @@ from safeloop.core.inputs import Inputs
 from safeloop.core.scope import NotVisible
 from safeloop.inspections import io
 from safeloop.inspections.documents import site_record
-from safeloop.inspections.fields import DRAW_FIELDS, INSPECTION_FIELDS
+from safeloop.inspections.fields import DRAW_FIELDS, INSPECTION_FIELDS, PLAN_FIELDS
 from safeloop.inspections.models import ParticipantRole, Status
 from safeloop.inspections.selectors import (
     GAP_MONTHS,
@@ -53,7 +53,7 @@ from safeloop.inspections.selectors import (
     public_draw,
     statistics,
 )
-from safeloop.inspections.services import draw_create, draw_verify, inspection_create, joint_proposal
+from safeloop.inspections.services import draw_create, draw_verify, inspection_create, joint_proposal, plan_create
 from safeloop.inspections.workflow import FLOW, inspection_act
 from safeloop.registry.models import Enterprise
 from safeloop.registry.selectors import enterprise_queryset
@@ -225,6 +225,32 @@ def plan_index(request: HttpRequest) -> HttpResponse:
     plans = list(plans_visible(request.user).prefetch_related("key_enterprises"))
     rows = [{"plan": p, "progress": plan_progress(p), "key_missing": list(key_not_inspected(p)[:20])} for p in plans]
     return render(request, "inspections/plans.html", {"rows": rows})
+
+
+def _plan_form(request: HttpRequest, post: Any) -> FormState:
+    bodies = [(str(d.pk), d.name) for d in bodies_for(request.user)]
+    specs = [
+        spec.but(kind=Kind.CHOICE, choices=tuple(bodies)) if spec.name == "department" else spec
+        for spec in PLAN_FIELDS
+        if spec.name != "key_enterprises"
+    ]
+    year = timezone.localdate().year
+    initial = {"department": str(request.user.department_id or ""), "year": year, "random_share": 50}
+    return FormState.of_page(specs, post, initial)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_new(request: HttpRequest) -> HttpResponse:
+    if not may_inspect(request.user):
+        raise PermissionDenied(_("检查计划由执法部门制定"))
+    form = _plan_form(request, posted(request))
+    if request.method == "POST":
+        plan = submitted(form, plan_create, actor=request.user)
+        if plan is not None:
+            messages.success(request, _("已制定检查计划“%(name)s”") % {"name": plan.name})
+            return redirect("inspections:plans")
+    return render(request, "inspections/plan_form.html", {"form": form})
 
 
 DRAW_FORM_FIELDS = tuple(spec for spec in DRAW_FIELDS if spec.name != "plan")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from safeloop.hazards.models import Hazard, Source
 from safeloop.inspections.models import CheckIn, Inspection
 from safeloop.inspections.services import inspection_create
-from tests.conftest import signed_in
+from tests.conftest import ZIYANG_TOWN, make_enterprise, signed_in
 
 
 def _inspection(officers, body, enterprise):
@@ -133,3 +133,29 @@ def test_the_site_record_names_the_officers_and_findings(client, officers, ziyan
     assert "现检〔" in text and "430902000" in text and "430902001" in text and "灭火器过期" in text
     signed_in(client, heshan_user)
     assert client.get(f"/inspections/{inspection.pk}/site-record/").status_code == 404
+
+
+def test_a_plan_made_on_the_page_takes_the_registers_key_enterprises(client, officers, ziyang_body, reference):
+    from safeloop.inspections.models import Plan
+
+    red = make_enterprise(region=ZIYANG_TOWN, category="hazchem", risk_level="red")
+    signed_in(client, officers[0])
+    assert client.get("/inspections/plans/new/").status_code == 200
+    bad = client.post(
+        "/inspections/plans/new/", {"department": ziyang_body.pk, "year": "1800", "name": "计划", "target_total": "10"}
+    )
+    assert bad.status_code == 200 and "年度" in bad.content.decode() and not Plan.objects.exists()
+    answer = client.post(
+        "/inspections/plans/new/",
+        {
+            "department": ziyang_body.pk,
+            "year": "2026",
+            "name": "2026年计划",
+            "target_total": "10",
+            "random_share": "40",
+            "key_from_register": "1",
+        },
+    )
+    assert answer.status_code == 302
+    plan = Plan.objects.get()
+    assert red in plan.key_enterprises.all()
