@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.accounts.models import User
+from safeloop.checklists.selectors import applicable_clauses
 from safeloop.core.bulk import export_response
 from safeloop.core.docx import DOCX_CONTENT_TYPE
 from safeloop.core.errors import ServiceError, refusal_shown
@@ -60,6 +61,13 @@ from safeloop.registry.selectors import enterprise_queryset
 
 PAGE_SIZE = 50
 EVENT_LABELS = {"create": gettext_lazy("登记检查")}
+# 必查项 of every inspection (应急〔2025〕11号, RULES.md §6.1).
+MUST_CHECK = (
+    gettext_lazy("重大事故隐患排查整治情况"),
+    gettext_lazy("主要负责人和从业人员履职情况"),
+    gettext_lazy("安全生产管理体系运行情况"),
+    gettext_lazy("其他重特大风险管控情况"),
+)
 
 
 def can_open_inspections(user: Any) -> bool:
@@ -169,6 +177,8 @@ def _detail(
         "forms": {a: forms.get(a) or _action_form(a) for a in ("finding", "close", "cancel", "rate") if a in available},
         "flagged": inspection.status == Status.CLOSED and inspection.checked_in_at is None,
         "is_enterprise": request.user.role == "enterprise",
+        "must_check": MUST_CHECK,
+        "clauses": applicable_clauses(inspection.enterprise) if "finding" in available else [],
     }
     return render(request, "inspections/detail.html", context, status=status)
 

@@ -21,6 +21,8 @@ def test_an_officer_scanning_the_code_checks_in_and_records_a_finding(client, of
     assert gate.status_code == 200
     page = gate.content.decode()
     assert "扫码入企" in page and inspection.code in page and "js/checkin.js" in page and "<script>" not in page
+    detail = client.get(f"/inspections/{inspection.pk}/").content.decode()
+    assert "适用的重大事故隐患判定标准条款" in detail
     answer = client.post(
         f"/inspections/{inspection.pk}/actions/check_in/",
         {"version": 1, "lat": "28.591", "lng": "112.322", "accuracy": "12"},
@@ -92,6 +94,7 @@ def test_the_enterprise_sees_who_inspected_and_rates(client, officers, ziyang_bo
     signed_in(client, enterprise_user)
     page = client.get(f"/inspections/{inspection.pk}/").content.decode()
     assert "执法员1" in page and "430902001" in page and "未扫码入企即办结" in page
+    assert "必查项" in page
     assert client.post(f"/inspections/{inspection.pk}/actions/rate/", {"version": 2, "rating": "4"}).status_code == 302
     inspection.refresh_from_db()
     assert inspection.rating == 4
