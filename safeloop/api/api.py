@@ -15,6 +15,7 @@ from safeloop.experts.api import router as experts_router
 from safeloop.hazards.api import router as hazards_router
 from safeloop.hazards.selectors import LedgerFilters
 from safeloop.inspections.api import router as inspections_router
+from safeloop.inspections.selectors import InspectionFilters, PlanFilters
 from safeloop.registry.api import router as registry_router
 from safeloop.registry.selectors import EnterpriseFilters, RegionFilters
 from safeloop.standards.api import router as standards_router
@@ -50,7 +51,16 @@ api = NinjaAPI(
 )
 # Request bodies are validated by the services (Chinese messages naming each field); what pydantic
 # still checks is query parameters and the version, named here by the filter schemas' titles.
-FILTERS = (Paging, EnterpriseFilters, RegionFilters, AccidentFilters, LedgerFilters, ChecklistFilters)
+FILTERS = (
+    Paging,
+    EnterpriseFilters,
+    RegionFilters,
+    AccidentFilters,
+    LedgerFilters,
+    ChecklistFilters,
+    InspectionFilters,
+    PlanFilters,
+)
 CREDENTIALS = {"username": gettext_noop("用户名"), "password": gettext_noop("密码")}  # noqa: S105 - names, not secrets
 install_error_handlers(api, labels_of(*FILTERS, **CREDENTIALS))
 api.add_router("/auth", accounts_router)

@@ -11,6 +11,7 @@ from ninja import Body, Query, Router, Schema, Status
 from safeloop.core.api import Paging, action_routes, page_of, paginate
 from safeloop.inspections.models import Draw, Inspection, ParticipantRole, Plan
 from safeloop.inspections.selectors import (
+    PlanFilters,
     draw_detail,
     draws_visible,
     inspection_detail,
@@ -58,10 +59,10 @@ def _plan(p: Plan) -> dict[str, Any]:
 
 
 @router.get("/inspection-plans", response=page_of(PlanOut), summary="年度执法检查计划")
-def plans(request: HttpRequest, paging: Query[Paging], year: int | None = None):
+def plans(request: HttpRequest, paging: Query[Paging], filters: Query[PlanFilters]):
     qs = plans_visible(request.user).prefetch_related("key_enterprises")
-    if year:
-        qs = qs.filter(year=year)
+    if filters.year:
+        qs = qs.filter(year=int(filters.year))
     return paginate(request, qs, paging, prepare=lambda rows: [_plan(p) for p in rows])
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop
 from ninja import Field
 
 from safeloop.core.fields import FieldSpec
-from safeloop.core.filters import YEAR, Filters
+from safeloop.core.filters import RECORD_ID, YEAR, Filters
 from safeloop.core.regions import subtree_prefix
 from safeloop.core.roles import Role
 from safeloop.core.scope import NotVisible, region_q, user_area, visible
@@ -193,8 +193,9 @@ def is_flagged_not_checked_in(inspection: Inspection, today: date | None = None)
 class InspectionFilters(Filters):
     """The list's filters (page and API share them; Excel export)."""
 
-    typed: ClassVar[dict[str, FieldSpec]] = {"year": YEAR}
+    typed: ClassVar[dict[str, FieldSpec]] = {"year": YEAR, "enterprise": RECORD_ID}
     status: str = Field("", title=gettext_noop("状态"))
+    enterprise: str = Field("", title=gettext_noop("企业"), description=gettext_noop("企业编号"))
     year: str = Field("", title=gettext_noop("年份"))
     flag: str = Field("", title=gettext_noop("标记"), description=gettext_noop("not_checked_in：未扫码入企"))
 
@@ -205,6 +206,8 @@ def inspection_list(user: Any, filters: InspectionFilters) -> QuerySet[Inspectio
         qs = qs.filter(status=filters.status)
     if filters.year:
         qs = qs.filter(planned_on__year=int(filters.year))
+    if filters.enterprise:
+        qs = qs.filter(enterprise_id=int(filters.enterprise))
     if filters.flag == "not_checked_in":
         qs = qs.filter(status=Status.CLOSED, checked_in_at__isnull=True)
     return qs.order_by("-planned_on", "-pk")
@@ -378,3 +381,8 @@ def is_no_disturb(enterprise: Enterprise, today: date | None = None) -> bool:
     if enterprise.risk_level != "blue":
         return False
     return not Hazard.objects.filter(enterprise=enterprise, found_on__gte=today - timedelta(days=CLEAN_DAYS)).exists()
+
+
+class PlanFilters(Filters):
+    typed: ClassVar[dict[str, FieldSpec]] = {"year": YEAR}
+    year: str = Field("", title=gettext_noop("年度"))
