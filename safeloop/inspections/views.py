@@ -142,7 +142,7 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
 
 
 def _enterprise_named(request: HttpRequest, value: Any) -> Enterprise | None:
-    if not str(value or "").isdigit():
+    if not str(value or "").isdigit() or len(str(value)) > 18:
         return None
     return enterprise_queryset(request.user).filter(pk=int(value)).first()  # type: ignore[arg-type]
 
@@ -319,6 +319,7 @@ def draw_public(request: HttpRequest, pk: int) -> HttpResponse:
 
 # ---------------------------------------------------------------- burden control (为企业减负)
 
+ENTERPRISE_SPEC = FieldSpec(name="enterprise", label=_("企业"), kind=Kind.INTEGER, minimum=1, maximum=2**63 - 1)
 YEAR_SPEC = FieldSpec(name="year", label=_("年份"), kind=Kind.INTEGER, minimum=2000, maximum=2100)
 
 
