@@ -106,6 +106,7 @@ class InspectionOut(Schema):
     assistants: list[AssistantOut]
     findings: list[str]
     over_cap_reason: str
+    joint_code: str
     rating: int | None
     draw: int | None
     version: int
@@ -137,6 +138,7 @@ def _inspection(i: Inspection, user: Any) -> dict[str, Any]:
         ],
         "findings": [f.hazard.code for f in i.findings.all()],
         "over_cap_reason": i.over_cap_reason,
+        "joint_code": i.joint_code,
         "rating": i.rating,
         "draw": i.draw_id,
         "version": i.version,

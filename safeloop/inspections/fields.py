@@ -63,6 +63,11 @@ INSPECTION_FIELDS = (
         help=_("本年度已达检查频次上限时必填"),
     ),
     model_spec(Inspection, "over_cap_note"),
+    FieldSpec(
+        name="joint_with",
+        label=_("联合检查"),
+        help=_("与其他部门对该企业的待检查任务合并为一次入企（综合查一次）：填写对方的检查编号"),
+    ),
 )
 INSPECTION = by_name(INSPECTION_FIELDS)
 

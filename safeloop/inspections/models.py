@@ -197,6 +197,8 @@ class Inspection(models.Model):
     summary = models.TextField(_("检查情况"), blank=True)
     over_cap_reason = models.CharField(_("超频次检查理由"), max_length=16, choices=OverCapReason.choices, blank=True)
     over_cap_note = models.CharField(_("超频次说明"), max_length=200, blank=True)
+    # 综合查一次: inspections of several bodies done as one visit share the code of the first.
+    joint_code = models.CharField(_("联合检查编号"), max_length=24, blank=True, db_index=True)
     rating = models.PositiveSmallIntegerField(_("企业评价"), null=True, blank=True)  # 1-5
     rating_note = models.CharField(_("评价意见"), max_length=300, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

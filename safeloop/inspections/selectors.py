@@ -162,7 +162,10 @@ def burden(user: Any, enterprise_id: int, year: int) -> dict[str, Any]:
         for row in qs.values("enforcement_body_id", "enforcement_body__name").annotate(n=Count("pk")).order_by("-n")
     ]
     inspections = list(qs.order_by("planned_on", "pk").prefetch_related("participants"))
+    # 综合查一次: a joint inspection is one visit for the enterprise, whatever the bodies.
+    visits = len({i.joint_code or i.code for i in inspections})
     return {
+        "visits": visits,
         "enterprise": enterprise,
         "year": year,
         "cap": cap,

@@ -385,16 +385,17 @@ def inspection_create(*, actor: Any, data: dict[str, Any]) -> Inspection:
     plan = inp.record(INSPECTION["plan"], Plan.objects.filter(department__in=bodies_for(actor)))
     reason = inp.read(INSPECTION["over_cap_reason"])
     note = inp.read(INSPECTION["over_cap_note"])
+    joint = _joint_partner(inp, enterprise, body)
     if enterprise is not None and body is not None and "enforcement_body" not in inp.errors:
         if not enterprise.region_id.startswith(_body_prefix(body)):
             inp.error("enterprise", _("被检查企业不在执法主体的管辖区域内（属地管辖）"))
         visits = visits_this_year(enterprise, body, planned_on.year)
         cap = yearly_cap(enterprise)
         if visits >= cap and not reason:
-            joint = joint_proposal(enterprise, body, planned_on)
+            proposal = joint_proposal(enterprise, body, planned_on)
             hint = (
-                _("；建议与%(bodies)s联合检查（综合查一次）") % {"bodies": "、".join(j["body"] for j in joint)}
-                if joint
+                _("；建议与%(bodies)s联合检查（综合查一次）") % {"bodies": "、".join(j["body"] for j in proposal)}
+                if proposal
                 else ""
             )
             inp.error(
@@ -421,9 +422,24 @@ def inspection_create(*, actor: Any, data: dict[str, Any]) -> Inspection:
                 "plan": plan,
                 "over_cap_reason": reason or "",
                 "over_cap_note": note or "",
+                "joint_code": (joint.joint_code or joint.code) if joint else "",
             },
         )
+        if joint is not None and not joint.joint_code:
+            Inspection.objects.filter(pk=joint.pk).update(joint_code=joint.code)
     return inspection
+
+
+def _joint_partner(inp: Inputs, enterprise: Enterprise | None, body: Department | None) -> Inspection | None:
+    """综合查一次: another body's planned inspection of the same enterprise, named by its code."""
+    code = inp.read(INSPECTION["joint_with"])
+    if not code or enterprise is None:
+        return None
+    partner = Inspection.objects.filter(code=code.strip().upper(), enterprise=enterprise, status=Status.PLANNED).first()
+    if partner is None or (body is not None and partner.enforcement_body_id == body.pk):
+        inp.error("joint_with", _("联合检查须为其他执法主体对同一企业的待检查任务"))
+        return None
+    return partner
 
 
 def _body_prefix(body: Department) -> str:
@@ -485,6 +501,7 @@ def _create(
             "planned_on": values["planned_on"].isoformat(),
             "over_cap_reason": values.get("over_cap_reason", ""),
             "draw": values["draw"].pk if values.get("draw") else None,
+            "joint_code": values.get("joint_code", ""),
         },
     )
     return inspection

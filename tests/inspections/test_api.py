@@ -203,3 +203,27 @@ def test_a_low_risk_enterprise_with_a_clean_record_is_on_the_no_disturb_list(
         "post", "/inspections/precheck", {"enterprise": ziyang_enterprise.pk, "enforcement_body": ziyang_body.pk}
     )
     assert pre.json()["no_disturb"] is False
+
+
+def test_a_joint_inspection_is_one_visit_for_the_enterprise(api, officers, ziyang_body, ziyang_enterprise, reference):
+    from safeloop.accounts.models import Role
+    from safeloop.inspections.models import OfficerCertificate
+    from safeloop.inspections.selectors import burden
+    from tests.conftest import make_user
+
+    other = Department.objects.get(region_id="430900", kind="emergency")  # the city bureau: another body
+    others = []
+    for n in range(2):
+        user = make_user(Role.DEPARTMENT, department=other)
+        OfficerCertificate.objects.create(user=user, certificate_no=f"9{n}")
+        others.append(user)
+    first = _new(api.auth(officers[0]), ziyang_enterprise, ziyang_body, officers).json()
+    same = _new(api, ziyang_enterprise, ziyang_body, officers, joint_with=first["code"])
+    assert same.status_code == 400 and "joint_with" in same.json()["error"]["fields"]
+    from safeloop.inspections.services import inspection_create
+
+    data = {"enterprise": ziyang_enterprise.pk, "enforcement_body": other.pk, "officers": [u.pk for u in others]}
+    second = inspection_create(actor=others[0], data=data | {"joint_with": first["code"]})
+    assert second.joint_code == first["code"]
+    figures = burden(officers[0], ziyang_enterprise.pk, second.planned_on.year)
+    assert figures["total"] == 2 and figures["visits"] == 1
