@@ -95,6 +95,7 @@ def test_the_enterprise_sees_who_inspected_and_rates(client, officers, ziyang_bo
     page = client.get(f"/inspections/{inspection.pk}/").content.decode()
     assert "执法员1" in page and "430902001" in page and "未扫码入企即办结" in page
     assert "必查项" in page
+    assert f"burden/?enterprise={ziyang_enterprise.pk}" in page
     assert client.post(f"/inspections/{inspection.pk}/actions/rate/", {"version": 2, "rating": "4"}).status_code == 302
     inspection.refresh_from_db()
     assert inspection.rating == 4
