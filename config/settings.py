@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "safeloop.checklists",
     "safeloop.experts",
     "safeloop.reporting",
+    "safeloop.inspections",
     "safeloop.workbench",
     "safeloop.demo",
     "safeloop.api",

@@ -166,6 +166,7 @@ APPEND_ONLY = (
     "checklists_checklistevent",
     "experts_stationingevent",
     "reporting_reportevent",
+    "inspections_inspectionevent",
 )  # tables whose triggers refuse UPDATE and DELETE
 
 

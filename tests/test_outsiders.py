@@ -91,6 +91,24 @@ CHECKLIST_ROUTES = {
     "standards_stats:page",
     "standards_stats:export",
 }
+# Inspection routes, checked in tests/inspections/test_pages.py with another county's users (404
+# for an inspection, its actions, a draw and an enterprise's burden page; lists and the export
+# show none of it); the public draw page shows no personal data.
+INSPECTION_ROUTES = {
+    "inspections:list",
+    "inspections:export",
+    "inspections:new",
+    "inspections:detail",
+    "inspections:action",
+    "inspections:site_record",
+    "inspections:plans",
+    "inspections:plan_new",
+    "inspections:draws",
+    "inspections:draw",
+    "inspections:draw_public",
+    "inspections:burden",
+    "inspections:stats",
+}
 # Pages anyone may open without signing in, checked in tests/hazards/test_public_list.py: they
 # show only what the rule publishes (a listing notice's columns), never people or internal notes.
 PUBLIC_LIST_ROUTES = {"public:listed_hazards"}
@@ -155,7 +173,7 @@ def test_every_route_has_an_outsider_check():
     declared = set(OBJECT_ROUTES) | set(LIST_ROUTES) | NO_DATA_ROUTES | HAZARD_ROUTES | OWNER_ROUTES | PUBLIC_ROUTES
     declared |= DOSSIER_ROUTES
     declared |= set(ACCIDENT_OBJECT_ROUTES) | set(ACCIDENT_LIST_ROUTES) | set(TARGET_ROUTES) | NOTIFICATION_ROUTES
-    declared |= ENTERPRISE_ACCOUNT_ROUTES | CHECKLIST_ROUTES
+    declared |= ENTERPRISE_ACCOUNT_ROUTES | CHECKLIST_ROUTES | INSPECTION_ROUTES
     declared |= PUBLIC_LIST_ROUTES | SECURITY_LOG_ROUTES | SYSADMIN_ROUTES | STANDARDS_ROUTES
     declared |= EXPERT_ROUTES  # tests/experts/test_outsiders.py
     declared |= REPORTING_ROUTES

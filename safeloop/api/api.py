@@ -14,6 +14,8 @@ from safeloop.core.api import Paging, StrictJsonParser, install_error_handlers, 
 from safeloop.experts.api import router as experts_router
 from safeloop.hazards.api import router as hazards_router
 from safeloop.hazards.selectors import LedgerFilters
+from safeloop.inspections.api import router as inspections_router
+from safeloop.inspections.selectors import InspectionFilters, PlanFilters
 from safeloop.registry.api import router as registry_router
 from safeloop.registry.selectors import EnterpriseFilters, RegionFilters
 from safeloop.reporting.api import router as reporting_router
@@ -50,7 +52,16 @@ api = NinjaAPI(
 )
 # Request bodies are validated by the services (Chinese messages naming each field); what pydantic
 # still checks is query parameters and the version, named here by the filter schemas' titles.
-FILTERS = (Paging, EnterpriseFilters, RegionFilters, AccidentFilters, LedgerFilters, ChecklistFilters)
+FILTERS = (
+    Paging,
+    EnterpriseFilters,
+    RegionFilters,
+    AccidentFilters,
+    LedgerFilters,
+    ChecklistFilters,
+    InspectionFilters,
+    PlanFilters,
+)
 CREDENTIALS = {"username": gettext_noop("用户名"), "password": gettext_noop("密码")}  # noqa: S105 - names, not secrets
 install_error_handlers(api, labels_of(*FILTERS, **CREDENTIALS))
 api.add_router("/auth", accounts_router)
@@ -61,4 +72,5 @@ api.add_router("/", targets_router)
 api.add_router("/", checklists_router)
 api.add_router("/", experts_router)
 api.add_router("/", reporting_router)
+api.add_router("/", inspections_router)
 api.add_router("/", standards_router)

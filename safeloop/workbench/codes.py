@@ -4,8 +4,9 @@ The code is the enterprise's random `public_code` (registry), never its database
 says nothing about the database and nobody can walk through enterprises by counting. Whoever
 scans it is sent by the first row of `HANDLERS` that applies to them:
 
-1. a signed-in user whose scope contains the enterprise → its page (一企一档);
-2. everyone else → a public page with the enterprise's name and how to report a hazard.
+1. a signed-in officer (certified department user) → the check-in page (扫码入企, inspections);
+2. a signed-in user whose scope contains the enterprise → its page (一企一档);
+3. everyone else → a public page with the enterprise's name and how to report a hazard.
 
 The apps that bring other answers add their row here, in order: the inspections app puts the
 inspector's check-in (扫码入企) before the page, and the reporting app's public report form
@@ -25,6 +26,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from safeloop.core.seals import public_url
+from safeloop.inspections.selectors import is_officer
+from safeloop.inspections.views import gate_page
 from safeloop.registry.models import Enterprise
 from safeloop.registry.selectors import enterprise_by_public_code, enterprise_queryset
 from safeloop.reporting.views import enterprise_report_page
@@ -70,6 +73,11 @@ def sees_enterprise(request: HttpRequest, enterprise: Enterprise) -> bool:
     return bool(user.is_authenticated) and enterprise_queryset(user).filter(pk=enterprise.pk).exists()  # type: ignore[arg-type]
 
 
+def officer_at_gate(request: HttpRequest, enterprise: Enterprise) -> bool:
+    """扫码入企: a signed-in officer (a department user with an enforcement certificate)."""
+    return is_officer(request.user)
+
+
 def to_dossier(request: HttpRequest, enterprise: Enterprise) -> HttpResponse:
     return redirect("registry:enterprise_detail", pk=enterprise.pk)
 
@@ -90,6 +98,7 @@ def report_form(request: HttpRequest, enterprise: Enterprise) -> HttpResponse:
 
 
 HANDLERS: tuple[Handler, ...] = (
+    Handler("check_in", officer_at_gate, gate_page),
     Handler("dossier", sees_enterprise, to_dossier),
     Handler("public", anyone, report_form),
 )

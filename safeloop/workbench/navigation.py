@@ -15,6 +15,7 @@ from safeloop.checklists.permissions import can_open_checklists, can_see_complet
 from safeloop.core.roles import Role
 from safeloop.core.security_pages import can_read_security_log
 from safeloop.experts.selectors import may_see_pool, sees_visits
+from safeloop.inspections.views import can_open_inspections
 from safeloop.reporting.permissions import can_open_reports
 from safeloop.targets.permissions import can_open_dashboard
 
@@ -44,6 +45,7 @@ MENU = (
     MenuItem("企业自查", "checklists:list", "☑", can_open_checklists),
     MenuItem("隐患统计", "standards_stats:page", "▤", can_see_completion),
     MenuItem("判定标准", "standards:list", "§"),
+    MenuItem("行政检查", "inspections:list", "✓", can_open_inspections),
     MenuItem("企业档案", "registry:enterprise_list", "▦", pages=("workbench:dossier_tab", "workbench:poster")),
     MenuItem("目标指标", "targets:dashboard", "◎", can_open_dashboard),
     MenuItem("专家库", "experts:pool", "✦", may_see_pool),

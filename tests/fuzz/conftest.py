@@ -20,6 +20,9 @@ from safeloop.experts.services import expert_assign
 from safeloop.hazards.documents import TITLES
 from safeloop.hazards.services import hazard_report
 from safeloop.hazards.workflow import TRANSITIONS
+from safeloop.inspections.models import OfficerCertificate
+from safeloop.inspections.services import inspection_create
+from safeloop.inspections.workflow import FLOW as INSPECTION_FLOW
 from safeloop.registry.models import Department, Enterprise
 from safeloop.workbench.dossier import TABS
 from tests.conftest import HESHAN_TOWN, ZIYANG_TOWN, make_enterprise, make_user
@@ -83,6 +86,7 @@ def world(reference, media_root) -> World:
         actor=users["city"],
         data={"enterprise": str(ziyang.pk), "source": "regulator", "description": "消防通道堵塞", "level": "general"},
     )
+    _inspection(users["department"], heshan)
     accident_create(
         actor=users["county"],
         data={
@@ -94,6 +98,20 @@ def world(reference, media_root) -> World:
         },
     )
     return World(users=users, ints=_existing_ids(), strings=_path_words(ziyang))
+
+
+def _inspection(officer: User, enterprise: Enterprise) -> None:
+    """An inspection (two certified officers of the city's transport bureau), so the inspection
+    routes reach a real record."""
+    colleague = make_user(Role.DEPARTMENT, department=officer.department)
+    for n, user in enumerate((officer, colleague)):
+        OfficerCertificate.objects.create(user=user, certificate_no=f"430900{n:03d}")
+    data = {
+        "enterprise": enterprise.pk,
+        "enforcement_body": officer.department_id,
+        "officers": [officer.pk, colleague.pk],
+    }
+    inspection_create(actor=officer, data=data)
 
 
 @pytest.fixture
@@ -113,7 +131,7 @@ def _existing_ids() -> list[int]:
 
 def _path_words(enterprise: Enterprise) -> dict[str, list[str]]:
     return {
-        "action": sorted({t.action for t in TRANSITIONS}),
+        "action": sorted({t.action for t in TRANSITIONS} | {t.action for t in INSPECTION_FLOW.transitions}),
         "kind": sorted(TITLES),
         "variant": ["file", "thumb"],
         "table": ["indicators", "ranking", "sectors"],

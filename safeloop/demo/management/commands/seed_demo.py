@@ -5,6 +5,7 @@ from safeloop.core.db import refresh_planner_statistics
 from safeloop.demo.checklists import seed_checklists
 from safeloop.demo.experts import seed_experts
 from safeloop.demo.hazards import seed_hazards
+from safeloop.demo.inspections import seed_inspections
 from safeloop.demo.registry import seed_demo
 from safeloop.demo.reporting import seed_reporting
 from safeloop.registry.models import Enterprise
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         seed_checklists(seed=seed, progress=progress)
         seed_experts(seed=seed, progress=progress)
         accounts.usernames += seed_reporting(seed=seed, progress=progress, password=accounts.password)
+        seed_inspections(seed=seed, progress=progress)
         progress("更新查询统计信息（ANALYZE）…")
         refresh_planner_statistics()
         self.stdout.write(self.style.SUCCESS(f"演示数据已加载。演示账号（密码均为 {accounts.password}）："))

@@ -1,0 +1,25 @@
+"""The inspection events are append-only like the hazards' (docs/adr/0012): the database refuses
+UPDATE and DELETE on them (triggers, core.db.refuse_changes_sql; `verify_ledger` reports a missing
+one). A later migration that rebuilds this table on SQLite must call `refuse_changes_sql` again."""
+
+from django.db import migrations
+
+from safeloop.core.db import allow_changes_sql, refuse_changes_sql
+
+TABLE = "inspections_inspectionevent"
+
+
+def refuse_changes(apps, schema_editor):
+    for statement in refuse_changes_sql(schema_editor.connection.vendor, TABLE):
+        schema_editor.execute(statement, params=None)
+
+
+def allow_changes(apps, schema_editor):
+    for statement in allow_changes_sql(schema_editor.connection.vendor, TABLE):
+        schema_editor.execute(statement, params=None)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("inspections", "0001_initial")]
+
+    operations = [migrations.RunPython(refuse_changes, allow_changes)]
