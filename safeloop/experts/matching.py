@@ -1,4 +1,4 @@
-"""Expert matching: an exact min-cost flow (OR-Tools SimpleMinCostFlow, ADR NNNN-experts).
+"""Expert matching: an exact min-cost flow (OR-Tools SimpleMinCostFlow, ADR 0024).
 
 source → enterprise (capacity 1) → expert (capacity 1, cost = distance in whole metres) → sink
 (capacity = the expert's capacity). An arc exists only where one of the expert's specialties
