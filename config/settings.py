@@ -157,6 +157,7 @@ INSTALLED_APPS = [
     "safeloop.targets",
     "safeloop.checklists",
     "safeloop.experts",
+    "safeloop.campaigns",
     "safeloop.workbench",
     "safeloop.demo",
     "safeloop.api",
