@@ -164,6 +164,8 @@ APPEND_ONLY = (
     "core_sealedrecord",
     "hazards_hazardevent",
     "checklists_checklistevent",
+    "campaigns_campaignevent",
+    "campaigns_taskevent",
 )  # tables whose triggers refuse UPDATE and DELETE
 
 
