@@ -1,0 +1,107 @@
+"""The campaigns API (API.md): create, launch, tasks, suggest-targets; outsiders get 404, bad input 400."""
+
+from __future__ import annotations
+
+import pytest
+
+from safeloop.accounts.models import Role
+from safeloop.campaigns.models import Task
+from tests.api.test_api import api  # noqa: F401 - the fixture
+from tests.campaigns.conftest import campaign_data, later
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _created(api, user, **overrides):  # noqa: F811
+    answer = api.auth(user).call("post", "/campaigns", campaign_data(**overrides))
+    assert answer.status_code == 201, answer.content
+    return answer.json()
+
+
+def test_a_county_creates_and_launches_a_campaign_and_lists_its_tasks(api, dust, ziyang_user):  # noqa: F811
+    body = _created(api, ziyang_user)
+    assert body["kind"] == "hundred_days" and body["status"] == "draft" and body["targets"] == 3
+    launched = api.call("post", f"/campaigns/{body['id']}/launch", {"version": body["version"]})
+    assert launched.status_code == 200, launched.content
+    assert launched.json()["status"] == "launched" and launched.json()["progress"]["targets"] == 3
+    again = api.call("post", f"/campaigns/{body['id']}/launch", {"version": launched.json()["version"]})
+    assert again.status_code == 409
+    tasks = api.call("get", f"/campaigns/{body['id']}/tasks?page_size=2").json()
+    assert tasks["count"] == 3 and len(tasks["results"]) == 2 and tasks["next"]
+    assert {"enterprise", "deadline", "status", "overdue", "hazards"} <= set(tasks["results"][0])
+    listed = api.call("get", "/campaigns").json()
+    assert set(listed) == {"count", "results", "next"} and listed["results"][0]["id"] == body["id"]
+
+
+def test_a_stale_version_is_a_conflict(api, dust, ziyang_user):  # noqa: F811
+    body = _created(api, ziyang_user)
+    assert api.call("post", f"/campaigns/{body['id']}/launch", {"version": body["version"] + 5}).status_code == 409
+
+
+def test_bad_input_is_a_400_naming_the_field(api, dust, ziyang_user):  # noqa: F811
+    api.auth(ziyang_user)
+    empty = api.call("post", "/campaigns", campaign_data(target_filter={}))
+    assert empty.status_code == 400 and "target_filter" in empty.json()["error"]["fields"]
+    past = api.call("post", "/campaigns", campaign_data(ends_on=later(-3)))
+    assert past.status_code == 400 and "ends_on" in past.json()["error"]["fields"]
+    outside = api.call("post", "/campaigns", campaign_data(target_filter={"enterprises": [dust["far"].pk]}))
+    assert outside.status_code == 400 and "target_filter.enterprises" in outside.json()["error"]["fields"]
+    assert api.call("get", "/campaigns").json()["count"] == 0
+
+
+def test_outsiders_get_404_on_the_campaign_and_its_tasks(api, dust, ziyang_user, heshan_user):  # noqa: F811
+    body = _created(api, ziyang_user)
+    api.auth(heshan_user)
+    assert api.call("get", f"/campaigns/{body['id']}").status_code == 404
+    assert api.call("get", f"/campaigns/{body['id']}/tasks").status_code == 404
+    assert api.call("post", f"/campaigns/{body['id']}/launch", {"version": 1}).status_code == 404
+    assert api.call("get", "/campaigns").json()["count"] == 0
+
+
+def test_a_county_sees_its_part_of_a_city_campaign(api, dust, city_user, heshan_user):  # noqa: F811
+    body = _created(api, city_user)
+    api.call("post", f"/campaigns/{body['id']}/launch", {"version": body["version"]})
+    api.auth(heshan_user)
+    assert api.call("get", f"/campaigns/{body['id']}").status_code == 200
+    tasks = api.call("get", f"/campaigns/{body['id']}/tasks").json()
+    assert [t["enterprise"] for t in tasks["results"]] == [dust["far"].pk]
+    other = Task.objects.exclude(enterprise=dust["far"]).first()
+    assert api.call("get", f"/campaign-tasks/{other.pk}").status_code == 404
+    assert api.call("post", f"/campaigns/{body['id']}/close", {"version": 2}).status_code == 403
+
+
+def test_an_enterprise_sees_only_its_own_task(api, dust, ziyang_user):  # noqa: F811
+    body = _created(api, ziyang_user)
+    api.call("post", f"/campaigns/{body['id']}/launch", {"version": body["version"]})
+    owner = make_user(Role.ENTERPRISE, enterprise=dust["twin"])
+    tasks = api.auth(owner).call("get", f"/campaigns/{body['id']}/tasks").json()
+    assert [t["enterprise"] for t in tasks["results"]] == [dust["twin"].pk]
+    task = tasks["results"][0]
+    started = api.call("post", f"/campaign-tasks/{task['id']}/actions/start", {"version": task["version"]})
+    assert started.status_code == 200, started.content
+    assert started.json()["status"] == "in_progress" and started.json()["checklist"]
+    assert api.call("post", "/campaigns", campaign_data()).status_code == 403
+
+
+def test_suggest_targets_ranks_similar_enterprises_with_reasons(api, dust, seed_hazard, ziyang_user):  # noqa: F811
+    answer = api.auth(ziyang_user).call("post", "/campaigns/suggest-targets", {"seed_hazard": seed_hazard.pk})
+    assert answer.status_code == 200, answer.content
+    results = answer.json()["results"]
+    assert [r["enterprise"] for r in results][0] == dust["twin"].pk
+    assert all(r["reasons"] for r in results) and dust["far"].pk not in [r["enterprise"] for r in results]
+    scores = [r["score"] for r in results]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_suggest_targets_refuses_a_seed_outside_the_scope(api, dust, seed_hazard, heshan_user):  # noqa: F811
+    answer = api.auth(heshan_user).call("post", "/campaigns/suggest-targets", {"seed_hazard": seed_hazard.pk})
+    assert answer.status_code == 400 and "seed_hazard" in answer.json()["error"]["fields"]
+    assert api.call("post", "/campaigns/suggest-targets", {}).status_code == 400
+
+
+def test_a_dragnet_campaign_from_the_edited_proposal(api, dust, seed_hazard, ziyang_user):  # noqa: F811
+    body = _created(
+        api, ziyang_user, kind="dragnet", seed_hazard=seed_hazard.pk, target_filter={}, targets=[dust["twin"].pk]
+    )
+    assert body["seed_hazard"] == seed_hazard.pk and body["targets"] == 1
