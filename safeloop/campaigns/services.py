@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from safeloop.accounts.models import Role, User
 from safeloop.campaigns.models import (
@@ -48,18 +49,18 @@ from safeloop.hazards.services import hazard_create
 from safeloop.registry.models import Department, Enterprise
 from safeloop.registry.selectors import with_supervising_departments
 
-TITLE = FieldSpec(name="title", label="行动名称", required=True, max_length=200)
-KIND = FieldSpec(name="kind", label="行动类型", kind=FieldKind.CHOICE, required=True, choices=choices_of(Kind))
-STARTS = FieldSpec(name="starts_on", label="开始日期", kind=FieldKind.DATE, required=True)
-ENDS = FieldSpec(name="ends_on", label="结束日期", kind=FieldKind.DATE, required=True)
-ROUTE = FieldSpec(name="route", label="任务承办", kind=FieldKind.CHOICE, choices=choices_of(Route))
-DAYS = FieldSpec(name="task_days", label="任务期限（工作日）", kind=FieldKind.INTEGER, minimum=1, maximum=250)
-LEAD = FieldSpec(name="lead_department", label="牵头部门", kind=FieldKind.REF)
-CO = FieldSpec(name="co_departments", label="配合部门", kind=FieldKind.IDS)
-SEED_HAZARD = FieldSpec(name="seed_hazard", label="源头隐患", kind=FieldKind.REF)
-SEED_ACCIDENT = FieldSpec(name="seed_accident", label="源头事故", kind=FieldKind.REF)
-TARGETS = FieldSpec(name="targets", label="对象企业", kind=FieldKind.IDS)
-REASON = FieldSpec(name="reason", label="调整理由", max_length=300)
+TITLE = FieldSpec(name="title", label=_l("行动名称"), required=True, max_length=200)
+KIND = FieldSpec(name="kind", label=_l("行动类型"), kind=FieldKind.CHOICE, required=True, choices=choices_of(Kind))
+STARTS = FieldSpec(name="starts_on", label=_l("开始日期"), kind=FieldKind.DATE, required=True)
+ENDS = FieldSpec(name="ends_on", label=_l("结束日期"), kind=FieldKind.DATE, required=True)
+ROUTE = FieldSpec(name="route", label=_l("任务承办"), kind=FieldKind.CHOICE, choices=choices_of(Route))
+DAYS = FieldSpec(name="task_days", label=_l("任务期限（工作日）"), kind=FieldKind.INTEGER, minimum=1, maximum=250)
+LEAD = FieldSpec(name="lead_department", label=_l("牵头部门"), kind=FieldKind.REF)
+CO = FieldSpec(name="co_departments", label=_l("配合部门"), kind=FieldKind.IDS)
+SEED_HAZARD = FieldSpec(name="seed_hazard", label=_l("源头隐患"), kind=FieldKind.REF)
+SEED_ACCIDENT = FieldSpec(name="seed_accident", label=_l("源头事故"), kind=FieldKind.REF)
+TARGETS = FieldSpec(name="targets", label=_l("对象企业"), kind=FieldKind.IDS)
+REASON = FieldSpec(name="reason", label=_l("调整理由"), max_length=300)
 CAMPAIGN_FIELDS = (TITLE, KIND, STARTS, ENDS, ROUTE, DAYS, LEAD, CO, SEED_HAZARD, SEED_ACCIDENT, TARGETS)
 
 
@@ -225,7 +226,7 @@ def target_add(*, actor: User, campaign_id: int, enterprise_id: Any, reason: str
         campaign = _locked_for_change(actor, campaign_id, version)
         inp = Inputs({"enterprise": enterprise_id, "reason": reason})
         enterprise = inp.record(
-            FieldSpec(name="enterprise", label="企业", kind=FieldKind.REF), visible(actor, Enterprise.objects.all())
+            FieldSpec(name="enterprise", label=_l("企业"), kind=FieldKind.REF), visible(actor, Enterprise.objects.all())
         )
         why = _reason(inp, campaign)
         inp.check()
