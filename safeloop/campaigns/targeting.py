@@ -172,7 +172,9 @@ class Proposal:
 def seed_of_hazard(hazard: Hazard) -> Seed:
     e = hazard.enterprise
     clause = hazard.clause
-    section = (clause.standard_id, clause.section) if clause is not None and clause.section else None
+    # A special section (粉尘爆炸, 液氨制冷…) marks a kind of site; a general one (第三条 工贸企业) is everyone.
+    special = clause is not None and bool(clause.section) and bool(clause.feature)
+    section = (clause.standard_id, clause.section) if special and clause is not None else None
     return Seed(e, e.category_id, e.risk_features(), hazard.clause_id, section, hazard.code)
 
 

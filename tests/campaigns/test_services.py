@@ -175,3 +175,16 @@ def test_another_countys_campaign_is_not_found(dust, ziyang_user, heshan_user):
     campaign = campaign_create(actor=ziyang_user, data=campaign_data())
     with pytest.raises(NotFound):
         campaign_detail(heshan_user, campaign.pk)
+
+
+def test_a_hazard_in_the_same_special_section_counts_but_a_general_section_does_not(dust, seed_hazard, city_user):
+    from safeloop.hazards.services import hazard_create
+    from safeloop.standards.models import Clause
+
+    general = Clause.objects.filter(standard_id="GM10", feature="").exclude(section="").first()
+    hazard_create(actor=city_user, values={**_hazard_values(dust["unlike"]), "clause": general})
+    assert dust["unlike"].pk not in {p.enterprise.pk for p in seed_proposals(city_user, seed_hazard)}
+    same_section = Clause.objects.get(pk="GM10-11-05")
+    hazard_create(actor=city_user, values={**_hazard_values(dust["unlike"]), "clause": same_section})
+    [found] = [p for p in seed_proposals(city_user, seed_hazard) if p.enterprise.pk == dust["unlike"].pk]
+    assert any("同一标准章节" in r for r in found.reasons)
