@@ -7,6 +7,10 @@ class CampaignsConfig(AppConfig):
     verbose_name = "专项行动"
 
     def ready(self) -> None:
+        from safeloop.campaigns.permissions import seed_links
         from safeloop.campaigns.purpose import register
+        from safeloop.core.links import provide_record_links
 
         register()
+        provide_record_links("hazards.hazard", seed_links)
+        provide_record_links("accidents.accident", seed_links)

@@ -111,3 +111,10 @@ def test_launch_from_the_page(login, dust, ziyang_user):
     client.post(reverse("campaigns:act", args=[campaign.pk, "launch"]), {"version": campaign.version})
     campaign.refresh_from_db()
     assert campaign.status == "launched" and campaign.tasks.count() == 3
+
+
+def test_a_major_hazards_page_offers_the_dragnet(login, seed_hazard, ziyang_user, dust):
+    page = login(ziyang_user).get(reverse("hazards:detail", args=[seed_hazard.pk])).content.decode()
+    assert f"{reverse('campaigns:new')}?seed_hazard={seed_hazard.pk}" in page
+    owner = make_user(Role.ENTERPRISE, enterprise=dust["seed"])
+    assert "seed_hazard=" not in login(owner).get(reverse("hazards:detail", args=[seed_hazard.pk])).content.decode()
