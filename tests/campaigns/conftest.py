@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from safeloop.hazards.models import Level, Source
@@ -38,7 +39,8 @@ def seed_hazard(dust, city_user):
         "finder_name": "检查组",
         "found_on": timezone.localdate(),
     }
-    hazard, _event = hazard_create(actor=city_user, values=values)
+    with transaction.atomic():  # hazard_create runs inside its caller's transaction
+        hazard, _event = hazard_create(actor=city_user, values=values)
     return hazard
 
 
