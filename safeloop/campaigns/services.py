@@ -38,6 +38,7 @@ from safeloop.core.errors import Conflict, Forbidden, ValidationFailed
 from safeloop.core.fields import FieldSpec, choices_of
 from safeloop.core.fields import Kind as FieldKind
 from safeloop.core.inputs import Inputs
+from safeloop.core.inserts import bulk_insert
 from safeloop.core.roles import AREA_ROLES
 from safeloop.core.scope import department_area, visible
 from safeloop.core.transitions import Context
@@ -100,10 +101,11 @@ def campaign_create(*, actor: User, data: dict[str, Any]) -> Campaign:
         campaign = _create(actor, values, lead, target_filter, seed)
         campaign.co_departments.set(co)
         _milestones(campaign, data.get("milestones"))
-        Target.objects.bulk_create(
-            [Target(campaign=campaign, enterprise_id=pk, score=score, reasons=why) for pk, score, why in proposals],
-            batch_size=2000,
-        )
+        rows = [
+            {"campaign_id": campaign.pk, "enterprise_id": pk, "score": score, "reasons": why}
+            for pk, score, why in proposals
+        ]
+        bulk_insert(Target, rows)
         payload = {"target_filter": target_filter, "targets": len(proposals), "kind": campaign.kind}
         _event(campaign, actor, "create", "", payload)
     return campaign
@@ -323,18 +325,18 @@ def _make_tasks(campaign: Campaign, enterprise_ids: list[int], today: date) -> d
     deadline = min(add_workdays(today, campaign.task_days).date, max(campaign.ends_on, today))
     first = Task.objects.filter(campaign=campaign).count() + 1
     departments = _departments(campaign, enterprise_ids)
-    tasks = [
-        Task(
-            code=f"{campaign.code}-{n:05d}",
-            campaign=campaign,
-            enterprise_id=pk,
-            route=campaign.route,
-            department_id=departments.get(pk),
-            deadline=deadline,
-        )
+    rows = [
+        {
+            "code": f"{campaign.code}-{n:05d}",
+            "campaign_id": campaign.pk,
+            "enterprise_id": pk,
+            "route": campaign.route,
+            "department_id": departments.get(pk),
+            "deadline": deadline,
+        }
         for n, pk in enumerate(enterprise_ids, first)
     ]
-    Task.objects.bulk_create(tasks, batch_size=2000)
+    bulk_insert(Task, rows)  # executemany: 20,000 tasks in well under the 5 s
     return deadline
 
 
