@@ -97,6 +97,7 @@ CAMPAIGN_ROUTES = {
     "campaigns:act",
     "campaigns:targets",
     "campaigns:export",
+    "campaigns:summary",
     "campaigns:task",
     "campaigns:task_act",
 }

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/act/<str:action>/", views.campaign_act, name="act"),
     path("<int:pk>/targets/", views.campaign_targets, name="targets"),
     path("<int:pk>/tasks.xlsx", views.campaign_export, name="export"),
+    path("<int:pk>/summary.docx", views.campaign_summary, name="summary"),
     path("tasks/<int:pk>/", views.task_page, name="task"),
     path("tasks/<int:pk>/act/<str:action>/", views.task_action, name="task_act"),
 ]

@@ -14,16 +14,19 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.accounts.models import Role
 from safeloop.campaigns import forms
+from safeloop.campaigns.documents import summary
 from safeloop.campaigns.models import Campaign, Finding, Kind, Status, Task
 from safeloop.campaigns.permissions import can_launch_campaigns, can_open_campaigns
 from safeloop.campaigns.selectors import (
     campaign_detail,
     campaign_list,
+    figures_of,
     findings_visible,
     progress,
     seed_for,
@@ -42,6 +45,7 @@ from safeloop.campaigns.services import (
 )
 from safeloop.campaigns.workflow import BUTTONS, CAMPAIGN_FLOW, TASK_FLOW, is_organiser
 from safeloop.campaigns.xlsx import task_workbook
+from safeloop.core.docx import DOCX_CONTENT_TYPE
 from safeloop.core.errors import NotFound, ServiceError, refusal_shown
 from safeloop.core.forms import FormState
 from safeloop.core.security_log import SecurityKind, SecurityResult, record
@@ -74,8 +78,17 @@ def campaign_index(request: HttpRequest) -> HttpResponse:
     if not can_open_campaigns(request.user):
         raise PermissionDenied(_("专项行动由监管部门发起，企业查看本企业的任务"))
     kind = request.GET.get("kind", "") if request.GET.get("kind", "") in Kind.values else ""
-    page = Paginator(campaign_list(request.user, kind=kind), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "kinds": Kind.choices, "kind": kind, "can_launch": can_launch_campaigns(request.user)}
+    page = Paginator(campaign_list(request.user, kind=kind).select_related("seed_hazard"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    figures = figures_of(request.user, list(page.object_list))
+    context = {
+        "page": page,
+        "rows": [(c, figures[c.pk]) for c in page.object_list],
+        "kinds": Kind.choices,
+        "kind": kind,
+        "can_launch": can_launch_campaigns(request.user),
+    }
     return render(request, "campaigns/list.html", context)
 
 
@@ -169,6 +182,7 @@ def campaign_page(request: HttpRequest, pk: int) -> HttpResponse:
         "milestones": list(campaign.milestones.all()),
         "targets_draft": _draft_targets(request, campaign),
         "chart": chart,
+        "figures": figures_of(request.user, [campaign])[campaign.pk],
     }
     return render(request, "campaigns/detail.html", context)
 
@@ -246,6 +260,17 @@ def campaign_export(request: HttpRequest, pk: int) -> HttpResponseBase:
         filename=f"{campaign.code}任务清单.xlsx",
         content_type=XLSX_CONTENT_TYPE,
     )
+
+
+@login_required
+@require_GET
+def campaign_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """The one-page 阶段性总结 (Word) with the figures of the user's part of the campaign."""
+    campaign = _campaign_or_404(request, pk)
+    body = summary(request.user, campaign).to_bytes()
+    response = HttpResponse(body, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, f"{campaign.code}阶段性总结.docx")
+    return response
 
 
 @login_required

@@ -34,6 +34,7 @@ def test_outsiders_get_404_on_every_campaign_route(login, ziyang_campaign, outsi
         c = ziyang_campaign.pk
         assert client.get(reverse("campaigns:detail", args=[c])).status_code == 404
         assert client.get(reverse("campaigns:export", args=[c])).status_code == 404
+        assert client.get(reverse("campaigns:summary", args=[c])).status_code == 404
         assert client.post(reverse("campaigns:act", args=[c, "close"]), {"version": 2}).status_code == 404
         assert client.post(reverse("campaigns:targets", args=[c]), {"enterprise": 1, "reason": "x"}).status_code == 404
         assert client.get(reverse("campaigns:task", args=[task.pk])).status_code == 404

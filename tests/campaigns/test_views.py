@@ -118,3 +118,28 @@ def test_a_major_hazards_page_offers_the_dragnet(login, seed_hazard, ziyang_user
     assert f"{reverse('campaigns:new')}?seed_hazard={seed_hazard.pk}" in page
     owner = make_user(Role.ENTERPRISE, enterprise=dust["seed"])
     assert "seed_hazard=" not in login(owner).get(reverse("hazards:detail", args=[seed_hazard.pk])).content.decode()
+
+
+def test_summary_is_a_word_file_with_the_figures(login, launched, township_user, ziyang_user, dust):
+    import docx
+
+    task = Task.objects.get(campaign=launched, enterprise=dust["seed"])
+    data = {"note": "已查", "findings": "除尘器未接地\n粉尘清扫记录缺失"}
+    login(township_user).post(
+        reverse("campaigns:task_act", args=[task.pk, "complete"]), {"version": task.version, **data}
+    )
+    response = login(ziyang_user).get(reverse("campaigns:summary", args=[launched.pk]))
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+    assert "阶段性总结" in text and "完成排查 1 家" in text and "发现隐患 2 项" in text
+    assert "每百家已排查企业发现隐患 200.0 项" in text
+
+
+def test_list_shows_statistics_across_campaigns(login, dust, seed_hazard, ziyang_user):
+    from safeloop.campaigns.selectors import figures_of
+
+    data = campaign_data(kind="dragnet", seed_hazard=seed_hazard.pk, target_filter={}, route="township")
+    campaign = campaign_create(actor=ziyang_user, data=data)
+    campaign = campaign_launch(actor=ziyang_user, campaign_id=campaign.pk, version=campaign.version)
+    figures = figures_of(ziyang_user, [campaign])[campaign.pk]
+    assert (figures.inspected, figures.hazards, figures.same_hazard, figures.per_100) == (0, 0, 0, None)
+    assert login(ziyang_user).get(reverse("campaigns:list")).status_code == 200
