@@ -275,8 +275,8 @@ def figures_of(user: ScopedUser, campaigns: list[Campaign]) -> dict[int, Figures
     ids = [c.pk for c in campaigns]
     out = {pk: Figures() for pk in ids}
     done = visible(user, Task.objects.filter(campaign_id__in=ids, status=TaskStatus.DONE))
-    for row in done.values("campaign_id").annotate(n=Count("pk")):
-        out[row["campaign_id"]].inspected = row["n"]
+    for done_row in done.values("campaign_id").annotate(n=Count("pk")):
+        out[done_row["campaign_id"]].inspected = done_row["n"]
     found = visible(user, Finding.objects.filter(task__campaign_id__in=ids)).values("task__campaign_id")
     for row in found.annotate(
         n=Count("pk"),
