@@ -191,6 +191,8 @@ class Task(models.Model):
     )
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     note = models.TextField(_("排查情况"), blank=True)
+    # The level the overdue ladder reached (hazards.Escalation values; `campaigns.supervision`).
+    escalation = models.PositiveSmallIntegerField(_("督办级别"), default=0)
     version = models.PositiveIntegerField(_("版本"), default=1)
     chain_head = models.CharField(_("事件链末端哈希"), max_length=64, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

@@ -341,11 +341,14 @@ def _make_tasks(campaign: Campaign, enterprise_ids: list[int], today: date) -> d
 
 
 def _departments(campaign: Campaign, enterprise_ids: list[int]) -> dict[int, int | None]:
-    """The supervising department of each target, for department-routed tasks."""
-    if campaign.route != Route.DEPARTMENT:
-        return {}
-    enterprises = with_supervising_departments(list(Enterprise.objects.filter(pk__in=enterprise_ids)))
-    return {e.pk: (e.supervising_department.pk if e.supervising_department else None) for e in enterprises}
+    """The supervising department of each target: who acts on a department-routed task, and the
+    board's grouping by department for every route (as it was at launch)."""
+    found: dict[int, int | None] = {}
+    for start in range(0, len(enterprise_ids), 5000):  # bounded IN lists (SQLite's variable limit)
+        chunk = Enterprise.objects.filter(pk__in=enterprise_ids[start : start + 5000])
+        for e in with_supervising_departments(list(chunk)):
+            found[e.pk] = e.supervising_department.pk if e.supervising_department else None
+    return found
 
 
 # ---------------------------------------------------------------- tasks
