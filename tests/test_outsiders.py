@@ -98,6 +98,7 @@ CAMPAIGN_ROUTES = {
     "campaigns:targets",
     "campaigns:export",
     "campaigns:summary",
+    "campaigns:document",
     "campaigns:task",
     "campaigns:task_act",
 }

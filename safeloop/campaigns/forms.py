@@ -32,6 +32,7 @@ MAIN_SPECS = (
     services.ROUTE.but(required=True),
     services.DAYS.but(help=_("启动之日起的工作日数（含节假日调休），不超过结束日期")),
     services.LEAD.but(help=_("不选：由安委办牵头")),
+    services.DOCUMENT,
 )
 
 
@@ -46,9 +47,10 @@ def options(regions: list[Any], departments: Iterable[Department]) -> dict[str, 
     }
 
 
-def posted_data(post: QueryDict) -> dict[str, Any]:
+def posted_data(post: QueryDict, files: Any) -> dict[str, Any]:
     """What the service reads, from the posted form."""
     data: dict[str, Any] = {spec.name: post.get(spec.name, "") for spec in MAIN_SPECS}
+    data[services.DOCUMENT.name] = files.get(services.DOCUMENT.name)
     data["target_filter"] = {
         spec.name.split(".", 1)[1]: post.getlist(spec.name) if spec.name in LISTS else post.get(spec.name, "")
         for spec in FILTER_SPECS
@@ -65,7 +67,7 @@ def posted_data(post: QueryDict) -> dict[str, Any]:
 
 def form_values(post: QueryDict) -> dict[str, Any]:
     """What the form shows again after a refusal: exactly what was typed."""
-    shown: dict[str, Any] = {spec.name: post.get(spec.name, "") for spec in MAIN_SPECS}
+    shown: dict[str, Any] = {spec.name: post.get(spec.name, "") for spec in MAIN_SPECS if spec.kind != Kind.FILE}
     for spec in FILTER_SPECS:
         shown[spec.name] = post.getlist(spec.name) if spec.name in LISTS else post.get(spec.name, "")
     return shown

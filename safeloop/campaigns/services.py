@@ -17,6 +17,7 @@ from safeloop.accounts.models import Role, User
 from safeloop.campaigns.models import (
     Campaign,
     CampaignEvent,
+    Document,
     Finding,
     Kind,
     Milestone,
@@ -34,7 +35,8 @@ from safeloop.checklists.models import Checklist
 from safeloop.checklists.models import Status as ChecklistStatus
 from safeloop.checklists.services import checklist_start
 from safeloop.core.chain import chain_append
-from safeloop.core.errors import Conflict, Forbidden, ValidationFailed
+from safeloop.core.errors import Conflict, Forbidden, ServiceError, ValidationFailed
+from safeloop.core.evidence import evidence_check, evidence_store
 from safeloop.core.fields import FieldSpec, choices_of
 from safeloop.core.fields import Kind as FieldKind
 from safeloop.core.inputs import Inputs
@@ -62,6 +64,7 @@ SEED_HAZARD = FieldSpec(name="seed_hazard", label=_l("源头隐患"), kind=Field
 SEED_ACCIDENT = FieldSpec(name="seed_accident", label=_l("源头事故"), kind=FieldKind.REF)
 TARGETS = FieldSpec(name="targets", label=_l("对象企业"), kind=FieldKind.IDS)
 REASON = FieldSpec(name="reason", label=_l("调整理由"), max_length=300)
+DOCUMENT = FieldSpec(name="document", label=_l("行动方案文件"), kind=FieldKind.FILE, accept=".pdf", help=_l("PDF 文件"))
 CAMPAIGN_FIELDS = (TITLE, KIND, STARTS, ENDS, ROUTE, DAYS, LEAD, CO, SEED_HAZARD, SEED_ACCIDENT, TARGETS)
 
 
@@ -96,10 +99,13 @@ def campaign_create(*, actor: User, data: dict[str, Any]) -> Campaign:
         inp.error(CO.name, _("配合部门不存在"))
     seed = _seed(inp, actor, values)
     target_filter, proposals = _targets(inp, actor, data, values, seed)
+    document = _document(data)
     inp.check()
     with transaction.atomic():
         campaign = _create(actor, values, lead, target_filter, seed)
         campaign.co_departments.set(co)
+        if document is not None:
+            _store_document(campaign, actor, document)
         _milestones(campaign, data.get("milestones"))
         rows = [
             {"campaign_id": campaign.pk, "enterprise_id": pk, "score": score, "reasons": why}
@@ -109,6 +115,32 @@ def campaign_create(*, actor: User, data: dict[str, Any]) -> Campaign:
         payload = {"target_filter": target_filter, "targets": len(proposals), "kind": campaign.kind}
         _event(campaign, actor, "create", "", payload)
     return campaign
+
+
+def _document(data: dict[str, Any]) -> Any:
+    """The launching document (行动方案, PDF), checked before anything is saved."""
+    upload = data.get(DOCUMENT.name)
+    if not upload or isinstance(upload, str):
+        return None
+    try:
+        evidence_check(upload=upload)
+    except ServiceError as exc:  # 413 / 415 as they are, naming this field
+        raise type(exc)(exc.message, fields={DOCUMENT.name: exc.message}, code=exc.code) from None
+    return upload
+
+
+def _store_document(campaign: Campaign, actor: User, upload: Any) -> None:
+    stored = evidence_store(upload=upload, folder=f"campaigns/{campaign.code}")
+    Document.objects.create(
+        campaign=campaign,
+        file=stored.name,
+        thumbnail=stored.thumbnail_name or "",
+        original_name=stored.original_name,
+        sha256=stored.sha256,
+        content_type=stored.content_type,
+        size=stored.size,
+        uploaded_by=actor,
+    )
 
 
 def _check_dates(inp: Inputs, values: dict[str, Any]) -> None:

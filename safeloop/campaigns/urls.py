@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/targets/", views.campaign_targets, name="targets"),
     path("<int:pk>/tasks.xlsx", views.campaign_export, name="export"),
     path("<int:pk>/summary.docx", views.campaign_summary, name="summary"),
+    path("<int:pk>/documents/<int:document>/", views.document_file, name="document"),
     path("tasks/<int:pk>/", views.task_page, name="task"),
     path("tasks/<int:pk>/act/<str:action>/", views.task_action, name="task_act"),
 ]

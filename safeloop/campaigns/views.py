@@ -47,6 +47,7 @@ from safeloop.campaigns.workflow import BUTTONS, CAMPAIGN_FLOW, TASK_FLOW, is_or
 from safeloop.campaigns.xlsx import task_workbook
 from safeloop.core.docx import DOCX_CONTENT_TYPE
 from safeloop.core.errors import NotFound, ServiceError, refusal_shown
+from safeloop.core.evidence import evidence_response
 from safeloop.core.forms import FormState
 from safeloop.core.security_log import SecurityKind, SecurityResult, record
 from safeloop.core.xlsx import XLSX_CONTENT_TYPE
@@ -106,7 +107,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST":
         try:
-            campaign = campaign_create(actor=request.user, data=forms.posted_data(request.POST))
+            campaign = campaign_create(actor=request.user, data=forms.posted_data(request.POST, request.FILES))
         except ServiceError as exc:
             form.fail(exc)
         else:
@@ -180,6 +181,7 @@ def campaign_page(request: HttpRequest, pk: int) -> HttpResponse:
         "organiser": is_organiser(request.user, campaign) and campaign.status != Status.CLOSED,
         "events": list(campaign.events.order_by("seq")),
         "milestones": list(campaign.milestones.all()),
+        "documents": list(campaign.documents.all()),
         "targets_draft": _draft_targets(request, campaign),
         "chart": chart,
         "figures": figures_of(request.user, [campaign])[campaign.pk],
@@ -271,6 +273,16 @@ def campaign_summary(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(body, content_type=DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, f"{campaign.code}阶段性总结.docx")
     return response
+
+
+@login_required
+@require_GET
+def document_file(request: HttpRequest, pk: int, document: int) -> FileResponse:
+    campaign = _campaign_or_404(request, pk)
+    found = campaign.documents.filter(pk=document).first()
+    if found is None:
+        raise Http404
+    return evidence_response(name=found.file, content_type=found.content_type, original_name=found.original_name)
 
 
 @login_required

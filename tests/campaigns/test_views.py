@@ -143,3 +143,29 @@ def test_list_shows_statistics_across_campaigns(login, dust, seed_hazard, ziyang
     figures = figures_of(ziyang_user, [campaign])[campaign.pk]
     assert (figures.inspected, figures.hazards, figures.same_hazard, figures.per_100) == (0, 0, 0, None)
     assert login(ziyang_user).get(reverse("campaigns:list")).status_code == 200
+
+
+def test_the_launching_document_is_stored_and_served_to_those_who_see_the_campaign(
+    login, dust, ziyang_user, heshan_user
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pdf = SimpleUploadedFile(
+        "行动方案.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf"
+    )
+    response = login(ziyang_user).post(reverse("campaigns:new"), {**_form(), "document": pdf})
+    assert response.status_code == 302
+    campaign = Campaign.objects.get()
+    document = campaign.documents.get()
+    url = reverse("campaigns:document", args=[campaign.pk, document.pk])
+    assert login(ziyang_user).get(url).status_code == 200
+    assert login(heshan_user).get(url).status_code == 404
+
+
+def test_a_document_that_is_not_a_pdf_or_photo_is_refused_naming_the_field(login, dust, ziyang_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    exe = SimpleUploadedFile("方案.exe", b"MZ\x90\x00" * 20, content_type="application/octet-stream")
+    response = login(ziyang_user).post(reverse("campaigns:new"), {**_form(), "document": exe})
+    assert response.status_code == 400 and not Campaign.objects.exists()
+    assert response.context["form"].errors["document"]
