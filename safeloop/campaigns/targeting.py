@@ -9,7 +9,8 @@ meets (named enterprises are added regardless):
 
 It always lies within the region the user governs (`core.scope`). The dragnet proposal ranks
 similar enterprises to a seed hazard or accident: same clause or same standard section among
-their hazards, shared risk features, same category, same GB/T 4754 division; each with reasons.
+their hazards, a hazard citing a clause the seed's description resembles (the clause-suggestion
+index), shared risk features, same category, same GB/T 4754 division; each with reasons.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from safeloop.core.inputs import Inputs
 from safeloop.core.scope import ScopedUser, area_q, region_in_scope, user_area, visible
 from safeloop.hazards.models import Hazard
 from safeloop.registry.models import RISK_FEATURES, Category, Enterprise, Region, RiskLevel
+from safeloop.standards.suggest import suggest
 
 CRITERIA = ("categories", "industry_codes", "risk_levels", "features", "key_sector", "enterprises")
 FILTER_FIELD = "target_filter"
@@ -149,7 +151,7 @@ def _any(qs: Any) -> Q:
 # ---------------------------------------------------------------- 举一反三: the ranked proposal
 
 FEATURE_LABELS = {f.name: str(f.verbose_name) for f in Enterprise._meta.fields if f.name in RISK_FEATURES}
-WEIGHTS = {"clause": 5.0, "section": 3.0, "feature": 2.0, "category": 1.5, "division": 1.0}
+WEIGHTS = {"clause": 5.0, "section": 3.0, "text": 2.5, "feature": 2.0, "category": 1.5, "division": 1.0}
 
 
 @dataclass
@@ -160,6 +162,7 @@ class Seed:
     clause_id: str | None = None
     section: tuple[str, str] | None = None  # (standard id, section)
     label: str = ""
+    similar: list[str] = field(default_factory=list)  # clauses the seed's text resembles (standards.suggest)
 
 
 @dataclass
@@ -175,13 +178,23 @@ def seed_of_hazard(hazard: Hazard) -> Seed:
     # A special section (粉尘爆炸, 液氨制冷…) marks a kind of site; a general one (第三条 工贸企业) is everyone.
     special = clause is not None and bool(clause.section) and bool(clause.feature)
     section = (clause.standard_id, clause.section) if special and clause is not None else None
-    return Seed(e, e.category_id, e.risk_features(), hazard.clause_id, section, hazard.code)
+    similar = similar_clauses(hazard.description, e.category_id, but=hazard.clause_id)
+    return Seed(e, e.category_id, e.risk_features(), hazard.clause_id, section, hazard.code, similar)
 
 
 def seed_of_accident(accident: Any) -> Seed:
     e = accident.enterprise
     features = e.risk_features() if e is not None else []
-    return Seed(e, accident.category_id, features, None, None, accident.title)
+    text = f"{accident.title} {accident.description}"
+    return Seed(
+        e, accident.category_id, features, None, None, accident.title, similar_clauses(text, accident.category_id)
+    )
+
+
+def similar_clauses(text: str, category: str | None, *, but: str | None = None, limit: int = 3) -> list[str]:
+    """The clauses the clause-suggestion index finds closest to the seed's text (its own left out)."""
+    found = suggest(text, category=category, limit=limit + 1) if text.strip() else []
+    return [s.clause for s in found if s.clause != but][:limit]
 
 
 def propose(user: ScopedUser, seed: Seed, region: str, limit: int = 500) -> list[Proposal]:
@@ -190,7 +203,8 @@ def propose(user: ScopedUser, seed: Seed, region: str, limit: int = 500) -> list
     if seed.enterprise is not None:
         candidates = candidates.exclude(pk=seed.enterprise.pk)
     clause_hits, section_hits = _hazard_hits(seed, candidates)
-    ranked = [_rank(seed, e, clause_hits, section_hits) for e in candidates.order_by("pk")[:20000]]
+    text_hits = _text_hits(seed, candidates)
+    ranked = [_rank(seed, e, clause_hits, section_hits, text_hits) for e in candidates.order_by("pk")[:20000]]
     ranked = [p for p in ranked if p.score > 0]
     ranked.sort(key=lambda p: (-p.score, p.enterprise.pk))
     return ranked[:limit]
@@ -205,6 +219,8 @@ def _similar_q(seed: Seed) -> Q:
         q |= Q(industry_code__startswith=division)
     if seed.clause_id:
         q |= Q(pk__in=Hazard.objects.filter(clause_id=seed.clause_id).values("enterprise_id"))
+    if seed.similar:
+        q |= Q(pk__in=Hazard.objects.filter(clause_id__in=seed.similar).values("enterprise_id"))
     if seed.section:
         standard, section = seed.section
         q |= Q(
@@ -215,6 +231,14 @@ def _similar_q(seed: Seed) -> Q:
 
 def _division(e: Enterprise | None) -> str:
     return e.industry_code[:2] if e is not None and len(e.industry_code or "") >= 2 else ""
+
+
+def _text_hits(seed: Seed, candidates: QuerySet[Enterprise]) -> dict[int, str]:
+    """Enterprises with a hazard citing a clause the seed's text resembles: enterprise → clause."""
+    if not seed.similar:
+        return {}
+    rows = Hazard.objects.filter(clause_id__in=seed.similar, enterprise_id__in=candidates.values("pk"))
+    return dict(rows.values_list("enterprise_id", "clause_id"))
 
 
 def _hazard_hits(seed: Seed, candidates: QuerySet[Enterprise]) -> tuple[set[int], set[int]]:
@@ -234,7 +258,9 @@ def _hazard_hits(seed: Seed, candidates: QuerySet[Enterprise]) -> tuple[set[int]
     return clause, section
 
 
-def _rank(seed: Seed, e: Enterprise, clause_hits: set[int], section_hits: set[int]) -> Proposal:
+def _rank(
+    seed: Seed, e: Enterprise, clause_hits: set[int], section_hits: set[int], text_hits: dict[int, str]
+) -> Proposal:
     p = Proposal(e)
     if e.pk in clause_hits:
         p.score += WEIGHTS["clause"]
@@ -242,6 +268,9 @@ def _rank(seed: Seed, e: Enterprise, clause_hits: set[int], section_hits: set[in
     elif e.pk in section_hits and seed.section:
         p.score += WEIGHTS["section"]
         p.reasons.append(_("曾有同一标准章节的隐患（%(section)s）") % {"section": seed.section[1]})
+    if e.pk in text_hits and e.pk not in clause_hits:
+        p.score += WEIGHTS["text"]
+        p.reasons.append(_("曾有与源头描述相近的隐患（%(clause)s）") % {"clause": text_hits[e.pk]})
     shared = [name for name in seed.features if getattr(e, name)]
     for name in shared:
         p.score += WEIGHTS["feature"]

@@ -188,3 +188,16 @@ def test_a_hazard_in_the_same_special_section_counts_but_a_general_section_does_
     hazard_create(actor=city_user, values={**_hazard_values(dust["unlike"]), "clause": same_section})
     [found] = [p for p in seed_proposals(city_user, seed_hazard) if p.enterprise.pk == dust["unlike"].pk]
     assert any("同一标准章节" in r for r in found.reasons)
+
+
+def test_a_hazard_under_a_clause_the_seeds_text_resembles_is_proposed_with_that_reason(dust, seed_hazard, city_user):
+    from safeloop.campaigns.targeting import similar_clauses
+    from safeloop.hazards.services import hazard_create
+    from safeloop.standards.models import Clause
+
+    similar = similar_clauses(seed_hazard.description, "machinery", but=seed_hazard.clause_id)
+    assert similar and seed_hazard.clause_id not in similar
+    clause = Clause.objects.get(pk=similar[0])
+    hazard_create(actor=city_user, values={**_hazard_values(dust["unlike"]), "clause": clause})
+    [found] = [p for p in seed_proposals(city_user, seed_hazard) if p.enterprise.pk == dust["unlike"].pk]
+    assert any("与源头描述相近" in r for r in found.reasons)
