@@ -93,7 +93,7 @@ def campaign_create(*, actor: User, data: dict[str, Any]) -> Campaign:
     inp = Inputs(data)
     values = inp.read_all(CAMPAIGN_FIELDS)
     _check_dates(inp, values)
-    lead = _lead(inp, values)
+    lead = _lead(inp, actor, values)
     co = list(Department.objects.filter(pk__in=values["co_departments"]))
     if len(co) != len(set(values["co_departments"])):
         inp.error(CO.name, _("配合部门不存在"))
@@ -151,8 +151,13 @@ def _check_dates(inp: Inputs, values: dict[str, Any]) -> None:
         inp.error(ENDS.name, _("结束日期不能早于开始日期"))
 
 
-def _lead(inp: Inputs, values: dict[str, Any]) -> Department | None:
-    return inp.record(LEAD, Department.objects.all(), missing=_("牵头部门不存在")) if values.get(LEAD.name) else None
+def _lead(inp: Inputs, actor: User, values: dict[str, Any]) -> Department | None:
+    """The named lead department; a department launching one leads it unless it names another."""
+    if values.get(LEAD.name):
+        return inp.record(LEAD, Department.objects.all(), missing=_("牵头部门不存在"))
+    if actor.role == Role.DEPARTMENT and actor.department_id:
+        return Department.objects.get(pk=actor.department_id)
+    return None
 
 
 def _seed(inp: Inputs, actor: User, values: dict[str, Any]) -> Hazard | Any | None:

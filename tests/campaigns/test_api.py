@@ -105,3 +105,39 @@ def test_a_dragnet_campaign_from_the_edited_proposal(api, dust, seed_hazard, ziy
         api, ziyang_user, kind="dragnet", seed_hazard=seed_hazard.pk, target_filter={}, targets=[dust["twin"].pk]
     )
     assert body["seed_hazard"] == seed_hazard.pk and body["targets"] == 1
+
+
+def test_suggest_targets_from_an_accident_at_a_dust_enterprise(api, dust, ziyang_user):  # noqa: F811
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from safeloop.accidents.services import accident_create
+
+    accident = accident_create(
+        actor=ziyang_user,
+        data={
+            "title": "打磨车间粉尘爆炸事故",
+            "occurred_at": timezone.now() - timedelta(days=1),
+            "region": dust["seed"].region_id,
+            "sector": "industry_trade",
+            "enterprise": dust["seed"].pk,
+            "description": "除尘器内粉尘爆炸",
+            "deaths": 1,
+        },
+    )
+    answer = api.auth(ziyang_user).call("post", "/campaigns/suggest-targets", {"seed_accident": accident.pk})
+    assert answer.status_code == 200, answer.content
+    ids = [r["enterprise"] for r in answer.json()["results"]]
+    assert dust["twin"].pk in ids and dust["cousin"].pk in ids and dust["seed"].pk not in ids
+    assert answer.json()["seed"] == {"type": "accident", "id": accident.pk}
+
+
+def test_a_department_leads_its_campaign(api, transport_user, heshan_enterprise, ziyang_user):  # noqa: F811
+    body = _created(
+        api, transport_user, kind="special", title="道路运输专项整治", target_filter={"categories": ["road_transport"]}
+    )
+    assert body["targets"] == 1 and body["region"] == "430900"
+    launched = api.call("post", f"/campaigns/{body['id']}/launch", {"version": body["version"]})
+    assert launched.status_code == 200, launched.content
+    assert api.auth(ziyang_user).call("get", f"/campaigns/{body['id']}/tasks").json()["count"] == 0
