@@ -65,6 +65,10 @@ CASES = [
     ("enterprise list, county, category", "county_heshan", "/enterprises/", {"category": "gongmao"}, {}),
     ("accidents list, province", "sysadmin", "/accidents/", {}, {}),
     ("accidents list, city", "city_admin", "/accidents/", {}, {}),
+    ("expert pool, city", "city_admin", "/experts/", {}, {}),
+    ("expert pool, city, specialty", "city_admin", "/experts/", {"category": "hazchem"}, {}),
+    ("expert visits, city", "city_admin", "/experts/visits/", {}, {}),
+    ("stationings, city", "city_admin", "/experts/stationings/", {}, {}),
 ]
 SKIPPED = re.compile(r"^\s*(SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT)\b", re.I)
 NEXT_LINK = re.compile(r'href="\?([^"]*page=2000[^"]*)">')

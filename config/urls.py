@@ -21,6 +21,7 @@ urlpatterns = [
     path("targets/", include("safeloop.targets.urls")),
     path("checklists/", include("safeloop.checklists.urls")),
     path("campaigns/", include("safeloop.campaigns.urls")),
+    path("experts/", include("safeloop.experts.urls")),
     path("standards/stats/", include("safeloop.checklists.stats_urls")),
     path("standards/", include("safeloop.standards.urls")),
     path("", include("safeloop.core.urls")),

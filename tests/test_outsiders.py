@@ -7,6 +7,8 @@ is added without an outsider check here.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.experts.test_outsiders import EXPERT_ROUTES
+
 OBJECT_ROUTES = [
     "registry:enterprise_detail",  # 一企一档: the page the workbench assembles (registry.pages)
     "registry:enterprise_edit",
@@ -53,6 +55,7 @@ NO_DATA_ROUTES = {
     "hazards:import",
     "hazards:import_template",
     "accidents:denominator_import",
+    "registry:region_map",  # county outlines: public geography, the same for every user
 }
 # Public routes (no sign-in): they answer only to an unguessable token, show only what the
 # document itself publishes, and an unknown token is the plain 404 for everyone.
@@ -149,6 +152,7 @@ def test_every_route_has_an_outsider_check():
     declared |= set(ACCIDENT_OBJECT_ROUTES) | set(ACCIDENT_LIST_ROUTES) | set(TARGET_ROUTES) | NOTIFICATION_ROUTES
     declared |= ENTERPRISE_ACCOUNT_ROUTES | CHECKLIST_ROUTES | CAMPAIGN_ROUTES
     declared |= PUBLIC_LIST_ROUTES | SECURITY_LOG_ROUTES | SYSADMIN_ROUTES | STANDARDS_ROUTES
+    declared |= EXPERT_ROUTES  # tests/experts/test_outsiders.py
     assert set(_names(get_resolver())) == declared
 
 

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 
 from safeloop.accounts.access import access_changed
-from safeloop.accounts.models import ExpertAssignment, Role, SigningDelegation, User
+from safeloop.accounts.models import SigningDelegation, User
 from safeloop.core.admin_audit import AuditedAdmin
 from safeloop.core.audit import audit_record
 from safeloop.core.security_log import SecurityKind, SecurityResult, record
@@ -84,18 +84,6 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class AuditedGroupAdmin(AuditedAdmin, GroupAdmin):
     pass
-
-
-@admin.register(ExpertAssignment)
-class ExpertAssignmentAdmin(AuditedAdmin):
-    list_display = ("expert", "enterprise", "active", "created_at")
-    raw_id_fields = ("enterprise",)
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        # An assignment scopes only an expert (core.scope); offering other users invites mistakes.
-        if db_field.name == "expert":
-            kwargs["queryset"] = User.objects.filter(role=Role.EXPERT)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(SigningDelegation)

@@ -11,7 +11,6 @@ from safeloop.core.roles import REGULATOR_ROLES, Role
 __all__ = [
     "REGULATOR_ROLES",
     "ApiToken",
-    "ExpertAssignment",
     "Notification",
     "Position",
     "Role",
@@ -96,23 +95,6 @@ class User(AbstractUser):
     def _access_hash(self, secret: str | None) -> str:
         salt = "safeloop.accounts.User.get_session_auth_hash"
         return salted_hmac(salt, f"{self.password}|{self.access_epoch}", secret=secret, algorithm="sha256").hexdigest()
-
-
-class ExpertAssignment(models.Model):
-    """An enterprise assigned to an expert; the expert's whole scope."""
-
-    expert = models.ForeignKey(User, on_delete=models.CASCADE, related_name="expert_assignments")
-    enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.CASCADE, related_name="+")
-    active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("专家分派")
-        verbose_name_plural = _("专家分派")
-        constraints = [models.UniqueConstraint(fields=["expert", "enterprise"], name="expert_assignment_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.expert} → {self.enterprise_id}"
 
 
 class ApiToken(models.Model):

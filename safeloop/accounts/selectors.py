@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from safeloop.accounts.models import ExpertAssignment, Notification, Position, Role, SigningDelegation, User
+from safeloop.accounts.models import Notification, Position, Role, SigningDelegation, User
 from safeloop.core.models import AuditEntry
 
 
@@ -25,11 +25,6 @@ def actor_for(username: str) -> User:
         return User.objects.get(username=username, is_active=True)
     except User.DoesNotExist:
         raise CommandError(f"用户“{username}”不存在或已停用") from None
-
-
-def expert_enterprise_ids(user: User) -> QuerySet[ExpertAssignment, Any]:
-    """The enterprises assigned to an expert (the expert's whole scope), as an id subquery."""
-    return ExpertAssignment.objects.filter(expert_id=user.pk, active=True).values("enterprise_id")
 
 
 UNREAD_SHOWN = 99  # the bell shows "99+" beyond this, so the count never scans more rows

@@ -36,7 +36,6 @@ from safeloop.accounts.login import (
     password_confirmed,
 )
 from safeloop.accounts.models import (
-    ExpertAssignment,
     Notification,
     Position,
     Role,
@@ -63,11 +62,6 @@ def user_create(*, username: str, password: str, role: str, display_name: str = 
     user.set_password(password)
     user.save()
     return user
-
-
-def expert_assign(*, expert: User, enterprise_ids: list[int]) -> int:
-    rows = [ExpertAssignment(expert=expert, enterprise_id=pk) for pk in enterprise_ids]
-    return len(ExpertAssignment.objects.bulk_create(rows, ignore_conflicts=True))
 
 
 def notification_open(*, user: User, pk: int) -> Notification:

@@ -99,7 +99,7 @@ def _validation_fields(errors: list[dict], labels: Callable[[str], str]) -> dict
     fields: dict[str, str] = {}
     for err in errors:
         loc = [str(part) for part in err.get("loc", []) if part not in ("body", "payload", "query", "path")]
-        name = loc[-1] if loc else "body"
+        name = next((part for part in reversed(loc) if not part.isdigit()), "body")  # a list's item: the list
         reason = PYDANTIC_MESSAGES.get(err.get("type", ""), gettext_noop("格式不正确"))
         fields[name] = f"{labels(name)}{_(reason)}"
     return fields

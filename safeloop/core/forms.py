@@ -103,6 +103,7 @@ class FormState:
     options: Mapping[str, Sequence[Any]] = field(default_factory=dict)
     prefix: str = ""
     message: str = ""  # the refusal's general message, when no field carries it
+    status: int = 200  # the refusal's HTTP status (400, 409…), for the page that shows it
 
     @classmethod
     def posted(cls, specs: Sequence[FieldSpec], post: Any, **kwargs: Any) -> FormState:
@@ -151,6 +152,7 @@ class FormState:
     def fail(self, exc: ServiceError) -> None:
         """Keep the refusal: field messages go beside their fields, the rest above the form."""
         refusal_shown(exc)
+        self.status = exc.status
         names = {spec.name for spec in self.specs}
         self.errors = dict(exc.fields)
         unplaced = [message for name, message in exc.fields.items() if name not in names]
@@ -211,3 +213,11 @@ def as_input(spec: FieldSpec, value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
     return value
+
+
+def with_files(form: FormState, request: HttpRequest, *names: str) -> FormState:
+    """The chosen files go to the service beside the typed values (a file input is never shown
+    again: after a refusal the user chooses the files anew, the typed values stay)."""
+    if request.method == "POST":
+        form.data = {**form.data, **{name: request.FILES.getlist(name) for name in names}}
+    return form

@@ -197,11 +197,15 @@ class Visit(models.Model):
     on = models.DateField(_("服务日期"))
     purpose = models.CharField(_("服务内容"), max_length=200)
     status = models.CharField(_("状态"), max_length=16, choices=VisitStatus.choices, default=VisitStatus.PLANNED)
-    findings = models.TextField(_("发现问题"), blank=True)
-    hazards_found = models.PositiveSmallIntegerField(_("发现隐患数"), default=0)
-    rating = models.PositiveSmallIntegerField(_("企业评价"), null=True, blank=True)  # 1-5
+    findings = models.TextField(_("服务小结"), blank=True)
+    # The hazards the expert found on this visit: reported through the hazard loop (source 专家检查).
+    hazards = models.ManyToManyField("hazards.Hazard", verbose_name=_("发现的隐患"), blank=True, related_name="+")
+    rating = models.PositiveSmallIntegerField(_("企业评价"), null=True, blank=True)  # 1-5, by the enterprise
+    rating_note = models.CharField(_("评价意见"), max_length=300, blank=True)
     from_matching = models.BooleanField(_("来自匹配"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    created_at = models.DateTimeField(_("安排时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["-on", "-pk"]
@@ -213,10 +217,63 @@ class Visit(models.Model):
         return f"{self.expert_id} @ {self.enterprise_id} {self.on}"
 
 
+class MatchingRun(models.Model):
+    """One run of the matching: the filter, who ran it and when, its rows. Kept so the planner can
+    look at it on the map, export it, adjust it by hand and turn it into planned visits."""
+
+    filters = models.JSONField(_("筛选条件"), default=dict)
+    summary = models.CharField(_("筛选说明"), max_length=300, blank=True)
+    area = models.CharField(_("发起人辖区"), max_length=12, blank=True)  # the runner's region code
+    matched = models.PositiveIntegerField(_("已匹配"), default=0)
+    unmatched = models.PositiveIntegerField(_("未匹配"), default=0)
+    cost_m = models.BigIntegerField(_("总距离（米）"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("匹配时间"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("下达时间"), null=True, blank=True)
+    visit_on = models.DateField(_("计划服务日期"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("专家匹配")
+        verbose_name_plural = _("专家匹配")
+
+    def __str__(self) -> str:
+        return f"{self.pk}"
+
+
+class MatchingRow(models.Model):
+    """An enterprise of a run: its expert (None: unmatched, with the reason) and why."""
+
+    scope = VIA_ENTERPRISE
+    run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="rows")
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE, related_name="+"
+    )
+    expert = models.ForeignKey(
+        Expert, verbose_name=_("专家"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    metres = models.PositiveIntegerField(_("距离（米）"), null=True, blank=True)
+    specialty = models.CharField(_("匹配专业"), max_length=60, blank=True)
+    explanation = models.CharField(_("匹配说明"), max_length=200, blank=True)
+    reason = models.CharField(_("未匹配原因"), max_length=200, blank=True)
+    manual = models.BooleanField(_("人工调整"), default=False)
+
+    class Meta:
+        ordering = ["run_id", "pk"]
+        verbose_name = _("匹配结果")
+        verbose_name_plural = _("匹配结果")
+        constraints = [models.UniqueConstraint(fields=["run", "enterprise"], name="matching_row_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.enterprise_id}"
+
+
 class MatchingChange(models.Model):
     """A planner's manual change of a matching's assignment: who, why, from whom to whom."""
 
     scope = VIA_ENTERPRISE
+    run = models.ForeignKey(MatchingRun, null=True, blank=True, on_delete=models.CASCADE, related_name="changes")
     enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.CASCADE, related_name="+")
     from_expert = models.ForeignKey(Expert, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     to_expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="+")

@@ -7,7 +7,9 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,18 +17,34 @@ from safeloop.core.audit import audit_record
 from safeloop.core.chain import chain_append
 from safeloop.core.errors import Conflict as ConflictError
 from safeloop.core.errors import Forbidden, NotFound
+from safeloop.core.fields import only
 from safeloop.core.inputs import Inputs
 from safeloop.core.regions import subtree_prefix
 from safeloop.core.roles import Role
 from safeloop.core.scope import visible
 from safeloop.core.services import diff_apply, locked_row
 from safeloop.core.text import name_key
-from safeloop.experts.fields import EXPERT, EXPERT_FIELDS, OVERRIDE_REASON, STATIONING_FIELDS
+from safeloop.experts.fields import (
+    APPLY_ON,
+    CHANGE_TO,
+    CONFLICT,
+    CONFLICT_FIELDS,
+    EXPERT,
+    EXPERT_FIELDS,
+    OVERRIDE_REASON,
+    RATE_FIELDS,
+    STATIONING_FIELDS,
+    VISIT,
+    VISIT_FIELDS,
+    VISIT_SUMMARY,
+)
 from safeloop.experts.models import (
     Certificate,
     Conflict,
     Expert,
     MatchingChange,
+    MatchingRow,
+    MatchingRun,
     Specialty,
     SpecialtyLevel,
     Stationing,
@@ -35,17 +53,22 @@ from safeloop.experts.models import (
     Visit,
     VisitStatus,
 )
-from safeloop.experts.selectors import experts_visible, may_plan
+from safeloop.experts.selectors import experts_visible, may_plan, runs_visible
 from safeloop.hazards.models import Hazard, Level, Status
-from safeloop.registry.models import Category, Enterprise
+from safeloop.hazards.models import Source as HazardSource
+from safeloop.registry.models import Category, Enterprise, Region, RegionLevel
 
-PROFILE = [spec for spec in EXPERT_FIELDS if spec.name not in ("specialties", "certificate", "certificate_expires_on")]
+PROFILE = [
+    spec
+    for spec in EXPERT_FIELDS
+    if spec.name not in ("specialties", "certificate", "certificate_expires_on", "county")
+]
 LEVEL_WORDS = {str(label): value for value, label in SpecialtyLevel.choices}
 # A major hazard is open until accepted (验收): these statuses keep a stationed expert in place.
 SETTLED = (Status.ACCEPTED, Status.CLOSED, Status.VERIFIED, Status.RECURRED, Status.WITHDRAWN)
 
 
-def _require_planner(actor: Any) -> None:
+def require_planner(actor: Any) -> None:
     if not may_plan(actor):
         raise Forbidden(_("专家库由市、县两级安委办/应急管理部门和行业部门维护"))
 
@@ -73,15 +96,28 @@ def category_lookup() -> dict[str, Category]:
     return {name_key(c.name): c for c in rows} | {c.code: c for c in rows}
 
 
-def _read_profile(inp: Inputs, *, partial: bool) -> tuple[dict[str, Any], list[tuple[Category, str]] | None]:
+def county_lookup() -> dict[str, Region]:
+    rows = list(Region.objects.filter(level=RegionLevel.COUNTY))
+    return {r.code: r for r in rows} | {r.name: r for r in rows}
+
+
+def _read_profile(
+    inp: Inputs, *, partial: bool, lookups: tuple[dict[str, Category], dict[str, Region]] | None = None
+) -> tuple[dict[str, Any], list[tuple[Category, str]] | None]:
+    categories, counties = lookups or (category_lookup(), county_lookup())
     values = inp.read_values(PROFILE, partial=partial)
     specialties = None
     if not partial or "specialties" in inp.data:
-        specialties, unknown = parse_specialties(inp.read(EXPERT["specialties"]), category_lookup())
+        specialties, unknown = parse_specialties(inp.read(EXPERT["specialties"]), categories)
         if unknown:
             inp.error("specialties", _("专业“%(name)s”不是已知的监管行业") % {"name": unknown})
         elif not specialties and not partial:
             inp.error("specialties", _("专业为必填项"))
+    if not partial or "county" in inp.data:
+        county = (inp.read(EXPERT["county"]) or "").strip()
+        values["county"] = counties.get(county) if county else None
+        if county and values["county"] is None:
+            inp.error("county", _("“%(name)s”不是本市的县市区") % {"name": county})
     return values, specialties
 
 
@@ -91,7 +127,7 @@ def _set_specialties(expert: Expert, specialties: list[tuple[Category, str]]) ->
 
 
 def expert_create(*, actor: Any, data: dict[str, Any]) -> Expert:
-    _require_planner(actor)
+    require_planner(actor)
     inp = Inputs(data)
     values, specialties = _read_profile(inp, partial=False)
     cert_name = inp.read(EXPERT["certificate"])
@@ -109,7 +145,7 @@ def expert_create(*, actor: Any, data: dict[str, Any]) -> Expert:
 
 
 def expert_update(*, actor: Any, pk: int, data: dict[str, Any], version: int | None) -> Expert:
-    _require_planner(actor)
+    require_planner(actor)
     inp = Inputs(data)
     values, specialties = _read_profile(inp, partial=True)
     inp.check()
@@ -137,12 +173,88 @@ def expert_update(*, actor: Any, pk: int, data: dict[str, Any], version: int | N
 
 
 def conflict_record(*, actor: Any, expert: Expert, enterprise: Enterprise, kind: str, note: str = "") -> Conflict:
-    _require_planner(actor)
+    require_planner(actor)
     conflict, _created = Conflict.objects.get_or_create(
         expert=expert, enterprise=enterprise, defaults={"kind": kind, "note": note, "recorded_by": actor}
     )
     audit_record(actor=actor, action="expert.conflict", target=expert, changes={"conflict": [None, enterprise.name]})
     return conflict
+
+
+# ---------------------------------------------------------------- the Excel import
+
+
+def import_lookups() -> tuple[dict[str, Category], dict[str, Region]]:
+    return category_lookup(), county_lookup()
+
+
+def clean_expert_row(raw: dict[str, Any], lookups: tuple[dict[str, Category], dict[str, Region]]) -> dict[str, Any]:
+    """One row of the pool's workbook, read as the form reads it (a ValidationFailed naming the
+    fields)."""
+    inp = Inputs(raw)
+    values, specialties = _read_profile(inp, partial=False, lookups=lookups)
+    cert = inp.read(EXPERT["certificate"])
+    expires = inp.read(EXPERT["certificate_expires_on"])
+    if cert and not expires:
+        inp.error("certificate_expires_on", _("填写证书时须填写证书有效期"))
+    inp.check()
+    return {"values": values, "specialties": specialties or [], "certificate": (cert, expires) if cert else None}
+
+
+def _same_expert(values: dict[str, Any]) -> Expert | None:
+    qs = Expert.objects.filter(name=values["name"])
+    if values.get("phone"):
+        return qs.filter(phone=values["phone"]).first()
+    return qs.filter(employer=values.get("employer", "")).first()
+
+
+def experts_import(*, actor: Any, rows: list[dict[str, Any]]) -> tuple[int, int, int]:
+    """Save cleaned rows (all in one transaction): (created, updated, unchanged)."""
+    require_planner(actor)
+    created = updated = unchanged = 0
+    with transaction.atomic():
+        for row in rows:
+            values = row["values"]
+            expert = _same_expert(values)
+            if expert is None:
+                expert = Expert.objects.create(**values)
+                created += 1
+                changes: dict[str, Any] = {"name": [None, expert.name]}
+            else:
+                changes = diff_apply(expert, values)
+                before = sorted(f"{s.category_id}:{s.level}" for s in expert.specialties.all())
+                if before != sorted(f"{c.code}:{lv}" for c, lv in row["specialties"]):
+                    changes["specialties"] = ["、".join(before), ""]
+                if changes:
+                    expert.version += 1
+                    expert.save()
+                    updated += 1
+                else:
+                    unchanged += 1
+            if "specialties" in changes or "name" in changes and changes["name"][0] is None:
+                _set_specialties(expert, row["specialties"])
+            if row["certificate"]:
+                name, expires = row["certificate"]
+                Certificate.objects.update_or_create(expert=expert, name=name, defaults={"expires_on": expires})
+            if changes:
+                audit_record(actor=actor, action="expert.import", target=expert, changes=changes)
+    return created, updated, unchanged
+
+
+def conflict_add(*, actor: Any, expert_id: int, data: dict[str, Any]) -> Conflict:
+    """Record a conflict of interest from the expert's page (企业, 回避情形, 说明)."""
+    require_planner(actor)
+    inp = Inputs(data)
+    enterprise = inp.record(
+        CONFLICT["enterprise"], visible(actor, Enterprise.objects.all()), missing=_("企业不存在或不在您的管辖范围内")
+    )
+    values = inp.read_values(only(CONFLICT_FIELDS, ("kind", "note")))
+    inp.check()
+    expert = experts_visible(actor).filter(pk=expert_id).first()
+    if expert is None:
+        raise NotFound()
+    assert enterprise is not None
+    return conflict_record(actor=actor, expert=expert, enterprise=enterprise, kind=values["kind"], note=values["note"])
 
 
 # ---------------------------------------------------------------- stationings (专家驻企)
@@ -163,7 +275,7 @@ def stationing_start(
     *, actor: Any, expert_id: int, enterprise_id: int, data: dict[str, Any] | None = None
 ) -> Stationing:
     """Station an expert at an enterprise, linked to the enterprise's open major hazards."""
-    _require_planner(actor)
+    require_planner(actor)
     inp = Inputs(data or {})
     values = inp.read_values(STATIONING_FIELDS)
     enterprise = visible(actor, Enterprise.objects.all()).filter(pk=enterprise_id).first()
@@ -207,7 +319,7 @@ def unsettled_hazards(stationing: Stationing) -> list[Hazard]:
 def stationing_end(*, actor: Any, pk: int, version: int | None, data: dict[str, Any] | None = None) -> Stationing:
     """End a stationing: refused while a linked major hazard is not accepted (整改不到位、专家不撤离),
     unless a city admin overrides with a reason (recorded in the chain)."""
-    _require_planner(actor)
+    require_planner(actor)
     inp = Inputs(data or {})
     reason = inp.read(OVERRIDE_REASON)
     inp.check()
@@ -244,58 +356,106 @@ def stationing_end(*, actor: Any, pk: int, version: int | None, data: dict[str, 
     return stationing
 
 
-# ---------------------------------------------------------------- visits and manual matching changes
+# ---------------------------------------------------------------- visits (专家服务)
+
+
+def _conflicted(expert: Expert, enterprise: Enterprise) -> bool:
+    return Conflict.objects.filter(expert=expert, enterprise=enterprise).exists()
 
 
 def visit_plan(
     *, actor: Any, expert: Expert, enterprise: Enterprise, on: date, purpose: str, from_matching: bool = False
 ) -> Visit:
-    _require_planner(actor)
-    if Conflict.objects.filter(expert=expert, enterprise=enterprise).exists():
+    require_planner(actor)
+    if _conflicted(expert, enterprise):
         raise ConflictError(_("该专家与企业存在回避关系"), code="conflict_of_interest")
     return Visit.objects.create(
         expert=expert, enterprise=enterprise, on=on, purpose=purpose, from_matching=from_matching
     )
 
 
-def visit_record(
-    *, actor: Any, visit: Visit, findings: str, hazards_found: int = 0, rating: int | None = None
-) -> Visit:
-    """The expert records the visit as done (their own visit only)."""
-    if actor.role != Role.EXPERT or visit.expert.user_id != actor.pk:
-        raise NotFound()
-    if rating is not None and not 1 <= rating <= 5:
-        raise ConflictError(_("企业评价应为1到5分"), code="invalid")
-    visit.status, visit.findings, visit.hazards_found, visit.rating = VisitStatus.DONE, findings, hazards_found, rating
-    visit.save()
+def visit_create(*, actor: Any, data: dict[str, Any]) -> Visit:
+    """A planner arranges an ad-hoc visit (安排专家服务) from the page or the API."""
+    require_planner(actor)
+    inp = Inputs(data)
+    values = inp.read_values(only(VISIT_FIELDS, ("on", "purpose")))
+    enterprise = inp.record(
+        VISIT["enterprise"], visible(actor, Enterprise.objects.all()), missing=_("企业不存在或不在您的管辖范围内")
+    )
+    expert = inp.record(VISIT["expert"], Expert.objects.filter(active=True), missing=_("专家不存在或已出库"))
+    if expert is not None and enterprise is not None and _conflicted(expert, enterprise):
+        inp.error("expert", _("该专家与企业存在回避关系，不能安排"))
+    inp.check()
+    assert expert is not None and enterprise is not None
+    visit = Visit.objects.create(expert=expert, enterprise=enterprise, on=values["on"], purpose=values["purpose"])
+    audit_record(actor=actor, action="expert.visit_plan", target=visit, changes={"enterprise": [None, enterprise.name]})
     return visit
 
 
-def matching_change(
-    *, actor: Any, enterprise_id: int, from_expert_id: int | None, to_expert_id: int, reason: str
-) -> MatchingChange:
-    """A planner moves an enterprise to another expert by hand: recorded with who and why."""
-    _require_planner(actor)
-    inp = Inputs({})
-    if not (reason or "").strip():
-        inp.error("reason", _("调整理由为必填项"))
-    enterprise = visible(actor, Enterprise.objects.all()).filter(pk=enterprise_id).first()
-    if enterprise is None:
-        inp.error("enterprise", _("企业不存在或不在您的管辖范围内"))
-    to_expert = Expert.objects.filter(pk=to_expert_id, active=True).first()
-    if to_expert is None:
-        inp.error("to_expert", _("专家不存在或已出库"))
-    elif enterprise is not None and Conflict.objects.filter(expert=to_expert, enterprise=enterprise).exists():
-        inp.error("to_expert", _("该专家与企业存在回避关系，不能指派"))
+def _own_visit(actor: Any, pk: int) -> Visit:
+    """The expert's own visit, locked; another expert's is missing (404); other roles may look
+    at a visit in their scope but only its expert records it (403)."""
+    if actor.role != Role.EXPERT:
+        raise Forbidden(_("只有提供服务的专家本人可以记录服务和发现的隐患"))
+    visit = Visit.objects.select_for_update().filter(pk=pk, expert__user_id=actor.pk).first()
+    if visit is None:
+        raise NotFound()
+    return visit
+
+
+def visit_finding(*, actor: Any, visit: Visit, data: dict[str, Any]) -> Hazard:
+    """A hazard the expert found on the visit: reported through the hazard loop (source 专家检查)
+    for the visit's enterprise, and linked to the visit."""
+    from safeloop.hazards.services import hazard_report
+
+    with transaction.atomic():
+        own = _own_visit(actor, visit.pk)
+        hazard = hazard_report(
+            actor=actor, data={**data, "enterprise": own.enterprise_id, "source": HazardSource.EXPERT}
+        )
+        own.hazards.add(hazard)
+    return hazard
+
+
+def visit_record(*, actor: Any, pk: int, version: int | None, data: dict[str, Any]) -> Visit:
+    """The expert records the visit as done, with a summary (their own visit only)."""
+    inp = Inputs(data)
+    findings = inp.read(VISIT_SUMMARY)
     inp.check()
-    assert enterprise is not None and to_expert is not None
-    return MatchingChange.objects.create(
-        enterprise=enterprise,
-        from_expert_id=from_expert_id,
-        to_expert=to_expert,
-        reason=reason.strip(),
-        changed_by=actor,
-    )
+    with transaction.atomic():
+        visit = _own_visit(actor, pk)
+        if version is not None and visit.version != version:
+            raise ConflictError(_("该服务记录已被修改，请刷新后重试"), code="stale_version")
+        changes = {"status": [visit.status, VisitStatus.DONE], "findings": [visit.findings, findings]}
+        visit.status, visit.findings = VisitStatus.DONE, findings
+        visit.done_at = visit.done_at or timezone.now()
+        visit.version += 1
+        visit.save()
+        audit_record(actor=actor, action="expert.visit_done", target=visit, changes=changes)
+    return visit
+
+
+def visit_rate(*, actor: Any, pk: int, version: int | None, data: dict[str, Any]) -> Visit:
+    """The enterprise rates a finished visit (1–5, with a remark): its own enterprise's only."""
+    inp = Inputs(data)
+    values = inp.read_values(RATE_FIELDS)
+    rating, note = int(values["rating"]) if values.get("rating") else None, values.get("rating_note", "")
+    inp.check()
+    with transaction.atomic():
+        if actor.role != Role.ENTERPRISE:
+            raise Forbidden(_("服务评价由接受服务的企业填写"))
+        visit = Visit.objects.select_for_update().filter(pk=pk).first()
+        if visit is None or visit.enterprise_id != actor.enterprise_id:
+            raise NotFound()
+        if visit.status != VisitStatus.DONE:
+            raise ConflictError(_("专家完成服务后才能评价"), code="wrong_state")
+        if version is not None and visit.version != version:
+            raise ConflictError(_("该服务记录已被修改，请刷新后重试"), code="stale_version")
+        visit.rating, visit.rating_note = rating, note
+        visit.version += 1
+        visit.save()
+        audit_record(actor=actor, action="expert.visit_rate", target=visit, changes={"rating": [None, rating]})
+    return visit
 
 
 # ---------------------------------------------------------------- a test and demo convenience
@@ -323,6 +483,8 @@ def expert_assign(*, expert: Any, enterprise_ids: list[int], categories: list[st
 
 # ---------------------------------------------------------------- matching (the database side)
 
+MATCHING_LIMIT = 50_000  # enterprises in one run; beyond, the planner narrows the filter
+
 
 def _matching_ids(raw: Any) -> list[int]:
     """The `enterprises` of a matching filter, read by core's input reader (a 400 naming it)."""
@@ -332,14 +494,7 @@ def _matching_ids(raw: Any) -> list[int]:
     return ids
 
 
-def matching_run(*, actor: Any, filters: dict[str, Any]) -> dict[str, Any]:
-    """Match the enterprises the filter picks (in the planner's scope) to the active pool.
-
-    filters: `category` (code), `region` (code prefix), `key_sector` (bool), `open_major` (bool:
-    only those with an open major hazard), `enterprises` (ids). Returns the API's shape."""
-    from safeloop.experts.matching import Need, Supply, match, reasons
-
-    _require_planner(actor)
+def _matching_enterprises(actor: Any, filters: dict[str, Any]) -> QuerySet[Enterprise, Any]:
     qs = visible(actor, Enterprise.objects.all()).filter(lat__isnull=False, lng__isnull=False)
     if filters.get("category"):
         qs = qs.filter(category_id=filters["category"])
@@ -352,18 +507,27 @@ def matching_run(*, actor: Any, filters: dict[str, Any]) -> dict[str, Any]:
         qs = qs.filter(pk__in=open_major)
     if filters.get("enterprises"):
         qs = qs.filter(pk__in=_matching_ids(filters["enterprises"]))
-    rows = list(qs.values_list("pk", "name", "category_id", "lat", "lng")[:50_000])
-    names = {pk: name for pk, name, *_ in rows}
-    needs = [Need(pk, cat, float(lat or 0), float(lng or 0)) for pk, _n, cat, lat, lng in rows]
-    today = timezone.localdate()
-    pool = list(
-        Expert.objects.filter(active=True, certificates__expires_on__gte=today)
-        .distinct()
-        .prefetch_related("specialties__category")
-    )
+    return qs
+
+
+def _children() -> dict[str, set[str]]:
     children: dict[str, set[str]] = {}
     for code, parent in Category.objects.filter(parent__isnull=False).values_list("code", "parent_id"):
         children.setdefault(parent, set()).add(code)
+    return children
+
+
+def _supplies(today: date) -> tuple[list[Any], dict[int, Expert], dict[tuple[int, str], str]]:
+    """The active pool with a valid certificate, as the solver's supplies; each expert's level
+    per covered category (for the explanation)."""
+    from safeloop.experts.matching import Supply
+
+    pool = list(
+        Expert.objects.filter(active=True, certificates__expires_on__gte=today)
+        .distinct()
+        .prefetch_related("specialties")
+    )
+    children = _children()
     conflicts: dict[int, set[int]] = {}
     for expert_id, enterprise_id in Conflict.objects.values_list("expert_id", "enterprise_id"):
         conflicts.setdefault(expert_id, set()).add(enterprise_id)
@@ -374,41 +538,205 @@ def matching_run(*, actor: Any, filters: dict[str, Any]) -> dict[str, Any]:
         for s in e.specialties.all():
             for code in {s.category_id} | children.get(s.category_id, set()):
                 covers.add(code)
-                level_of[(e.pk, code)] = s.get_level_display()
-        supplies.append(
-            Supply(
-                e.pk,
-                frozenset(covers),
-                float(e.home_lat),
-                float(e.home_lng),
-                e.capacity,
-                frozenset(conflicts.get(e.pk, ())),
-            )
-        )
-    experts = {e.pk: e for e in pool}
+                level_of[(e.pk, code)] = str(s.get_level_display())
+        lat, lng = float(e.home_lat), float(e.home_lng)
+        supplies.append(Supply(e.pk, frozenset(covers), lat, lng, e.capacity, frozenset(conflicts.get(e.pk, ()))))
+    return supplies, {e.pk: e for e in pool}, level_of
+
+
+def filters_summary(filters: dict[str, Any]) -> str:
+    """The filter in words, for the run list: 危险化学品 · 赫山区 · 有未验收重大隐患."""
+    words = []
+    if filters.get("category"):
+        words.append(Category.objects.filter(pk=filters["category"]).values_list("name", flat=True).first() or "")
+    if filters.get("region"):
+        from safeloop.registry.models import Region
+
+        words.append(Region.objects.filter(pk=filters["region"]).values_list("name", flat=True).first() or "")
+    if filters.get("key_sector"):
+        words.append(_("重点行业"))
+    if filters.get("open_major"):
+        words.append(_("有未验收重大隐患"))
+    if filters.get("enterprises"):
+        words.append(_("指定企业 %(n)s 家") % {"n": len(filters["enterprises"])})
+    return " · ".join(w for w in words if w) or _("辖区内全部企业")
+
+
+def matching_run(*, actor: Any, filters: dict[str, Any]) -> dict[str, Any]:
+    """Match the enterprises the filter picks (in the planner's scope) to the active pool, keep
+    the run (its rows, who, when) and return the API's shape with the run's id.
+
+    filters: `category` (code), `region` (code), `key_sector` (bool), `open_major` (bool: only
+    those with an open major hazard), `enterprises` (ids)."""
+    from safeloop.experts.matching import Need, match, reasons
+
+    require_planner(actor)
+    filters = {k: v for k, v in filters.items() if v not in (None, "", False, [])}
+    qs = _matching_enterprises(actor, filters)
+    rows = list(qs.order_by("pk").values_list("pk", "name", "category_id", "lat", "lng")[: MATCHING_LIMIT + 1])
+    if len(rows) > MATCHING_LIMIT:
+        inp = Inputs({})
+        inp.error("region", _("所选企业超过 %(n)s 家，请按县市区或行业缩小范围") % {"n": f"{MATCHING_LIMIT:,}"})
+        inp.check()
+    names = {pk: name for pk, name, *_ in rows}
+    needs = [Need(pk, cat, float(lat or 0), float(lng or 0)) for pk, _n, cat, lat, lng in rows]
+    supplies, experts, level_of = _supplies(timezone.localdate())
     category_names = dict(Category.objects.values_list("code", "name"))
     result = match(needs, supplies)
     why = reasons()
-    return {
-        "assignments": [
-            {
-                "expert": a.expert,
-                "expert_name": experts[a.expert].name,
-                "enterprise": a.enterprise,
-                "enterprise_name": names[a.enterprise],
-                "distance_km": round(a.metres / 1000, 1),
-                "specialty": category_names.get(a.category, a.category),
-                "explanation": _("专业：%(s)s（%(level)s）；距离 %(km).1f 公里")
-                % {
-                    "s": category_names.get(a.category, a.category),
-                    "level": level_of[(a.expert, a.category)],
-                    "km": a.metres / 1000,
-                },
-            }
-            for a in sorted(result.assignments, key=lambda a: (a.expert, a.enterprise))
-        ],
-        "unmatched": [
-            {"enterprise": pk, "enterprise_name": names[pk], "reason": why[code]} for pk, code in result.unmatched
-        ],
-        "cost": round(result.cost / 1000, 1),
-    }
+    assignments = [
+        {
+            "expert": a.expert,
+            "expert_name": experts[a.expert].name,
+            "enterprise": a.enterprise,
+            "enterprise_name": names[a.enterprise],
+            "distance_km": round(a.metres / 1000, 1),
+            "specialty": category_names.get(a.category, a.category),
+            "explanation": _("专业：%(s)s（%(level)s）；距离 %(km).1f 公里")
+            % {
+                "s": category_names.get(a.category, a.category),
+                "level": level_of[(a.expert, a.category)],
+                "km": a.metres / 1000,
+            },
+            "metres": a.metres,
+        }
+        for a in sorted(result.assignments, key=lambda a: (a.expert, a.enterprise))
+    ]
+    unmatched = [{"enterprise": pk, "enterprise_name": names[pk], "reason": why[code]} for pk, code in result.unmatched]
+    run = _keep_run(actor, filters, assignments, unmatched, result.cost)
+    for a in assignments:
+        a.pop("metres")
+    return {"run": run.pk, "assignments": assignments, "unmatched": unmatched, "cost": round(result.cost / 1000, 1)}
+
+
+def _keep_run(
+    actor: Any, filters: dict[str, Any], assignments: list[dict[str, Any]], unmatched: list[dict[str, Any]], cost: int
+) -> MatchingRun:
+    from safeloop.core.scope import user_area
+
+    with transaction.atomic():
+        run = MatchingRun.objects.create(
+            filters=filters,
+            summary=filters_summary(filters)[:300],
+            area=user_area(actor) or "",
+            matched=len(assignments),
+            unmatched=len(unmatched),
+            cost_m=cost,
+            created_by=actor,
+        )
+        MatchingRow.objects.bulk_create(
+            [
+                MatchingRow(
+                    run=run,
+                    enterprise_id=a["enterprise"],
+                    expert_id=a["expert"],
+                    metres=a["metres"],
+                    specialty=a["specialty"][:60],
+                    explanation=a["explanation"][:200],
+                )
+                for a in assignments
+            ]
+            + [MatchingRow(run=run, enterprise_id=u["enterprise"], reason=str(u["reason"])[:200]) for u in unmatched],
+            batch_size=2000,
+        )
+    return run
+
+
+def _covers(expert: Expert, category: str) -> str | None:
+    """The name of the expert's specialty that covers the category (itself or its parent)."""
+    parent = Category.objects.filter(pk=category).values_list("parent_id", flat=True).first()
+    spec = expert.specialties.filter(category_id__in=[category, parent or category]).select_related("category").first()
+    return f"{spec.category.name}（{spec.get_level_display()}）" if spec else None
+
+
+def matching_change(*, actor: Any, row_id: int, data: dict[str, Any]) -> MatchingChange:
+    """A planner moves an enterprise of a run to another expert by hand: the new expert must
+    cover the enterprise's category, have no conflict with it and room left in this run; the
+    change is recorded with who and why."""
+    from safeloop.experts.matching import haversine_m
+
+    require_planner(actor)
+    inp = Inputs(data)
+    reason = inp.text("reason", _("调整理由"), required=True, max_length=300)
+    to_expert = inp.record(CHANGE_TO, Expert.objects.filter(active=True), missing=_("专家不存在或已出库"))
+    inp.check()
+    assert to_expert is not None
+    with transaction.atomic():
+        row = (
+            visible(actor, MatchingRow.objects.select_for_update())
+            .filter(pk=row_id)
+            .select_related("run", "enterprise")
+            .first()
+        )
+        if row is None or not runs_visible(actor).filter(pk=row.run_id).exists():
+            raise NotFound()
+        if row.run.applied_at:
+            raise ConflictError(_("该匹配结果已下达，不能再调整"), code="wrong_state")
+        enterprise = row.enterprise
+        covered = _covers(to_expert, enterprise.category_id)
+        if covered is None:
+            inp.error("to_expert", _("该专家的专业不覆盖企业所属行业"))
+        elif _conflicted(to_expert, enterprise):
+            inp.error("to_expert", _("该专家与企业存在回避关系，不能指派"))
+        elif row.run.rows.filter(expert=to_expert).exclude(pk=row.pk).count() >= to_expert.capacity:
+            inp.error("to_expert", _("该专家本期可服务企业数（%(n)s 家）已满") % {"n": to_expert.capacity})
+        inp.check()
+        here = np.array([float(enterprise.lat or 0), float(enterprise.lng or 0)])
+        home = np.array([float(to_expert.home_lat), float(to_expert.home_lng)])
+        metres = int(haversine_m(here[:1], here[1:], home[:1], home[1:])[0])
+        change = MatchingChange.objects.create(
+            run=row.run,
+            enterprise=enterprise,
+            from_expert_id=row.expert_id,
+            to_expert=to_expert,
+            reason=reason,
+            changed_by=actor,
+        )
+        row.expert, row.metres, row.manual, row.reason = to_expert, metres, True, ""
+        row.specialty = (covered or "")[:60]
+        row.explanation = (_("人工调整：%(why)s；距离 %(km).1f 公里") % {"why": reason, "km": metres / 1000})[:200]
+        row.save()
+        _recount(row.run)
+    return change
+
+
+def _recount(run: MatchingRun) -> None:
+    rows = run.rows.all()
+    run.matched = rows.filter(expert__isnull=False).count()
+    run.unmatched = rows.filter(expert__isnull=True).count()
+    run.cost_m = sum(m or 0 for m in rows.filter(expert__isnull=False).values_list("metres", flat=True))
+    run.version += 1
+    run.save()
+
+
+def matching_apply(*, actor: Any, run_id: int, version: int | None, data: dict[str, Any]) -> int:
+    """下达: turn a run's assignments into planned visits (服务日期 given); once."""
+    require_planner(actor)
+    inp = Inputs(data)
+    on = inp.read(APPLY_ON)
+    inp.check()
+    with transaction.atomic():
+        run = runs_visible(actor).select_for_update().filter(pk=run_id).first()
+        if run is None:
+            raise NotFound()
+        if version is not None and run.version != version:
+            raise ConflictError(_("该匹配结果已被他人调整，请刷新后重试"), code="stale_version")
+        if run.applied_at:
+            raise ConflictError(_("该匹配结果已下达"), code="wrong_state")
+        rows = visible(actor, run.rows.filter(expert__isnull=False))
+        visits = [
+            Visit(
+                expert_id=r.expert_id,
+                enterprise_id=r.enterprise_id,
+                on=on,
+                purpose=_("匹配下达：帮扶指导"),
+                from_matching=True,
+            )
+            for r in rows
+        ]
+        Visit.objects.bulk_create(visits, batch_size=2000)
+        run.applied_at, run.visit_on = timezone.now(), on
+        run.version += 1
+        run.save()
+        audit_record(actor=actor, action="expert.matching_apply", target=run, changes={"visits": [0, len(visits)]})
+    return len(visits)

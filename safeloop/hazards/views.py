@@ -21,7 +21,7 @@ from safeloop.core.bulk import export_response, import_page, template_response
 from safeloop.core.errors import NotFound, ServiceError, refusal_shown
 from safeloop.core.evidence import evidence_response
 from safeloop.core.filters import refused_status
-from safeloop.core.forms import FormState, posted, submitted
+from safeloop.core.forms import FormState, posted, submitted, with_files
 from safeloop.core.http import query_without, query_without_page
 from safeloop.core.keyset import AFTER, BEFORE
 from safeloop.core.links import record_links
@@ -207,14 +207,6 @@ def hazard_on_spot(request: HttpRequest) -> HttpResponse:
             return redirect("hazards:detail", pk=hazard.pk)
     enterprise = enterprise_named(request.user, form.data.get("enterprise"))
     return render(request, "hazards/on_spot.html", {"form": form, "enterprise": enterprise})
-
-
-def with_files(form: FormState, request: HttpRequest, *names: str) -> FormState:
-    """The chosen files go to the service beside the typed values (a file input is never shown
-    again: after a refusal the user chooses the files anew, the typed values stay)."""
-    if request.method == "POST":
-        form.data = {**form.data, **{name: request.FILES.getlist(name) for name in names}}
-    return form
 
 
 @login_required

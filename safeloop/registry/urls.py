@@ -10,5 +10,6 @@ urlpatterns = [
     path("import/", views.enterprise_import, name="enterprise_import"),
     path("import/template.xlsx", views.enterprise_template, name="enterprise_template"),
     path("<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
+    path("map/<str:code>.json", views.region_map, name="region_map"),
     path("<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
 ]

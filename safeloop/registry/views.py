@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,8 +15,9 @@ from safeloop.core.filters import refused_status
 from safeloop.core.forms import edited_version, posted, posted_version, submitted
 from safeloop.core.http import query_without_page
 from safeloop.registry import io
+from safeloop.registry.boundaries import city_map
 from safeloop.registry.forms import enterprise_form
-from safeloop.registry.models import RiskLevel
+from safeloop.registry.models import Region, RiskLevel
 from safeloop.registry.pages import enterprise_page
 from safeloop.registry.permissions import can_edit_enterprises, can_register_enterprises
 from safeloop.registry.pickers import list_pickers
@@ -110,3 +111,15 @@ def enterprise_template(request: HttpRequest) -> FileResponse:
 
 def _forbidden() -> PermissionDenied:
     return PermissionDenied(_("您的角色不能执行此操作"))
+
+
+@login_required
+@require_GET
+def region_map(request: HttpRequest, code: str) -> HttpResponse:
+    """A region's county boundaries as GeoJSON for the pages' maps (public geography, not
+    scoped data: every signed-in user's map shows the same outline)."""
+    if not Region.objects.filter(pk=code).exists():
+        raise Http404(code)
+    response = JsonResponse(city_map(code))
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

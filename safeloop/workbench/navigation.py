@@ -15,6 +15,7 @@ from safeloop.campaigns.permissions import can_open_campaigns
 from safeloop.checklists.permissions import can_open_checklists, can_see_completion
 from safeloop.core.roles import Role
 from safeloop.core.security_pages import can_read_security_log
+from safeloop.experts.selectors import may_see_pool, sees_visits
 from safeloop.targets.permissions import can_open_dashboard
 
 
@@ -46,6 +47,8 @@ MENU = (
     MenuItem("判定标准", "standards:list", "§"),
     MenuItem("企业档案", "registry:enterprise_list", "▦", pages=("workbench:dossier_tab", "workbench:poster")),
     MenuItem("目标指标", "targets:dashboard", "◎", can_open_dashboard),
+    MenuItem("专家库", "experts:pool", "✦", may_see_pool),
+    MenuItem("专家服务", "experts:visits", "✧", sees_visits),
     MenuItem("事故灾害", "accidents:accident_list", "✚"),
     MenuItem("本企业账号", "accounts:enterprise_accounts", "☺", can_manage_enterprise_accounts),
     MenuItem("接口文档", "api:openapi-view", "⇄", reads_api_docs),

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from safeloop.core.db import refresh_planner_statistics
 from safeloop.demo.campaigns import seed_campaigns
 from safeloop.demo.checklists import seed_checklists
+from safeloop.demo.experts import seed_experts
 from safeloop.demo.hazards import seed_hazards
 from safeloop.demo.registry import seed_demo
 from safeloop.registry.models import Enterprise
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         accounts = seed_demo(seed=seed, scale=scale, password=settings.SAFELOOP_DEMO_PASSWORD, progress=progress)
         seed_hazards(seed=seed, progress=progress)
         seed_checklists(seed=seed, progress=progress)
+        seed_experts(seed=seed, progress=progress)
         seed_campaigns(seed=seed, progress=progress)
         progress("更新查询统计信息（ANALYZE）…")
         refresh_planner_statistics()
