@@ -169,3 +169,10 @@ def test_a_document_that_is_not_a_pdf_or_photo_is_refused_naming_the_field(login
     response = login(ziyang_user).post(reverse("campaigns:new"), {**_form(), "document": exe})
     assert response.status_code == 400 and not Campaign.objects.exists()
     assert response.context["form"].errors["document"]
+
+
+def test_the_enterprise_home_lists_its_open_campaign_task(login, launched, dust):
+    owner = make_user(Role.ENTERPRISE, enterprise=dust["twin"])
+    task = Task.objects.get(campaign=launched, enterprise=dust["twin"])
+    page = login(owner).get(reverse("workbench:home")).content.decode()
+    assert reverse("campaigns:task", args=[task.pk]) in page and launched.title in page
