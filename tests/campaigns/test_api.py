@@ -141,3 +141,29 @@ def test_a_department_leads_its_campaign(api, transport_user, heshan_enterprise,
     launched = api.call("post", f"/campaigns/{body['id']}/launch", {"version": body["version"]})
     assert launched.status_code == 200, launched.content
     assert api.auth(ziyang_user).call("get", f"/campaigns/{body['id']}/tasks").json()["count"] == 0
+
+
+def test_a_township_completes_a_task_through_the_api(api, dust, ziyang_user, township_user):  # noqa: F811
+    body = _created(api, ziyang_user, route="township")
+    api.call("post", f"/campaigns/{body['id']}/launch", {"version": body["version"]})
+    task = Task.objects.get(campaign_id=body["id"], enterprise=dust["seed"])
+    api.auth(township_user)
+    path = f"/campaign-tasks/{task.pk}/actions/complete"
+    missing = api.call("post", path, {"version": task.version})
+    assert missing.status_code == 400 and "note" in missing.json()["error"]["fields"]
+    done = api.call("post", path, {"version": task.version, "note": "已查", "findings": "消防通道堵塞"})
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "done" and len(done.json()["hazards"]) == 1
+    assert api.call("post", path, {"version": done.json()["version"], "note": "再查"}).status_code == 409
+
+
+def test_target_changes_through_the_api_need_a_reason_once_launched(api, dust, ziyang_user):  # noqa: F811
+    body = _created(api, ziyang_user)
+    launched = api.call("post", f"/campaigns/{body['id']}/launch", {"version": body["version"]}).json()
+    path = f"/campaigns/{body['id']}/targets"
+    refused = api.call("post", path, {"enterprise": dust["unlike"].pk, "op": "add"})
+    assert refused.status_code == 400 and "reason" in refused.json()["error"]["fields"]
+    added = api.call("post", path, {"enterprise": dust["unlike"].pk, "op": "add", "reason": "同类工艺"})
+    assert added.status_code == 200 and added.json()["progress"]["targets"] == launched["progress"]["targets"] + 1
+    bad = api.call("post", path, {"enterprise": dust["unlike"].pk, "op": "swap", "reason": "x"})
+    assert bad.status_code == 400 and "op" in bad.json()["error"]["fields"]
