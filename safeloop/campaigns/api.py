@@ -51,6 +51,7 @@ class CampaignOut(OutSchema):
     seed_hazard: int | None
     seed_accident: int | None
     launched_at: datetime | None
+    clauses: list[str] = Field(description="重点条款编号")
     version: int
 
 
@@ -71,6 +72,7 @@ def _campaign(c: Campaign) -> dict[str, Any]:
         "seed_hazard": c.seed_hazard_id,
         "seed_accident": c.seed_accident_id,
         "launched_at": c.launched_at,
+        "clauses": [clause.pk for clause in c.clauses.all()],
         "version": c.version,
     }
 

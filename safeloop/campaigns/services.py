@@ -51,6 +51,7 @@ from safeloop.hazards.numbers import next_number
 from safeloop.hazards.services import hazard_create
 from safeloop.registry.models import Department, Enterprise
 from safeloop.registry.selectors import with_supervising_departments
+from safeloop.standards.models import Clause
 
 TITLE = FieldSpec(name="title", label=_l("行动名称"), required=True, max_length=200)
 KIND = FieldSpec(name="kind", label=_l("行动类型"), kind=FieldKind.CHOICE, required=True, choices=choices_of(Kind))
@@ -100,10 +101,12 @@ def campaign_create(*, actor: User, data: dict[str, Any]) -> Campaign:
     seed = _seed(inp, actor, values)
     target_filter, proposals = _targets(inp, actor, data, values, seed)
     document = _document(data)
+    clauses = _clauses(inp, data, seed)
     inp.check()
     with transaction.atomic():
         campaign = _create(actor, values, lead, target_filter, seed)
         campaign.co_departments.set(co)
+        campaign.clauses.set(clauses)
         if document is not None:
             _store_document(campaign, actor, document)
         _milestones(campaign, data.get("milestones"))
@@ -115,6 +118,23 @@ def campaign_create(*, actor: User, data: dict[str, Any]) -> Campaign:
         payload = {"target_filter": target_filter, "targets": len(proposals), "kind": campaign.kind}
         _event(campaign, actor, "create", "", payload)
     return campaign
+
+
+def _clauses(inp: Inputs, data: dict[str, Any], seed: Any) -> list[Clause]:
+    """The focus clauses (重点条款) by id, and a seed hazard's own clause."""
+    raw = data.get("clauses") or []
+    ids = [
+        str(c).strip()
+        for c in (raw if isinstance(raw, list) else str(raw).replace("，", ",").split(","))
+        if str(c).strip()
+    ]
+    found = list(Clause.objects.filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        unknown = sorted(set(ids) - {c.pk for c in found})
+        inp.error("clauses", _("重点条款不存在：%(ids)s") % {"ids": "、".join(unknown)})
+    if isinstance(seed, Hazard) and seed.clause_id and seed.clause_id not in {c.pk for c in found}:
+        found.append(seed.clause)
+    return found
 
 
 def _document(data: dict[str, Any]) -> Any:

@@ -182,6 +182,7 @@ def campaign_page(request: HttpRequest, pk: int) -> HttpResponse:
         "events": list(campaign.events.order_by("seq")),
         "milestones": list(campaign.milestones.all()),
         "documents": list(campaign.documents.all()),
+        "clauses": list(campaign.clauses.all()),
         "targets_draft": _draft_targets(request, campaign),
         "chart": chart,
         "figures": figures_of(request.user, [campaign])[campaign.pk],

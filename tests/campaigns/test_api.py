@@ -167,3 +167,12 @@ def test_target_changes_through_the_api_need_a_reason_once_launched(api, dust, z
     assert added.status_code == 200 and added.json()["progress"]["targets"] == launched["progress"]["targets"] + 1
     bad = api.call("post", path, {"enterprise": dust["unlike"].pk, "op": "swap", "reason": "x"})
     assert bad.status_code == 400 and "op" in bad.json()["error"]["fields"]
+
+
+def test_focus_clauses_are_kept_and_an_unknown_one_is_refused(api, dust, seed_hazard, ziyang_user):  # noqa: F811
+    body = _created(api, ziyang_user, clauses=["GM10-11-01"])
+    assert body["clauses"] == ["GM10-11-01"]
+    bad = api.call("post", "/campaigns", campaign_data(clauses=["XX-1"]))
+    assert bad.status_code == 400 and "clauses" in bad.json()["error"]["fields"]
+    dragnet = _created(api, ziyang_user, kind="dragnet", seed_hazard=seed_hazard.pk, target_filter={})
+    assert dragnet["clauses"] == [seed_hazard.clause_id]
