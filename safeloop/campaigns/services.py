@@ -132,7 +132,7 @@ def _clauses(inp: Inputs, data: dict[str, Any], seed: Any) -> list[Clause]:
     if len(found) != len(set(ids)):
         unknown = sorted(set(ids) - {c.pk for c in found})
         inp.error("clauses", _("重点条款不存在：%(ids)s") % {"ids": "、".join(unknown)})
-    if isinstance(seed, Hazard) and seed.clause_id and seed.clause_id not in {c.pk for c in found}:
+    if isinstance(seed, Hazard) and seed.clause is not None and seed.clause_id not in {c.pk for c in found}:
         found.append(seed.clause)
     return found
 
