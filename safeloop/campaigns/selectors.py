@@ -166,8 +166,8 @@ def _visible_pk(user: ScopedUser, qs: QuerySet[Any], key: Any) -> Any:
 def seed_proposals(user: ScopedUser, seed: Hazard | Accident, region: str = "") -> list[Proposal]:
     """举一反三: similar enterprises within the region the user governs (or a part of it)."""
     area = user_area(user) or ""
-    if region and (not area or region.startswith(area[:4] if len(area) == 6 and area.endswith("00") else area)):
-        area = region
+    if region and (not area or region.startswith(subtree_prefix(area))):
+        area = region  # a part of the user's region; a region outside it is ignored (scope still applies)
     picked: Seed = seed_of_hazard(seed) if isinstance(seed, Hazard) else seed_of_accident(seed)
     if not area:
         area = picked.enterprise.region_id[:2] + "0000" if picked.enterprise is not None else ""

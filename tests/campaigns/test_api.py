@@ -176,3 +176,11 @@ def test_focus_clauses_are_kept_and_an_unknown_one_is_refused(api, dust, seed_ha
     assert bad.status_code == 400 and "clauses" in bad.json()["error"]["fields"]
     dragnet = _created(api, ziyang_user, kind="dragnet", seed_hazard=seed_hazard.pk, target_filter={})
     assert dragnet["clauses"] == [seed_hazard.clause_id]
+
+
+def test_suggest_targets_within_a_part_of_a_province_users_area(api, dust, seed_hazard):  # noqa: F811
+    province = make_user(Role.CITY, region_id="430000")
+    answer = api.auth(province).call(
+        "post", "/campaigns/suggest-targets", {"seed_hazard": seed_hazard.pk, "region": "430903"}
+    )
+    assert [r["enterprise"] for r in answer.json()["results"]] == [dust["far"].pk]
