@@ -159,6 +159,7 @@ INSTALLED_APPS = [
     "safeloop.experts",
     "safeloop.reporting",
     "safeloop.inspections",
+    "safeloop.campaigns",
     "safeloop.workbench",
     "safeloop.demo",
     "safeloop.api",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("accidents/", include("safeloop.accidents.urls")),
     path("targets/", include("safeloop.targets.urls")),
     path("checklists/", include("safeloop.checklists.urls")),
+    path("campaigns/", include("safeloop.campaigns.urls")),
     path("experts/", include("safeloop.experts.urls")),
     path("inspections/", include("safeloop.inspections.urls")),
     path("standards/stats/", include("safeloop.checklists.stats_urls")),

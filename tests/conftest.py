@@ -167,6 +167,8 @@ APPEND_ONLY = (
     "experts_stationingevent",
     "reporting_reportevent",
     "inspections_inspectionevent",
+    "campaigns_campaignevent",
+    "campaigns_taskevent",
 )  # tables whose triggers refuse UPDATE and DELETE
 
 

@@ -109,6 +109,20 @@ INSPECTION_ROUTES = {
     "inspections:burden",
     "inspections:stats",
 }
+# Campaign routes, checked in tests/campaigns/test_outsiders.py (another county, another enterprise)
+# with a campaign of 资阳区 and its task.
+CAMPAIGN_ROUTES = {
+    "campaigns:list",
+    "campaigns:new",
+    "campaigns:detail",
+    "campaigns:act",
+    "campaigns:targets",
+    "campaigns:export",
+    "campaigns:summary",
+    "campaigns:document",
+    "campaigns:task",
+    "campaigns:task_act",
+}
 # Pages anyone may open without signing in, checked in tests/hazards/test_public_list.py: they
 # show only what the rule publishes (a listing notice's columns), never people or internal notes.
 PUBLIC_LIST_ROUTES = {"public:listed_hazards"}
@@ -173,7 +187,7 @@ def test_every_route_has_an_outsider_check():
     declared = set(OBJECT_ROUTES) | set(LIST_ROUTES) | NO_DATA_ROUTES | HAZARD_ROUTES | OWNER_ROUTES | PUBLIC_ROUTES
     declared |= DOSSIER_ROUTES
     declared |= set(ACCIDENT_OBJECT_ROUTES) | set(ACCIDENT_LIST_ROUTES) | set(TARGET_ROUTES) | NOTIFICATION_ROUTES
-    declared |= ENTERPRISE_ACCOUNT_ROUTES | CHECKLIST_ROUTES | INSPECTION_ROUTES
+    declared |= ENTERPRISE_ACCOUNT_ROUTES | CHECKLIST_ROUTES | INSPECTION_ROUTES | CAMPAIGN_ROUTES
     declared |= PUBLIC_LIST_ROUTES | SECURITY_LOG_ROUTES | SYSADMIN_ROUTES | STANDARDS_ROUTES
     declared |= EXPERT_ROUTES  # tests/experts/test_outsiders.py
     declared |= REPORTING_ROUTES

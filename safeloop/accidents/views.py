@@ -43,6 +43,7 @@ from safeloop.core.bulk import export_response, import_page
 from safeloop.core.filters import refused_status
 from safeloop.core.forms import FormState, edited_version, posted, posted_version, submitted
 from safeloop.core.http import query_without_page
+from safeloop.core.links import record_links
 from safeloop.core.rows import detail_url
 from safeloop.core.xlsx import shown
 from safeloop.registry.pickers import list_pickers
@@ -83,6 +84,7 @@ def accident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail(request: HttpRequest, accident, report_form: FormState) -> HttpResponse:
     context = {"accident": accident, "reports": accident.reports.all(), "deadline": re_report_deadline(accident)}
+    context["links"] = record_links(request.user, accident)
     context.update(report_form=report_form, version=edited_version(request, accident))
     return render(request, "accidents/accident_detail.html", context | {"can_write": can_write_records(request.user)})
 

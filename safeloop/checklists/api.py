@@ -150,7 +150,7 @@ def answer_photo_post(request: HttpRequest, checklist_id: int, clause: str, file
     "/checklists/{int:checklist_id}/submit",
     response=ChecklistDetailOut,
     summary="提交自查结果",
-    description="每一项都须已填写；每个不符合项作为重大隐患上报（来源 self_check），引用该条款。",
+    description="每一项都须已填写；每个不符合项作为重大隐患上报（来源 self_check；专项行动任务的清单为 campaign 或举一反三的 dragnet），引用该条款。",
 )
 def checklist_submit_post(request: HttpRequest, checklist_id: int, payload: SubmitIn):
     checklist_submit(actor=request.user, checklist_id=checklist_id, version=payload.version)

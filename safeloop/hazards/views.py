@@ -24,6 +24,7 @@ from safeloop.core.filters import refused_status
 from safeloop.core.forms import FormState, posted, submitted, with_files
 from safeloop.core.http import query_without, query_without_page
 from safeloop.core.keyset import AFTER, BEFORE
+from safeloop.core.links import record_links
 from safeloop.core.scope import get_visible_or_404
 from safeloop.core.seals import SealBroken, public_base_from, sealed_bytes
 from safeloop.core.security_log import SecurityKind, SecurityResult
@@ -238,6 +239,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "signatures": {stage: signatures(hazard, stage) for stage, label in STAGES},
             "errors": failed,
             "documents": available_documents(hazard),
+            "links": record_links(request.user, hazard),
             "timeline": [
                 (e, ACTION_LABELS.get(e.action, e.action), STATUS_LABELS.get(e.to_status, ""))
                 for e in hazard_events(hazard)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from safeloop.accounts.models import User
 from safeloop.accounts.permissions import can_manage_enterprise_accounts
+from safeloop.campaigns.permissions import can_open_campaigns
 from safeloop.checklists.permissions import can_open_checklists, can_see_completion
 from safeloop.core.roles import Role
 from safeloop.core.security_pages import can_read_security_log
@@ -44,6 +45,7 @@ MENU = (
     MenuItem("隐患台账", "hazards:ledger", "⚠"),
     MenuItem("企业自查", "checklists:list", "☑", can_open_checklists),
     MenuItem("隐患统计", "standards_stats:page", "▤", can_see_completion),
+    MenuItem("专项行动", "campaigns:list", "⚑", can_open_campaigns),
     MenuItem("判定标准", "standards:list", "§"),
     MenuItem("行政检查", "inspections:list", "✓", can_open_inspections),
     MenuItem("企业档案", "registry:enterprise_list", "▦", pages=("workbench:dossier_tab", "workbench:poster")),

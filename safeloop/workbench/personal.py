@@ -15,6 +15,7 @@ from django.db.models import Case, Count, F, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.accounts.models import User
+from safeloop.campaigns.selectors import enterprise_open_tasks
 from safeloop.core.workdays import WorkdayCalendar
 from safeloop.hazards.models import DEADLINE_STATUSES, Hazard, Status
 from safeloop.hazards.selectors import LedgerFilters, filter_q, hazard_queryset, ledger, overdue_q
@@ -126,6 +127,7 @@ def enterprise_figures(user: User, today: date) -> dict:
         "open": open_rows(user, today),
         "open_url": ledger_url(OPEN_BY_DEADLINE),
         "open_total": _counted(user, today, OPEN),
+        "campaign_tasks": list(enterprise_open_tasks(user).order_by("deadline", "pk")[:10]),
     }
 
 

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class CampaignsConfig(AppConfig):
+    name = "safeloop.campaigns"
+    label = "campaigns"
+    verbose_name = "专项行动"
+
+    def ready(self) -> None:
+        from safeloop.campaigns.permissions import seed_links
+        from safeloop.campaigns.purpose import register
+        from safeloop.campaigns.tasks import supervise_campaign_tasks
+        from safeloop.core.links import provide_record_links
+        from safeloop.core.schedule import register_daily
+
+        register()
+        provide_record_links("hazards.hazard", seed_links)
+        provide_record_links("accidents.accident", seed_links)
+        register_daily(supervise_campaign_tasks)
