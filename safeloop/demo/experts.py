@@ -131,6 +131,7 @@ def _conflicts(rng: random.Random, experts: list[Expert]) -> None:
 
 def _demo_profile() -> None:
     """`expert_demo`'s profile (made with the accounts): a real-looking record in the pool."""
+    User.objects.filter(username="expert_demo").update(display_name="周建华")
     Expert.objects.filter(user__username="expert_demo").update(
         name="周建华", employer="湖南化工职业技术学院", title="正高级工程师", phone="13973700001", county_id="430903"
     )
