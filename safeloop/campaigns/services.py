@@ -426,7 +426,8 @@ def run_start(ctx: Context) -> dict[str, Any]:
     checklist = Checklist.objects.filter(enterprise_id=task.enterprise_id, status=ChecklistStatus.IN_PROGRESS).first()
     reused = checklist is not None
     if checklist is None:
-        checklist = checklist_start(actor=ctx.actor)
+        focus = list(task.campaign.clauses.order_by("standard_id", "pk"))
+        checklist = checklist_start(actor=ctx.actor, focus=focus)
     task.checklist = checklist
     return {"checklist": checklist.code, "reused": reused}
 

@@ -4,6 +4,7 @@ an event to the checklist's hash chain."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -29,13 +30,16 @@ from safeloop.registry.models import Enterprise
 MAX_PHOTOS_PER_ITEM = 6
 
 
-def checklist_start(*, actor: User) -> Checklist:
+def checklist_start(*, actor: User, focus: Sequence[Any] = ()) -> Checklist:
     """Draw up the enterprise's checklist from the clauses that apply to it now (409 while one is
-    being filled in: answers are never split over two)."""
+    being filled in: answers are never split over two). `focus`: clauses a campaign puts first
+    (its 重点条款), added even where the enterprise's category and features would not bring them."""
     if actor.role != Role.ENTERPRISE or not actor.enterprise_id:
         raise Forbidden(_("只有企业账号可以开展自查"))
     enterprise = Enterprise.objects.select_related("category", "region").get(pk=actor.enterprise_id)
-    clauses = applicable_clauses(enterprise)
+    applicable = applicable_clauses(enterprise)
+    chosen = {c.pk for c in focus}
+    clauses = [*focus, *(c for c in applicable if c.pk not in chosen)]
     if not clauses:
         message = _("暂无适用于本企业监管行业和风险特征的判定条款")
         raise ValidationFailed(message, fields={"enterprise": message})

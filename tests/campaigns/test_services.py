@@ -201,3 +201,20 @@ def test_a_hazard_under_a_clause_the_seeds_text_resembles_is_proposed_with_that_
     hazard_create(actor=city_user, values={**_hazard_values(dust["unlike"]), "clause": clause})
     [found] = [p for p in seed_proposals(city_user, seed_hazard) if p.enterprise.pk == dust["unlike"].pk]
     assert any("与源头描述相近" in r for r in found.reasons)
+
+
+def test_a_campaigns_focus_clauses_lead_the_enterprises_checklist(dust, ziyang_user):
+    from safeloop.standards.models import Clause
+
+    applicable = set(Clause.objects.filter(feature="dust").values_list("pk", flat=True))
+    outside = Clause.objects.exclude(pk__in=applicable).exclude(feature="dust").order_by("pk").first()
+    data = campaign_data(
+        title="违规动火专项整治", clauses=[outside.pk], target_filter={"enterprises": [dust["twin"].pk]}
+    )
+    campaign = campaign_create(actor=ziyang_user, data=data)
+    campaign = campaign_launch(actor=ziyang_user, campaign_id=campaign.pk, version=campaign.version)
+    task = Task.objects.get(campaign=campaign, enterprise=dust["twin"])
+    owner = make_user(Role.ENTERPRISE, enterprise=dust["twin"])
+    task = task_act(actor=owner, task_id=task.pk, action="start", version=task.version)
+    items = list(task.checklist.items.order_by("sort").values_list("clause_id", flat=True))
+    assert items[0] == outside.pk and len(items) > 1 and items.count(outside.pk) == 1
