@@ -153,12 +153,7 @@ def _store_document(campaign: Campaign, actor: User, upload: Any) -> None:
     stored = evidence_store(upload=upload, folder=f"campaigns/{campaign.code}")
     Document.objects.create(
         campaign=campaign,
-        file=stored.name,
-        thumbnail=stored.thumbnail_name or "",
-        original_name=stored.original_name,
-        sha256=stored.sha256,
-        content_type=stored.content_type,
-        size=stored.size,
+        **stored.file_fields(),
         uploaded_by=actor,
     )
 

@@ -137,12 +137,7 @@ def _store_photo(item: Item, actor: User, upload: File) -> Photo:
     stored = evidence_store(upload=upload, folder=f"checklists/{item.checklist.code}")
     return Photo.objects.create(
         item=item,
-        file=stored.name,
-        thumbnail=stored.thumbnail_name or "",
-        original_name=stored.original_name,
-        sha256=stored.sha256,
-        content_type=stored.content_type,
-        size=stored.size,
+        **stored.file_fields(),
         uploaded_by=actor,
     )
 

@@ -14,6 +14,7 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import filetype
 import pillow_heif
@@ -52,6 +53,17 @@ class StoredEvidence:
     content_type: str
     size: int
     original_name: str
+
+    def file_fields(self) -> dict[str, Any]:
+        """The columns of a `core.models.StoredFile` row for this file."""
+        return {
+            "file": self.name,
+            "thumbnail": self.thumbnail_name or "",
+            "original_name": self.original_name,
+            "sha256": self.sha256,
+            "content_type": self.content_type,
+            "size": self.size,
+        }
 
 
 def sniff_content_type(head: bytes) -> str | None:

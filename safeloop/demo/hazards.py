@@ -164,16 +164,7 @@ def _demo_photos() -> dict[str, StoredEvidence]:
 def _photo(kind: str, at: datetime) -> Attachment:
     stored = _PHOTOS[kind]
     name = "现场照片.jpg" if kind == EvidenceKind.HAZARD else "整改后照片.jpg"
-    return Attachment(
-        file=stored.name,
-        thumbnail=stored.thumbnail_name or "",
-        original_name=name,
-        sha256=stored.sha256,
-        content_type=stored.content_type,
-        size=stored.size,
-        kind=kind,
-        uploaded_at=at,
-    )
+    return Attachment(**stored.file_fields() | {"original_name": name}, kind=kind, uploaded_at=at)
 
 
 def _recurred(item: HazardWithHistory) -> bool:

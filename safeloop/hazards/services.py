@@ -227,12 +227,7 @@ def evidence_attach(*, hazard: Hazard, actor: User, upload: File, kind: str) -> 
     stored = evidence_store(upload=upload, folder=f"hazards/{hazard.code}")
     return Attachment.objects.create(
         hazard=hazard,
-        file=stored.name,
-        thumbnail=stored.thumbnail_name or "",
-        original_name=stored.original_name,
-        sha256=stored.sha256,
-        content_type=stored.content_type,
-        size=stored.size,
+        **stored.file_fields(),
         uploaded_by=actor,
         kind=kind,
     )

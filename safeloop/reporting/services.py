@@ -268,12 +268,7 @@ def _store_photo(report: Report, upload: File) -> ReportPhoto:
     stored = evidence_store(upload=upload, folder=f"reports/{report.code}")
     return ReportPhoto.objects.create(
         report=report,
-        file=stored.name,
-        thumbnail=stored.thumbnail_name or "",
-        original_name=stored.original_name,
-        sha256=stored.sha256,
-        content_type=stored.content_type,
-        size=stored.size,
+        **stored.file_fields(),
     )
 
 
@@ -385,12 +380,7 @@ def mechanism_document_add(*, actor: Any, enterprise_id: Any, upload: File) -> M
         stored = evidence_store(upload=upload, folder=f"mechanisms/{enterprise.public_code}")
         return MechanismDocument.objects.create(
             mechanism=mechanism,
-            file=stored.name,
-            thumbnail=stored.thumbnail_name or "",
-            original_name=stored.original_name,
-            sha256=stored.sha256,
-            content_type=stored.content_type,
-            size=stored.size,
+            **stored.file_fields(),
             uploaded_by=actor,
         )
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
@@ -84,12 +84,6 @@ def to_dossier(request: HttpRequest, enterprise: Enterprise) -> HttpResponse:
 
 def anyone(request: HttpRequest, enterprise: Enterprise) -> bool:
     return True
-
-
-def public_page(request: HttpRequest, enterprise: Enterprise) -> HttpResponse:
-    """The name and the reporting channels; nothing else of the enterprise."""
-    context = {"name": enterprise.name, "channels": REPORT_CHANNELS, "code": enterprise.public_code}
-    return render(request, "workbench/enterprise_public.html", context)
 
 
 def report_form(request: HttpRequest, enterprise: Enterprise) -> HttpResponse:
