@@ -8,10 +8,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from safeloop.experts.models import MatchingRow, MatchingRun
 from safeloop.registry.models import Region, RegionLevel
 
+LINE = _("%(expert)s → %(enterprise)s（%(km).1f 公里）")
 MAP_LINES = 3000  # lines drawn at most (a phone draws 3,000 lines smoothly); the table has all
 
 
@@ -36,7 +38,10 @@ def run_map(run: MatchingRun, rows: QuerySet[MatchingRow, Any]) -> dict[str, Any
         expert_point = [float(e_lng), float(e_lat)]
         experts.setdefault(expert_id, {"name": expert_name, "value": expert_point, "count": 0})["count"] += 1
         lines.append(
-            {"coords": [expert_point, point], "name": f"{expert_name} → {name}（{(metres or 0) / 1000:.1f} 公里）"}
+            {
+                "coords": [expert_point, point],
+                "name": LINE % {"expert": expert_name, "enterprise": name, "km": (metres or 0) / 1000},
+            }
         )
     return {
         "boundaries": reverse("registry:region_map", args=[_city(run)]),
