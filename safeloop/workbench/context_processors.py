@@ -1,5 +1,5 @@
 from safeloop.accounts.selectors import Bell
-from safeloop.workbench.navigation import current_item, menu_for
+from safeloop.workbench.navigation import current_item, groups_for, menu_for
 
 
 def navigation(request):
@@ -11,6 +11,6 @@ def navigation(request):
     items = menu_for(user)
     current = current_item(items, match.view_name, match.namespace) if match else None
     return {
-        "menu": [(item, item is current) for item in items],
+        "menu": groups_for(user, current),
         "bell": Bell(user),
     }

@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from safeloop.accounts.models import User
 from safeloop.accounts.permissions import can_manage_enterprise_accounts
 from safeloop.campaigns.permissions import can_open_campaigns
@@ -33,32 +36,84 @@ def is_sysadmin(user: User) -> bool:
 
 @dataclass(frozen=True)
 class MenuItem:
-    label: str
+    label: str | Promise
     url_name: str
     icon: str
     allowed: Callable[[User], bool] | None = None  # None: every signed-in role
     pages: tuple[str, ...] = ()  # pages of another app's namespace that belong to this entry
 
 
+@dataclass(frozen=True)
+class MenuGroup:
+    """A heading of the top bar: a drop-down of its entries, or the one entry itself when a role
+    may open only one of them."""
+
+    label: str | Promise
+    items: tuple[MenuItem, ...]
+
+
 MENU = (
-    MenuItem("工作台", "workbench:home", "⌂"),
-    MenuItem("隐患台账", "hazards:ledger", "⚠"),
-    MenuItem("企业自查", "checklists:list", "☑", can_open_checklists),
-    MenuItem("隐患统计", "standards_stats:page", "▤", can_see_completion),
-    MenuItem("专项行动", "campaigns:list", "⚑", can_open_campaigns),
-    MenuItem("判定标准", "standards:list", "§"),
-    MenuItem("行政检查", "inspections:list", "✓", can_open_inspections),
-    MenuItem("企业档案", "registry:enterprise_list", "▦", pages=("workbench:dossier_tab", "workbench:poster")),
-    MenuItem("目标指标", "targets:dashboard", "◎", can_open_dashboard),
-    MenuItem("专家库", "experts:pool", "✦", may_see_pool),
-    MenuItem("专家服务", "experts:visits", "✧", sees_visits),
-    MenuItem("事故灾害", "accidents:accident_list", "✚"),
-    MenuItem("隐患报告", "reporting:list", "✉", can_open_reports),
-    MenuItem("本企业账号", "accounts:enterprise_accounts", "☺", can_manage_enterprise_accounts),
-    MenuItem("接口文档", "api:openapi-view", "⇄", reads_api_docs),
-    MenuItem("安全日志", "core:security_log", "☷", can_read_security_log),
-    MenuItem("数据安全", "core:system", "⛨", is_sysadmin),
+    MenuGroup(_("工作台"), (MenuItem(_("工作台"), "workbench:home", "⌂"),)),
+    MenuGroup(
+        _("隐患治理"),
+        (
+            MenuItem(_("隐患台账"), "hazards:ledger", "⚠"),
+            MenuItem(_("企业自查"), "checklists:list", "☑", can_open_checklists),
+            MenuItem(_("隐患报告"), "reporting:list", "✉", can_open_reports),
+            MenuItem(_("隐患统计"), "standards_stats:page", "▤", can_see_completion),
+            MenuItem(_("判定标准"), "standards:list", "§"),
+        ),
+    ),
+    MenuGroup(
+        _("监管执法"),
+        (
+            MenuItem(_("行政检查"), "inspections:list", "✓", can_open_inspections),
+            MenuItem(_("专项行动"), "campaigns:list", "⚑", can_open_campaigns),
+        ),
+    ),
+    MenuGroup(
+        _("企业专家"),
+        (
+            MenuItem(
+                _("企业档案"), "registry:enterprise_list", "▦", pages=("workbench:dossier_tab", "workbench:poster")
+            ),
+            MenuItem(_("本企业账号"), "accounts:enterprise_accounts", "☺", can_manage_enterprise_accounts),
+            MenuItem(_("专家库"), "experts:pool", "✦", may_see_pool),
+            MenuItem(_("专家服务"), "experts:visits", "✧", sees_visits),
+        ),
+    ),
+    MenuGroup(
+        _("目标考核"),
+        (
+            MenuItem(_("目标指标"), "targets:dashboard", "◎", can_open_dashboard),
+            MenuItem(_("事故灾害"), "accidents:accident_list", "✚"),
+        ),
+    ),
+    MenuGroup(
+        _("系统"),
+        (
+            MenuItem(_("接口文档"), "api:openapi-view", "⇄", reads_api_docs),
+            MenuItem(_("安全日志"), "core:security_log", "☷", can_read_security_log),
+            MenuItem(_("数据安全"), "core:system", "⛨", is_sysadmin),
+        ),
+    ),
 )
+
+
+@dataclass(frozen=True)
+class ShownGroup:
+    """A group as one user sees it: the entries they may open and which one is the current page."""
+
+    label: str | Promise
+    entries: tuple[tuple[MenuItem, bool], ...]
+
+    @property
+    def active(self) -> bool:
+        return any(active for _item, active in self.entries)
+
+    @property
+    def single(self) -> MenuItem | None:
+        return self.entries[0][0] if len(self.entries) == 1 else None
 
 
 def current_item(items: list[MenuItem], view_name: str, namespace: str) -> MenuItem | None:
@@ -68,6 +123,18 @@ def current_item(items: list[MenuItem], view_name: str, namespace: str) -> MenuI
 
 
 def menu_for(user) -> list[MenuItem]:
+    """Every entry the user may open, in menu order."""
     if not user.is_authenticated:
         return []
-    return [item for item in MENU if item.allowed is None or item.allowed(user)]
+    return [item for group in MENU for item in group.items if item.allowed is None or item.allowed(user)]
+
+
+def groups_for(user, current: MenuItem | None) -> list[ShownGroup]:
+    """The menu's groups with the user's entries; a group with none is left out."""
+    allowed = set(menu_for(user))
+    shown = []
+    for group in MENU:
+        entries = tuple((item, item is current) for item in group.items if item in allowed)
+        if entries:
+            shown.append(ShownGroup(group.label, entries))
+    return shown
