@@ -13,7 +13,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from safeloop.accounts.models import User
-from safeloop.demo.registry import COUNTY_CENTRES, GIVEN, SURNAMES
+from safeloop.core.scope import region_q, visible
+from safeloop.demo.registry import COUNTY_CENTRES, GIVEN, SURNAMES, YIYANG
 from safeloop.experts.models import (
     Certificate,
     Conflict,
@@ -64,6 +65,7 @@ EMPLOYERS = (
     "湖南交通规划勘察设计院",
 )
 TITLES = ("高级工程师", "正高级工程师", "注册安全工程师", "工程师", "教授", "副教授")
+IN_CITY = region_q("region", YIYANG[:4])  # the pool serves the city (other cities at --scale > 1)
 LEVELS = (SpecialtyLevel.SENIOR, SpecialtyLevel.INTERMEDIATE, SpecialtyLevel.INTERMEDIATE, SpecialtyLevel.JUNIOR)
 
 
@@ -116,7 +118,7 @@ def _conflicts(rng: random.Random, experts: list[Expert]) -> None:
     rows = []
     for expert in experts[::10]:
         category = expert.specialties.values_list("category_id", flat=True).first()
-        enterprise = Enterprise.objects.filter(category_id=category).order_by("pk").first()
+        enterprise = Enterprise.objects.filter(IN_CITY, category_id=category).order_by("pk").first()
         if enterprise is not None:
             rows.append(
                 Conflict(
@@ -143,7 +145,9 @@ def _visits(rng: random.Random, experts: list[Expert], today) -> None:
     for expert in experts[:80]:
         categories = list(expert.specialties.values_list("category_id", flat=True))
         pool = list(
-            Enterprise.objects.filter(category_id__in=categories).order_by("pk").values_list("pk", flat=True)[:40]
+            Enterprise.objects.filter(IN_CITY, category_id__in=categories)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:40]
         )
         for pk in rng.sample(pool, min(len(pool), rng.randint(1, 4))):
             done = rng.random() < 0.7
@@ -168,12 +172,13 @@ def _visits(rng: random.Random, experts: list[Expert], today) -> None:
 
 
 def _stationings() -> None:
-    """Two stationings at enterprises with an open major hazard, by the city account."""
+    """Two stationings at enterprises with an open major hazard of the city (at `--scale` above 1
+    the province's other cities are not the city account's), by the city account."""
     city = User.objects.filter(username="city_admin").first()
     if city is None:
         return
     open_major = (
-        Hazard.objects.filter(level=Level.MAJOR, status__in=[Status.ASSIGNED, Status.RECTIFYING])
+        visible(city, Hazard.objects.filter(level=Level.MAJOR, status__in=[Status.ASSIGNED, Status.RECTIFYING]))
         .order_by("pk")
         .values_list("enterprise_id", "enterprise__category_id")
     )
