@@ -69,6 +69,11 @@ CASES = [
     ("expert pool, city, specialty", "city_admin", "/experts/", {"category": "hazchem"}, {}),
     ("expert visits, city", "city_admin", "/experts/visits/", {}, {}),
     ("stationings, city", "city_admin", "/experts/stationings/", {}, {}),
+    ("checklists, city", "city_admin", "/checklists/", {}, {}),
+    ("campaigns, city", "city_admin", "/campaigns/", {}, {}),
+    ("inspections, city", "city_admin", "/inspections/", {}, {}),
+    ("inspections, county", "county_heshan", "/inspections/", {}, {}),
+    ("reports, city", "city_admin", "/reports/", {}, {}),
 ]
 SKIPPED = re.compile(r"^\s*(SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT)\b", re.I)
 NEXT_LINK = re.compile(r'href="\?([^"]*page=2000[^"]*)">')

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +43,16 @@ class MenuItem:
     icon: str
     allowed: Callable[[User], bool] | None = None  # None: every signed-in role
     pages: tuple[str, ...] = ()  # pages of another app's namespace that belong to this entry
+
+    @property
+    def href(self) -> str:
+        return _href(self.url_name, get_script_prefix())
+
+
+@lru_cache(maxsize=256)
+def _href(url_name: str, _prefix: str) -> str:
+    """The entry's address, reversed once per process (and script prefix), not on every page."""
+    return reverse(url_name)
 
 
 @dataclass(frozen=True)
