@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from safeloop.accounts.models import Role, User
 from safeloop.accounts.services import user_create
-from safeloop.inspections.models import InspectorConflict, OfficerCertificate
+from safeloop.inspections.models import InspectorConflict
 from safeloop.inspections.services import draw_create, inspection_create, plan_create
 from safeloop.inspections.workflow import inspection_act
-from safeloop.registry.models import Enterprise
+from safeloop.registry.models import Enterprise, OfficerCertificate
 from safeloop.registry.reference import YIYANG
 
 DEMO_DEPARTMENTS = ("dept_transport", "dept_housing")

@@ -4,7 +4,8 @@ of interest (回避) here until they have their own pages; every change is audit
 from django.contrib import admin
 
 from safeloop.core.admin_audit import AuditedAdmin
-from safeloop.inspections.models import InspectorConflict, OfficerCertificate
+from safeloop.inspections.models import InspectorConflict
+from safeloop.registry.models import OfficerCertificate
 
 
 @admin.register(OfficerCertificate)

@@ -4,8 +4,9 @@ and the enterprise's rating of the visit. Conventions: ../shared/domain/RULES.md
 (国办发〔2024〕54号, 应急〔2025〕11号).
 
 Inspectors are regulators (accounts.User with a department); an officer's enforcement
-certificate (执法证) is recorded here (`OfficerCertificate`), as are the inspectors' conflicts
-of interest (`InspectorConflict`, 回避).
+certificate (执法证) is recorded in the registry (`registry.OfficerCertificate`, shared with
+打非治违 through `registry.bodies`); the inspectors' conflicts of interest (`InspectorConflict`,
+回避) are recorded here.
 """
 
 from __future__ import annotations
@@ -23,28 +24,6 @@ VIA_ENTERPRISE = ScopePaths(
     category="enterprise__category",
     department_override="enterprise__supervising_department_override",
 )
-
-
-class OfficerCertificate(models.Model):
-    """An officer's administrative enforcement certificate (行政执法证): only a user of a
-    department holding one may be an inspection's officer (国办发〔2024〕54号)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("执法人员"),
-        on_delete=models.CASCADE,
-        related_name="officer_certificate",
-    )
-    certificate_no = models.CharField(_("执法证号"), max_length=40)
-    expires_on = models.DateField(_("有效期至"), null=True, blank=True)
-    active = models.BooleanField(_("有效"), default=True)
-
-    class Meta:
-        verbose_name = _("执法证")
-        verbose_name_plural = _("执法证")
-
-    def __str__(self) -> str:
-        return self.certificate_no
 
 
 class ConflictKind(models.TextChoices):

@@ -17,8 +17,8 @@ from safeloop.core.regions import subtree_prefix
 from safeloop.core.roles import Role
 from safeloop.core.scope import NotVisible, region_q, user_area, visible
 from safeloop.hazards.models import Hazard
-from safeloop.inspections.models import Draw, Finding, Inspection, OfficerCertificate, Plan, Status
-from safeloop.registry.models import Department, Enterprise, Region, RiskLevel
+from safeloop.inspections.models import Draw, Finding, Inspection, Plan, Status
+from safeloop.registry.models import Department, Enterprise, OfficerCertificate, Region, RiskLevel
 
 DEFAULT_YEARLY_CAP = 2  # per enforcement body per enterprise per year (RULES.md §6.2: 娄底, 咸宁 ≤2)
 GOVERNMENT_ROLES = frozenset({Role.CITY, Role.COUNTY})

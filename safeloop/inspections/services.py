@@ -30,7 +30,6 @@ from safeloop.inspections.models import (
     InspectionEvent,
     InspectorConflict,
     Kind,
-    OfficerCertificate,
     Participant,
     ParticipantRole,
     Plan,
@@ -44,11 +43,9 @@ from safeloop.inspections.selectors import (
     visits_this_year,
     yearly_cap,
 )
-from safeloop.registry.models import Department, Enterprise
+from safeloop.registry.bodies import is_legal_body, valid_certificates
+from safeloop.registry.models import Department, Enterprise, OfficerCertificate
 
-# Not legal enforcement bodies (国办发〔2024〕54号: 议事协调机构 may not inspect): the 安委会 / 安委办.
-NOT_A_BODY_KINDS = frozenset({"safety_committee", "safety_office"})
-NOT_A_BODY_NAMES = ("安委办", "安全生产委员会", "安委会")
 DEFAULT_WEIGHTS = {"red": 4.0, "orange": 3.0, "yellow": 2.0, "blue": 1.0}  # city policy, docs/inspections.md
 JOINT_WINDOW_DAYS = 30  # other bodies' visits this close are proposed as one joint visit (综合查一次)
 ASSISTANT_WORDS = {"专家": AssistantKind.EXPERT, "网格员": AssistantKind.GRID}
@@ -57,10 +54,6 @@ ASSISTANT_WORDS = {"专家": AssistantKind.EXPERT, "网格员": AssistantKind.GR
 def _require_inspector(actor: Any) -> None:
     if not may_inspect(actor):
         raise Forbidden(_("行政检查由行业部门和市、县两级应急管理部门组织"))
-
-
-def is_legal_body(department: Department) -> bool:
-    return department.kind not in NOT_A_BODY_KINDS and not any(w in department.name for w in NOT_A_BODY_NAMES)
 
 
 def _body(inp: Inputs, actor: Any, name: str = "enforcement_body") -> Department | None:
@@ -137,11 +130,7 @@ def draw_pool(department: Department, *, categories: list[str], risk_levels: lis
 
 def draw_roster(department: Department) -> list[int]:
     """The body's officers with a valid certificate, ordered by id."""
-    today = timezone.localdate()
-    certs = OfficerCertificate.objects.filter(user__department=department, user__is_active=True, active=True).exclude(
-        expires_on__lt=today
-    )
-    return sorted(certs.values_list("user_id", flat=True))
+    return sorted(valid_certificates(department).values_list("user_id", flat=True))
 
 
 def draw_create(*, actor: Any, data: dict[str, Any]) -> Draw:

@@ -7,6 +7,7 @@ subtree filters (see `Region.subtree_prefix`).
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -227,3 +228,25 @@ class Enterprise(models.Model):
 
     def risk_feature_labels(self) -> list[str]:
         return [str(self._meta.get_field(name).verbose_name) for name in self.risk_features()]
+
+
+class OfficerCertificate(models.Model):
+    """An officer's administrative enforcement certificate (行政执法证): only a user of a
+    department holding one may be an inspection's officer (国办发〔2024〕54号)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("执法人员"),
+        on_delete=models.CASCADE,
+        related_name="officer_certificate",
+    )
+    certificate_no = models.CharField(_("执法证号"), max_length=40)
+    expires_on = models.DateField(_("有效期至"), null=True, blank=True)
+    active = models.BooleanField(_("有效"), default=True)
+
+    class Meta:
+        verbose_name = _("执法证")
+        verbose_name_plural = _("执法证")
+
+    def __str__(self) -> str:
+        return self.certificate_no

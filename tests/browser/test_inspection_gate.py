@@ -6,9 +6,9 @@ import pytest
 
 from safeloop.accounts.models import Role
 from safeloop.hazards.models import Hazard
-from safeloop.inspections.models import CheckIn, OfficerCertificate
+from safeloop.inspections.models import CheckIn
 from safeloop.inspections.services import inspection_create
-from safeloop.registry.models import Department
+from safeloop.registry.models import Department, OfficerCertificate
 from tests.conftest import PASSWORD, ZIYANG_TOWN, make_enterprise, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

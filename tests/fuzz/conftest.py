@@ -20,10 +20,9 @@ from safeloop.experts.services import expert_assign
 from safeloop.hazards.documents import TITLES
 from safeloop.hazards.services import hazard_report
 from safeloop.hazards.workflow import TRANSITIONS
-from safeloop.inspections.models import OfficerCertificate
 from safeloop.inspections.services import inspection_create
 from safeloop.inspections.workflow import FLOW as INSPECTION_FLOW
-from safeloop.registry.models import Department, Enterprise
+from safeloop.registry.models import Department, Enterprise, OfficerCertificate
 from safeloop.workbench.dossier import TABS
 from tests.conftest import HESHAN_TOWN, ZIYANG_TOWN, make_enterprise, make_user
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from safeloop.accounts.models import Role
-from safeloop.inspections.models import OfficerCertificate
-from safeloop.registry.models import Department
+from safeloop.registry.models import Department, OfficerCertificate
 from tests.api.test_api import api  # noqa: F401 - the fixture, for this folder
 from tests.conftest import make_user
 

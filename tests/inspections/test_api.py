@@ -207,8 +207,8 @@ def test_a_low_risk_enterprise_with_a_clean_record_is_on_the_no_disturb_list(
 
 def test_a_joint_inspection_is_one_visit_for_the_enterprise(api, officers, ziyang_body, ziyang_enterprise, reference):
     from safeloop.accounts.models import Role
-    from safeloop.inspections.models import OfficerCertificate
     from safeloop.inspections.selectors import burden
+    from safeloop.registry.models import OfficerCertificate
     from tests.conftest import make_user
 
     other = Department.objects.get(region_id="430900", kind="emergency")  # the city bureau: another body
