@@ -157,6 +157,7 @@ INSTALLED_APPS = [
     "safeloop.targets",
     "safeloop.checklists",
     "safeloop.experts",
+    "safeloop.enforcement",  # 打非治违 (issue 17)
     "safeloop.reporting",
     "safeloop.inspections",
     "safeloop.campaigns",
