@@ -169,6 +169,8 @@ APPEND_ONLY = (
     "inspections_inspectionevent",
     "campaigns_campaignevent",
     "campaigns_taskevent",
+    "enforcement_clueevent",  # issue 17
+    "enforcement_caseevent",
 )  # tables whose triggers refuse UPDATE and DELETE
 
 

@@ -12,6 +12,7 @@ from safeloop.campaigns.api import router as campaigns_router
 from safeloop.checklists.api import router as checklists_router
 from safeloop.checklists.selectors import ChecklistFilters
 from safeloop.core.api import Paging, StrictJsonParser, install_error_handlers, labels_of
+from safeloop.enforcement.api import router as enforcement_router  # 打非治违 (issue 17)
 from safeloop.experts.api import router as experts_router
 from safeloop.hazards.api import router as hazards_router
 from safeloop.hazards.selectors import LedgerFilters
@@ -75,4 +76,5 @@ api.add_router("/", experts_router)
 api.add_router("/", reporting_router)
 api.add_router("/", inspections_router)
 api.add_router("/", campaigns_router)
+api.add_router("/", enforcement_router)  # 打非治违 (issue 17)
 api.add_router("/", standards_router)

@@ -35,7 +35,9 @@ MEASURE = FieldSpec("measure", _("处理措施"), Kind.CHOICE, required=True, ch
 FINE = FieldSpec("fine", _("罚款金额"), Kind.MONEY, unit=_("元"), minimum=0, digits=12)
 NOTE = FieldSpec("note", _("处理决定"), Kind.TEXTAREA, required=True, max_length=4000)
 OPINION = FieldSpec("opinion", _("结案意见"), Kind.TEXTAREA, required=True, max_length=4000)
-RESUMED = FieldSpec("resumed", _("是否回潮"), Kind.BOOLEAN, required=True, help=_("复查发现违法行为死灰复燃时选“是”，将重新立案"))
+RESUMED = FieldSpec(
+    "resumed", _("是否回潮"), Kind.BOOLEAN, required=True, help=_("复查发现违法行为死灰复燃时选“是”，将重新立案")
+)
 RECHECK_NOTE = FieldSpec("note", _("复查情况"), Kind.TEXTAREA, required=True, max_length=4000)
 ESCALATE_NOTE = FieldSpec("note", _("督办意见"), Kind.TEXTAREA, required=True, max_length=1000)
 

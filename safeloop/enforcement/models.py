@@ -46,7 +46,9 @@ class Subject(models.Model):
     scope = BY_REGION
     name = models.CharField(_("名称（经营者）"), max_length=100)
     address = models.CharField(_("地址"), max_length=200)
-    region = models.ForeignKey("registry.Region", verbose_name=_("乡镇街道"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "registry.Region", verbose_name=_("乡镇街道"), on_delete=models.PROTECT, related_name="+"
+    )
     lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     lng = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     operator = models.CharField(_("负责人"), max_length=40, blank=True)
@@ -104,7 +106,9 @@ class Operation(models.Model):
 
     name = models.CharField(_("行动名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.JOINT)
-    region = models.ForeignKey("registry.Region", verbose_name=_("行动区域"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "registry.Region", verbose_name=_("行动区域"), on_delete=models.PROTECT, related_name="+"
+    )
     departments = models.ManyToManyField("registry.Department", verbose_name=_("参与部门"), related_name="+")
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"))
@@ -132,9 +136,16 @@ class Clue(models.Model):
     enterprise = models.ForeignKey(
         "registry.Enterprise", verbose_name=_("企业"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    region = models.ForeignKey("registry.Region", verbose_name=_("乡镇街道"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "registry.Region", verbose_name=_("乡镇街道"), on_delete=models.PROTECT, related_name="+"
+    )
     category = models.ForeignKey(
-        "registry.Category", verbose_name=_("监管行业"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "registry.Category",
+        verbose_name=_("监管行业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     department = models.ForeignKey(
         "registry.Department",
@@ -150,7 +161,12 @@ class Clue(models.Model):
     description = models.TextField(_("线索内容"))
     origin = models.CharField(_("来源记录"), max_length=60, blank=True)  # e.g. "inspection:JC2026000012"
     operation = models.ForeignKey(
-        Operation, verbose_name=_("联合执法行动"), null=True, blank=True, on_delete=models.SET_NULL, related_name="clues"
+        Operation,
+        verbose_name=_("联合执法行动"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="clues",
     )
     status = models.CharField(_("状态"), max_length=16, choices=ClueStatus.choices, default=ClueStatus.RECEIVED)
     check_note = models.TextField(_("核查情况"), blank=True)
@@ -227,16 +243,28 @@ class Case(models.Model):
     enterprise = models.ForeignKey(
         "registry.Enterprise", verbose_name=_("企业"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    region = models.ForeignKey("registry.Region", verbose_name=_("乡镇街道"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "registry.Region", verbose_name=_("乡镇街道"), on_delete=models.PROTECT, related_name="+"
+    )
     category = models.ForeignKey(
-        "registry.Category", verbose_name=_("监管行业"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "registry.Category",
+        verbose_name=_("监管行业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     department = models.ForeignKey(
         "registry.Department", verbose_name=_("执法主体"), on_delete=models.PROTECT, related_name="+"
     )
     kind = models.ForeignKey(ClueKind, verbose_name=_("违法类型"), on_delete=models.PROTECT, related_name="+")
     operation = models.ForeignKey(
-        Operation, verbose_name=_("联合执法行动"), null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+        Operation,
+        verbose_name=_("联合执法行动"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
     )
     reopened_from = models.ForeignKey(
         "self", verbose_name=_("回潮前案件"), null=True, blank=True, on_delete=models.PROTECT, related_name="reopened"

@@ -124,7 +124,13 @@ def _by(this_clues, last_clues, this_cases, last_cases, key: str) -> list[dict[s
     parts = [_counts(qs, key) for qs in (this_clues, last_clues, this_cases, last_cases)]
     names = sorted({k for part in parts for k in part if k}, key=lambda k: -parts[0].get(k, 0))
     return [
-        {"name": k, "clues": parts[0].get(k, 0), "clues_last": parts[1].get(k, 0), "cases": parts[2].get(k, 0), "cases_last": parts[3].get(k, 0)}
+        {
+            "name": k,
+            "clues": parts[0].get(k, 0),
+            "clues_last": parts[1].get(k, 0),
+            "cases": parts[2].get(k, 0),
+            "cases_last": parts[3].get(k, 0),
+        }
         for k in names
     ]
 
@@ -142,7 +148,13 @@ def _months(this_clues, last_clues, this_cases, last_cases) -> list[dict[str, in
         _month_counts(last_cases, "filed_on"),
     ]
     return [
-        {"month": m, "clues": parts[0].get(m, 0), "clues_last": parts[1].get(m, 0), "cases": parts[2].get(m, 0), "cases_last": parts[3].get(m, 0)}
+        {
+            "month": m,
+            "clues": parts[0].get(m, 0),
+            "clues_last": parts[1].get(m, 0),
+            "cases": parts[2].get(m, 0),
+            "cases_last": parts[3].get(m, 0),
+        }
         for m in range(1, 13)
     ]
 
@@ -209,7 +221,7 @@ def _case_position(case: Case) -> tuple[Any, Any]:
 def open_case_features(user: Any, region: str) -> list[dict[str, Any]]:
     qs = cases_visible(user).exclude(status=CaseStatus.CLOSED)
     if region:
-        qs = qs.filter(region_id__startswith=subtree_prefix(region))
+        qs = qs.filter(area_q("region", region))
     features = []
     for case in qs[:5000]:
         lng, lat = _case_position(case)

@@ -19,7 +19,7 @@ from safeloop.core.evidence import evidence_store
 from safeloop.core.inputs import Inputs
 from safeloop.core.roles import REGULATOR_ROLES, Role
 from safeloop.core.scope import region_in_scope, visible
-from safeloop.enforcement.fields import CLUE, CLUE_FIELDS, OPERATION
+from safeloop.enforcement.fields import CLUE, OPERATION
 from safeloop.enforcement.models import Case, Clue, ClueEvent, ClueKind, CluePhoto, Operation, Source, Subject
 from safeloop.hazards.numbers import next_number
 from safeloop.hazards.services import evidence_uploads
@@ -65,9 +65,7 @@ def _kind(inp: Inputs) -> ClueKind | None:
     return ClueKind.objects.filter(code=code).first() if code else None
 
 
-def clue_record(
-    *, actor: Any, data: dict[str, Any], origin: str = "", enterprise: Enterprise | None = None
-) -> Clue:
+def clue_record(*, actor: Any, data: dict[str, Any], origin: str = "", enterprise: Enterprise | None = None) -> Clue:
     """Record a clue from any source: an unlicensed subject (name, address, coordinates, photos)
     or a registered enterprise; routed to the supervising department of its type."""
     _require_recorder(actor)
@@ -79,7 +77,9 @@ def clue_record(
     phone, credit_code = inp.read(CLUE["phone"]), inp.read(CLUE["credit_code"])
     if enterprise is None and data.get("enterprise") not in (None, ""):
         enterprise = inp.record(CLUE["enterprise"], enterprise_queryset(actor))
-    operation = inp.record(CLUE["operation"], visible(actor, Operation.objects.all())) if data.get("operation") else None
+    operation = (
+        inp.record(CLUE["operation"], visible(actor, Operation.objects.all())) if data.get("operation") else None
+    )
     if enterprise is None and not name and "enterprise" not in inp.errors:
         inp.error("name", _("请填写经营主体名称，或选择已登记企业"))
     if (values.get("lat") is None) != (values.get("lng") is None):
@@ -191,7 +191,9 @@ def subject_match(*, actor: Any, subject: Subject, enterprise: Enterprise) -> Su
     if actor.role not in (Role.CITY, Role.COUNTY, Role.TOWNSHIP, Role.DEPARTMENT, Role.SYSADMIN):
         raise Forbidden(_("由监管部门关联"))
     if not enterprise_queryset(actor).filter(pk=enterprise.pk).exists():
-        raise ValidationFailed(_("企业不存在或不在您的管辖范围内"), fields={"enterprise": _("企业不存在或不在您的管辖范围内")})
+        raise ValidationFailed(
+            _("企业不存在或不在您的管辖范围内"), fields={"enterprise": _("企业不存在或不在您的管辖范围内")}
+        )
     if subject.enterprise_id not in (None, enterprise.pk):
         message = _("该经营主体已关联其他企业")
         raise ValidationFailed(message, fields={"enterprise": message})
@@ -202,7 +204,10 @@ def subject_match(*, actor: Any, subject: Subject, enterprise: Enterprise) -> Su
         Clue.objects.filter(subject=subject).update(enterprise=enterprise, category=enterprise.category)
         Case.objects.filter(subject=subject).update(enterprise=enterprise, category=enterprise.category)
         audit_record(
-            actor=actor, action="enforcement.subject_match", target=subject, changes={"enterprise": [before, enterprise.pk]}
+            actor=actor,
+            action="enforcement.subject_match",
+            target=subject,
+            changes={"enterprise": [before, enterprise.pk]},
         )
     return subject
 
@@ -229,7 +234,12 @@ def operation_create(*, actor: Any, data: dict[str, Any]) -> Operation:
     with transaction.atomic():
         operation = Operation.objects.create(region=region, created_by=actor, **values)
         operation.departments.set(departments)
-        audit_record(actor=actor, action="enforcement.operation_create", target=operation, changes={"name": [None, operation.name]})
+        audit_record(
+            actor=actor,
+            action="enforcement.operation_create",
+            target=operation,
+            changes={"name": [None, operation.name]},
+        )
     return operation
 
 

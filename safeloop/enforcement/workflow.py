@@ -25,7 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safeloop.core.chain import chain_append
+from safeloop.core.regions import subtree_prefix
 from safeloop.core.roles import Role
+from safeloop.core.scope import region_q
 from safeloop.core.transitions import Context, Rule, Transition, Who, Workflow
 from safeloop.core.workdays import add_workdays
 from safeloop.enforcement import policy
@@ -80,7 +82,7 @@ def bodies_for(actor: Any, clue: Any = None) -> Any:
         qs = Department.objects.filter(pk=actor.department_id)
     elif actor.role in (Role.CITY, Role.COUNTY, Role.SYSADMIN):
         area = actor.region_id or ""
-        qs = Department.objects.filter(region_id__startswith=area[:6] if actor.role == Role.COUNTY else area[:4])
+        qs = Department.objects.filter(region_q("region", subtree_prefix(area))) if area else Department.objects.all()
     else:
         qs = Department.objects.none()
     return qs
@@ -95,14 +97,19 @@ def run_check(ctx: Context) -> dict[str, Any]:
 def _body(ctx: Context) -> Department | None:
     clue = ctx.obj
     if ctx.inp.data.get("body") in (None, ""):
-        body = clue.department if clue.department and bodies_for(ctx.actor).filter(pk=clue.department_id).exists() else None
+        body = (
+            clue.department
+            if clue.department and bodies_for(ctx.actor).filter(pk=clue.department_id).exists()
+            else None
+        )
         if body is None:
             ctx.inp.error("body", _("请选择执法主体"))
     else:
         body = ctx.inp.record(BODY, bodies_for(ctx.actor))
     if body is not None and not may_enforce(body):
         ctx.inp.error(
-            "body", _("“%(body)s”不具备执法主体资格：须为行政执法部门并有两名以上持有效执法证的执法人员") % {"body": body.name}
+            "body",
+            _("“%(body)s”不具备执法主体资格：须为行政执法部门并有两名以上持有效执法证的执法人员") % {"body": body.name},
         )
         return None
     return body
@@ -118,7 +125,9 @@ def run_open_case(ctx: Context) -> dict[str, Any]:
     return {"case": case.code, "body": body.pk, "filing_no": case.filing_no}
 
 
-def case_open(*, clue: Clue, body: Department, actor: Any, facts: str, today: Any, reopened_from: Case | None = None) -> Case:
+def case_open(
+    *, clue: Clue, body: Department, actor: Any, facts: str, today: Any, reopened_from: Case | None = None
+) -> Case:
     officers = [[str(u), u.officer_certificate.certificate_no] for u in certified_officers(body)[:2]]
     case = Case.objects.create(
         code=case_code(clue.region_id),
@@ -145,7 +154,12 @@ def case_open(*, clue: Clue, body: Department, actor: Any, facts: str, today: An
         actor=actor,
         at=timezone.now(),
         from_status="",
-        payload={"clue": clue.code, "body": body.pk, "filing_no": case.filing_no, "reopened_from": getattr(reopened_from, "code", None)},
+        payload={
+            "clue": clue.code,
+            "body": body.pk,
+            "filing_no": case.filing_no,
+            "reopened_from": getattr(reopened_from, "code", None),
+        },
     )
     return case
 
@@ -165,7 +179,12 @@ def run_transfer(ctx: Context) -> dict[str, Any]:
     ctx.obj.transferred_from, ctx.obj.department = ctx.obj.department, target
     ctx.obj.accept_by = deadline.date
     ctx.obj.actioned_at = ctx.now
-    return {"to": target.pk, "reason": reason, "accept_by": deadline.date.isoformat(), "provisional": deadline.provisional}
+    return {
+        "to": target.pk,
+        "reason": reason,
+        "accept_by": deadline.date.isoformat(),
+        "provisional": deadline.provisional,
+    }
 
 
 def run_accept(ctx: Context) -> dict[str, Any]:
@@ -292,7 +311,9 @@ def run_recheck(ctx: Context) -> dict[str, Any]:
     if resumed:
         case = ctx.obj
         facts = _("复查发现违法行为回潮：%(note)s（原案件 %(code)s）") % {"note": note, "code": case.code}
-        again = case_open(clue=case.clue, body=case.department, actor=ctx.actor, facts=facts, today=ctx.today, reopened_from=case)
+        again = case_open(
+            clue=case.clue, body=case.department, actor=ctx.actor, facts=facts, today=ctx.today, reopened_from=case
+        )
         payload["new_case"] = again.code
     return payload
 

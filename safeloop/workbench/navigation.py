@@ -20,6 +20,7 @@ from safeloop.campaigns.permissions import can_open_campaigns
 from safeloop.checklists.permissions import can_open_checklists, can_see_completion
 from safeloop.core.roles import Role
 from safeloop.core.security_pages import can_read_security_log
+from safeloop.enforcement.selectors import may_use as may_use_enforcement
 from safeloop.experts.selectors import may_see_pool, sees_visits
 from safeloop.inspections.views import can_open_inspections
 from safeloop.reporting.permissions import can_open_reports
@@ -81,6 +82,7 @@ MENU = (
         (
             MenuItem(_("行政检查"), "inspections:list", "✓", can_open_inspections),
             MenuItem(_("专项行动"), "campaigns:list", "⚑", can_open_campaigns),
+            MenuItem(_("打非治违"), "enforcement:clues", "⛔", may_use_enforcement),  # issue 17
         ),
     ),
     MenuGroup(
