@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from safeloop.accidents.selectors import AccidentFilters, accident_list
 from safeloop.accounts.models import User
 from safeloop.core.workdays import WorkdayCalendar, in_calendar
+from safeloop.enforcement.selectors import clues_visible as enforcement_clues
 from safeloop.hazards.documents import documents_issued
 from safeloop.hazards.models import DEADLINE_STATUSES, Hazard, Status
 from safeloop.hazards.selectors import hazard_queryset
@@ -95,6 +96,12 @@ def enterprise_accidents(user: User, enterprise: Enterprise) -> QuerySet[Any]:
 
 def enterprise_documents(user: User, enterprise: Enterprise) -> list[Any]:
     return documents_issued(_hazards(user, enterprise))
+
+
+def enterprise_enforcement(user: User, enterprise: Enterprise) -> QuerySet[Any]:
+    """打非治违 clues on the enterprise, those recorded before it registered (its unlicensed
+    subject, once matched) too (issue 17)."""
+    return enforcement_clues(user).filter(enterprise=enterprise).prefetch_related("cases")
 
 
 def enterprise_changes(user: User, enterprise: Enterprise) -> QuerySet[Any]:
@@ -175,6 +182,13 @@ TABS: tuple[Tab, ...] = (
         enterprise_documents,
         "workbench/dossier/documents.html",
         gettext_lazy("还没有向该企业下达的文书。"),
+    ),
+    Tab(
+        "enforcement",
+        gettext_lazy("打非治违"),
+        enterprise_enforcement,
+        "workbench/dossier/enforcement.html",
+        gettext_lazy("没有该企业的打非治违记录。"),
     ),
     Tab(
         "history",
