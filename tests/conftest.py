@@ -169,6 +169,8 @@ APPEND_ONLY = (
     "inspections_inspectionevent",
     "campaigns_campaignevent",
     "campaigns_taskevent",
+    "flood_dangerevent",
+    "flood_alertevent",
 )  # tables whose triggers refuse UPDATE and DELETE
 
 
