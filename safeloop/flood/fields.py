@@ -53,7 +53,7 @@ PERSON_FIELDS = ("admin_person", "admin_phone", "tech_person", "tech_phone", "pa
 PATROL_FIELDS = (
     FieldSpec(name="risk_point", label=_("风险点"), kind=Kind.REF, required=True),
     model_spec(Patrol, "patrolled_at", required=True, not_future=True),
-    model_spec(Patrol, "patroller_names", help=_("多人用顿号分隔")),
+    model_spec(Patrol, "patroller_names", required=False, help=_("多人用顿号分隔；不填为本账号")),
     model_spec(Patrol, "lat", minimum=COORD["lat"][0], maximum=COORD["lat"][1], help=_("手机定位自动填写")),
     model_spec(Patrol, "lng", minimum=COORD["lng"][0], maximum=COORD["lng"][1], help=_("手机定位自动填写")),
     model_spec(Patrol, "finding"),
