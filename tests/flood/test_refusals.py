@@ -30,8 +30,14 @@ def test_risk_point_without_a_responsible_person_is_refused(ziyang_user, missing
 
 def test_patrol_too_far_from_its_township_is_refused(point, township_user, settings):
     settings.SAFELOOP_FLOOD_PATROL_MAX_KM = 10
-    far = {"risk_point": point.pk, "patrolled_at": _at(1), "lat": "29.100000", "lng": "112.320000", "finding": "seepage",
-           "description": "背水坡渗水"}
+    far = {
+        "risk_point": point.pk,
+        "patrolled_at": _at(1),
+        "lat": "29.100000",
+        "lng": "112.320000",
+        "finding": "seepage",
+        "description": "背水坡渗水",
+    }
     with pytest.raises(ValidationFailed) as exc:
         patrol_record(actor=township_user, data=far)
     assert "公里" in exc.value.fields["lat"] and "10" in exc.value.fields["lat"]
@@ -43,26 +49,44 @@ def test_patrol_too_far_from_its_township_is_refused(point, township_user, setti
 
 
 def test_patrol_near_its_township_opens_a_danger(point, township_user):
-    patrol = patrol_record(actor=township_user, data={
-        "risk_point": point.pk, "patrolled_at": _at(0.5), "lat": "28.601000", "lng": "112.321000",
-        "finding": "piping", "description": "堤脚出现管涌"})
+    patrol = patrol_record(
+        actor=township_user,
+        data={
+            "risk_point": point.pk,
+            "patrolled_at": _at(0.5),
+            "lat": "28.601000",
+            "lng": "112.321000",
+            "finding": "piping",
+            "description": "堤脚出现管涌",
+        },
+    )
     danger = patrol.danger
     assert danger.status == "reported" and danger.events.get().action == "report"
     assert danger.handle_due - danger.reported_at == timedelta(hours=2)
 
 
 def _response(actor, **extra):
-    data = {"kind": "response", "level": "IV", "region": "430902", "title": "资阳区防汛Ⅳ级应急响应",
-            "document_no": "资防指〔2026〕1号", "document": "启动Ⅳ级应急响应。",
-            "reported_at": _at(6), "started_at": _at(5)}
+    data = {
+        "kind": "response",
+        "level": "IV",
+        "region": "430902",
+        "title": "资阳区防汛Ⅳ级应急响应",
+        "document_no": "资防指〔2026〕1号",
+        "document": "启动Ⅳ级应急响应。",
+        "reported_at": _at(6),
+        "started_at": _at(5),
+    }
     return alert_start(actor=actor, data={**data, **extra})
 
 
 def test_response_ended_before_it_started_is_refused(ziyang_user):
     alert = _response(ziyang_user)
     with pytest.raises(ValidationFailed) as exc:
-        alert_end(actor=ziyang_user, alert_id=alert.pk, data={
-            "ended_at": _at(7), "end_document_no": "资防指〔2026〕2号", "end_document": "终止。"})
+        alert_end(
+            actor=ziyang_user,
+            alert_id=alert.pk,
+            data={"ended_at": _at(7), "end_document_no": "资防指〔2026〕2号", "end_document": "终止。"},
+        )
     assert exc.value.fields == {"ended_at": "结束时间不能早于启动时间"}
     alert.refresh_from_db()
     assert alert.status == "active" and alert.ended_at is None
