@@ -161,6 +161,7 @@ INSTALLED_APPS = [
     "safeloop.reporting",
     "safeloop.inspections",
     "safeloop.campaigns",
+    "safeloop.flood",
     "safeloop.workbench",
     "safeloop.demo",
     "safeloop.api",
@@ -360,6 +361,10 @@ SAFELOOP_REPORT_WINDOW_MINUTES = env_int("SAFELOOP_REPORT_WINDOW_MINUTES", 60, m
 SAFELOOP_REPORT_MAX_PER_ADDRESS = env_int("SAFELOOP_REPORT_MAX_PER_ADDRESS", 5, minimum=1)
 SAFELOOP_REPORT_LOOKUPS_PER_ADDRESS = env_int("SAFELOOP_REPORT_LOOKUPS_PER_ADDRESS", 60, minimum=1)
 SAFELOOP_REPORT_DUPLICATE_DAYS = env_int("SAFELOOP_REPORT_DUPLICATE_DAYS", 30, minimum=1)
+# 防汛: a patrol whose coordinates lie farther than this from its township's centre is refused;
+# the daily zero report of a township is due by this hour.
+SAFELOOP_FLOOD_PATROL_MAX_KM = env_int("SAFELOOP_FLOOD_PATROL_MAX_KM", 15, minimum=1)
+SAFELOOP_FLOOD_ZERO_REPORT_HOUR = env_int("SAFELOOP_FLOOD_ZERO_REPORT_HOUR", 9, minimum=0)
 
 
 # The header a trusted reverse proxy sets to the client's address (e.g. X-Forwarded-For with

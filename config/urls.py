@@ -18,6 +18,7 @@ urlpatterns = [
     path("hazards/", include("safeloop.hazards.urls")),
     path("public/", include("safeloop.hazards.public_urls")),
     path("accidents/", include("safeloop.accidents.urls")),
+    path("flood/", include("safeloop.flood.urls")),
     path("targets/", include("safeloop.targets.urls")),
     path("checklists/", include("safeloop.checklists.urls")),
     path("campaigns/", include("safeloop.campaigns.urls")),

@@ -171,6 +171,8 @@ APPEND_ONLY = (
     "campaigns_taskevent",
     "enforcement_clueevent",  # issue 17
     "enforcement_caseevent",
+    "flood_dangerevent",
+    "flood_alertevent",
 )  # tables whose triggers refuse UPDATE and DELETE
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.experts.test_outsiders import EXPERT_ROUTES
+from tests.flood.test_outsiders import FLOOD_ROUTES
 
 OBJECT_ROUTES = [
     "registry:enterprise_detail",  # 一企一档: the page the workbench assembles (registry.pages)
@@ -191,6 +192,7 @@ def test_every_route_has_an_outsider_check():
     declared |= PUBLIC_LIST_ROUTES | SECURITY_LOG_ROUTES | SYSADMIN_ROUTES | STANDARDS_ROUTES
     declared |= EXPERT_ROUTES  # tests/experts/test_outsiders.py
     declared |= REPORTING_ROUTES
+    declared |= FLOOD_ROUTES  # tests/flood/test_outsiders.py
     assert set(_names(get_resolver())) == declared
 
 

@@ -14,6 +14,7 @@ from safeloop.checklists.selectors import ChecklistFilters
 from safeloop.core.api import Paging, StrictJsonParser, install_error_handlers, labels_of
 from safeloop.enforcement.api import router as enforcement_router  # 打非治违 (issue 17)
 from safeloop.experts.api import router as experts_router
+from safeloop.flood.api import router as flood_router
 from safeloop.hazards.api import router as hazards_router
 from safeloop.hazards.selectors import LedgerFilters
 from safeloop.inspections.api import router as inspections_router
@@ -78,3 +79,4 @@ api.add_router("/", inspections_router)
 api.add_router("/", campaigns_router)
 api.add_router("/", enforcement_router)  # 打非治违 (issue 17)
 api.add_router("/", standards_router)
+api.add_router("/", flood_router)

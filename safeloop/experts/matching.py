@@ -19,7 +19,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 from ortools.graph.python import min_cost_flow
 
-EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG)
+from safeloop.core.geo import haversine_m
 
 
 @dataclass(frozen=True)
@@ -64,14 +64,6 @@ def reasons() -> dict[str, str]:
         CONFLICTED: _("该行业的专家均与该企业存在回避关系"),
         FULL: _("该行业专家的可服务名额已用完"),
     }
-
-
-def haversine_m(lat1: np.ndarray, lng1: np.ndarray, lat2: np.ndarray, lng2: np.ndarray) -> np.ndarray:
-    """Great-circle distances in whole metres (broadcasting)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(lng2) - np.radians(lng1)
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return np.rint(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(a, 1.0)))).astype(np.int64)
 
 
 def candidate_arcs(needs: Sequence[Need], supplies: Sequence[Supply]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

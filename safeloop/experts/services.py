@@ -18,6 +18,7 @@ from safeloop.core.chain import chain_append
 from safeloop.core.errors import Conflict as ConflictError
 from safeloop.core.errors import Forbidden, NotFound
 from safeloop.core.fields import only
+from safeloop.core.geo import haversine_m
 from safeloop.core.inputs import Inputs
 from safeloop.core.regions import subtree_prefix
 from safeloop.core.roles import Role
@@ -653,8 +654,6 @@ def matching_change(*, actor: Any, row_id: int, data: dict[str, Any]) -> Matchin
     """A planner moves an enterprise of a run to another expert by hand: the new expert must
     cover the enterprise's category, have no conflict with it and room left in this run; the
     change is recorded with who and why."""
-    from safeloop.experts.matching import haversine_m
-
     require_planner(actor)
     inp = Inputs(data)
     reason = inp.text("reason", _("调整理由"), required=True, max_length=300)

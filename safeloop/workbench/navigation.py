@@ -22,6 +22,7 @@ from safeloop.core.roles import Role
 from safeloop.core.security_pages import can_read_security_log
 from safeloop.enforcement.selectors import may_use as may_use_enforcement
 from safeloop.experts.selectors import may_see_pool, sees_visits
+from safeloop.flood.permissions import sees_flood
 from safeloop.inspections.views import can_open_inspections
 from safeloop.reporting.permissions import can_open_reports
 from safeloop.targets.permissions import can_open_dashboard
@@ -102,6 +103,10 @@ MENU = (
             MenuItem(_("目标指标"), "targets:dashboard", "◎", can_open_dashboard),
             MenuItem(_("事故灾害"), "accidents:accident_list", "✚"),
         ),
+    ),
+    MenuGroup(
+        _("应急防汛"),
+        (MenuItem(_("防汛抗旱"), "flood:index", "≋", sees_flood),),
     ),
     MenuGroup(
         _("系统"),

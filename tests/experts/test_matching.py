@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
-from safeloop.experts.matching import CONFLICTED, FULL, NO_SPECIALTY, Need, Supply, haversine_m, match
+from safeloop.core.geo import haversine_m
+from safeloop.experts.matching import CONFLICTED, FULL, NO_SPECIALTY, Need, Supply, match
 
 CATS = ("a", "b", "c")
 

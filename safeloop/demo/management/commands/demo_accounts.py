@@ -2,10 +2,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from safeloop.accounts.models import User
+from safeloop.demo.flood import FLOOD_USERNAMES
 from safeloop.demo.registry import DEMO_USERNAMES
 from safeloop.demo.reporting import REPORTING_USERNAMES
 
-NAMES = (*DEMO_USERNAMES, *REPORTING_USERNAMES)
+NAMES = (*DEMO_USERNAMES, *REPORTING_USERNAMES, *FLOOD_USERNAMES)
 
 
 class Command(BaseCommand):

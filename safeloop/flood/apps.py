@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class FloodConfig(AppConfig):
+    name = "safeloop.flood"
+    label = "flood"
+    verbose_name = "防汛抗旱"
+
+    def ready(self) -> None:
+        from safeloop.core.jobs import register_job
+        from safeloop.flood.io import RISK_POINT_EXPORT, RISK_POINT_IMPORT
+        from safeloop.flood.maps import register_layers
+
+        register_job(RISK_POINT_EXPORT.job())
+        register_job(RISK_POINT_IMPORT.job())
+        register_layers()
