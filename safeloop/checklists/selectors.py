@@ -16,6 +16,7 @@ from safeloop.accounts.models import Role, User
 from safeloop.checklists.features import clause_features
 from safeloop.checklists.models import Checklist, Item, Photo, Status
 from safeloop.core.filters import RECORD_ID, YEAR, Filters
+from safeloop.core.rows import detail_url, labels
 from safeloop.core.scope import area_q, get_visible_or_404, visible
 from safeloop.registry.models import Category, Enterprise, Region
 from safeloop.standards.models import Clause
@@ -61,6 +62,49 @@ def checklist_list(user: User, filters: ChecklistFilters | None = None) -> Query
     if f.year:
         qs = qs.filter(submitted_at__year=int(f.year))
     return qs.select_related("enterprise", "enterprise__region", "category", "started_by", "submitted_by")
+
+
+CHECKLIST_ROW_FIELDS = (
+    "pk",
+    "code",
+    "status",
+    "enterprise__name",
+    "enterprise__region__name",
+    "category__name",
+    "started_at",
+    "started_by__display_name",
+    "started_by__username",
+    "submitted_at",
+    "submitted_by__display_name",
+    "submitted_by__username",
+)
+
+
+def checklist_rows(qs: QuerySet[Checklist]) -> list[dict[str, object]]:
+    """One page of the checklist list as dicts of ready-to-show values, from one narrow query
+    (docs/performance.md: no model instances, `get_FOO_display` or `{% url %}` per row)."""
+    statuses, url = labels(Status), detail_url("checklists:detail")
+    rows = []
+    for pk, code, status, name, region, category, started, s_name, s_user, submitted, u_name, u_user in qs.values_list(
+        *CHECKLIST_ROW_FIELDS
+    ):
+        rows.append(
+            {
+                "url": url(pk),
+                "code": code,
+                "status": statuses.get(status, status),
+                "enterprise": name,
+                "region": region,
+                "category": category or "",
+                "started": _when_who(started, s_name or s_user),
+                "submitted": _when_who(submitted, u_name or u_user) if submitted else "",
+            }
+        )
+    return rows
+
+
+def _when_who(at, who: str | None) -> str:
+    return f"{timezone.localtime(at):%Y-%m-%d %H:%M} {who or ''}".strip()
 
 
 def checklist_get(user: User, pk: int) -> Checklist:

@@ -24,6 +24,7 @@ from safeloop.checklists.selectors import (
     ChecklistFilters,
     checklist_get,
     checklist_list,
+    checklist_rows,
     completion_by,
     completion_by_month,
     item_get,
@@ -69,6 +70,7 @@ def checklist_index(request: HttpRequest) -> HttpResponse:
     page = Paginator(checklist_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
+        "rows": checklist_rows(page.object_list),
         "filters": filters,
         "query": query_without_page(request),
         "open": open_checklist(request.user),
