@@ -498,6 +498,7 @@ def campaign_link_operation(*, actor: User, campaign: Campaign, operation_id: An
     spec = FieldSpec("operation", _l("联合执法行动"), FieldKind.REF, required=True)
     operation = inp.record(spec, operations_visible(actor))
     inp.check()
+    assert operation is not None  # inp.check() refused a missing one
     with transaction.atomic():
         campaign.operations.add(operation)
         audit_record(
