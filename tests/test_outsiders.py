@@ -123,6 +123,24 @@ CAMPAIGN_ROUTES = {
     "campaigns:document",
     "campaigns:task",
     "campaigns:task_act",
+    "campaigns:link_operation",  # issue 17: tests/enforcement/test_outsiders.py
+}
+# 打非治违 routes (issue 17), checked in tests/enforcement/test_outsiders.py (another county,
+# another department, an enterprise) with a clue and a case of 资阳区.
+ENFORCEMENT_ROUTES = {
+    "enforcement:clues",
+    "enforcement:clue_new",
+    "enforcement:clue",
+    "enforcement:clue_action",
+    "enforcement:clue_photo",
+    "enforcement:subject_match",
+    "enforcement:cases",
+    "enforcement:case",
+    "enforcement:case_action",
+    "enforcement:case_document",
+    "enforcement:operations",
+    "enforcement:operation",
+    "enforcement:stats",
 }
 # Pages anyone may open without signing in, checked in tests/hazards/test_public_list.py: they
 # show only what the rule publishes (a listing notice's columns), never people or internal notes.
@@ -193,6 +211,7 @@ def test_every_route_has_an_outsider_check():
     declared |= EXPERT_ROUTES  # tests/experts/test_outsiders.py
     declared |= REPORTING_ROUTES
     declared |= FLOOD_ROUTES  # tests/flood/test_outsiders.py
+    declared |= ENFORCEMENT_ROUTES  # issue 17
     assert set(_names(get_resolver())) == declared
 
 

@@ -77,6 +77,11 @@ class Campaign(models.Model):
         related_name="+",
     )
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    # 打非治违 joint operations carried out under this campaign (issue 17): the campaign lists
+    # them; the enforcement app knows nothing of campaigns.
+    operations = models.ManyToManyField(
+        "enforcement.Operation", verbose_name=_("联合执法行动"), blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     launched_at = models.DateTimeField(_("启动时间"), null=True, blank=True)

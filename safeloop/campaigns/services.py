@@ -34,6 +34,7 @@ from safeloop.campaigns.workflow import CAMPAIGN_FLOW, OPEN, TASK_FLOW, is_organ
 from safeloop.checklists.models import Checklist
 from safeloop.checklists.models import Status as ChecklistStatus
 from safeloop.checklists.services import checklist_start
+from safeloop.core.audit import audit_record
 from safeloop.core.chain import chain_append
 from safeloop.core.errors import Conflict, Forbidden, ServiceError, ValidationFailed
 from safeloop.core.evidence import evidence_check, evidence_store
@@ -45,6 +46,7 @@ from safeloop.core.roles import AREA_ROLES
 from safeloop.core.scope import department_area, visible
 from safeloop.core.transitions import Context
 from safeloop.core.workdays import add_workdays
+from safeloop.enforcement.selectors import operations_visible
 from safeloop.hazards.models import Hazard, Level
 from safeloop.hazards.notifications import notify_event
 from safeloop.hazards.numbers import next_number
@@ -482,3 +484,27 @@ def tasks_checklist_submitted(*, checklist: Checklist, actor: User, hazards: lis
     for task in tasks:
         data = {"hazards": [h.code for h in hazards]}
         TASK_FLOW.act(pk=task.pk, actor=actor, action="checklist_done", version=task.version, data=data)
+
+
+# ---------------------------------------------------------------- 打非治违 operations (issue 17)
+
+
+def campaign_link_operation(*, actor: User, campaign: Campaign, operation_id: Any) -> Campaign:
+    """List a joint operation (enforcement.Operation) the actor can see under the campaign; the
+    organiser links it, an operation outside the actor's scope is as missing."""
+    if not is_organiser(actor, campaign):
+        raise Forbidden(_("由行动的组织单位关联联合执法行动"))
+    inp = Inputs({"operation": operation_id})
+    spec = FieldSpec("operation", _l("联合执法行动"), FieldKind.REF, required=True)
+    operation = inp.record(spec, operations_visible(actor))
+    inp.check()
+    assert operation is not None  # inp.check() refused a missing one
+    with transaction.atomic():
+        campaign.operations.add(operation)
+        audit_record(
+            actor=actor,
+            action="campaigns.link_operation",
+            target=campaign,
+            changes={"operations": [None, operation.pk]},
+        )
+    return campaign

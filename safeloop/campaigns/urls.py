@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/tasks.xlsx", views.campaign_export, name="export"),
     path("<int:pk>/summary.docx", views.campaign_summary, name="summary"),
     path("<int:pk>/documents/<int:document>/", views.document_file, name="document"),
+    path("<int:pk>/operations/", views.campaign_link_operation_view, name="link_operation"),  # issue 17
     path("tasks/<int:pk>/", views.task_page, name="task"),
     path("tasks/<int:pk>/act/<str:action>/", views.task_action, name="task_act"),
 ]

@@ -39,6 +39,7 @@ from safeloop.campaigns.services import (
     campaign_close,
     campaign_create,
     campaign_launch,
+    campaign_link_operation,
     target_add,
     target_remove,
     task_act,
@@ -51,6 +52,7 @@ from safeloop.core.evidence import evidence_response
 from safeloop.core.forms import FormState
 from safeloop.core.security_log import SecurityKind, SecurityResult, record
 from safeloop.core.xlsx import XLSX_CONTENT_TYPE
+from safeloop.enforcement.selectors import operations_visible
 from safeloop.registry.models import Department
 from safeloop.registry.selectors import departments_for_user, regions_for_user
 
@@ -186,6 +188,10 @@ def campaign_page(request: HttpRequest, pk: int) -> HttpResponse:
         "targets_draft": _draft_targets(request, campaign),
         "chart": chart,
         "figures": figures_of(request.user, [campaign])[campaign.pk],
+        "operations": list(operations_visible(request.user).filter(pk__in=campaign.operations.values("pk"))),
+        "operation_choices": list(
+            operations_visible(request.user).exclude(pk__in=campaign.operations.values("pk"))[:100]
+        ),
     }
     return render(request, "campaigns/detail.html", context)
 
@@ -217,6 +223,19 @@ def campaign_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         act(actor=request.user, campaign_id=pk, version=request.POST.get("version"))
         messages.success(request, _("已启动，对象名单已冻结并逐企生成任务") if action == "launch" else _("行动已结束"))
+    except ServiceError as exc:
+        _refused(request, exc)
+    return redirect("campaigns:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def campaign_link_operation_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """List a 打非治违 joint operation under the campaign (issue 17)."""
+    campaign = _campaign_or_404(request, pk)
+    try:
+        campaign_link_operation(actor=request.user, campaign=campaign, operation_id=request.POST.get("operation"))
+        messages.success(request, _("已关联联合执法行动"))
     except ServiceError as exc:
         _refused(request, exc)
     return redirect("campaigns:detail", pk=pk)

@@ -230,7 +230,10 @@ def operation_create(*, actor: Any, data: dict[str, Any]) -> Operation:
         inp.error("departments", _("参与部门不存在"))
     if values.get("starts_on") and values.get("ends_on") and values["ends_on"] < values["starts_on"]:
         inp.error("ends_on", _("结束日期不能早于开始日期"))
+    if region is None and "region" not in inp.errors:
+        inp.error("region", _("行动区域为必填项"))
     inp.check()
+    assert region is not None
     with transaction.atomic():
         operation = Operation.objects.create(region=region, created_by=actor, **values)
         operation.departments.set(departments)

@@ -210,7 +210,7 @@ action_routes(
     router,
     path="/inspections/{inspection_id}/actions",
     key="inspection_id",
-    transitions=[t for t in FLOW.transitions if t.action in ("close", "cancel", "rate")],
+    transitions=[t for t in FLOW.transitions if t.action in ("illegal", "close", "cancel", "rate")],
     act=_act,
     response=InspectionOut,
     prefix="Inspection",

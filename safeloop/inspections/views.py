@@ -29,6 +29,7 @@ from safeloop.core.forms import FormState, posted, submitted
 from safeloop.core.http import query_without_page
 from safeloop.core.inputs import Inputs
 from safeloop.core.scope import NotVisible
+from safeloop.enforcement.models import ClueKind
 from safeloop.inspections import io
 from safeloop.inspections.documents import site_record
 from safeloop.inspections.fields import DRAW_FIELDS, INSPECTION_FIELDS, PLAN_FIELDS
@@ -150,7 +151,10 @@ def _enterprise_named(request: HttpRequest, value: Any) -> Enterprise | None:
 def _action_form(action: str, post: Any = None) -> FormState:
     t = FLOW.transition(action)
     assert t is not None
-    return FormState.posted(t.fields, post, prefix=action) if post is not None else FormState(t.fields, prefix=action)
+    options = {"clue_kind": list(ClueKind.objects.values_list("code", "name"))} if action == "illegal" else {}
+    if post is not None:
+        return FormState.posted(t.fields, post, prefix=action, options=options)
+    return FormState(t.fields, prefix=action, options=options)
 
 
 @login_required
@@ -174,7 +178,11 @@ def _detail(
         "findings": list(inspection.findings.select_related("hazard")),
         "events": [(e, EVENT_LABELS.get(e.action, FLOW.labels.get(e.action, ""))) for e in inspection.events.all()],
         "available": available,
-        "forms": {a: forms.get(a) or _action_form(a) for a in ("finding", "close", "cancel", "rate") if a in available},
+        "forms": {
+            a: forms.get(a) or _action_form(a)
+            for a in ("finding", "illegal", "close", "cancel", "rate")
+            if a in available
+        },
         "flagged": inspection.status == Status.CLOSED and inspection.checked_in_at is None,
         "is_enterprise": request.user.role == "enterprise",
         "must_check": MUST_CHECK,
@@ -197,13 +205,18 @@ def inspection_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     except ServiceError as exc:
         if exc.status == 404:
             raise Http404 from exc
-        form = FormState.posted(FLOW.transition(action).fields, request.POST, prefix=action)  # type: ignore[union-attr]
+        form = _action_form(action, request.POST)
         form.fail(exc)
         if not form.has_errors:
             refusal_shown(exc)
         messages.error(request, form.message or exc.message)
         return _detail(request, inspection_detail(request.user, pk), {action: form}, status=exc.status)
-    labels = {"check_in": _("已扫码入企"), "finding": _("已记录检查发现，隐患已进入闭环"), "close": _("检查已办结")}
+    labels = {
+        "check_in": _("已扫码入企"),
+        "finding": _("已记录检查发现，隐患已进入闭环"),
+        "close": _("检查已办结"),
+        "illegal": _("已移送打非治违"),
+    }
     messages.success(request, labels.get(action, _("已保存")))
     return redirect("inspections:detail", pk=pk)
 

@@ -16,8 +16,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from safeloop.core.fields import FieldSpec, Kind
 from safeloop.core.roles import Role
 from safeloop.core.transitions import Context, Transition, Who, Workflow
+from safeloop.enforcement.models import ClueKind
+from safeloop.enforcement.services import clue_from_source
 from safeloop.hazards.fields import REPORT
 from safeloop.hazards.models import Source
 from safeloop.hazards.services import hazard_report
@@ -91,6 +94,32 @@ def run_finding(ctx: Context) -> dict[str, Any]:
     return {"hazard": hazard.code, "level": hazard.level}
 
 
+ILLEGAL_KIND = FieldSpec(name="clue_kind", label=gettext_lazy("违法类型"), kind=Kind.CHOICE, required=True)
+ILLEGAL_TEXT = FieldSpec(
+    name="description", label=gettext_lazy("违法行为"), kind=Kind.TEXTAREA, required=True, max_length=4000
+)
+
+
+def run_illegal(ctx: Context) -> dict[str, Any]:
+    """A finding of illegal activity (无证经营, 非法储存, 未批先建 …) is a 打非治违 clue, not a
+    hazard: created through the enforcement service and routed to the department of its type."""
+    kinds = tuple(ClueKind.objects.values_list("code", "name"))
+    kind, text = ctx.inp.read(ILLEGAL_KIND.but(choices=kinds)), ctx.inp.read(ILLEGAL_TEXT)
+    ctx.inp.check()
+    enterprise = ctx.obj.enterprise
+    clue = clue_from_source(
+        actor=ctx.actor,
+        kind=kind,
+        source="inspection",
+        description=text,
+        address=enterprise.address or enterprise.name,
+        region=enterprise.region_id,
+        origin=f"inspection:{ctx.obj.code}",
+        enterprise=enterprise,
+    )
+    return {"clue": clue.code, "kind": kind}
+
+
 def run_close(ctx: Context) -> dict[str, Any]:
     summary = ctx.inp.read(SUMMARY)
     ctx.inp.check()
@@ -140,6 +169,16 @@ FLOW = Workflow(
             needs=gettext_lazy("隐患描述、部位、类别、等级；重大隐患须注明判定依据"),
             fields=FINDING_FIELDS,
             run=run_finding,
+        ),
+        Transition(
+            action="illegal",
+            label=gettext_lazy("发现非法违法行为（移送打非治违）"),
+            sources=(Status.PLANNED, Status.IN_PROGRESS),
+            who=Who(always=frozenset({OFFICER, BODY})),
+            who_label=gettext_lazy("执法主体的执法人员"),
+            needs=gettext_lazy("违法类型与违法行为；形成打非治违线索，转监管部门"),
+            fields=(ILLEGAL_KIND, ILLEGAL_TEXT),
+            run=run_illegal,
         ),
         Transition(
             action="close",

@@ -20,6 +20,7 @@ from safeloop.core.errors import ServiceError, Throttled
 from safeloop.core.evidence import evidence_response
 from safeloop.core.forms import FormState, posted
 from safeloop.core.http import client_address
+from safeloop.enforcement.models import ClueKind
 from safeloop.registry.models import Enterprise, Region, RegionLevel
 from safeloop.registry.selectors import enterprise_by_public_code
 from safeloop.reporting.fields import SUBMIT_FIELDS, Who
@@ -168,7 +169,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     forms = []
     for t in available_actions(request.user, report):
         refused = failed is not None and failed["action"] == t.action
-        form = FormState(t.fields, data=failed["data"] if refused else {}, prefix=t.action)
+        options = (
+            {"clue_kind": list(ClueKind.objects.values_list("code", "name"))} if t.action == "refer_illegal" else {}
+        )
+        form = FormState(t.fields, data=failed["data"] if refused else {}, prefix=t.action, options=options)
         if refused:
             form.fail(ServiceError(failed["message"], fields=failed["fields"]))
         forms.append((t, form))

@@ -19,8 +19,11 @@ from django.utils.translation import gettext_lazy
 
 from safeloop.core.chain import plain
 from safeloop.core.errors import NotFound
+from safeloop.core.fields import FieldSpec, Kind
 from safeloop.core.scope import visible
 from safeloop.core.transitions import Context, Rule, Transition, Who, Workflow
+from safeloop.enforcement.models import ClueKind
+from safeloop.enforcement.services import clue_from_source
 from safeloop.hazards.clauses import clause_values
 from safeloop.hazards.fields import REPORT as HAZARD
 from safeloop.hazards.models import Level, Source
@@ -229,6 +232,37 @@ def run_pay_reward(ctx: Context) -> dict[str, Any]:
     return plain({"paid_on": paid_on})
 
 
+# ---------------------------------------------------------------- 打非治违 (issue 17)
+
+ILLEGAL_KIND = FieldSpec(name="clue_kind", label=gettext_lazy("违法类型"), kind=Kind.CHOICE, required=True)
+
+
+def run_refer_illegal(ctx: Context) -> dict[str, Any]:
+    """The report is about illegal production (无证经营, 非法储存 …), not a hazard of a registered
+    enterprise's own: it becomes a 打非治违 clue through the enforcement service, routed to the
+    department of its type. The report counts as true (属实): the reporter may be rewarded."""
+    report: Report = ctx.obj
+    kinds = tuple(ClueKind.objects.values_list("code", "name"))
+    kind = ctx.inp.read(ILLEGAL_KIND.but(choices=kinds))
+    reply = ctx.inp.read(REPLY)
+    ctx.inp.check()
+    clue = clue_from_source(
+        actor=ctx.actor,
+        kind=kind,
+        source="public_report" if report.channel == Channel.PUBLIC else "other",
+        description=report.description,
+        address=report.location or report.region.name,
+        region=report.region_id,
+        origin=f"report:{report.pk}",  # never the tracking code: it is the reporter's secret
+        enterprise=report.enterprise,
+        name="" if report.enterprise_id else _("被举报场所（待核实）"),
+    )
+    _now_responded(ctx)
+    report.closed_at = ctx.now
+    report.public_reply = reply or _("经核查，您举报的非法违法行为已移交执法部门查处。感谢您的举报。")
+    return {"clue": clue.code, "reply": report.public_reply}
+
+
 NOT_YET_DECIDED = Rule(
     test=lambda turn: turn.obj.reward_status == RewardStatus.NONE,
     refusal=gettext_lazy("该报告的奖励已经决定"),
@@ -301,6 +335,18 @@ REPORT_FLOW = Workflow(
             needs=gettext_lazy("理由（举报人可见）；重复报告可填原报告查询码"),
             fields=(REASON, DUPLICATE_OF),
             run=run_reject,
+        ),
+        Transition(
+            action="refer_illegal",
+            label=gettext_lazy("移送打非治违"),
+            sources=(S.RECEIVED, S.CHECKING),
+            targets=(S.VERIFIED,),
+            who=HANDLERS_OR_SUPERVISORS,
+            who_label=gettext_lazy("处理单位或县、市监管部门"),
+            needs=gettext_lazy("违法类型；举报的是非法违法生产经营时移送执法部门"),
+            fields=(ILLEGAL_KIND, REPLY),
+            guards=(NOT_ENTERPRISE,),
+            run=run_refer_illegal,
         ),
         Transition(
             action="decide_reward",
