@@ -405,7 +405,7 @@ def _response_data(alert: Alert) -> dict[str, Any]:
 
 
 def _sync_response(actor: Any, alert: Alert) -> None:
-    if alert.kind != AlertKind.RESPONSE or alert.response_id is None:
+    if alert.kind != AlertKind.RESPONSE or alert.response is None:
         return
     response_update(actor=actor, response=alert.response, data=_response_data(alert))
 
