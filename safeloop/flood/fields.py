@@ -94,7 +94,7 @@ ALERT_FIELDS = (
         kind=Kind.CHOICE,
         required=True,
         choices=level_choices("warning") + level_choices("response"),
-        help=_("预警：blue、yellow、orange、red；应急响应：IV、III、II、I"),
+        help=_("预警分蓝、黄、橙、红四级，应急响应分Ⅳ、Ⅲ、Ⅱ、Ⅰ四级"),
     ),
     model_spec(Alert, "region", label=_("发布区域"), help=_("市或县（市、区）区划代码")),
     model_spec(Alert, "title"),

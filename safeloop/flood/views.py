@@ -15,6 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.core.bulk import export_response, import_page
@@ -59,6 +60,24 @@ from safeloop.flood.services import (
 from safeloop.flood.workflow import FLOW, available_actions, danger_act
 
 PAGE_SIZE = 50
+# What each event of a 险情 or a warning is called on its page.
+EVENT_LABELS = {
+    "report": gettext_lazy("巡查发现并报告"),
+    "handle": gettext_lazy("开始处置"),
+    "clear": gettext_lazy("解除险情"),
+    "start": gettext_lazy("发布或启动"),
+    "end": gettext_lazy("结束"),
+    "correct": gettext_lazy("更正时间"),
+    "evacuation": gettext_lazy("登记转移安置"),
+    "relief": gettext_lazy("登记救灾物资"),
+}
+
+
+def _events(owner) -> list:
+    events = list(owner.events.all())
+    for event in events:
+        event.label = EVENT_LABELS.get(event.action, event.action)
+    return events
 
 
 def _check_sees(request: HttpRequest) -> None:
@@ -200,7 +219,7 @@ def _danger_page(request: HttpRequest, danger, failed: dict, status: int = 200) 
         (t, failed.get(t.action) or FormState.of_page(t.fields, None, {}, prefix=t.action))
         for t in available_actions(request.user, danger)
     ]
-    context = {"danger": danger, "events": danger.events.all(), "actions": actions, "now": timezone.now()}
+    context = {"danger": danger, "events": _events(danger), "actions": actions, "now": timezone.now()}
     return render(request, "flood/danger_detail.html", context, status=status)
 
 
@@ -297,7 +316,7 @@ def _alert_page(request: HttpRequest, alert, failed: dict, status: int = 200) ->
     user = request.user
     context = {
         "alert": alert,
-        "events": alert.events.all(),
+        "events": _events(alert),
         "evacuations": alert.evacuations.select_related("region"),
         "reliefs": alert.reliefs.select_related("region"),
         "end_form": failed.get("end") or forms.end_form(None),
