@@ -101,6 +101,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "overdue": overdue_patrols(user),
         "dangers": list(danger_list(user, open_only=True)[:50]),
         "zero": zero_report_status(user),
+        "now": timezone.now(),
         "can_record": can_record(user),
         "can_command": can_command(user),
     }
