@@ -46,6 +46,7 @@ from safeloop.flood.services import (
     alert_end,
     alert_start,
     alert_times,
+    depot_create,
     drought_report,
     duty_log_write,
     evacuation_record,
@@ -55,6 +56,8 @@ from safeloop.flood.services import (
     risk_point_create,
     risk_point_update,
     shift_set,
+    stock_set,
+    team_create,
     zero_report_submit,
 )
 from safeloop.flood.workflow import FLOW, available_actions, danger_act
@@ -382,13 +385,36 @@ def relief_distributed(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("flood:alert_detail", pk=relief.alert_id)
 
 
+RESOURCE_FORMS = {
+    "depot": (forms.depot_form, depot_create),
+    "stock": (forms.stock_form, stock_set),
+    "team": (forms.team_form, team_create),
+}
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def resources(request: HttpRequest) -> HttpResponse:
+    """Depots with their stock, rescue teams, and the townships short of the minimum stock;
+    a recorder adds a depot or a team and counts the stock here."""
     _check_sees(request)
-    depots = visible(request.user, Depot.objects.select_related("region").prefetch_related("stock"))
-    context = {"depots": depots[:200], "shortfalls": shortfalls(request.user), "teams": teams(request.user)[:200]}
-    return render(request, "flood/resources.html", context)
+    user, which = request.user, request.POST.get("form", "")
+    built = {
+        name: build(user, posted(request) if which == name else None) for name, (build, _save) in RESOURCE_FORMS.items()
+    }
+    status = 200
+    if request.method == "POST":
+        _check_records(request)
+        if which not in RESOURCE_FORMS:
+            raise Http404
+        if submitted(built[which], RESOURCE_FORMS[which][1], actor=user) is not None:
+            messages.success(request, _("已保存"))
+            return redirect("flood:resources")
+        status = built[which].status
+    depots = visible(user, Depot.objects.select_related("region").prefetch_related("stock"))
+    context = {"depots": depots[:200], "shortfalls": shortfalls(user), "teams": teams(user)[:200]}
+    context |= {"forms": built, "can_record": can_record(user)}
+    return render(request, "flood/resources.html", context, status=status)
 
 
 @login_required
