@@ -115,23 +115,21 @@ def seed_flood(*, seed: int, progress: Callable[[str], None], password: str) -> 
         }
         points.append(risk_point_create(actor=city, data=data))
         if i % 2 == 0:
+            township = points[-1].region
             depot = depot_create(
                 actor=city,
-                region=points[-1].region,
-                name=f"{points[-1].region.name}防汛物资仓库",
-                keeper=patrol[0],
-                keeper_phone=patrol[1],
+                data={
+                    "region": code,
+                    "name": f"{township.name}防汛物资仓库",
+                    "keeper": patrol[0],
+                    "keeper_phone": patrol[1],
+                },
             )
             for item, quantity in (FULL if i % 4 == 0 else SHORT).items():
-                stock_set(actor=city, depot=depot, item=item, quantity=quantity)
+                stock_set(actor=city, data={"depot": depot.pk, "item": item, "quantity": quantity})
+            team = {"name": f"{township.name}抢险突击队", "leader": admin[0], "leader_phone": admin[1]}
             team_create(
-                actor=city,
-                region=points[-1].region,
-                name=f"{points[-1].region.name}抢险突击队",
-                leader=admin[0],
-                leader_phone=admin[1],
-                members=30 + i,
-                equipment="冲锋舟、抽水泵、照明设备",
+                actor=city, data={**team, "region": code, "members": 30 + i, "equipment": "冲锋舟、抽水泵、照明设备"}
             )
     _season(city, points)
     today = timezone.localdate()

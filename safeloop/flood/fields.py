@@ -10,12 +10,15 @@ from safeloop.core.fields import FieldSpec, Kind, by_name, model_spec
 from safeloop.flood.models import (
     Alert,
     Danger,
+    Depot,
     DroughtReport,
     DutyLog,
     DutyShift,
     Patrol,
     Relief,
+    RescueTeam,
     RiskPoint,
+    Stock,
     ZeroReport,
 )
 from safeloop.flood.models import Evacuation as EvacuationModel
@@ -94,7 +97,7 @@ ALERT_FIELDS = (
         kind=Kind.CHOICE,
         required=True,
         choices=level_choices("warning") + level_choices("response"),
-        help=_("预警：blue、yellow、orange、red；应急响应：IV、III、II、I"),
+        help=_("预警分蓝、黄、橙、红四级，应急响应分Ⅳ、Ⅲ、Ⅱ、Ⅰ四级"),
     ),
     model_spec(Alert, "region", label=_("发布区域"), help=_("市或县（市、区）区划代码")),
     model_spec(Alert, "title"),
@@ -131,4 +134,25 @@ DROUGHT_FIELDS = (
     model_spec(DroughtReport, "affected_area", minimum=0, unit=gettext_noop("亩")),
     model_spec(DroughtReport, "people_short_of_water", unit=gettext_noop("人")),
     model_spec(DroughtReport, "measures"),
+)
+
+DEPOT_FIELDS = (
+    model_spec(Depot, "region", label=_("所在乡镇")),
+    model_spec(Depot, "name"),
+    model_spec(Depot, "address"),
+    model_spec(Depot, "keeper"),
+    model_spec(Depot, "keeper_phone", Kind.PHONE),
+)
+STOCK_FIELDS = (
+    FieldSpec(name="depot", label=_("物资仓库"), kind=Kind.REF, required=True),
+    model_spec(Stock, "item"),
+    model_spec(Stock, "quantity"),
+)
+TEAM_FIELDS = (
+    model_spec(RescueTeam, "region", label=_("所在乡镇")),
+    model_spec(RescueTeam, "name"),
+    model_spec(RescueTeam, "leader"),
+    model_spec(RescueTeam, "leader_phone", Kind.PHONE),
+    model_spec(RescueTeam, "members", minimum=1),
+    model_spec(RescueTeam, "equipment"),
 )

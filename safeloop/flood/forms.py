@@ -11,6 +11,7 @@ from safeloop.core.forms import FormState
 from safeloop.core.scope import visible
 from safeloop.flood.fields import (
     ALERT_FIELDS,
+    DEPOT_FIELDS,
     DROUGHT_FIELDS,
     END_FIELDS,
     EVACUATION_FIELDS,
@@ -19,10 +20,12 @@ from safeloop.flood.fields import (
     RELIEF_FIELDS,
     RISK_POINT_FIELDS,
     SHIFT_FIELDS,
+    STOCK_FIELDS,
+    TEAM_FIELDS,
     TIMES_FIELDS,
     ZERO_FIELDS,
 )
-from safeloop.flood.models import RiskPoint
+from safeloop.flood.models import Depot, RiskPoint
 from safeloop.registry.selectors import regions_for_user
 
 
@@ -99,3 +102,17 @@ def drought_form(user: Any, post: Any) -> FormState:
     return FormState.of_page(
         DROUGHT_FIELDS, post, {"on_date": timezone.localdate().isoformat()}, options={"region": townships(user)}
     )
+
+
+def depot_form(user: Any, post: Any) -> FormState:
+    return FormState.of_page(DEPOT_FIELDS, post, {}, options={"region": townships(user)}, prefix="depot")
+
+
+def stock_form(user: Any, post: Any) -> FormState:
+    depots = visible(user, Depot.objects.select_related("region")).order_by("region_id", "name")
+    options = {"depot": [(str(d.pk), f"{d.region.name} · {d.name}") for d in depots]}
+    return FormState.of_page(STOCK_FIELDS, post, {}, options=options, prefix="stock")
+
+
+def team_form(user: Any, post: Any) -> FormState:
+    return FormState.of_page(TEAM_FIELDS, post, {}, options={"region": townships(user)}, prefix="team")

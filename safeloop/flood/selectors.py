@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Max, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from ninja import Field
 
@@ -26,6 +27,7 @@ from safeloop.flood.models import (
     DutyShift,
     Item,
     Patrol,
+    PatrolPhoto,
     RescueTeam,
     RiskPoint,
     Stock,
@@ -189,3 +191,10 @@ def teams(user: Any) -> QuerySet[RescueTeam]:
 
 def drought_list(user: Any) -> QuerySet[DroughtReport]:
     return visible(user, DroughtReport.objects.select_related("region"))
+
+
+def patrol_photo_files():
+    """(label, storage name, SHA-256) of every patrol photo, for `core.filecheck`."""
+    rows = PatrolPhoto.objects.order_by("pk").values_list("patrol__risk_point__name", "file", "sha256")
+    for name, stored, sha256 in rows.iterator(chunk_size=5000):
+        yield _("%(name)s 的巡查照片") % {"name": name}, stored, sha256

@@ -25,6 +25,7 @@ from safeloop.core.scope import region_in_scope, visible
 from safeloop.core.services import locked_row, model_update, shown
 from safeloop.flood.fields import (
     ALERT_FIELDS,
+    DEPOT_FIELDS,
     DROUGHT_FIELDS,
     END_FIELDS,
     EVACUATION_FIELDS,
@@ -34,6 +35,8 @@ from safeloop.flood.fields import (
     RELIEF_FIELDS,
     RISK_POINT_FIELDS,
     SHIFT_FIELDS,
+    STOCK_FIELDS,
+    TEAM_FIELDS,
     TIMES_FIELDS,
     ZERO_FIELDS,
 )
@@ -405,7 +408,7 @@ def _response_data(alert: Alert) -> dict[str, Any]:
 
 
 def _sync_response(actor: Any, alert: Alert) -> None:
-    if alert.kind != AlertKind.RESPONSE or alert.response_id is None:
+    if alert.kind != AlertKind.RESPONSE or alert.response is None:
         return
     response_update(actor=actor, response=alert.response, data=_response_data(alert))
 
@@ -472,26 +475,37 @@ def _check_relief(values: dict[str, Any], alert: Alert) -> None:
 # ---------------------------------------------------------------- resources and drought
 
 
-def depot_create(*, actor: Any, region: Region, name: str, keeper: str, keeper_phone: str, address: str = "") -> Depot:
+def depot_create(*, actor: Any, data: dict[str, Any]) -> Depot:
     check_recorder(actor)
-    if not region_in_scope(actor, region.code):
-        raise NotFound()
-    return Depot.objects.create(region=region, name=name, keeper=keeper, keeper_phone=keeper_phone, address=address)
+    inp, values = _read(actor, data, DEPOT_FIELDS)
+    inp.check()
+    depot = Depot.objects.create(**values)
+    audit_record(actor=actor, action="flood.depot.create", target=depot, changes=_display(values))
+    return depot
 
 
-def stock_set(*, actor: Any, depot: Depot, item: str, quantity: int) -> Stock:
+def stock_set(*, actor: Any, data: dict[str, Any]) -> Stock:
+    """The quantity of one item in one depot of the actor's area (replacing the last count)."""
     check_recorder(actor)
-    if not visible(actor, Depot.objects.filter(pk=depot.pk)).exists():
-        raise NotFound()
-    stock, _created = Stock.objects.update_or_create(depot=depot, item=item, defaults={"quantity": quantity})
+    inp = Inputs(data)
+    values = inp.read_values([s for s in STOCK_FIELDS if s.name != "depot"])
+    depot = inp.record(STOCK_FIELDS[0], visible(actor, Depot.objects.all()))
+    inp.check()
+    with transaction.atomic():
+        stock, _created = Stock.objects.update_or_create(
+            depot=depot, item=values["item"], defaults={"quantity": values["quantity"]}
+        )
+        audit_record(actor=actor, action="flood.stock.set", target=stock, changes=_display(values))
     return stock
 
 
-def team_create(*, actor: Any, region: Region, **values: Any) -> RescueTeam:
+def team_create(*, actor: Any, data: dict[str, Any]) -> RescueTeam:
     check_recorder(actor)
-    if not region_in_scope(actor, region.code):
-        raise NotFound()
-    return RescueTeam.objects.create(region=region, **values)
+    inp, values = _read(actor, data, TEAM_FIELDS)
+    inp.check()
+    team = RescueTeam.objects.create(**values)
+    audit_record(actor=actor, action="flood.team.create", target=team, changes=_display(values))
+    return team
 
 
 def drought_report(*, actor: Any, data: dict[str, Any]) -> DroughtReport:

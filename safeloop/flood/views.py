@@ -15,6 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.core.bulk import export_response, import_page
@@ -45,6 +46,7 @@ from safeloop.flood.services import (
     alert_end,
     alert_start,
     alert_times,
+    depot_create,
     drought_report,
     duty_log_write,
     evacuation_record,
@@ -54,11 +56,31 @@ from safeloop.flood.services import (
     risk_point_create,
     risk_point_update,
     shift_set,
+    stock_set,
+    team_create,
     zero_report_submit,
 )
 from safeloop.flood.workflow import FLOW, available_actions, danger_act
 
 PAGE_SIZE = 50
+# What each event of a 险情 or a warning is called on its page.
+EVENT_LABELS = {
+    "report": gettext_lazy("巡查发现并报告"),
+    "handle": gettext_lazy("开始处置"),
+    "clear": gettext_lazy("解除险情"),
+    "start": gettext_lazy("发布或启动"),
+    "end": gettext_lazy("结束"),
+    "correct": gettext_lazy("更正时间"),
+    "evacuation": gettext_lazy("登记转移安置"),
+    "relief": gettext_lazy("登记救灾物资"),
+}
+
+
+def _events(owner) -> list:
+    events = list(owner.events.all())
+    for event in events:
+        event.label = EVENT_LABELS.get(event.action, event.action)
+    return events
 
 
 def _check_sees(request: HttpRequest) -> None:
@@ -82,6 +104,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "overdue": overdue_patrols(user),
         "dangers": list(danger_list(user, open_only=True)[:50]),
         "zero": zero_report_status(user),
+        "now": timezone.now(),
         "can_record": can_record(user),
         "can_command": can_command(user),
     }
@@ -200,7 +223,7 @@ def _danger_page(request: HttpRequest, danger, failed: dict, status: int = 200) 
         (t, failed.get(t.action) or FormState.of_page(t.fields, None, {}, prefix=t.action))
         for t in available_actions(request.user, danger)
     ]
-    context = {"danger": danger, "events": danger.events.all(), "actions": actions, "now": timezone.now()}
+    context = {"danger": danger, "events": _events(danger), "actions": actions, "now": timezone.now()}
     return render(request, "flood/danger_detail.html", context, status=status)
 
 
@@ -297,7 +320,7 @@ def _alert_page(request: HttpRequest, alert, failed: dict, status: int = 200) ->
     user = request.user
     context = {
         "alert": alert,
-        "events": alert.events.all(),
+        "events": _events(alert),
         "evacuations": alert.evacuations.select_related("region"),
         "reliefs": alert.reliefs.select_related("region"),
         "end_form": failed.get("end") or forms.end_form(None),
@@ -362,13 +385,36 @@ def relief_distributed(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("flood:alert_detail", pk=relief.alert_id)
 
 
+RESOURCE_FORMS = {
+    "depot": (forms.depot_form, depot_create),
+    "stock": (forms.stock_form, stock_set),
+    "team": (forms.team_form, team_create),
+}
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def resources(request: HttpRequest) -> HttpResponse:
+    """Depots with their stock, rescue teams, and the townships short of the minimum stock;
+    a recorder adds a depot or a team and counts the stock here."""
     _check_sees(request)
-    depots = visible(request.user, Depot.objects.select_related("region").prefetch_related("stock"))
-    context = {"depots": depots[:200], "shortfalls": shortfalls(request.user), "teams": teams(request.user)[:200]}
-    return render(request, "flood/resources.html", context)
+    user, which = request.user, request.POST.get("form", "")
+    built = {
+        name: build(user, posted(request) if which == name else None) for name, (build, _save) in RESOURCE_FORMS.items()
+    }
+    status = 200
+    if request.method == "POST":
+        _check_records(request)
+        if which not in RESOURCE_FORMS:
+            raise Http404
+        if submitted(built[which], RESOURCE_FORMS[which][1], actor=user) is not None:
+            messages.success(request, _("已保存"))
+            return redirect("flood:resources")
+        status = built[which].status
+    depots = visible(user, Depot.objects.select_related("region").prefetch_related("stock"))
+    context = {"depots": depots[:200], "shortfalls": shortfalls(user), "teams": teams(user)[:200]}
+    context |= {"forms": built, "can_record": can_record(user)}
+    return render(request, "flood/resources.html", context, status=status)
 
 
 @login_required
