@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from safeloop.core.db import refresh_planner_statistics
 from safeloop.demo.campaigns import seed_campaigns
 from safeloop.demo.checklists import seed_checklists
+from safeloop.demo.duties import seed_duties
 from safeloop.demo.experts import seed_experts
 from safeloop.demo.hazards import seed_hazards
 from safeloop.demo.inspections import seed_inspections
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         accounts.usernames += seed_reporting(seed=seed, progress=progress, password=accounts.password)
         seed_inspections(seed=seed, progress=progress)
         seed_campaigns(seed=seed, progress=progress)
+        seed_duties(seed=seed, progress=progress)
         progress("更新查询统计信息（ANALYZE）…")
         refresh_planner_statistics()
         self.stdout.write(self.style.SUCCESS(f"演示数据已加载。演示账号（密码均为 {accounts.password}）："))

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class DutiesConfig(AppConfig):
+    name = "safeloop.duties"
+    label = "duties"
+    verbose_name = "责任考核"
+
+    def ready(self) -> None:
+        from safeloop.core.filecheck import register_files
+        from safeloop.duties.models import stored_files
+
+        register_files(stored_files)
