@@ -12,6 +12,7 @@ from safeloop.campaigns.api import router as campaigns_router
 from safeloop.checklists.api import router as checklists_router
 from safeloop.checklists.selectors import ChecklistFilters
 from safeloop.core.api import Paging, StrictJsonParser, install_error_handlers, labels_of
+from safeloop.duties.api import router as duties_router
 from safeloop.experts.api import router as experts_router
 from safeloop.hazards.api import router as hazards_router
 from safeloop.hazards.selectors import LedgerFilters
@@ -76,3 +77,4 @@ api.add_router("/", reporting_router)
 api.add_router("/", inspections_router)
 api.add_router("/", campaigns_router)
 api.add_router("/", standards_router)
+api.add_router("/", duties_router)

@@ -82,7 +82,7 @@ def applies_to(item: SchemeItem, unit: Unit) -> bool:
 
 def assessed_units(scheme: Scheme) -> list[Unit]:
     """The counties of the scheme's region and its departments."""
-    units = Unit.objects.filter(kind__in=ASSESSED_KINDS, region_id__startswith=scheme.region_id[:4])
+    units = Unit.objects.filter(kind__in=ASSESSED_KINDS, region__code__startswith=scheme.region_id[:4])
     counties = [u for u in units if u.kind == UnitKind.COUNTY]
     departments = [u for u in units if u.kind == UnitKind.DEPARTMENT and u.region_id == scheme.region_id]
     return counties + departments

@@ -329,7 +329,7 @@ def accountability_record(*, actor: Any, unit: Unit, data: dict[str, Any]) -> Ac
         "decided_by": inp.text("decided_by", _("决定机关"), required=True, max_length=80),
     }
     inp.check()
-    links = {k: data[k] for k in ("hazard", "task", "accident") if data.get(k) is not None}
+    links = {f"{k}_id": data[k] for k in ("hazard", "task", "accident") if data.get(k) is not None}
     return Accountability.objects.create(unit=unit, created_by=actor, **values, **links)
 
 
