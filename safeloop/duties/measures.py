@@ -301,26 +301,50 @@ def _unit_region_prefixes(units: Iterable[Unit]) -> dict[int, str]:
     return {u.pk: subtree_prefix(u.region_id) for u in units}
 
 
-def unit_figures(units: list[Unit], year: int, today: date | None = None) -> dict[int, dict[str, Figure]]:
-    """Every measure for every unit given (one grouped query per source)."""
+SOURCES = {
+    "hazards": set(HAZARD_PARTS),
+    "enterprises": set(ENTERPRISE_PARTS),
+    "accidents": {"major_accidents", "larger_accidents"},
+    "campaigns": {"campaign_progress"},
+    "inspections": {"inspection_plan"},
+    "tasks": {"tasks_on_time"},
+    "drills": {"drills"},
+}
+
+
+def unit_figures(
+    units: list[Unit], year: int, today: date | None = None, only: set[str] | None = None
+) -> dict[int, dict[str, Figure]]:
+    """Every measure (or those in `only`) for every unit given: one grouped query per source."""
     today = today or timezone.localdate()
     if not units:
         return {}
+
+    def needed(source: str) -> bool:
+        return only is None or bool(SOURCES[source] & only)
+
     prefix = _common_prefix([matcher(u).prefix for u in units])
     matchers = {u.pk: matcher(u) for u in units}
-    hazards = _hazard_rows(prefix, today, year)
-    enterprises = _enterprise_rows(prefix, year)
-    accidents = _accident_rows(prefix, year)
-    campaigns = _campaign_rows(prefix, year)
-    planned, inspected, dept_regions = _inspection_counts(year)
-    unit_of_department = dict(Unit.objects.filter(department__isnull=False).values_list("department_id", "pk"))
-    tasks = _task_counts(year, today)
-    drills = dict(
-        Drill.objects.filter(held_on__year=year).values("unit_id").order_by().annotate(n=Count("pk")).values_list(
-            "unit_id", "n"
+    empty = _Rows()
+    hazards = _hazard_rows(prefix, today, year) if needed("hazards") else empty
+    enterprises = _enterprise_rows(prefix, year) if needed("enterprises") else empty
+    accidents = _accident_rows(prefix, year) if needed("accidents") else empty
+    campaigns = _campaign_rows(prefix, year) if needed("campaigns") else empty
+    planned, inspected, dept_regions = _inspection_counts(year) if needed("inspections") else ({}, {}, {})
+    tasks = _task_counts(year, today) if needed("tasks") else {}
+    drills = (
+        dict(
+            Drill.objects.filter(held_on__year=year)
+            .values("unit_id")
+            .order_by()
+            .annotate(n=Count("pk"))
+            .values_list("unit_id", "n")
         )
+        if needed("drills")
+        else {}
     )
-    all_units = {u.pk: u for u in Unit.objects.all()}
+    members_needed = needed("tasks") or needed("drills")
+    all_units = {u.pk: u for u in Unit.objects.all()} if members_needed else {}
     out: dict[int, dict[str, Figure]] = {}
     for unit in units:
         m = matchers[unit.pk]
@@ -334,12 +358,12 @@ def unit_figures(units: list[Unit], year: int, today: date | None = None) -> dic
         figures["inspection_plan"] = Figure(
             sum(inspected.get(d, 0) for d in departments), sum(planned.get(d, 0) for d in departments)
         )
-        members = _member_units(unit, all_units, unit_of_department)
+        members = _member_units(unit, all_units) if members_needed else []
         figures["tasks_on_time"] = Figure(
             sum(tasks[u][0] for u in members if u in tasks), sum(tasks[u][1] for u in members if u in tasks)
         )
         figures["drills"] = Figure(sum(drills.get(u, 0) for u in members))
-        out[unit.pk] = figures
+        out[unit.pk] = figures if only is None else {k: v for k, v in figures.items() if k in only}
     return out
 
 
@@ -359,7 +383,7 @@ def _departments_of(unit: Unit, dept_regions: dict[int, str]) -> list[int]:
     return [d for d, region in dept_regions.items() if region == unit.region_id]
 
 
-def _member_units(unit: Unit, all_units: dict[int, Unit], unit_of_department: dict[int, int]) -> list[int]:
+def _member_units(unit: Unit, all_units: dict[int, Unit]) -> list[int]:
     """A department's own tasks and drills; a region unit's, its townships' and departments' of its region."""
     if unit.department_id:
         return [unit.pk]
@@ -502,8 +526,7 @@ def drill_rows(user: ScopedUser, unit: Unit, code: str, part: str, year: int, to
             [(_("检查计划"), lambda p: p.name), (_("执法主体"), lambda p: p.department.name), (_("计划检查户次"), lambda p: p.target_total)],
         )
     all_units = {u.pk: u for u in Unit.objects.all()}
-    unit_of_department = dict(Unit.objects.filter(department__isnull=False).values_list("department_id", "pk"))
-    members = _member_units(unit, all_units, unit_of_department)
+    members = _member_units(unit, all_units)
     if code == "tasks_on_time":
         qs = Task.objects.filter(due_task_q(year, today), lead_unit_id__in=members)
         if part == "num":

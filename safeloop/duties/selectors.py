@@ -300,7 +300,8 @@ def my_duties(user: Any, year: int | None = None) -> MyDuties | None:
     if positions:
         items_q &= Q(position__in=positions)
     items = list(DutyItem.objects.filter(items_q).select_related("position").order_by("duty_list_id", "sort"))
-    figures = unit_figures([unit], year).get(unit.pk, {}) if items else {}
+    wanted = {i.measure for i in items if i.measure in MEASURES}
+    figures = unit_figures([unit], year, only=wanted).get(unit.pk, {}) if wanted else {}
     my = [_my_item(i, figures.get(i.measure), unit, year) for i in items]
     tasks = list(
         Task.objects.filter(year=year, lead_unit=unit).exclude(status=TaskStatus.DONE).prefetch_related("milestones")

@@ -83,8 +83,9 @@ def duty_list_page(request: HttpRequest, pk: int) -> HttpResponse:
     duty_list = _or_404(duty_list_get, request.user, pk)
     items = list_items(duty_list)
     figures = {}
-    if duty_list.unit is not None and any(i.measure in MEASURES for i in items):
-        figures = unit_figures([duty_list.unit], duty_list.year).get(duty_list.unit_id, {})
+    wanted = {i.measure for i in items if i.measure in MEASURES}
+    if duty_list.unit is not None and wanted:
+        figures = unit_figures([duty_list.unit], duty_list.year, only=wanted).get(duty_list.unit_id, {})
     rows = [(i, figures.get(i.measure), MEASURES.get(i.measure)) for i in items]
     context = {"duty_list": duty_list, "rows": rows, "holders": holders(duty_list), "year": duty_list.year}
     return render(request, "duties/list.html", context)
