@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from safeloop.accidents.services import accident_create
-from safeloop.accounts.models import Role, User
+from safeloop.accounts.models import User
 from safeloop.duties.models import (
     AccountabilityKind,
     ListKind,
@@ -88,19 +88,29 @@ def _units() -> dict[str, Unit]:
     out[CITY] = Unit.objects.create(kind=UnitKind.CITY, name="益阳市委、市政府", region=city, sort=0)
     counties = list(Region.objects.filter(parent_id=CITY, level=RegionLevel.COUNTY, statutory=True).order_by("code"))
     for i, county in enumerate(counties, start=1):
-        out[county.code] = Unit.objects.create(kind=UnitKind.COUNTY, name=f"{county.name}委、{county.name}政府", region=county, sort=i)
+        out[county.code] = Unit.objects.create(
+            kind=UnitKind.COUNTY, name=f"{county.name}委、{county.name}政府", region=county, sort=i
+        )
     for town in Region.objects.filter(parent__in=counties, level=RegionLevel.TOWNSHIP).order_by("code"):
         out[town.code] = Unit.objects.create(kind=UnitKind.TOWNSHIP, name=town.name, region=town, sort=50)
-    departments = Department.objects.filter(region__in=[city, *counties]).select_related("region").order_by("region_id", "pk")
+    departments = (
+        Department.objects.filter(region__in=[city, *counties]).select_related("region").order_by("region_id", "pk")
+    )
     for dept in departments:
         out[f"d{dept.pk}"] = Unit.objects.create(
-            kind=UnitKind.DEPARTMENT, name=dept.name, region=dept.region, department=dept, sort=20 if dept.region_id == CITY else 40
+            kind=UnitKind.DEPARTMENT,
+            name=dept.name,
+            region=dept.region,
+            department=dept,
+            sort=20 if dept.region_id == CITY else 40,
         )
     return out
 
 
 def _by_kind(units: dict[str, Unit], region: str, kind: str) -> Unit | None:
-    return next((u for u in units.values() if u.department and u.region_id == region and u.department.kind == kind), None)
+    return next(
+        (u for u in units.values() if u.department and u.region_id == region and u.department.kind == kind), None
+    )
 
 
 def _posts(rng: random.Random, units: dict[str, Unit], year: int) -> dict[int, dict[str, Position]]:
@@ -111,7 +121,11 @@ def _posts(rng: random.Random, units: dict[str, Unit], year: int) -> dict[int, d
         posts: dict[str, Position] = {}
         if unit.kind in (UnitKind.CITY, UnitKind.COUNTY):
             place = unit.region.name
-            head = "市长" if unit.kind == UnitKind.CITY else ("市长" if place.endswith("市") else ("区长" if place.endswith("区") else "县长"))
+            head = (
+                "市长"
+                if unit.kind == UnitKind.CITY
+                else ("市长" if place.endswith("市") else ("区长" if place.endswith("区") else "县长"))
+            )
             titles = [(PositionKind.SECRETARY, f"{place}委书记"), (PositionKind.HEAD, f"{place}{head}")]
             if unit.kind == UnitKind.CITY:
                 titles += [
@@ -141,9 +155,12 @@ def _posts(rng: random.Random, units: dict[str, Unit], year: int) -> dict[int, d
         out[unit.pk] = posts
     city_safety = out[units[CITY].pk][PositionKind.SAFETY_VICE]
     holder_change(position=city_safety, person_name=_person(rng), started_on=date(year, 6, 1))  # a change this year
-    template = {k: Position.objects.create(unit=None, kind=k, title=str(k.label), sort=i) for i, k in enumerate(
-        (PositionKind.PRINCIPAL, PositionKind.SAFETY_MANAGER, PositionKind.TEAM_LEADER, PositionKind.EMPLOYEE)
-    )}
+    template = {
+        k: Position.objects.create(unit=None, kind=k, title=str(k.label), sort=i)
+        for i, k in enumerate(
+            (PositionKind.PRINCIPAL, PositionKind.SAFETY_MANAGER, PositionKind.TEAM_LEADER, PositionKind.EMPLOYEE)
+        )
+    }
     out[0] = dict(template)
     return out
 
@@ -157,7 +174,9 @@ def _lists(units: dict[str, Unit], posts: dict[int, dict[str, Position]], year: 
             statement = "党政同责、一岗双责、齐抓共管、失职追责。"
         elif unit.kind == UnitKind.TOWNSHIP:
             kind, title = ListKind.TOWNSHIP, f"{unit.name}安全生产履职事项清单（{year}年）"
-            statement = "依法明确安全生产监督管理机构和人员，加强对辖区生产经营单位安全生产状况的监督检查（安全生产法第九条）。"
+            statement = (
+                "依法明确安全生产监督管理机构和人员，加强对辖区生产经营单位安全生产状况的监督检查（安全生产法第九条）。"
+            )
         else:
             kind, title = ListKind.DEPARTMENT, f"{unit.name}安全生产监管职责清单（{year}年）"
             categories = "、".join(unit.department.categories.values_list("name", flat=True)) or "本部门业务范围"
@@ -166,7 +185,13 @@ def _lists(units: dict[str, Unit], posts: dict[int, dict[str, Position]], year: 
                 + STATEMENTS.get(unit.department.kind, "")
             )
         duty_list_create(
-            unit=unit, kind=kind, year=year, title=title, statement=statement, positions=posts[unit.pk], published_on=published
+            unit=unit,
+            kind=kind,
+            year=year,
+            title=title,
+            statement=statement,
+            positions=posts[unit.pk],
+            published_on=published,
         )
         count += 1
     duty_list_create(
@@ -257,8 +282,14 @@ def _tasks(rng, actor: User, units: dict[str, Unit], year: int, today: date) -> 
             due = date(year, month, day)
             task = task_create(
                 actor=actor,
-                data={"code": code(), "year": year, "title": title, "lead_unit": units[county_code], "due_on": due,
-                      "source": f"益阳市{year}年安全生产工作要点"},
+                data={
+                    "code": code(),
+                    "year": year,
+                    "title": title,
+                    "lead_unit": units[county_code],
+                    "due_on": due,
+                    "source": f"益阳市{year}年安全生产工作要点",
+                },
                 milestones=[{"title": "完成", "due_on": due, "planned_pct": 100}],
             )
             out.append(_advance(actor, task, rng.choice(("done_on_time", "done_on_time", "done_late", "late")), today))
@@ -307,7 +338,7 @@ def _tasks(rng, actor: User, units: dict[str, Unit], year: int, today: date) -> 
         ],
         co_units=[units[c] for c in sorted(k for k in units if len(k) == 6 and k != CITY)],
     )
-    months = [m for m in range(2, today.month + 1)]
+    months = list(range(2, today.month + 1))
     for i, month in enumerate(months):
         pct = min(60, 4 + i * 6)  # running slow: far behind the plan
         task_update(actor=actor, pk=smoke.pk, data={"progress_pct": pct, "month": date(year, month, 1).isoformat()})
@@ -320,7 +351,9 @@ def _advance(actor: User, task: Task, fate: str, today: date) -> Task:
     """Bring a task to its demo state (done in time, done late, still running, late)."""
     milestones = list(task.milestones.all())
     if fate in ("done_on_time", "done_late") and task.due_on <= today:
-        done = task.due_on - timedelta(days=5) if fate == "done_on_time" else min(today, task.due_on + timedelta(days=20))
+        done = (
+            task.due_on - timedelta(days=5) if fate == "done_on_time" else min(today, task.due_on + timedelta(days=20))
+        )
         for m in milestones:
             task_update(actor=actor, pk=task.pk, data={"milestone_done": m.pk})
         task_update(actor=actor, pk=task.pk, data={"status": TaskStatus.DONE, "completed_on": done.isoformat()})
@@ -343,7 +376,12 @@ def _advance(actor: User, task: Task, fate: str, today: date) -> Task:
 def _drills(rng, units: dict[str, Unit], year: int, today: date) -> int:
     """Most townships held a drill this year (the rest are what the duty measure shows)."""
     count = 0
-    plans = ("乡镇生产安全事故综合应急预案", "防汛抢险和人员转移应急预案", "危险化学品泄漏事故应急预案", "森林火灾扑救应急预案")
+    plans = (
+        "乡镇生产安全事故综合应急预案",
+        "防汛抢险和人员转移应急预案",
+        "危险化学品泄漏事故应急预案",
+        "森林火灾扑救应急预案",
+    )
     actor = User.objects.get(username="city_admin")
     for unit in [u for u in units.values() if u.kind == UnitKind.TOWNSHIP]:
         for _i in range(rng.choices((0, 1, 2), weights=(2, 6, 2))[0]):
@@ -351,8 +389,12 @@ def _drills(rng, units: dict[str, Unit], year: int, today: date) -> int:
             drill_record(
                 actor=actor,
                 unit=unit,
-                data={"held_on": held.isoformat(), "plan": rng.choice(plans), "participants": rng.randint(20, 160),
-                      "note": "演练结束后开展了讲评，修订了预案中的联络表。"},
+                data={
+                    "held_on": held.isoformat(),
+                    "plan": rng.choice(plans),
+                    "participants": rng.randint(20, 160),
+                    "note": "演练结束后开展了讲评，修订了预案中的联络表。",
+                },
             )
             count += 1
     return count
@@ -389,18 +431,28 @@ def _accountability(actor: User, units: dict[str, Unit], tasks: list[Task], acci
         accountability_record(
             actor=actor,
             unit=units[ANHUA],
-            data={"kind": AccountabilityKind.TALK, "decided_on": (today - timedelta(days=60)).isoformat(),
-                  "reason": "发生重大生产安全事故，约谈县政府主要负责人", "trigger": Trigger.ACCIDENT,
-                  "decided_by": "益阳市安全生产委员会", "accident": accident.pk},
+            data={
+                "kind": AccountabilityKind.TALK,
+                "decided_on": (today - timedelta(days=60)).isoformat(),
+                "reason": "发生重大生产安全事故，约谈县政府主要负责人",
+                "trigger": Trigger.ACCIDENT,
+                "decided_by": "益阳市安全生产委员会",
+                "accident": accident.pk,
+            },
         )
     late = next((t for t in tasks if t.status != TaskStatus.DONE and t.due_on < today), None)
     if late is not None:
         accountability_record(
             actor=actor,
             unit=late.lead_unit,
-            data={"kind": AccountabilityKind.CRITICISM, "decided_on": today.isoformat(),
-                  "reason": f"年度任务“{late.title}”逾期未完成，予以通报批评", "trigger": Trigger.TASK,
-                  "decided_by": "益阳市安全生产委员会办公室", "task": late.pk},
+            data={
+                "kind": AccountabilityKind.CRITICISM,
+                "decided_on": today.isoformat(),
+                "reason": f"年度任务“{late.title}”逾期未完成，予以通报批评",
+                "trigger": Trigger.TASK,
+                "decided_by": "益阳市安全生产委员会办公室",
+                "task": late.pk,
+            },
         )
 
 
@@ -412,9 +464,9 @@ def _manual_scores(rng, actor: User, scheme, units: dict[str, Unit]) -> None:
             scheme=scheme,
             item_code="review",
             unit_id=units[county].pk,
-            data={"score": str(rng.choice((3, 3.5, 4, 4.5, 5))), "reason": "述职评议和暗访检查结果",
-                  "evidence": f"益阳市安委会考核组{scheme.year}年度述职评议记录"},
+            data={
+                "score": str(rng.choice((3, 3.5, 4, 4.5, 5))),
+                "reason": "述职评议和暗访检查结果",
+                "evidence": f"益阳市安委会考核组{scheme.year}年度述职评议记录",
+            },
         )
-
-
-

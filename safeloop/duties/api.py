@@ -195,7 +195,9 @@ class EvidenceIn(Schema):
 def task_evidence(request: HttpRequest, task_id: int, file: File[UploadedFile], payload: Form[EvidenceIn]):  # type: ignore[valid-type]
     _need(can_open_assessment(request.user))
     data = payload.dict()
-    evidence = evidence_add(actor=request.user, pk=task_id, upload=file, note=data.get("note") or "", milestone_id=data.get("milestone"))
+    evidence = evidence_add(
+        actor=request.user, pk=task_id, upload=file, note=data.get("note") or "", milestone_id=data.get("milestone")
+    )
     return Status(201, evidence)
 
 
@@ -242,7 +244,8 @@ def assessment(request: HttpRequest, year: int):
     units = []
     for r in rows:
         items = [
-            vars(i) | {"evidence_url": reverse("duties:drill", args=[year, r.unit, i.measure, "num"]) if i.measure else ""}
+            vars(i)
+            | {"evidence_url": reverse("duties:drill", args=[year, r.unit, i.measure, "num"]) if i.measure else ""}
             for i in r.items
         ]
         units.append(vars(r) | {"items": items})

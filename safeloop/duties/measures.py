@@ -65,8 +65,16 @@ MEASURES: dict[str, Measure] = {
         Measure("larger_accidents", _("较大及以上事故"), _("本年较大及以上生产安全事故"), None, "accidents", True),
         Measure("self_check_rate", _("企业自查自纠完成率"), _("本年提交自查清单的企业"), _("辖区企业"), "checklists"),
         Measure("reward_coverage", _("内部报告奖励机制覆盖率"), _("已建立机制的企业"), _("辖区企业"), "reporting"),
-        Measure("inspection_plan", _("执法检查计划完成率"), _("本年已办结的计划内检查"), _("计划检查户次"), "inspections"),
-        Measure("campaign_progress", _("专项行动任务完成率"), _("已完成的专项行动任务"), _("本年到期的专项行动任务"), "campaigns"),
+        Measure(
+            "inspection_plan", _("执法检查计划完成率"), _("本年已办结的计划内检查"), _("计划检查户次"), "inspections"
+        ),
+        Measure(
+            "campaign_progress",
+            _("专项行动任务完成率"),
+            _("已完成的专项行动任务"),
+            _("本年到期的专项行动任务"),
+            "campaigns",
+        ),
         Measure("tasks_on_time", _("年度任务按期完成率"), _("按期完成的年度任务"), _("已到期的年度任务"), "duties"),
         Measure("drills", _("应急演练次数"), _("本年组织的应急演练"), None, "duties"),
         Measure("ent_overdue", _("本企业逾期未整改隐患"), _("逾期未整改的隐患"), None, "hazards", True),
@@ -196,6 +204,15 @@ class _Rows:
     def add(self, key: tuple[str, str | None, int | None], counts: dict[str, int]) -> None:
         self.rows.append((key, counts))
 
+    @classmethod
+    def of(cls, qs: Iterable[Any], region: str, category: str, override: str | None) -> _Rows:
+        out = cls()
+        for row in qs:
+            counts: dict[str, Any] = dict(row)
+            key = (counts.pop(region), counts.pop(category), counts.pop(override) if override else None)
+            out.add(key, counts)
+        return out
+
     def total(self, m: Matcher) -> dict[str, int]:
         out: dict[str, int] = defaultdict(int)
         for (region, category, override), counts in self.rows:
@@ -213,15 +230,9 @@ def _hazard_rows(prefix: str, today: date, year: int) -> _Rows:
         .order_by()
         .annotate(**counts)
     )
-    out = _Rows()
-    for row in qs:
-        key = (
-            row.pop("enterprise__region_id"),
-            row.pop("enterprise__category_id"),
-            row.pop("enterprise__supervising_department_override_id"),
-        )
-        out.add(key, row)
-    return out
+    return _Rows.of(
+        qs, "enterprise__region_id", "enterprise__category_id", "enterprise__supervising_department_override_id"
+    )
 
 
 def _enterprise_rows(prefix: str, year: int) -> _Rows:
@@ -235,10 +246,7 @@ def _enterprise_rows(prefix: str, year: int) -> _Rows:
             rewarded=Count("pk", filter=Q(reward_mechanism__established=True)),
         )
     )
-    out = _Rows()
-    for row in qs:
-        out.add((row.pop("region_id"), row.pop("category_id"), row.pop("supervising_department_override_id")), row)
-    return out
+    return _Rows.of(qs, "region_id", "category_id", "supervising_department_override_id")
 
 
 def _accident_rows(prefix: str, year: int) -> _Rows:
@@ -252,10 +260,7 @@ def _accident_rows(prefix: str, year: int) -> _Rows:
             larger_accidents=Count("pk", filter=grade_at_least_q("larger")),
         )
     )
-    out = _Rows()
-    for row in qs:
-        out.add((row.pop("region_id"), row.pop("category_id"), None), row)
-    return out
+    return _Rows.of(qs, "region_id", "category_id", None)
 
 
 def _campaign_rows(prefix: str, year: int) -> _Rows:
@@ -266,23 +271,19 @@ def _campaign_rows(prefix: str, year: int) -> _Rows:
         .order_by()
         .annotate(campaign_tasks=Count("pk"), campaign_done=Count("pk", filter=Q(status=CampaignTaskStatus.DONE)))
     )
-    out = _Rows()
-    for row in qs:
-        key = (
-            row.pop("enterprise__region_id"),
-            row.pop("enterprise__category_id"),
-            row.pop("enterprise__supervising_department_override_id"),
-        )
-        out.add(key, row)
-    return out
+    return _Rows.of(
+        qs, "enterprise__region_id", "enterprise__category_id", "enterprise__supervising_department_override_id"
+    )
 
 
 def _inspection_counts(year: int) -> tuple[dict[int, int], dict[int, int], dict[int, str]]:
     """Plan targets and closed plan inspections by department, and each department's region."""
     planned = dict(
-        Plan.objects.filter(year=year).values("department_id").order_by().annotate(n=Sum("target_total")).values_list(
-            "department_id", "n"
-        )
+        Plan.objects.filter(year=year)
+        .values("department_id")
+        .order_by()
+        .annotate(n=Sum("target_total"))
+        .values_list("department_id", "n")
     )
     done = dict(
         Inspection.objects.filter(plan__year=year, status=InspectionStatus.CLOSED)
@@ -436,11 +437,12 @@ def drill_rows(user: ScopedUser, unit: Unit, code: str, part: str, year: int, to
     from django.urls import reverse
 
     today = today or timezone.localdate()
+    qs: QuerySet[Any]
     measure = MEASURES[code]
     title = str(measure.numerator if part == "num" else measure.denominator)
     enterprises = Enterprise.objects.filter(enterprise_q(unit)).values("pk")
     if code in HAZARD_PARTS:
-        name = HAZARD_PARTS[code][0 if part == "num" else 1]
+        name = HAZARD_PARTS[code][0 if part == "num" else 1] or ""
         qs = visible(user, Hazard.objects.filter(hazard_filters(today, year)[name], enterprise__in=enterprises))
         qs = qs.select_related("enterprise").order_by("-found_on", "-pk")
         return DrillRows(
@@ -459,14 +461,20 @@ def drill_rows(user: ScopedUser, unit: Unit, code: str, part: str, year: int, to
     if code in ENTERPRISE_PARTS:
         qs = Enterprise.objects.filter(enterprise_q(unit))
         if part == "num":
-            qs = qs.filter(Exists(_submitted_in(year))) if code == "self_check_rate" else qs.filter(
-                reward_mechanism__established=True
+            qs = (
+                qs.filter(Exists(_submitted_in(year)))
+                if code == "self_check_rate"
+                else qs.filter(reward_mechanism__established=True)
             )
         qs = visible(user, qs).select_related("region", "category").order_by("region_id", "pk")
         return DrillRows(
             title,
             qs,
-            [(_("企业"), lambda e: e.name), (_("乡镇街道"), lambda e: e.region.name), (_("行业"), lambda e: e.category.name)],
+            [
+                (_("企业"), lambda e: e.name),
+                (_("乡镇街道"), lambda e: e.region.name),
+                (_("行业"), lambda e: e.category.name),
+            ],
             lambda e: reverse("registry:enterprise_detail", args=[e.pk]),
         )
     if code in ("major_accidents", "larger_accidents"):
@@ -502,11 +510,14 @@ def drill_rows(user: ScopedUser, unit: Unit, code: str, part: str, year: int, to
             lambda t: reverse("campaigns:task", args=[t.pk]),
         )
     if code == "inspection_plan":
-        depts = [unit.department_id] if unit.department_id else list(
-            _region_departments(unit.region_id)
-        )
+        depts = [unit.department_id] if unit.department_id else list(_region_departments(unit.region_id))
         if part == "num":
-            qs = visible(user, Inspection.objects.filter(plan__year=year, plan__department_id__in=depts, status=InspectionStatus.CLOSED))
+            qs = visible(
+                user,
+                Inspection.objects.filter(
+                    plan__year=year, plan__department_id__in=depts, status=InspectionStatus.CLOSED
+                ),
+            )
             qs = qs.select_related("enterprise", "enforcement_body").order_by("-closed_at", "-pk")
             return DrillRows(
                 title,
@@ -515,7 +526,10 @@ def drill_rows(user: ScopedUser, unit: Unit, code: str, part: str, year: int, to
                     (_("检查编号"), lambda i: i.code),
                     (_("企业"), lambda i: i.enterprise.name),
                     (_("执法主体"), lambda i: i.enforcement_body.name),
-                    (_("办结时间"), lambda i: timezone.localtime(i.closed_at).strftime("%Y-%m-%d") if i.closed_at else ""),
+                    (
+                        _("办结时间"),
+                        lambda i: timezone.localtime(i.closed_at).strftime("%Y-%m-%d") if i.closed_at else "",
+                    ),
                 ],
                 lambda i: reverse("inspections:detail", args=[i.pk]),
             )
@@ -523,7 +537,11 @@ def drill_rows(user: ScopedUser, unit: Unit, code: str, part: str, year: int, to
         return DrillRows(
             title,
             qs,
-            [(_("检查计划"), lambda p: p.name), (_("执法主体"), lambda p: p.department.name), (_("计划检查户次"), lambda p: p.target_total)],
+            [
+                (_("检查计划"), lambda p: p.name),
+                (_("执法主体"), lambda p: p.department.name),
+                (_("计划检查户次"), lambda p: p.target_total),
+            ],
         )
     all_units = {u.pk: u for u in Unit.objects.all()}
     members = _member_units(unit, all_units)
@@ -544,7 +562,9 @@ def drill_rows(user: ScopedUser, unit: Unit, code: str, part: str, year: int, to
             ],
             lambda t: reverse("duties:task", args=[t.pk]),
         )
-    qs = Drill.objects.filter(held_on__year=year, unit_id__in=members).select_related("unit").order_by("-held_on", "-pk")
+    qs = (
+        Drill.objects.filter(held_on__year=year, unit_id__in=members).select_related("unit").order_by("-held_on", "-pk")
+    )
     return DrillRows(
         title,
         qs,
@@ -570,4 +590,3 @@ def _region_departments(region_id: str) -> Iterable[int]:
     from safeloop.registry.models import Department
 
     return Department.objects.filter(region_id=region_id).values_list("pk", flat=True)
-

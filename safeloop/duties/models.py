@@ -107,7 +107,9 @@ class PositionHolder(models.Model):
 
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="holders")
     person_name = models.CharField(_("姓名"), max_length=40)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     started_on = models.DateField(_("任职日期"))
     ended_on = models.DateField(_("离任日期"), null=True, blank=True)
 
@@ -240,6 +242,9 @@ class ProgressReport(models.Model):
         verbose_name_plural = _("进度报告")
         constraints = [models.UniqueConstraint(fields=["task", "month"], name="duty_progress_month_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.month:%Y-%m} {self.progress_pct}%"
+
 
 class Evidence(StoredFile):
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="evidence")
@@ -277,7 +282,9 @@ class Scheme(models.Model):
 
     scope = REGION_OF_UNIT
 
-    region = models.ForeignKey("registry.Region", verbose_name=_("考核主体区划"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "registry.Region", verbose_name=_("考核主体区划"), on_delete=models.PROTECT, related_name="+"
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     title = models.CharField(_("考核方案"), max_length=120)
     source = models.CharField(_("依据"), max_length=300, blank=True)
@@ -348,6 +355,9 @@ class ManualScore(models.Model):
         verbose_name_plural = _("人工评分")
         constraints = [models.UniqueConstraint(fields=["item", "unit"], name="duty_manual_score_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.item_id}/{self.unit_id} {self.score}"
+
 
 class AccountabilityKind(models.TextChoices):
     TALK = "talk", _("约谈")
@@ -373,7 +383,9 @@ class Accountability(models.Model):
     trigger = models.CharField(_("起因"), max_length=10, choices=Trigger.choices)
     hazard = models.ForeignKey("hazards.Hazard", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    accident = models.ForeignKey("accidents.Accident", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    accident = models.ForeignKey(
+        "accidents.Accident", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_by = models.CharField(_("决定机关"), max_length=80)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -382,6 +394,9 @@ class Accountability(models.Model):
         ordering = ["-decided_on", "-id"]
         verbose_name = _("追责记录")
         verbose_name_plural = _("追责记录")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reason}"
 
 
 class Drill(models.Model):
@@ -400,6 +415,9 @@ class Drill(models.Model):
         verbose_name = _("应急演练")
         verbose_name_plural = _("应急演练")
         indexes = [models.Index(fields=["unit", "held_on"], name="duty_drill_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.plan}"
 
 
 class DrillPhoto(StoredFile):

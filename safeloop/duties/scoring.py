@@ -133,9 +133,7 @@ def rank(scores: list[UnitScore]) -> list[UnitScore]:
     """Counties first, then departments; within each, the units not vetoed by score, then the vetoed."""
     out: list[UnitScore] = []
     for kind in ("county", "department"):
-        group = sorted(
-            (s for s in scores if s.kind == kind), key=lambda s: (s.vetoed, -s.score, s.name)
-        )
+        group = sorted((s for s in scores if s.kind == kind), key=lambda s: (s.vetoed, -s.score, s.name))
         for i, s in enumerate(group, start=1):
             s.rank = i
         out += group

@@ -21,25 +21,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeloop.core.errors import NotFound
-from safeloop.core.regions import ancestors, subtree_prefix
+from safeloop.core.regions import ancestors
 from safeloop.core.roles import AREA_ROLES, Role
 from safeloop.core.scope import ScopedUser, area_q, user_area
 from safeloop.duties.measures import MEASURES, Figure, enterprise_figures, unit_figures
 from safeloop.duties.models import (
-    ENTERPRISE_POSITIONS,
     Accountability,
     Drill,
     DutyItem,
     DutyList,
     Milestone,
-    Position,
     PositionHolder,
     Scheme,
     SchemeStatus,
     Task,
     TaskStatus,
     Unit,
-    UnitKind,
 )
 from safeloop.duties.scoring import UnitScore, compute, from_json
 
@@ -287,9 +284,7 @@ def my_duties(user: Any, year: int | None = None) -> MyDuties | None:
     """The duty items and tasks of the user's position(s) with each measure's current value and
     what is due next; a leader's portfolio units. None when the user has none."""
     year = year or timezone.localdate().year
-    held = list(
-        PositionHolder.objects.filter(user=user, ended_on=None).select_related("position", "position__unit")
-    )
+    held = list(PositionHolder.objects.filter(user=user, ended_on=None).select_related("position", "position__unit"))
     if user.role == Role.ENTERPRISE:
         return _enterprise_duties(user, year)
     unit = held[0].position.unit if held else own_unit(user)
@@ -372,4 +367,3 @@ def _enterprise_value(code: str, figure: Figure | None) -> str:
     if code == "ent_reward":
         return "已建立" if figure.num else "未建立"
     return str(figure.num)
-

@@ -125,6 +125,7 @@ def manual_score_set(*, actor: Any, scheme: Scheme, item_code: str, unit_id: Any
         reason = inp.text("reason", _("评分理由"), required=True, max_length=300)
         evidence = inp.text("evidence", _("佐证材料"), required=True, max_length=300)
         inp.check()
+        assert score is not None
         found, _created = ManualScore.objects.update_or_create(
             item=item, unit=unit, defaults={"score": score, "reason": reason, "evidence": evidence, "assessor": actor}
         )
@@ -173,6 +174,7 @@ def scheme_close(*, actor: Any, scheme: Scheme, version: int | None = None) -> S
 
 def frozen_result(scheme: Scheme) -> dict[str, Any]:
     """The sealed result; `core.seals.SealBroken` if its bytes no longer match their hash."""
+    assert scheme.sealed is not None
     return json.loads(sealed_bytes(scheme.sealed))
 
 
@@ -185,7 +187,9 @@ def _locked_task(actor: Any, pk: Any, version: Any) -> Task:
     if not acts_for(actor, task.lead_unit):
         raise Forbidden(_("只有牵头单位可以更新该任务"))
     if version not in (None, "") and str(task.version) != str(version).strip():
-        raise Conflict(_("该年度任务已被他人修改（当前版本 %(v)s），请刷新后重试") % {"v": task.version}, code="stale_version")
+        raise Conflict(
+            _("该年度任务已被他人修改（当前版本 %(v)s），请刷新后重试") % {"v": task.version}, code="stale_version"
+        )
     return task
 
 
@@ -217,7 +221,9 @@ def task_update(*, actor: Any, pk: Any, data: dict[str, Any]) -> Task:
             changes["completed_on"] = inp.date("completed_on", _("完成日期"), not_future=True)
         milestone = None
         if data.get("milestone_done") not in (None, ""):
-            milestone = task.milestones.filter(pk=inp.integer("milestone_done", _("完成节点"), required=True) or 0).first()
+            milestone = task.milestones.filter(
+                pk=inp.integer("milestone_done", _("完成节点"), required=True) or 0
+            ).first()
             if milestone is None and "milestone_done" not in inp.errors:
                 inp.error("milestone_done", _("完成节点不是该任务的节点"))
         month = progress = None
@@ -234,7 +240,9 @@ def task_update(*, actor: Any, pk: Any, data: dict[str, Any]) -> Task:
             raise ValidationFailed.from_fields({"completed_on": _("已完成的任务须填写完成日期")})
         if progress is not None and month is not None:
             ProgressReport.objects.update_or_create(
-                task=task, month=month.replace(day=1), defaults={"progress_pct": progress, "note": str(data.get("note", ""))[:300]}
+                task=task,
+                month=month.replace(day=1),
+                defaults={"progress_pct": progress, "note": str(data.get("note", ""))[:300]},
             )
             task.percent = progress
             if task.status == TaskStatus.NOT_STARTED and progress > 0:
@@ -250,7 +258,7 @@ def task_update(*, actor: Any, pk: Any, data: dict[str, Any]) -> Task:
         if milestone is not None:
             payload["milestone_done"] = milestone.title
         payload["before"] = {k: str(v) if isinstance(v, date) else v for k, v in before.items()}
-        _event(task, actor, "update", before["status"], payload)
+        _event(task, actor, "update", str(before["status"]), payload)
         return task
 
 
@@ -294,7 +302,9 @@ def holder_change(*, position: Any, person_name: str, user: Any = None, started_
                 raise ValidationFailed.from_fields({"started_on": _("任职日期须晚于现任者的任职日期")})
             current.ended_on = started_on - timedelta(days=1)
             current.save(update_fields=["ended_on"])
-        return PositionHolder.objects.create(position=position, person_name=person_name, user=user, started_on=started_on)
+        return PositionHolder.objects.create(
+            position=position, person_name=person_name, user=user, started_on=started_on
+        )
 
 
 def drill_record(*, actor: Any, unit: Unit, data: dict[str, Any], photos: list[Any] = ()) -> Drill:  # type: ignore[assignment]
@@ -306,12 +316,15 @@ def drill_record(*, actor: Any, unit: Unit, data: dict[str, Any], photos: list[A
     participants = inp.integer("participants", _("参演人数"), required=True, minimum=1, maximum=100000)
     note = inp.text("note", _("演练情况"), max_length=500)
     inp.check()
+    assert held_on is not None and participants is not None
     with transaction.atomic():
         drill = Drill.objects.create(
             unit=unit, held_on=held_on, plan=plan, participants=participants, note=note, created_by=actor
         )
         for upload in photos:
-            DrillPhoto.objects.create(drill=drill, uploaded_by=actor, **evidence_store(upload=upload, folder="drills").file_fields())
+            DrillPhoto.objects.create(
+                drill=drill, uploaded_by=actor, **evidence_store(upload=upload, folder="drills").file_fields()
+            )
         return drill
 
 
@@ -343,7 +356,14 @@ def duty_items_of(kind: str) -> list[dict[str, str]]:
 
 
 def duty_list_create(
-    *, unit: Unit | None, kind: str, year: int, title: str, statement: str, positions: dict[str, Any], published_on: date
+    *,
+    unit: Unit | None,
+    kind: str,
+    year: int,
+    title: str,
+    statement: str,
+    positions: dict[str, Any],
+    published_on: date,
 ) -> Any:
     """A new version of a unit's list for a year, its items from data/duty_items.csv bound to the
     unit's posts (`positions`: position kind → Position). An earlier version stays as it was."""

@@ -55,12 +55,18 @@ def _record(milestone: Milestone, rung: Rung, overdue: int) -> None:
             "overdue_workdays": overdue,
         },
     )
-    text = _("节点“%(m)s”已逾期%(days)s个工作日，升级为%(level)s") % {"m": milestone.title, "days": overdue, "level": name}
+    text = _("节点“%(m)s”已逾期%(days)s个工作日，升级为%(level)s") % {
+        "m": milestone.title,
+        "days": overdue,
+        "level": name,
+    }
     transaction.on_commit(lambda: _tell(task.pk, "escalate", text))
 
 
 def _remind(milestone: Milestone, left: int) -> None:
-    _tell(milestone.task_id, "remind", _("节点“%(m)s”距时限还有%(days)s个工作日") % {"m": milestone.title, "days": left})
+    _tell(
+        milestone.task_id, "remind", _("节点“%(m)s”距时限还有%(days)s个工作日") % {"m": milestone.title, "days": left}
+    )
 
 
 def _tell(task_id: int, kind: str, text: str) -> None:

@@ -42,7 +42,15 @@ from safeloop.duties.selectors import (
     task_list,
     unit_get,
 )
-from safeloop.duties.services import acts_for, drill_record, evidence_add, manual_score_set, may_assess, scheme_close, task_update
+from safeloop.duties.services import (
+    acts_for,
+    drill_record,
+    evidence_add,
+    manual_score_set,
+    may_assess,
+    scheme_close,
+    task_update,
+)
 from safeloop.duties.xlsx import assessment_workbook
 
 PAGE_SIZE = 50
@@ -98,13 +106,23 @@ def task_index(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     key = "1" if request.GET.get("key") == "1" else ""
     status = request.GET.get("status", "") if request.GET.get("status") in TaskStatus.values else ""
-    tasks = task_list(request.user, year=year, key=key, status=status).prefetch_related("milestones", "progress_reports")
+    tasks = task_list(request.user, year=year, key=key, status=status).prefetch_related(
+        "milestones", "progress_reports"
+    )
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [
         (t, planned_pct(t, today), progress_pct(t), is_behind(t, today), next_milestone(t)) for t in page.object_list
     ]
-    context = {"page": page, "rows": rows, "year": year, "key": key, "status": status, "statuses": TaskStatus.choices, "today": today}
+    context = {
+        "page": page,
+        "rows": rows,
+        "year": year,
+        "key": key,
+        "status": status,
+        "statuses": TaskStatus.choices,
+        "today": today,
+    }
     return render(request, "duties/tasks.html", context)
 
 
@@ -212,7 +230,9 @@ def drills_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def accountability_page(request: HttpRequest) -> HttpResponse:
     _need(can_open_assessment(request.user))
-    page = Paginator(accountability_visible(request.user).select_related("accident"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(accountability_visible(request.user).select_related("accident"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "duties/accountability.html", {"page": page, "year": timezone.localdate().year})
 
 
@@ -249,7 +269,10 @@ def assessment_unit(request: HttpRequest, year: int, unit: int) -> HttpResponse:
     if row is None:
         raise Http404
     rules = {i.code: i for i in scheme.items.all()}
-    manual = {m.item.code: m for m in ManualScore.objects.filter(item__scheme=scheme, unit=found).select_related("item", "assessor")}
+    manual = {
+        m.item.code: m
+        for m in ManualScore.objects.filter(item__scheme=scheme, unit=found).select_related("item", "assessor")
+    }
     context = {
         "scheme": scheme,
         "unit": found,
@@ -328,4 +351,3 @@ def assessment_close(request: HttpRequest, year: int) -> HttpResponse:
     else:
         messages.success(request, _("考核已终结，结果已封存"))
     return redirect("duties:assessment", year=year)
-

@@ -31,7 +31,9 @@ def assessment_workbook(scheme: Scheme, scores: list[UnitScore], items: list[tup
         by_code = {i.code: i for i in s.items}
         cells = [_("县市区") if s.kind == "county" else _("部门"), s.rank, s.name]
         cells += [float(by_code[c].score) if c in by_code else "" for c, _t, _w in items]
-        result = _("不合格") if s.vetoed else (_("优秀") if s.score >= 90 else _("合格") if s.score >= 60 else _("不合格"))
+        result = (
+            _("不合格") if s.vetoed else (_("优秀") if s.score >= 90 else _("合格") if s.score >= 60 else _("不合格"))
+        )
         return [*cells, float(s.score), _("是") if s.vetoed else "", result]
 
     status = _("已终结（封存结果）") if scheme.status == "closed" else _("考核中（实时数据）")

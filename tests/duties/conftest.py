@@ -46,7 +46,9 @@ def duty_city(reference, django_capture_on_commit_callbacks) -> dict:
     with django_capture_on_commit_callbacks(execute=True):
         county = users["ziyang"]
         with time_machine.travel(timezone.now() - timedelta(days=40), tick=False):
-            late = hazard_report(actor=county, data={"enterprise": chem.pk, "source": "regulator", "description": "通道堵塞"})
+            late = hazard_report(
+                actor=county, data={"enterprise": chem.pk, "source": "regulator", "description": "通道堵塞"}
+            )
             _act(county, late, "confirm")
             _act(county, late, "assign", responsible_unit="企业", responsible_person="张", deadline_days="5")
         major = {"level": "major", "clause": "化工121-1", "description": "可燃气体报警缺失", "source": "regulator"}
@@ -76,7 +78,11 @@ def duty_city(reference, django_capture_on_commit_callbacks) -> dict:
         data={"code": "T-1", "year": today.year, "title": "资阳区任务一", "lead_unit": ziyang, "due_on": past},
         milestones=[{"title": "完成", "due_on": past, "planned_pct": 100}],
     )
-    task_update(actor=city, pk=on_time.pk, data={"status": TaskStatus.DONE, "completed_on": (past - timedelta(days=2)).isoformat()})
+    task_update(
+        actor=city,
+        pk=on_time.pk,
+        data={"status": TaskStatus.DONE, "completed_on": (past - timedelta(days=2)).isoformat()},
+    )
     task_create(
         actor=city,
         data={"code": "T-2", "year": today.year, "title": "资阳区任务二（逾期）", "lead_unit": ziyang, "due_on": past},
@@ -96,6 +102,10 @@ def duty_city(reference, django_capture_on_commit_callbacks) -> dict:
         milestones=[{"title": "开工", "due_on": date(today.year, 1, 1), "planned_pct": 30}],
     )
     manual_score_set(
-        actor=city, scheme=scheme, item_code="review", unit_id=ziyang.pk, data={"score": "4", "reason": "述职评议", "evidence": "评议记录"}
+        actor=city,
+        scheme=scheme,
+        item_code="review",
+        unit_id=ziyang.pk,
+        data={"score": "4", "reason": "述职评议", "evidence": "评议记录"},
     )
     return users | {"units": units, "scheme": scheme, "project": Task.objects.get(pk=project.pk)}

@@ -20,7 +20,7 @@ def _zip() -> SimpleUploadedFile:
     return SimpleUploadedFile("方案.jpg", b"PK\x03\x04 not a photo" * 20, content_type="image/jpeg")
 
 
-def test_tasks_and_duty_lists_are_scoped(api, duty_city):
+def test_tasks_and_duty_lists_are_scoped(api, duty_city):  # noqa: F811
     ziyang = api.auth(duty_city["ziyang"]).call("get", "/tasks").json()
     assert {t["code"] for t in ziyang["results"]} == {"T-1", "T-2", "T-3"}
     heshan = api.auth(duty_city["heshan"]).call("get", "/tasks").json()
@@ -31,7 +31,7 @@ def test_tasks_and_duty_lists_are_scoped(api, duty_city):
     assert lists["count"] == 0  # the fixture has no lists; none leak either
 
 
-def test_patch_updates_with_the_version_and_a_stale_one_is_409(api, duty_city):
+def test_patch_updates_with_the_version_and_a_stale_one_is_409(api, duty_city):  # noqa: F811
     task = duty_city["project"]
     api.auth(duty_city["ziyang"])
     month = timezone.localdate().replace(day=1).isoformat()
@@ -47,7 +47,7 @@ def test_patch_updates_with_the_version_and_a_stale_one_is_409(api, duty_city):
     assert api.auth(duty_city["heshan"]).call("patch", f"/tasks/{task.pk}", {"percent": 1}).status_code == 404
 
 
-def test_evidence_of_a_wrong_type_or_too_large_is_refused_cleanly(api, duty_city, client, settings, media_root):
+def test_evidence_of_a_wrong_type_or_too_large_is_refused_cleanly(api, duty_city, client, settings, media_root):  # noqa: F811
     task = duty_city["project"]
     api.auth(duty_city["ziyang"])
     headers = {"Authorization": f"Bearer {api.token}"}
@@ -79,7 +79,7 @@ def test_the_task_page_says_why_an_upload_is_refused(login, duty_city, settings,
     assert Task.objects.get(pk=task.pk).version == task.version
 
 
-def test_assessment_by_unit_with_items(api, duty_city):
+def test_assessment_by_unit_with_items(api, duty_city):  # noqa: F811
     year = timezone.localdate().year
     body = api.auth(duty_city["city"]).call("get", f"/assessments/{year}").json()
     counties = [u for u in body["units"] if u["kind"] == "county"]

@@ -18,8 +18,8 @@ from safeloop.duties.selectors import assessment_summary, key_projects_summary, 
 from safeloop.duties.services import scheme_close
 from safeloop.hazards.models import Hazard
 from safeloop.hazards.models import Status as H
-from safeloop.reporting.models import RewardMechanism
 from safeloop.registry.models import Enterprise
+from safeloop.reporting.models import RewardMechanism
 
 CENT = Decimal("0.01")
 
@@ -46,7 +46,9 @@ def test_one_county_score_recomputed_by_hand_from_the_rows(duty_city):
     rewarded = RewardMechanism.objects.filter(enterprise__in=enterprises, established=True).count()
     due = [t for t in Task.objects.filter(lead_unit=ziyang) if t.due_on <= today]
     on_time = [t for t in due if t.status == "done" and t.completed_on <= t.due_on]
-    assert len(this_year) == 2 and len(rectified) == 0 and len(overdue) == 1 and len(majors) == 1  # the rows are as set up
+    assert (
+        len(this_year) == 2 and len(rectified) == 0 and len(overdue) == 1 and len(majors) == 1
+    )  # the rows are as set up
 
     def rate(n, d, item):
         if not d:
@@ -59,7 +61,10 @@ def test_one_county_score_recomputed_by_hand_from_the_rows(duty_city):
         "accidents": Decimal(items["accidents"].weight),  # no 较大 accident in 资阳区
         "rectification": rate(len(rectified), len(this_year), items["rectification"]),
         "overdue": Decimal(items["overdue"].weight)
-        * max(Decimal(0), 1 - Decimal(len(overdue)) / Decimal(len(running)) / Decimal(str(items["overdue"].params["limit"]))),
+        * max(
+            Decimal(0),
+            1 - Decimal(len(overdue)) / Decimal(len(running)) / Decimal(str(items["overdue"].params["limit"])),
+        ),
         "major_cleared": rate(len(majors_done), len(majors), items["major_cleared"]),
         "inspection": Decimal(items["inspection"].weight),  # no plan: nothing owed
         "reward": rate(rewarded, len(enterprises), items["reward"]),
@@ -138,7 +143,13 @@ def test_closed_assessment_does_not_move_and_its_hash_verifies(duty_city, django
     from safeloop.duties.services import manual_score_set
 
     with pytest.raises(Conflict):
-        manual_score_set(actor=duty_city["city"], scheme=closed, item_code="review", unit_id=ziyang.pk, data={"score": "5", "reason": "x", "evidence": "y"})
+        manual_score_set(
+            actor=duty_city["city"],
+            scheme=closed,
+            item_code="review",
+            unit_id=ziyang.pk,
+            data={"score": "5", "reason": "x", "evidence": "y"},
+        )
     with pytest.raises(Conflict):
         scheme_close(actor=duty_city["city"], scheme=closed)
 

@@ -29,7 +29,13 @@ def ziyang_records(duty_city, media_root):
     evidence = evidence_add(actor=duty_city["ziyang"], pk=task.pk, upload=photo())
     ziyang = duty_city["units"]["430902"]
     duty_list = duty_list_create(
-        unit=ziyang, kind="leaders", year=task.year, title="资阳区任务清单", statement="", positions={}, published_on=timezone.localdate()
+        unit=ziyang,
+        kind="leaders",
+        year=task.year,
+        title="资阳区任务清单",
+        statement="",
+        positions={},
+        published_on=timezone.localdate(),
     )
     return {"task": task, "evidence": evidence, "unit": ziyang, "list": duty_list}
 
@@ -39,7 +45,9 @@ def outsiders(duty_city):
     enterprise = Enterprise.objects.get(name="赫山运输有限公司")
     return {
         "heshan": duty_city["heshan"],
-        "department": make_user(Role.DEPARTMENT, department=Department.objects.get(region_id="430903", kind="transport")),
+        "department": make_user(
+            Role.DEPARTMENT, department=Department.objects.get(region_id="430903", kind="transport")
+        ),
         "enterprise": make_user(Role.ENTERPRISE, enterprise=enterprise),
         "expert": make_user(Role.EXPERT),
     }
