@@ -8,6 +8,9 @@ class DutiesConfig(AppConfig):
 
     def ready(self) -> None:
         from safeloop.core.filecheck import register_files
+        from safeloop.core.schedule import register_daily
         from safeloop.duties.models import stored_files
+        from safeloop.duties.tasks import supervise_duty_milestones
 
         register_files(stored_files)
+        register_daily(supervise_duty_milestones)
