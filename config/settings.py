@@ -162,6 +162,7 @@ INSTALLED_APPS = [
     "safeloop.inspections",
     "safeloop.campaigns",
     "safeloop.flood",
+    "safeloop.duties",
     "safeloop.workbench",
     "safeloop.demo",
     "safeloop.api",

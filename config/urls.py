@@ -25,6 +25,7 @@ urlpatterns = [
     path("experts/", include("safeloop.experts.urls")),
     path("inspections/", include("safeloop.inspections.urls")),
     path("enforcement/", include("safeloop.enforcement.urls")),  # 打非治违 (issue 17)
+    path("duties/", include("safeloop.duties.urls")),
     path("standards/stats/", include("safeloop.checklists.stats_urls")),
     path("standards/", include("safeloop.standards.urls")),
     path("", include("safeloop.reporting.urls")),

@@ -173,6 +173,7 @@ APPEND_ONLY = (
     "enforcement_caseevent",
     "flood_dangerevent",
     "flood_alertevent",
+    "duties_taskevent",
 )  # tables whose triggers refuse UPDATE and DELETE
 
 

@@ -177,6 +177,26 @@ REPORTING_ROUTES = {
     "reporting:statistics",
     "reporting:policy",
 }
+# Duty lists, annual tasks, drills, accountability and the assessment, checked in
+# tests/duties/test_outsiders.py (another county, a department, an enterprise, an expert: 404 for
+# another county's task, evidence, unit, drill-down rows; lists and the export without them).
+DUTY_ROUTES = {
+    "duties:home",
+    "duties:list",
+    "duties:tasks",
+    "duties:task",
+    "duties:task_update",
+    "duties:task_evidence",
+    "duties:evidence",
+    "duties:drills",
+    "duties:accountability",
+    "duties:assessment",
+    "duties:assessment_export",
+    "duties:assessment_close",
+    "duties:assessment_unit",
+    "duties:manual_score",
+    "duties:drill",
+}
 ENTERPRISE_ACCOUNT_ROUTES = {
     "accounts:enterprise_accounts",
     "accounts:enterprise_account_new",
@@ -212,6 +232,7 @@ def test_every_route_has_an_outsider_check():
     declared |= REPORTING_ROUTES
     declared |= FLOOD_ROUTES  # tests/flood/test_outsiders.py
     declared |= ENFORCEMENT_ROUTES  # issue 17
+    declared |= DUTY_ROUTES  # tests/duties/test_outsiders.py
     assert set(_names(get_resolver())) == declared
 
 

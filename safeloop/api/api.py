@@ -12,6 +12,7 @@ from safeloop.campaigns.api import router as campaigns_router
 from safeloop.checklists.api import router as checklists_router
 from safeloop.checklists.selectors import ChecklistFilters
 from safeloop.core.api import Paging, StrictJsonParser, install_error_handlers, labels_of
+from safeloop.duties.api import router as duties_router
 from safeloop.enforcement.api import router as enforcement_router  # 打非治违 (issue 17)
 from safeloop.experts.api import router as experts_router
 from safeloop.flood.api import router as flood_router
@@ -80,3 +81,4 @@ api.add_router("/", campaigns_router)
 api.add_router("/", enforcement_router)  # 打非治违 (issue 17)
 api.add_router("/", standards_router)
 api.add_router("/", flood_router)
+api.add_router("/", duties_router)

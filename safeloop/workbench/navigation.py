@@ -20,6 +20,7 @@ from safeloop.campaigns.permissions import can_open_campaigns
 from safeloop.checklists.permissions import can_open_checklists, can_see_completion
 from safeloop.core.roles import Role
 from safeloop.core.security_pages import can_read_security_log
+from safeloop.duties.permissions import can_open_duties
 from safeloop.enforcement.selectors import may_use as may_use_enforcement
 from safeloop.experts.selectors import may_see_pool, sees_visits
 from safeloop.flood.permissions import sees_flood
@@ -102,6 +103,7 @@ MENU = (
         (
             MenuItem(_("目标指标"), "targets:dashboard", "◎", can_open_dashboard),
             MenuItem(_("事故灾害"), "accidents:accident_list", "✚"),
+            MenuItem(_("责任考核"), "duties:home", "☰", can_open_duties),
         ),
     ),
     MenuGroup(

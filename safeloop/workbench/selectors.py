@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.accounts.models import Role, User
+from safeloop.duties.selectors import my_duties
 from safeloop.hazards.selectors import LedgerFilters, ledger, todo
 from safeloop.registry.models import RiskLevel
 from safeloop.registry.selectors import EnterpriseFilters, enterprise_list, enterprise_queryset
@@ -62,6 +63,7 @@ def workbench_figures(user: User) -> dict:
         figures |= {"total": total, "enterprise_cards": enterprise_cards(user, by_risk, total)}
     if kind == "regulator":
         figures["by_category"] = category_rows(user)
+    figures["my_duties"] = my_duties(user) if kind != "expert" else None  # issue 16: 我的职责
     return figures
 
 

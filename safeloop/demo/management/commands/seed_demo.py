@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from safeloop.core.db import refresh_planner_statistics
 from safeloop.demo.campaigns import seed_campaigns
 from safeloop.demo.checklists import seed_checklists
+from safeloop.demo.duties import seed_duties
 from safeloop.demo.enforcement import seed_enforcement  # issue 17
 from safeloop.demo.experts import seed_experts
 from safeloop.demo.flood import seed_flood
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         seed_campaigns(seed=seed, progress=progress)
         accounts.usernames += seed_flood(seed=seed, progress=progress, password=accounts.password)
         seed_enforcement(seed=seed, progress=progress)  # issue 17
+        seed_duties(seed=seed, progress=progress)
         progress("更新查询统计信息（ANALYZE）…")
         refresh_planner_statistics()
         self.stdout.write(self.style.SUCCESS(f"演示数据已加载。演示账号（密码均为 {accounts.password}）："))
