@@ -160,6 +160,7 @@ INSTALLED_APPS = [
     "safeloop.reporting",
     "safeloop.inspections",
     "safeloop.campaigns",
+    "safeloop.board",  # issue 19: 挂图作战
     "safeloop.workbench",
     "safeloop.demo",
     "safeloop.api",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("campaigns/", include("safeloop.campaigns.urls")),
     path("experts/", include("safeloop.experts.urls")),
     path("inspections/", include("safeloop.inspections.urls")),
+    path("board/", include("safeloop.board.urls")),  # issue 19: 挂图作战
     path("standards/stats/", include("safeloop.checklists.stats_urls")),
     path("standards/", include("safeloop.standards.urls")),
     path("", include("safeloop.reporting.urls")),
