@@ -24,7 +24,6 @@ from safeloop.core.maplayers import MapLayer, point, register_layer
 from safeloop.core.regions import subtree_prefix
 from safeloop.core.scope import region_q, visible
 from safeloop.hazards.models import DEADLINE_STATUSES, OPEN_STATUSES, Level, Listing, Status
-from safeloop.hazards.selectors import hazard_queryset
 from safeloop.inspections.models import Inspection
 from safeloop.inspections.models import Status as InspectionStatus
 from safeloop.registry.models import RiskLevel
@@ -69,29 +68,28 @@ def enterprise_features(user, region: str) -> list[dict[str, Any]]:
 
 
 def _enterprise_cells(user, region: str) -> list[dict[str, Any]]:
-    """One feature per township and risk level at the township's centre, `count` enterprises."""
-    labels = dict(RiskLevel.choices)
+    """One feature per township (per county at a province) at its centre: its enterprises by risk level
+    (`counts`), `risk_level` the highest level present (the board draws one circle per level,
+    sized by its count, red on top)."""
     listing = reverse("registry:enterprise_list")
     features = []
-    for t in sel.townships(user, region):
-        if t["lng"] is None:
+    for t in sel.cells(user, region):
+        if t["lng"] is None or not t["enterprises"]:
             continue
-        for level in sel.RISK_ORDER:
-            n = t["risk"].get(level, 0)
-            if n:
-                features.append(
-                    point(
-                        t["lng"],
-                        t["lat"],
-                        name=t["name"],
-                        risk_level=level,
-                        risk=str(labels[level]),
-                        count=n,
-                        region=t["code"],
-                        url=f"{listing}?region={t['code']}&risk_level={level}",
-                    )
-                )
-    return _ordered(features)
+        counts = {level: t["risk"].get(level, 0) for level in sel.RISK_ORDER}
+        present = [level for level in sel.RISK_ORDER if counts[level]]
+        features.append(
+            point(
+                t["lng"],
+                t["lat"],
+                name=t["name"],
+                risk_level=present[-1] if present else "none",
+                count=t["enterprises"],
+                counts=counts,
+                url=f"{listing}?region={t['code']}",
+            )
+        )
+    return features
 
 
 def _ordered(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -106,7 +104,7 @@ def _ordered(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def major_hazard_features(user, region: str) -> list[dict[str, Any]]:
     def compute():
         today = timezone.localdate()
-        qs = hazard_queryset(user, (region_q("region", subtree_prefix(region)),)).filter(
+        qs = sel.hazards_in(user, region).filter(
             level=Level.MAJOR, status__in=OPEN_STATUSES
         )
         if _wide(region) and qs.count() > MAX_POINTS:
@@ -136,12 +134,12 @@ def major_hazard_features(user, region: str) -> list[dict[str, Any]]:
 
 def _hazard_cells(user, region: str, qs, today) -> list[dict[str, Any]]:
     rows = (
-        qs.annotate(unit=Substr("enterprise__region_id", 1, 9))
+        qs.annotate(unit=Substr("enterprise__region_id", 1, 6 if sel.level_of(region) == "province" else 9))
         .values("unit")
         .annotate(n=Count("pk"), late=Count("pk", filter=Q(status__in=DEADLINE_STATUSES, deadline__lt=today)))
         .order_by()
     )
-    by_code = {t["code"]: t for t in sel.townships(user, region)}
+    by_code = {t["code"]: t for t in sel.cells(user, region)}
     ledger = reverse("hazards:ledger")
     features = []
     for r in rows:
@@ -313,7 +311,7 @@ LAYERS = (
             (RiskLevel.BLUE, _("低风险（蓝）")),
         ),
         style_property="risk_level",
-        fields=(("risk", _("风险等级")), ("count", _("企业数"))),
+        fields=(("risk", _("风险等级")), ("count", _("企业数")), ("counts", _("各等级企业数"))),
     ),
     MapLayer(
         key="major-hazards",

@@ -57,13 +57,20 @@
 
   function layerDef(key) { return state.data.layers.filter(function (l) { return l.key === key; })[0]; }
 
+  function countOf(f, level) {
+    var p = f.properties;
+    if (p.counts) return level === null ? p.count : p.counts[level] || 0;
+    return p.count;
+  }
+
   function sized(features) {
     var max = 0;
-    features.forEach(function (f) { if (f.properties.count > max) max = f.properties.count; });
-    return function (f) {
-      if (f.properties.count && max) return 5 + 22 * Math.sqrt(f.properties.count / max);
-      return null;
-    };
+    features.forEach(function (f) {
+      var p = f.properties;
+      var values = p.counts ? Object.keys(p.counts).map(function (k) { return p.counts[k]; }) : [p.count || 0];
+      values.forEach(function (v) { if (v > max) max = v; });
+    });
+    return function (n) { return n && max ? 5 + 22 * Math.sqrt(n / max) : null; };
   }
 
   function layerSeries(key) {
@@ -71,24 +78,29 @@
     var fc = state.features[key];
     if (!def || !fc) return [];
     var size = sized(fc.features);
-    var groups = def.legend.length ? def.legend : [[null, def.title]];
+    var groups = def.legend.length ? def.legend.slice().reverse() : [[null, def.title]];  // red / overdue drawn last, on top
     var big = fc.features.length > 2000;
     return groups.map(function (g) {
-      var items = fc.features.filter(function (f) { return g[0] === null || f.properties[def.style] === g[0]; });
+      var items = fc.features.filter(function (f) {
+        if (g[0] === null) return true;
+        if (f.properties.counts) return countOf(f, g[0]) > 0;
+        return f.properties[def.style] === g[0];
+      });
+      var counted = items.some(function (f) { return f.properties.count; });
       return {
         id: "layer-" + key + "-" + g[0],
         name: def.legend.length ? def.title + "·" + g[1] : def.title,
         type: "scatter",
         coordinateSystem: "geo",
-        large: big && !items.some(function (f) { return f.properties.count; }),
+        large: big && !counted,
         symbol: SYMBOLS[key] || "circle",
-        symbolSize: function (value, params) {
-          var s = size(params.data.feature);
-          return s || (SYMBOLS[key] === "pin" ? 15 : SYMBOLS[key] ? 12 : 6);
+        symbolSize: function (value) {
+          return value[2] ? size(value[2]) : SYMBOLS[key] === "pin" ? 15 : SYMBOLS[key] ? 12 : 6;
         },
         itemStyle: { color: COLORS[g[0]] || (key === "listings" ? "#991b1b" : "#0f4c81"), opacity: 0.85 },
         data: items.map(function (f) {
-          return { name: f.properties.name, value: f.geometry.coordinates, feature: f, layer: key };
+          var c = f.geometry.coordinates;
+          return { name: f.properties.name, value: [c[0], c[1], countOf(f, g[0]) || 0], feature: f, layer: key, level: g[1] };
         }),
         zlevel: 1
       };
@@ -165,7 +177,12 @@
       var p = d.feature.properties;
       var out = [def.title + "：" + p.name];
       def.fields.forEach(function (f) {
-        if (p[f[0]] !== undefined && p[f[0]] !== "") out.push(f[1] + "：" + p[f[0]]);
+        var v = p[f[0]];
+        if (v === undefined || v === "") return;
+        if (typeof v === "object") {
+          v = def.legend.map(function (g) { return g[1] + " " + (v[g[0]] || 0); }).join("，");
+        }
+        out.push(f[1] + "：" + v);
       });
       return out.join("\n");
     }
