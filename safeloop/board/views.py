@@ -140,7 +140,9 @@ def board_outline(request: HttpRequest, code: str, version: str) -> HttpResponse
     if version != outline_version() or not Region.objects.filter(pk=code).exists():
         raise Http404(code)
     etag = f'"{code}-{version}"'
-    return _json(request, _outline_body(code), "private, max-age=31536000, immutable", etag)
+    response = _json(request, _outline_body(code), "private, max-age=31536000, immutable", etag)
+    response.same_for_everyone = True  # type: ignore[attr-defined] - kept by core.middleware: no user data
+    return response
 
 
 @login_required
