@@ -67,6 +67,13 @@ def _labels() -> dict[str, str]:
     }
 
 
+def _refresh(request: HttpRequest) -> int:
+    """The big screen's refresh in seconds: 60, or `?every=N` (10–600) for a command centre
+    that wants it sooner or later."""
+    every = request.GET.get("every", "")
+    return min(max(int(every), 10), 600) if every.isdigit() else REFRESH_SECONDS
+
+
 def _context(request: HttpRequest, region: Region, mode: str) -> dict:
     return {
         "region": region,
@@ -80,7 +87,7 @@ def _context(request: HttpRequest, region: Region, mode: str) -> dict:
             "page": reverse("board:screen" if mode == "screen" else "board:page"),
             "ledger": reverse("hazards:ledger"),
             "hazard": reverse("hazards:detail", args=[0]),
-            "refresh": REFRESH_SECONDS if mode == "screen" else 0,
+            "refresh": _refresh(request) if mode == "screen" else 0,
             "labels": _labels(),
         },
     }
