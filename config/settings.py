@@ -163,6 +163,7 @@ INSTALLED_APPS = [
     "safeloop.campaigns",
     "safeloop.flood",
     "safeloop.duties",
+    "safeloop.board",  # issue 19: 挂图作战
     "safeloop.workbench",
     "safeloop.demo",
     "safeloop.api",

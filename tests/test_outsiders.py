@@ -145,6 +145,10 @@ ENFORCEMENT_ROUTES = {
 # Pages anyone may open without signing in, checked in tests/hazards/test_public_list.py: they
 # show only what the rule publishes (a listing notice's columns), never people or internal notes.
 PUBLIC_LIST_ROUTES = {"public:listed_hazards"}
+# 挂图作战 (issue 19): another county's region is 404; the own county's figures and points never
+# name another county's enterprises; the outline is public geography (the same for everyone).
+BOARD_ROUTES = {"board:page": [], "board:screen": [], "board:data": [], "board:layer": ["enterprises"]}
+BOARD_NO_DATA_ROUTES = {"board:outline"}
 
 # A user's own records (background jobs), checked in tests/core/test_jobs.py with another user.
 OWNER_ROUTES = {"core:job", "core:job_file"}
@@ -233,6 +237,7 @@ def test_every_route_has_an_outsider_check():
     declared |= FLOOD_ROUTES  # tests/flood/test_outsiders.py
     declared |= ENFORCEMENT_ROUTES  # issue 17
     declared |= DUTY_ROUTES  # tests/duties/test_outsiders.py
+    declared |= set(BOARD_ROUTES) | BOARD_NO_DATA_ROUTES
     assert set(_names(get_resolver())) == declared
 
 
@@ -386,3 +391,18 @@ def test_county_user_cannot_open_other_county_targets(login, heshan_user, ziyang
 
 def test_enterprise_user_gets_no_dashboard(login, enterprise_user):
     assert login(enterprise_user).get(reverse("targets:dashboard")).status_code == 403
+
+
+@pytest.mark.parametrize("route", sorted(BOARD_ROUTES))
+def test_board_of_another_county_is_404_and_its_own_does_not_name_others(route, login, heshan_user, ziyang_enterprise):
+    from safeloop.registry.models import Enterprise
+
+    Enterprise.objects.filter(pk=ziyang_enterprise.pk).update(lat=28.59, lng=112.33, risk_level="red")
+    client = login(heshan_user)
+    url = reverse(route, args=BOARD_ROUTES[route])
+    assert client.get(url, {"region": "430902"}).status_code == 404
+    assert client.get(url, {"region": ziyang_enterprise.region_id}).status_code == 404
+    own = client.get(url, {"region": "430903"})
+    assert own.status_code == 200
+    assert ziyang_enterprise.name.encode() not in own.content
+    assert "资阳".encode() not in own.content

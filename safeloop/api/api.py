@@ -8,6 +8,7 @@ from safeloop.accidents.api import router as accidents_router
 from safeloop.accidents.selectors import AccidentFilters
 from safeloop.accounts.api import BearerAuth
 from safeloop.accounts.api import router as accounts_router
+from safeloop.board.api import router as board_router
 from safeloop.campaigns.api import router as campaigns_router
 from safeloop.checklists.api import router as checklists_router
 from safeloop.checklists.selectors import ChecklistFilters
@@ -82,3 +83,4 @@ api.add_router("/", enforcement_router)  # 打非治违 (issue 17)
 api.add_router("/", standards_router)
 api.add_router("/", flood_router)
 api.add_router("/", duties_router)
+api.add_router("/", board_router)  # issue 19: 挂图作战

@@ -27,6 +27,9 @@ class MapLayer:
     order: int = 100  # position in the layer switch
     legend: tuple[tuple[str, Any], ...] = field(default=())  # (style value, lazy label) pairs
     style_property: str = ""  # the feature property the legend's values refer to
+    # (property, lazy label) pairs: what the layer's tooltip and list show of each feature, in
+    # order (`name` and `url` are always there and need not be listed)
+    fields: tuple[tuple[str, Any], ...] = field(default=())
 
 
 _LAYERS: dict[str, MapLayer] = {}

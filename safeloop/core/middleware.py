@@ -2,7 +2,8 @@
 
 - `SecurityMiddleware` (docs/architecture.md, "Security headers"): makes the request known to
   records made deep in a service (`core.http.current_request`, for the security log's address)
-  and keeps signed-in pages and every API answer out of caches: `Cache-Control: no-store`, so a
+  and keeps signed-in pages and every API answer out of caches: `Cache-Control: no-store` (unless
+  the view marks its response `same_for_everyone`: public geography at a versioned URL), so a
   shared office PC's browser or a proxy never keeps a ledger, a dossier or a token answer on disk.
 - `RefusalMiddleware` (ADR 0015): every refusal a page shows its user
   (`core.errors.refusal_shown`) is logged and named in the response header `SafeLoop-Refusal`
@@ -38,7 +39,9 @@ class SecurityMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         with serving(request):
             response = self.get_response(request)
-        if request.path.startswith(API_PREFIX) or _signed_in(request):
+        if (request.path.startswith(API_PREFIX) or _signed_in(request)) and not getattr(
+            response, "same_for_everyone", False
+        ):
             response["Cache-Control"] = "no-store"
         return response
 
