@@ -160,6 +160,7 @@ INSTALLED_APPS = [
     "safeloop.reporting",
     "safeloop.inspections",
     "safeloop.campaigns",
+    "safeloop.briefings",
     "safeloop.workbench",
     "safeloop.demo",
     "safeloop.api",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("targets/", include("safeloop.targets.urls")),
     path("checklists/", include("safeloop.checklists.urls")),
     path("campaigns/", include("safeloop.campaigns.urls")),
+    path("briefings/", include("safeloop.briefings.urls")),
     path("experts/", include("safeloop.experts.urls")),
     path("inspections/", include("safeloop.inspections.urls")),
     path("standards/stats/", include("safeloop.checklists.stats_urls")),

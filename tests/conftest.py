@@ -169,6 +169,7 @@ APPEND_ONLY = (
     "inspections_inspectionevent",
     "campaigns_campaignevent",
     "campaigns_taskevent",
+    "briefings_briefingevent",
 )  # tables whose triggers refuse UPDATE and DELETE
 
 

@@ -8,6 +8,7 @@ from safeloop.accidents.api import router as accidents_router
 from safeloop.accidents.selectors import AccidentFilters
 from safeloop.accounts.api import BearerAuth
 from safeloop.accounts.api import router as accounts_router
+from safeloop.briefings.api import router as briefings_router
 from safeloop.campaigns.api import router as campaigns_router
 from safeloop.checklists.api import router as checklists_router
 from safeloop.checklists.selectors import ChecklistFilters
@@ -75,4 +76,5 @@ api.add_router("/", experts_router)
 api.add_router("/", reporting_router)
 api.add_router("/", inspections_router)
 api.add_router("/", campaigns_router)
+api.add_router("/", briefings_router)
 api.add_router("/", standards_router)

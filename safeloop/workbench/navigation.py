@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safeloop.accounts.models import User
 from safeloop.accounts.permissions import can_manage_enterprise_accounts
+from safeloop.briefings.permissions import can_open_briefings
 from safeloop.campaigns.permissions import can_open_campaigns
 from safeloop.checklists.permissions import can_open_checklists, can_see_completion
 from safeloop.core.roles import Role
@@ -100,6 +101,10 @@ MENU = (
             MenuItem(_("目标指标"), "targets:dashboard", "◎", can_open_dashboard),
             MenuItem(_("事故灾害"), "accidents:accident_list", "✚"),
         ),
+    ),
+    MenuGroup(
+        _("指挥调度"),
+        (MenuItem(_("工作通报"), "briefings:list", "✎", can_open_briefings),),
     ),
     MenuGroup(
         _("系统"),
