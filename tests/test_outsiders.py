@@ -158,6 +158,16 @@ REPORTING_ROUTES = {
     "reporting:statistics",
     "reporting:policy",
 }
+# Briefings, checked in tests/briefings/test_issue.py (another county: 404 for a briefing, its Word
+# file, charts, paragraph edits and actions; the list shows none of it; roles without briefings: 403/404).
+BRIEFING_ROUTES = {
+    "briefings:list",
+    "briefings:detail",
+    "briefings:paragraph",
+    "briefings:act",
+    "briefings:document",
+    "briefings:chart",
+}
 ENTERPRISE_ACCOUNT_ROUTES = {
     "accounts:enterprise_accounts",
     "accounts:enterprise_account_new",
@@ -191,6 +201,7 @@ def test_every_route_has_an_outsider_check():
     declared |= PUBLIC_LIST_ROUTES | SECURITY_LOG_ROUTES | SYSADMIN_ROUTES | STANDARDS_ROUTES
     declared |= EXPERT_ROUTES  # tests/experts/test_outsiders.py
     declared |= REPORTING_ROUTES
+    declared |= BRIEFING_ROUTES  # tests/briefings/test_issue.py
     assert set(_names(get_resolver())) == declared
 
 

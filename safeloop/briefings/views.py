@@ -51,7 +51,7 @@ def briefing_index(request: HttpRequest) -> HttpResponse:
             return redirect("briefings:detail", pk=briefing.pk)
         except ServiceError as exc:
             refusal_shown(exc)
-            errors = {**exc.fields, "__all__": exc.message}
+            errors = {**exc.fields, "message": exc.message}
     page = Paginator(briefing_list(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
