@@ -128,7 +128,7 @@ def target_section(ctx: Context) -> Section:
         % {
             "name": row.indicator.name,
             "value": fig.value,
-            "target": _amount(row.target, row.indicator.unit),
+            "target": _amount(row.indicator.round(row.target), row.indicator.unit),
             "status": row.status_label,
         }
         for row, fig in zip(rows, figures, strict=True)
@@ -142,7 +142,7 @@ def target_section(ctx: Context) -> Section:
     table = {
         "headers": [_("指标"), _("本期值"), _("年度目标"), _("状态")],
         "rows": [
-            [r.indicator.name, f.value, _amount(r.target, r.indicator.unit), r.status_label]
+            [r.indicator.name, f.value, _amount(r.indicator.round(r.target), r.indicator.unit), r.status_label]
             for r, f in zip(rows, figures, strict=True)
         ],
         "links": [url for _r in rows],
@@ -378,7 +378,7 @@ def project_section(ctx: Context) -> Section:
     definition = _("重点工程：年度安全生产重点工程清单所列项目；滞后：实际进度低于计划进度。")
     rows = _provided(ctx, "key_projects")
     if rows is None:
-        figure = no_data("key_projects", _("重点工程"), _("重点工程数据尚未接入（责任体系模块未启用）"), definition)
+        figure = no_data("key_projects", _("重点工程"), _("责任体系模块尚未接入重点工程数据"), definition)
         return Section("projects", heading, _missing_text(figure), [figure])
     list_url = sources.list_url("key_projects", ctx.year)
     if not rows:
@@ -420,7 +420,7 @@ def ranking_section(ctx: Context) -> Section:
     definition = _("考核排名：年度安全生产责任考核得分由高到低；被一票否决的单位列于最后。")
     rows = _provided(ctx, "ranking")
     if rows is None:
-        figure = no_data("ranking", _("考核排名"), _("考核数据尚未接入（责任体系模块未启用）"), definition)
+        figure = no_data("ranking", _("考核排名"), _("责任体系模块尚未接入考核数据"), definition)
         return Section("ranking", heading, _missing_text(figure), [figure])
     list_url = sources.list_url("ranking", ctx.year)
     if not rows:

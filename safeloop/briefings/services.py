@@ -71,7 +71,10 @@ def briefing_generate(*, actor: User, data: dict[str, Any]) -> Briefing:
     else:
         assert year is not None
         span = period_span(kind, year, period, today)
-        title = _("关于%(p)s%(place)s安全生产工作情况的通报") % {"p": period_words(kind, year, period), "place": region.name}
+        title = _("关于%(p)s%(place)s安全生产工作情况的通报") % {
+            "p": period_words(kind, year, period),
+            "place": region.name,
+        }
     with transaction.atomic():
         briefing = Briefing.objects.create(
             code=_code(region, today),
@@ -88,7 +91,13 @@ def briefing_generate(*, actor: User, data: dict[str, Any]) -> Briefing:
             generated_at=timezone.now(),
         )
         _write_paragraphs(briefing, actor)
-        _event(briefing, actor, "generate", "", {"kind": kind, "starts_on": span.start.isoformat(), "ends_on": span.end.isoformat()})
+        _event(
+            briefing,
+            actor,
+            "generate",
+            "",
+            {"kind": kind, "starts_on": span.start.isoformat(), "ends_on": span.end.isoformat()},
+        )
     return briefing
 
 

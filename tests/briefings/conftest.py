@@ -90,7 +90,12 @@ def demo_city(reference, city_user):
     for e, day in ((chem, date(YEAR, 2, 1)), (chem, date(YEAR, 8, 1)), (truck, date(YEAR, 9, 1))):
         inspection(e, day, city_user)
     inspection(mall, date(YEAR, 9, 2), city_user, status="cancelled")
-    for e, day in ((chem, date(YEAR - 1, 2, 1)), (truck, date(YEAR - 1, 3, 1)), (mall, date(YEAR - 1, 4, 1)), (mall, date(YEAR - 1, 5, 1))):
+    for e, day in (
+        (chem, date(YEAR - 1, 2, 1)),
+        (truck, date(YEAR - 1, 3, 1)),
+        (mall, date(YEAR - 1, 4, 1)),
+        (mall, date(YEAR - 1, 5, 1)),
+    ):
         inspection(e, day, city_user)
     # Reward mechanisms: 2 of the city's 3 enterprises.
     RewardMechanism.objects.create(enterprise=chem, established=True, established_on=date(YEAR, 1, 10))
@@ -104,12 +109,24 @@ def demo_city(reference, city_user):
         ("response_within_2h_share", "floor", "100", False),
     ):
         Target.objects.create(
-            region_id="430900", indicator=indicator, kind=kind, value=Decimal(value), binding=binding,
-            baseline_year=YEAR - 1, start_year=YEAR, end_year=YEAR + 4,
+            region_id="430900",
+            indicator=indicator,
+            kind=kind,
+            value=Decimal(value),
+            binding=binding,
+            baseline_year=YEAR - 1,
+            start_year=YEAR,
+            end_year=YEAR + 4,
         )
     Campaign.objects.create(
-        code="ZX-T-1", title="城镇燃气安全专项整治", kind=Kind.SPECIAL, region_id="430900",
-        starts_on=date(YEAR, 3, 1), ends_on=date(YEAR, 6, 30), status=Status.LAUNCHED, created_by=city_user,
+        code="ZX-T-1",
+        title="城镇燃气安全专项整治",
+        kind=Kind.SPECIAL,
+        region_id="430900",
+        starts_on=date(YEAR, 3, 1),
+        ends_on=date(YEAR, 6, 30),
+        status=Status.LAUNCHED,
+        created_by=city_user,
     )
     return {"chem": chem, "truck": truck, "mall": mall}
 

@@ -39,9 +39,7 @@ def annual(demo_city, city_user):
 
 
 def _accidents(year: int):
-    return Accident.objects.filter(
-        production_safety=True, occurred_at__year=year, region__code__startswith="4309"
-    )
+    return Accident.objects.filter(production_safety=True, occurred_at__year=year, region__code__startswith="4309")
 
 
 def _dead(qs) -> int:
@@ -60,7 +58,12 @@ def test_accidents_deaths_and_the_double_decline_are_recomputed(annual):
     assert f["deaths_change"]["number"] == round((4 - 10) * 100 / 10, 1)
     assert f["double_decline"]["value"] == "实现"
     text = paragraph(annual, "accidents").text
-    assert "4起" in text and "同比下降20.0%" in text and "同比下降60.0%" in text and "实现事故起数和死亡人数“双下降”" in text
+    assert (
+        "4起" in text
+        and "同比下降20.0%" in text
+        and "同比下降60.0%" in text
+        and "实现事故起数和死亡人数“双下降”" in text
+    )
 
 
 def test_sector_composition_gives_the_road_share(annual):
@@ -75,7 +78,8 @@ def test_the_four_binding_targets_are_reported(annual):
     f = figures_of(annual)
     keys = [k for k in f if k.startswith("target_")]
     assert sorted(keys) == sorted(
-        f"target_{c}" for c in ("deaths", "major_accidents", "deaths_per_100m_gdp", "deaths_per_100k_industrial_workers")
+        f"target_{c}"
+        for c in ("deaths", "major_accidents", "deaths_per_100m_gdp", "deaths_per_100k_industrial_workers")
     )
     assert f["target_deaths"]["number"] == 4  # deaths indicator: the same count as the accident paragraph
     assert f["target_major_accidents"]["number"] == 0
@@ -85,7 +89,9 @@ def test_the_four_binding_targets_are_reported(annual):
 
 def test_major_hazards_found_and_the_self_reported_share(annual):
     f = figures_of(annual)
-    found = Hazard.objects.filter(level="major", enterprise__region__code__startswith="4309").exclude(status="withdrawn")
+    found = Hazard.objects.filter(level="major", enterprise__region__code__startswith="4309").exclude(
+        status="withdrawn"
+    )
     now = found.filter(found_on__year=YEAR)
     assert f["major_found"]["number"] == now.count() == 3
     assert f["major_found_before"]["number"] == found.filter(found_on__year=YEAR - 1).count() == 4
@@ -118,7 +124,9 @@ def test_campaign_progress_and_unrectified_major_fire_hazards(annual, demo_city)
     campaign_keys = [k for k in f if k.startswith("campaign_")]
     assert len(campaign_keys) == 1 and "城镇燃气安全专项整治" in paragraph(annual, "campaigns").text
     open_fire = Hazard.objects.filter(
-        level="major", enterprise__category_id="fire_safety", status__in=("reported", "confirmed", "assigned", "rectifying", "awaiting_acceptance")
+        level="major",
+        enterprise__category_id="fire_safety",
+        status__in=("reported", "confirmed", "assigned", "rectifying", "awaiting_acceptance"),
     )
     assert f["fire_open"]["number"] == open_fire.count() == 1
 
@@ -139,18 +147,61 @@ def fake_duties():
     def projects(user, year):
         calls.append(("projects", user.pk, year))
         return [
-            {"name": "消防站建设", "lead_unit": "市消防救援支队", "budget": Decimal("1200"), "planned_pct": 60,
-             "progress_pct": 20, "behind": True, "status_label": "滞后", "url": "/duties/projects/1/"},
-            {"name": "危化品监测平台", "lead_unit": "市应急管理局", "budget": Decimal("300"), "planned_pct": 50,
-             "progress_pct": 70, "behind": False, "status_label": "正常", "url": "/duties/projects/2/"},
+            {
+                "name": "消防站建设",
+                "lead_unit": "市消防救援支队",
+                "budget": Decimal("1200"),
+                "planned_pct": 60,
+                "progress_pct": 20,
+                "behind": True,
+                "status_label": "滞后",
+                "url": "/duties/projects/1/",
+            },
+            {
+                "name": "危化品监测平台",
+                "lead_unit": "市应急管理局",
+                "budget": Decimal("300"),
+                "planned_pct": 50,
+                "progress_pct": 70,
+                "behind": False,
+                "status_label": "正常",
+                "url": "/duties/projects/2/",
+            },
         ]
 
     def ranking(user, year):
         calls.append(("ranking", user.pk, year))
         return [
-            {"rank": 2, "unit": 2, "name": "赫山区", "region": "430903", "kind": "county", "score": Decimal("88.5"), "vetoed": False, "url": "/duties/a/2/"},
-            {"rank": 1, "unit": 1, "name": "资阳区", "region": "430902", "kind": "county", "score": Decimal("93.0"), "vetoed": False, "url": "/duties/a/1/"},
-            {"rank": 3, "unit": 3, "name": "沅江市", "region": "430981", "kind": "county", "score": Decimal("70"), "vetoed": True, "url": "/duties/a/3/"},
+            {
+                "rank": 2,
+                "unit": 2,
+                "name": "赫山区",
+                "region": "430903",
+                "kind": "county",
+                "score": Decimal("88.5"),
+                "vetoed": False,
+                "url": "/duties/a/2/",
+            },
+            {
+                "rank": 1,
+                "unit": 1,
+                "name": "资阳区",
+                "region": "430902",
+                "kind": "county",
+                "score": Decimal("93.0"),
+                "vetoed": False,
+                "url": "/duties/a/1/",
+            },
+            {
+                "rank": 3,
+                "unit": 3,
+                "name": "沅江市",
+                "region": "430981",
+                "kind": "county",
+                "score": Decimal("70"),
+                "vetoed": True,
+                "url": "/duties/a/3/",
+            },
         ]
 
     sources.provide_key_projects(projects)

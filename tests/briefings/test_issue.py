@@ -9,8 +9,8 @@ import subprocess
 from datetime import date
 
 import pytest
-from docx import Document
 from django.urls import reverse
+from docx import Document
 
 from safeloop.briefings.models import Briefing, Paragraph
 from safeloop.briefings.services import briefing_generate, briefing_issue, briefing_regenerate, paragraph_edit
@@ -58,7 +58,16 @@ def test_the_word_file_converts_to_pdf_with_libreoffice(draft, tmp_path):
     source = tmp_path / "briefing.docx"
     source.write_bytes(render(draft).to_bytes())
     subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        [
+            shutil.which("soffice") or "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
         check=True,
         capture_output=True,
         timeout=180,
@@ -69,7 +78,9 @@ def test_the_word_file_converts_to_pdf_with_libreoffice(draft, tmp_path):
 
 def test_an_edit_keeps_the_generated_text_and_a_stale_version_is_a_conflict(draft, city_user):
     p = _first(draft)
-    paragraph_edit(actor=city_user, pk=draft.pk, paragraph=p.pk, data={"text": "改写后的第一段。", "version": p.version})
+    paragraph_edit(
+        actor=city_user, pk=draft.pk, paragraph=p.pk, data={"text": "改写后的第一段。", "version": p.version}
+    )
     p.refresh_from_db()
     assert p.text == "改写后的第一段。" and p.generated != p.text and p.version == 2
     with pytest.raises(Conflict):
@@ -83,7 +94,9 @@ def test_the_page_keeps_what_was_typed_when_the_version_is_stale(draft, login, c
     p = _first(draft)
     client = login(city_user)
     client.post(reverse("briefings:paragraph", args=[draft.pk, p.pk]), {"text": "先到的修改", "version": p.version})
-    response = client.post(reverse("briefings:paragraph", args=[draft.pk, p.pk]), {"text": "后到的修改", "version": p.version})
+    response = client.post(
+        reverse("briefings:paragraph", args=[draft.pk, p.pk]), {"text": "后到的修改", "version": p.version}
+    )
     assert response.status_code == 409
     body = response.content.decode()
     assert "后到的修改" in body and "已被他人修改" in body
@@ -164,12 +177,16 @@ def test_another_county_gets_404_for_every_route_of_a_briefing(ziyang_briefing, 
     assert ziyang_briefing.status == "draft" and ziyang_briefing.version == 1
 
 
-def test_the_city_sees_the_county_briefing_and_the_county_not_the_citys(ziyang_briefing, draft, login, city_user, ziyang_user):
+def test_the_city_sees_the_county_briefing_and_the_county_not_the_citys(
+    ziyang_briefing, draft, login, city_user, ziyang_user
+):
     assert login(city_user).get(reverse("briefings:detail", args=[ziyang_briefing.pk])).status_code == 200
     assert login(ziyang_user).get(reverse("briefings:detail", args=[draft.pk])).status_code == 404
 
 
-def test_roles_without_briefings_see_none(ziyang_briefing, login, township_user, enterprise_user, transport_user, expert_user):
+def test_roles_without_briefings_see_none(
+    ziyang_briefing, login, township_user, enterprise_user, transport_user, expert_user
+):
     for user in (township_user, enterprise_user, transport_user, expert_user):
         client = login(user)
         assert client.get(reverse("briefings:detail", args=[ziyang_briefing.pk])).status_code == 404
@@ -210,9 +227,16 @@ def test_the_api_generates_shows_edits_issues_and_serves_the_document(api, demo_
     assert figure["definition"] and figure["url"].startswith("/accidents/") and figure["number"] == 4
     listed = api(city_user, "get", "/briefings").json()
     assert listed["count"] == 1 and listed["results"][0]["id"] == pk
-    edited = api(city_user, "post", f"/briefings/{pk}/paragraphs/{first['id']}", {"version": first["version"], "text": "接口修改"})
+    edited = api(
+        city_user,
+        "post",
+        f"/briefings/{pk}/paragraphs/{first['id']}",
+        {"version": first["version"], "text": "接口修改"},
+    )
     assert edited.status_code == 200 and edited.json()["paragraphs"][0]["text"] == "接口修改"
-    stale = api(city_user, "post", f"/briefings/{pk}/paragraphs/{first['id']}", {"version": first["version"], "text": "旧版本"})
+    stale = api(
+        city_user, "post", f"/briefings/{pk}/paragraphs/{first['id']}", {"version": first["version"], "text": "旧版本"}
+    )
     assert stale.status_code == 409 and stale.json()["error"]["code"] == "stale_version"
     version = api(city_user, "get", f"/briefings/{pk}").json()["version"]
     issued = api(city_user, "post", f"/briefings/{pk}/issue", {"version": version})
