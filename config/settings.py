@@ -164,6 +164,7 @@ INSTALLED_APPS = [
     "safeloop.flood",
     "safeloop.duties",
     "safeloop.board",  # issue 19: 挂图作战
+    "safeloop.briefings",
     "safeloop.workbench",
     "safeloop.demo",
     "safeloop.api",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("targets/", include("safeloop.targets.urls")),
     path("checklists/", include("safeloop.checklists.urls")),
     path("campaigns/", include("safeloop.campaigns.urls")),
+    path("briefings/", include("safeloop.briefings.urls")),
     path("experts/", include("safeloop.experts.urls")),
     path("inspections/", include("safeloop.inspections.urls")),
     path("enforcement/", include("safeloop.enforcement.urls")),  # 打非治违 (issue 17)

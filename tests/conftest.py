@@ -174,6 +174,7 @@ APPEND_ONLY = (
     "flood_dangerevent",
     "flood_alertevent",
     "duties_taskevent",
+    "briefings_briefingevent",
 )  # tables whose triggers refuse UPDATE and DELETE
 
 

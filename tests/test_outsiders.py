@@ -200,6 +200,15 @@ DUTY_ROUTES = {
     "duties:assessment_unit",
     "duties:manual_score",
     "duties:drill",
+# Briefings, checked in tests/briefings/test_issue.py (another county: 404 for a briefing, its Word
+# file, charts, paragraph edits and actions; the list shows none of it; roles without briefings: 403/404).
+BRIEFING_ROUTES = {
+    "briefings:list",
+    "briefings:detail",
+    "briefings:paragraph",
+    "briefings:act",
+    "briefings:document",
+    "briefings:chart",
 }
 ENTERPRISE_ACCOUNT_ROUTES = {
     "accounts:enterprise_accounts",
@@ -238,6 +247,7 @@ def test_every_route_has_an_outsider_check():
     declared |= ENFORCEMENT_ROUTES  # issue 17
     declared |= DUTY_ROUTES  # tests/duties/test_outsiders.py
     declared |= set(BOARD_ROUTES) | BOARD_NO_DATA_ROUTES
+    declared |= BRIEFING_ROUTES  # tests/briefings/test_issue.py
     assert set(_names(get_resolver())) == declared
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import ClassVar
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 from ninja import Field
 
@@ -12,7 +14,7 @@ from safeloop.accidents.grading import MAJOR_OR_ABOVE, grade_at_least_q, grade_c
 from safeloop.accidents.models import Accident, Denominator, Disaster, EmergencyResponse
 from safeloop.accounts.models import User
 from safeloop.core.fields import FieldSpec
-from safeloop.core.filters import YEAR, Filters
+from safeloop.core.filters import DAY, YEAR, Filters
 from safeloop.core.regions import subtree_prefix, year_start
 from safeloop.core.scope import get_visible_or_404, region_q, visible
 
@@ -26,7 +28,10 @@ class RecordFilters(Filters):
 
 
 class AccidentFilters(RecordFilters):
-    sector: str = Field("", title=gettext_noop("统计行业"))
+    typed: ClassVar[dict[str, FieldSpec]] = {**RecordFilters.typed, "occurred_from": DAY, "occurred_to": DAY}
+    occurred_from: str = Field("", title=gettext_noop("发生日期起"))
+    occurred_to: str = Field("", title=gettext_noop("发生日期止"))
+    sector: str = Field("", title=gettext_noop("统计行业"), description=gettext_noop("行业代码，多个以逗号分隔"))
     grade: str = Field("", title=gettext_noop("等级"), description=gettext_noop("等级代码，或 major_plus（重特大）"))
     q: str = Field("", title=gettext_noop("搜索"), description=gettext_noop("事故名称中的文字"))
     all: str = Field(
@@ -46,13 +51,27 @@ def _in_region_and_year(qs: QuerySet, region: str, year: str, field: str) -> Que
     return qs
 
 
+def _occurred_between(qs: QuerySet, start: str, end: str) -> QuerySet:
+    """Dates in their canonical text (AccidentFilters.typed); both ends included, local days."""
+    if start:
+        qs = qs.filter(occurred_at__gte=day_start(date.fromisoformat(start)))
+    if end:
+        qs = qs.filter(occurred_at__lt=day_start(date.fromisoformat(end) + timedelta(days=1)))
+    return qs
+
+
+def day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def accident_list(user: User, filters: AccidentFilters) -> QuerySet[Accident]:
     qs = with_dead(visible(user, Accident.objects.all())).annotate(grade_code=grade_case())
     if filters.all != "1":
         qs = qs.filter(production_safety=True)
     qs = _in_region_and_year(qs, filters.region, filters.year, "occurred_at")
-    if filters.sector:
-        qs = qs.filter(sector=filters.sector)
+    qs = _occurred_between(qs, filters.occurred_from, filters.occurred_to)
+    if filters.sector:  # one code, or several separated by commas (道路运输 and 道路交通)
+        qs = qs.filter(sector__in=filters.sector.split(","))
     if filters.grade == "major_plus":
         qs = qs.filter(grade_at_least_q(MAJOR_OR_ABOVE[-1]))
     elif filters.grade:

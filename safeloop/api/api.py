@@ -9,6 +9,7 @@ from safeloop.accidents.selectors import AccidentFilters
 from safeloop.accounts.api import BearerAuth
 from safeloop.accounts.api import router as accounts_router
 from safeloop.board.api import router as board_router
+from safeloop.briefings.api import router as briefings_router
 from safeloop.campaigns.api import router as campaigns_router
 from safeloop.checklists.api import router as checklists_router
 from safeloop.checklists.selectors import ChecklistFilters
@@ -80,6 +81,7 @@ api.add_router("/", reporting_router)
 api.add_router("/", inspections_router)
 api.add_router("/", campaigns_router)
 api.add_router("/", enforcement_router)  # 打非治违 (issue 17)
+api.add_router("/", briefings_router)
 api.add_router("/", standards_router)
 api.add_router("/", flood_router)
 api.add_router("/", duties_router)

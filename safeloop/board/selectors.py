@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeloop.accounts.models import User
-from safeloop.core.regions import subtree_prefix, year_start
 from safeloop.board.permissions import can_open_board  # noqa: F401 - re-exported for the views
+from safeloop.core.regions import subtree_prefix, year_start
 from safeloop.core.roles import Role
 from safeloop.core.scope import region_in_scope, region_q, user_area, visible
 from safeloop.hazards.models import DEADLINE_STATUSES, OPEN_STATUSES, Level, Status

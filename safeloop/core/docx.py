@@ -121,6 +121,22 @@ class OfficialDocument:
             _fix_widths(table, widths_mm)
         return table
 
+    def picture(self, png: bytes, *, width_mm: float = TEXT_WIDTH_MM, caption: str = "") -> None:
+        """A picture (a chart) centred across the type area, its caption in 五号 under it; single
+        spacing (the body's fixed line would crop the picture)."""
+        paragraph = self.document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.line_spacing = 1.0
+        paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(min(width_mm, TEXT_WIDTH_MM)))
+        if caption:
+            self.note(caption, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+    def note(self, text: str, *, align=None) -> Paragraph:
+        """A note in 五号 on single spacing: a figure's definition under its paragraph, a caption."""
+        paragraph = self._line(text, BODY_FONT, CAPTION_SIZE, align=align)
+        paragraph.paragraph_format.line_spacing = 1.0
+        return paragraph
+
     def signature(self, issuer: str, date: dt.date, *, seal: bool = True, code: Code | None = None) -> None:
         """Issuer centred above the date; the date four characters from the right margin. With
         `seal`, "（印章）" stands on the line above, on the same axis: the seal is stamped there,

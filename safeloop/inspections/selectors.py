@@ -12,10 +12,10 @@ from django.utils.translation import gettext_noop
 from ninja import Field
 
 from safeloop.core.fields import FieldSpec
-from safeloop.core.filters import RECORD_ID, YEAR, Filters
+from safeloop.core.filters import DAY, RECORD_ID, YEAR, Filters
 from safeloop.core.regions import subtree_prefix
 from safeloop.core.roles import Role
-from safeloop.core.scope import NotVisible, region_q, user_area, visible
+from safeloop.core.scope import NotVisible, area_q, region_q, user_area, visible
 from safeloop.hazards.models import Hazard
 from safeloop.inspections.models import Draw, Finding, Inspection, Plan, Status
 from safeloop.registry.models import Department, Enterprise, OfficerCertificate, Region, RiskLevel
@@ -196,11 +196,21 @@ def is_flagged_not_checked_in(inspection: Inspection, today: date | None = None)
 class InspectionFilters(Filters):
     """The list's filters (page and API share them; Excel export)."""
 
-    typed: ClassVar[dict[str, FieldSpec]] = {"year": YEAR, "enterprise": RECORD_ID}
+    typed: ClassVar[dict[str, FieldSpec]] = {
+        "year": YEAR,
+        "enterprise": RECORD_ID,
+        "planned_from": DAY,
+        "planned_to": DAY,
+    }
     status: str = Field("", title=gettext_noop("状态"))
     enterprise: str = Field("", title=gettext_noop("企业"), description=gettext_noop("企业编号"))
     year: str = Field("", title=gettext_noop("年份"))
     flag: str = Field("", title=gettext_noop("标记"), description=gettext_noop("not_checked_in：未扫码入企"))
+    region: str = Field(
+        "", title=gettext_noop("区划代码"), description=gettext_noop("企业所在区划（县级6位或乡镇9位）")
+    )
+    planned_from: str = Field("", title=gettext_noop("检查日期起"))
+    planned_to: str = Field("", title=gettext_noop("检查日期止"))
 
 
 def inspection_list(user: Any, filters: InspectionFilters) -> QuerySet[Inspection, Any]:
@@ -213,6 +223,12 @@ def inspection_list(user: Any, filters: InspectionFilters) -> QuerySet[Inspectio
         qs = qs.filter(enterprise_id=int(filters.enterprise))
     if filters.flag == "not_checked_in":
         qs = qs.filter(status=Status.CLOSED, checked_in_at__isnull=True)
+    if filters.region.isdigit() and len(filters.region) in (6, 9, 12):
+        qs = qs.filter(enterprise__in=Enterprise.objects.filter(area_q("region", filters.region)).values("pk"))
+    if filters.planned_from:  # canonical ISO dates (InspectionFilters.typed)
+        qs = qs.filter(planned_on__gte=filters.planned_from)
+    if filters.planned_to:
+        qs = qs.filter(planned_on__lte=filters.planned_to)
     return qs.order_by("-planned_on", "-pk")
 
 

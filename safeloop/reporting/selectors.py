@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from safeloop.core.roles import AREA_ROLES, Role
 from safeloop.core.scope import area_q, scope_q, visible
@@ -130,6 +131,8 @@ def report_list(
     region: str = "",
     overdue: bool = False,
     today: date | None = None,
+    received_from: date | None = None,
+    received_to: date | None = None,
 ) -> QuerySet[Report]:
     qs = reports_visible(user).select_related("enterprise", "region", "category", "department")
     if status:
@@ -140,7 +143,15 @@ def report_list(
         qs = qs.filter(area_q("region", region))
     if overdue and today is not None:
         qs = qs.filter(first_response_at__isnull=True, respond_by__lt=today)
+    if received_from is not None:  # local days, both ends included
+        qs = qs.filter(created_at__gte=_day_start(received_from))
+    if received_to is not None:
+        qs = qs.filter(created_at__lt=_day_start(received_to + timedelta(days=1)))
     return qs.order_by("-created_at", "-pk")
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def report_for(user: Any, pk: Any) -> Report | None:

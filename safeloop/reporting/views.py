@@ -4,6 +4,7 @@ mechanism per enterprise; the compliance statistics and their Excel export."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -133,6 +134,14 @@ STATUSES = ReportStatus.choices
 CHANNELS = Channel.choices
 
 
+def _day(value: str | None) -> date | None:
+    """A date filter of the list (the briefings' drill-down); a bad one is ignored."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
 def _page(request: HttpRequest, qs: Any, size: int = 50) -> Any:
     return Paginator(qs, size).get_page(request.GET.get("page"))
 
@@ -146,7 +155,17 @@ def report_list_page(request: HttpRequest) -> HttpResponse:
     channel = request.GET.get("channel", "") if request.GET.get("channel") in Channel.values else ""
     overdue = request.GET.get("overdue") == "1"
     today = timezone.localdate()
-    qs = report_list(request.user, status=status, channel=channel, overdue=overdue, today=today)
+    region = request.GET.get("region", "")
+    qs = report_list(
+        request.user,
+        status=status,
+        channel=channel,
+        region=region if region.isdigit() and len(region) in (6, 9, 12) else "",
+        overdue=overdue,
+        today=today,
+        received_from=_day(request.GET.get("received_from")),
+        received_to=_day(request.GET.get("received_to")),
+    )
     context = {
         "page": _page(request, qs),
         "status": status,

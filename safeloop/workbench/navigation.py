@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from safeloop.accounts.models import User
 from safeloop.accounts.permissions import can_manage_enterprise_accounts
 from safeloop.board.permissions import can_open_board
+from safeloop.briefings.permissions import can_open_briefings
 from safeloop.campaigns.permissions import can_open_campaigns
 from safeloop.checklists.permissions import can_open_checklists, can_see_completion
 from safeloop.core.roles import Role
@@ -107,9 +108,12 @@ MENU = (
             MenuItem(_("责任考核"), "duties:home", "☰", can_open_duties),
         ),
     ),
-    MenuGroup(  # issue 19: 指挥调度 (工作通报 joins it from the briefings branch)
+    MenuGroup(
         _("指挥调度"),
-        (MenuItem(_("挂图作战"), "board:page", "◈", can_open_board),),
+        (
+            MenuItem(_("挂图作战"), "board:page", "◈", can_open_board),
+            MenuItem(_("工作通报"), "briefings:list", "✎", can_open_briefings),
+        ),
     ),
     MenuGroup(
         _("应急防汛"),
