@@ -200,6 +200,7 @@ DUTY_ROUTES = {
     "duties:assessment_unit",
     "duties:manual_score",
     "duties:drill",
+}
 # Briefings, checked in tests/briefings/test_issue.py (another county: 404 for a briefing, its Word
 # file, charts, paragraph edits and actions; the list shows none of it; roles without briefings: 403/404).
 BRIEFING_ROUTES = {
