@@ -21,14 +21,17 @@ functions in `FIELD_PAGES` (an app registers its own with `register_field_pages`
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -62,7 +65,7 @@ SHELL_STATIC = (
     "vendor/idb/umd.js",
     "vendor/exifr/lite.umd.js",
     "vendor/piexifjs/piexif.js",
-    "django_htmx/htmx.min.js",
+    "django_htmx/htmx-2.min.js",
 )
 
 FIELD_PAGES: list[Callable[[Any], list[str]]] = []
@@ -143,22 +146,17 @@ def manifest(request: HttpRequest) -> HttpResponse:
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     shell = [static(name) for name in SHELL_STATIC] + [reverse("workbench:offline_unavailable")]
-    context = {
+    config = {
         "vendor": [static(f"vendor/workbox/{name}.prod.js") for name in VENDOR],
         "shell": shell,
         "fallback": reverse("workbench:offline_unavailable"),
-        "version": _shell_version(shell),
+        "version": hashlib.sha256("\n".join(shell).encode()).hexdigest()[:12],
     }
-    response = HttpResponse(render_to_string("workbench/sw.js", context), content_type="text/javascript")
+    source = Path(finders.find("js/sw.js")).read_text(encoding="utf-8")
+    body = f"self.SAFELOOP_SW = {json.dumps(config)};\n{source}"
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
-    response["Service-Worker-Allowed"] = "/"
     return response
-
-
-def _shell_version(shell: list[str]) -> str:
-    import hashlib
-
-    return hashlib.sha256("\n".join(shell).encode()).hexdigest()[:12]
 
 
 @login_required
@@ -169,7 +167,8 @@ def queue_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def unavailable(request: HttpRequest) -> HttpResponse:
-    return render(request, "workbench/offline_unavailable.html")
+    # The same copy for everyone (it is kept in the shell cache): no user, no session data.
+    return render(request, "workbench/offline_unavailable.html", {"shell_page": True})
 
 
 @require_GET
