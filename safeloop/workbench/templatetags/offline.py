@@ -36,3 +36,15 @@ TEXTS = {
 @register.simple_tag
 def offline_text() -> str:
     return json_script({name: str(text) for name, text in TEXTS.items()}, "offline-text")
+
+
+@register.filter
+def moment(value: str) -> str:
+    """An ISO datetime kept in an event's payload (the phone's time), shown as the page shows times."""
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    parsed = parse_datetime(str(value or ""))
+    if parsed is None:
+        return str(value or "")
+    return timezone.localtime(parsed).strftime("%Y-%m-%d %H:%M")
