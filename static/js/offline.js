@@ -510,7 +510,10 @@
       if (!user || !navigator.onLine) { return; }
       return session().then(function (sess) {
         if (sess.signed_in && reg.active) {
-          reg.active.postMessage({ type: "user", user: String(sess.user), pages: sess.pages });
+          // The field pages are kept when the worker answers: the page says so (data-offline-ready).
+          var channel = new MessageChannel();
+          channel.port1.onmessage = function () { document.documentElement.dataset.offlineReady = "1"; };
+          reg.active.postMessage({ type: "user", user: String(sess.user), pages: sess.pages }, [channel.port2]);
         }
       });
     }).catch(function () {});

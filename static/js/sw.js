@@ -112,7 +112,13 @@
   // Static files: hashed names, so what is kept is right; the shell's are there from install.
   routing.registerRoute(function (ctx) {
     return ctx.url.origin === self.location.origin && ctx.url.pathname.indexOf("/static/") === 0;
-  }, new strategies.CacheFirst({ cacheName: STATIC }));
+  }, new strategies.CacheFirst({
+    cacheName: STATIC,
+    plugins: [{
+      // the shell's files were kept at install in the shell's own cache
+      cachedResponseWillBeUsed: function (p) { return p.cachedResponse || caches.match(p.request, { cacheName: SHELL }); },
+    }],
+  }));
 
   // Pages: the network first; the signed-in user's kept copy with no network.
   routing.registerRoute(function (ctx) {
@@ -130,8 +136,8 @@
         return response;
       }).catch(function () {
         var kept = user ? caches.open(USER_PREFIX + user).then(function (cache) {
-          return cache.match(ctx.request.url, { ignoreSearch: false }).then(function (hit) {
-            return hit || cache.match(ctx.url.pathname);
+          return cache.match(ctx.request.url, { ignoreVary: true }).then(function (hit) {
+            return hit || cache.match(ctx.url.pathname, { ignoreVary: true });
           });
         }) : Promise.resolve(null);
         return kept.then(function (hit) {
