@@ -181,6 +181,7 @@ MIDDLEWARE = [
     "safeloop.core.http.RefuseNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "safeloop.accounts.middleware.SessionRules",
+    "safeloop.core.idempotency.IdempotencyMiddleware",  # offline: after the session rules, so a key belongs to its user
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "safeloop.core.middleware.SecurityMiddleware",
@@ -274,6 +275,15 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 # ECharts comes from npm (package-lock.json, `npm ci`) and is served at /static/vendor/echarts/.
 STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist")]
+# offline: Workbox (the service worker), idb (the queue), exifr + piexifjs (photo time and GPS), from npm too.
+STATICFILES_DIRS += [
+    ("vendor/workbox", BASE_DIR / "node_modules" / "workbox-core" / "build"),
+    ("vendor/workbox", BASE_DIR / "node_modules" / "workbox-routing" / "build"),
+    ("vendor/workbox", BASE_DIR / "node_modules" / "workbox-strategies" / "build"),
+    ("vendor/idb", BASE_DIR / "node_modules" / "idb" / "build"),
+    ("vendor/exifr", BASE_DIR / "node_modules" / "exifr" / "dist"),
+    ("vendor/piexifjs", BASE_DIR / "node_modules" / "piexifjs"),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(_env("SAFELOOP_MEDIA_ROOT") or DATA_DIR / "media")
 STORAGES = {
@@ -378,6 +388,9 @@ SAFELOOP_CLIENT_ADDRESS_HEADER = _env("SAFELOOP_CLIENT_ADDRESS_HEADER") or ("X-F
 # Security log (core.security_log): days an event is kept; at least 180 (等保2.0 8.1.4.3, six months).
 SAFELOOP_SECURITY_LOG_DAYS = env_int("SAFELOOP_SECURITY_LOG_DAYS", 180, minimum=180)
 SAFELOOP_TOKEN_HOURS = env_int("SAFELOOP_TOKEN_HOURS", 12, minimum=1)
+# offline: how long a POST's Idempotency-Key and its first answer are kept (docs/offline.md). A
+# phone may stay without signal for a shift and its owner sign in again the next morning: 72 h.
+SAFELOOP_IDEMPOTENCY_HOURS = env_int("SAFELOOP_IDEMPOTENCY_HOURS", 72, minimum=1)
 # A token's last use is written at most this often (not a write per request).
 SAFELOOP_TOKEN_TOUCH_SECONDS = env_int("SAFELOOP_TOKEN_TOUCH_SECONDS", 60, minimum=1)
 # Excel imports and the workbook guard (core/xlsx_guard.py): the upload's size; what its zip may

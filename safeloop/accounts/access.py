@@ -101,3 +101,13 @@ def tokens_purge() -> int:
 def purge_expired_tokens() -> int:
     """Daily (core.schedule)."""
     return tokens_purge()
+
+
+def bearer_user(request: Any) -> User | None:
+    """The user of the request's `Authorization: Bearer` token, for core's Idempotency-Key
+    (registered in apps.py: core cannot import accounts)."""
+    scheme, _space, raw = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        return None
+    found = token_user(raw.strip())
+    return found[0] if found else None

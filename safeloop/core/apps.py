@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
 
         from safeloop.core import security_log
         from safeloop.core.filecheck import register_files
+        from safeloop.core.idempotency import idempotency_purge
         from safeloop.core.jobs import jobs_expire, register_job
         from safeloop.core.schedule import register_daily
         from safeloop.core.seals import sealed_files
@@ -25,6 +26,7 @@ class CoreConfig(AppConfig):
         register_daily(ledger_publish_root)
         register_daily(security_log.security_log_purge)
         register_daily(throttle_purge)
+        register_daily(idempotency_purge)
         register_files(sealed_files)
         register_job(SECURITY_LOG_EXPORT.job())
         checks.register(public_base_url, checks.Tags.compatibility)

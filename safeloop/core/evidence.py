@@ -231,3 +231,36 @@ def evidence_response(*, name: str, content_type: str, original_name: str) -> Fi
     response["Content-Security-Policy"] = "sandbox"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+EXIF_IFD = 0x8769
+DATETIME_ORIGINAL, OFFSET_TIME_ORIGINAL, DATETIME = 36867, 36881, 306
+
+
+def exif_taken_at(upload: File) -> Any:
+    """When a photo was taken by its own EXIF (DateTimeOriginal, with OffsetTimeOriginal when the
+    camera wrote one, else the time is read as Asia/Shanghai), or None. The phone keeps EXIF
+    when it resizes a photo (static/js/offline.js), so a photo queued offline keeps its time."""
+    from datetime import datetime, timedelta, timezone
+
+    from django.utils import timezone as dj_timezone
+
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            exif = image.getexif()
+            ifd = exif.get_ifd(EXIF_IFD)
+            raw = ifd.get(DATETIME_ORIGINAL) or exif.get(DATETIME)
+            offset = ifd.get(OFFSET_TIME_ORIGINAL)
+        if not raw:
+            return None
+        taken = datetime.strptime(str(raw).strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S")  # noqa: DTZ007 - EXIF times are naive; made aware below
+        if offset and len(str(offset)) >= 6:
+            sign = -1 if str(offset)[0] == "-" else 1
+            hours, minutes = int(str(offset)[1:3]), int(str(offset)[4:6])
+            return taken.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
+        return dj_timezone.make_aware(taken)
+    except (OSError, ValueError, UnidentifiedImageError, SyntaxError):
+        return None
+    finally:
+        upload.seek(0)

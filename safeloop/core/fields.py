@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 
@@ -180,3 +181,14 @@ def labels(specs: Iterable[FieldSpec]) -> dict[str, StrOrPromise]:
 def only(specs: Sequence[FieldSpec], names: Iterable[str]) -> tuple[FieldSpec, ...]:
     wanted = set(names)
     return tuple(spec for spec in specs if spec.name in wanted)
+
+
+# offline: when a record was made in the field, by the phone's clock (docs/offline.md). Sent by the
+# offline queue with every queued form; the server's time of arrival is recorded beside it. A
+# phone clock a little ahead is not refused: the services take the earlier of it and now.
+CAPTURED_AT = FieldSpec(
+    name="captured_at",
+    label=_("现场记录时间（手机时间）"),
+    kind=Kind.MOMENT,
+    help=_("无信号时记录、恢复网络后上传的，为手机上记录的时间"),
+)

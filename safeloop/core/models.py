@@ -333,3 +333,29 @@ class ThrottleHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key} @ {self.address} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class IdempotencyRecord(models.Model):
+    """One POST that carried an `Idempotency-Key` (core/idempotency.py): the caller it belongs to,
+    what was sent (a hash of the parsed fields and file hashes) and the answer given, so a repeat
+    gets the first answer and creates nothing. Purged daily after SAFELOOP_IDEMPOTENCY_HOURS."""
+
+    principal = models.CharField(_("调用方"), max_length=60)
+    key = models.CharField(_("幂等键"), max_length=100)
+    fingerprint = models.CharField(_("请求摘要"), max_length=64)
+    method = models.CharField(_("方法"), max_length=10)
+    path = models.CharField(_("路径"), max_length=500)
+    created_at = models.DateTimeField(_("首次收到"), auto_now_add=True, db_index=True)
+    status = models.PositiveSmallIntegerField(_("状态码"), null=True)
+    content_type = models.CharField(_("内容类型"), max_length=120, blank=True)
+    location = models.CharField(_("跳转地址"), max_length=500, blank=True)
+    refusal = models.CharField(_("拒绝原因"), max_length=200, blank=True)
+    body = models.BinaryField(_("响应内容"), default=b"")
+
+    class Meta:
+        verbose_name = _("幂等请求记录")
+        verbose_name_plural = _("幂等请求记录")
+        constraints = [models.UniqueConstraint(fields=["principal", "key"], name="idempotency_once")]
+
+    def __str__(self) -> str:
+        return f"{self.principal} {self.key}"

@@ -9,6 +9,7 @@ from ninja import Field, File, Form, ModelSchema, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from safeloop.core.api import OutSchema, Paging, action_routes, input_schema, page_of, paginate
+from safeloop.core.fields import CAPTURED_AT
 from safeloop.hazards.fields import EVIDENCE_KIND, ON_SPOT_FIELDS, REPORT_FIELDS
 from safeloop.hazards.models import Hazard, Listing
 from safeloop.hazards.on_spot import hazard_fix_on_spot
@@ -22,7 +23,7 @@ router = Router(tags=["隐患闭环"])
 
 
 HazardIn = input_schema("HazardIn", REPORT_FIELDS)
-AttachmentIn = input_schema("AttachmentIn", (EVIDENCE_KIND,))
+AttachmentIn = input_schema("AttachmentIn", (EVIDENCE_KIND, CAPTURED_AT))
 OnSpotIn = input_schema("HazardOnSpotIn", [spec for spec in ON_SPOT_FIELDS if spec.kind != "file"])
 
 
@@ -71,6 +72,10 @@ class AttachmentOut(OutSchema):
     original_name: str
     kind: str = Field(description=EVIDENCE_KIND.json_schema()["description"])
     uploaded_at: datetime
+    captured_at: datetime | None = Field(
+        None, description="拍摄时间：照片EXIF，否则为手机记录时间（captured_at），否则为上传时间"
+    )
+    captured_by: str = Field("", description="拍摄时间来源：exif 照片EXIF；phone 手机时间；server 上传时间")
 
 
 class ListingOut(ModelSchema, OutSchema):
@@ -212,6 +217,9 @@ def attachment_post(
     hazard_id: int,
     payload: Form[AttachmentIn],  # type: ignore[valid-type]
 ):
-    kind = payload.dict().get("kind") or ""
-    attachment = attachment_add(actor=request.user, hazard_id=hazard_id, upload=file, kind=kind)
+    given = payload.dict()
+    kind = given.get("kind") or ""
+    attachment = attachment_add(
+        actor=request.user, hazard_id=hazard_id, upload=file, kind=kind, captured_at=given.get("captured_at")
+    )
     return Status(201, attachment)

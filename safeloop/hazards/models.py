@@ -233,12 +233,22 @@ VIA_HAZARD = ScopePaths(
 )
 
 
+class CapturedBy(models.TextChoices):
+    EXIF = "exif", _("照片EXIF")
+    PHONE = "phone", _("手机时间")
+    SERVER = "server", _("上传时间")
+
+
 class Attachment(StoredFile):
     scope = VIA_HAZARD
 
     hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="attachments")
     used_in_event = models.PositiveIntegerField(_("用于事件序号"), null=True, blank=True)
     kind = models.CharField(_("证据类别"), max_length=20, choices=EvidenceKind.choices, default=EvidenceKind.HAZARD)
+    # offline (docs/offline.md): when the photo was taken — its EXIF, else the phone's clock at
+    # recording, else the arrival; rectification proof is judged by this time, not the upload's.
+    captured_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
+    captured_by = models.CharField(_("拍摄时间来源"), max_length=10, choices=CapturedBy.choices, blank=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]

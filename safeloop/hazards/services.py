@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 
 from safeloop.accounts.models import Role, User
 from safeloop.core.errors import Conflict, NotFound, ServiceError, TooLarge, ValidationFailed
-from safeloop.core.evidence import evidence_check, evidence_store
-from safeloop.core.fields import FieldSpec
+from safeloop.core.evidence import evidence_check, evidence_store, exif_taken_at
+from safeloop.core.fields import CAPTURED_AT, FieldSpec
 from safeloop.core.inputs import Inputs
 from safeloop.core.scope import visible
 from safeloop.hazards.clauses import clause_values
@@ -27,6 +27,7 @@ from safeloop.hazards.events import event_append
 from safeloop.hazards.fields import EVIDENCE_KIND, PHOTOS, REPORT, REPORT_FIELDS
 from safeloop.hazards.models import (
     Attachment,
+    CapturedBy,
     EvidenceKind,
     Hazard,
     HazardEvent,
@@ -66,16 +67,26 @@ def hazard_report(*, actor: User, data: dict[str, Any]) -> Hazard:
     inp = Inputs(data)
     values = _report_values(actor, inp)
     photos = evidence_uploads(inp, PHOTOS)
+    captured = inp.read(CAPTURED_AT)
     inp.check()
+    if captured:  # recorded offline: found when the phone says, arrived now (the event's time)
+        captured = min(captured, timezone.now())
+        values["found_on"] = values.get("found_on") or timezone.localdate(captured)
     values = _report_defaults(actor, values)
+    payload = {"captured_at": captured.isoformat()} if captured else None
     with transaction.atomic():
-        hazard, event = hazard_create(actor=actor, values=values, photos=photos)
+        hazard, event = hazard_create(actor=actor, values=values, photos=photos, payload=payload, captured=captured)
         _notify_after_commit(hazard, event)
     return hazard
 
 
 def hazard_create(
-    *, actor: User, values: dict[str, Any], photos: Sequence[File] = (), payload: dict[str, Any] | None = None
+    *,
+    actor: User,
+    values: dict[str, Any],
+    photos: Sequence[File] = (),
+    payload: dict[str, Any] | None = None,
+    captured: Any = None,
 ) -> tuple[Hazard, HazardEvent]:
     """The hazard and its `report` event, whose attachments are the photos' hashes; inside the
     caller's transaction, with `values` already read and the photos already checked."""
@@ -88,7 +99,10 @@ def hazard_create(
         **values,
     )
     hazard.save()
-    stored = [evidence_attach(hazard=hazard, actor=actor, upload=photo, kind=EvidenceKind.HAZARD) for photo in photos]
+    stored = [
+        evidence_attach(hazard=hazard, actor=actor, upload=photo, kind=EvidenceKind.HAZARD, captured=captured)
+        for photo in photos
+    ]
     event = event_append(
         hazard=hazard,
         action="report",
@@ -187,7 +201,7 @@ def hazard_recur(*, original: Hazard, actor: User, note: str) -> Hazard:
     return hazard
 
 
-def attachment_add(*, actor: User, hazard_id: int, upload: File, kind: str = "") -> Attachment:
+def attachment_add(*, actor: User, hazard_id: int, upload: File, kind: str = "", captured_at: Any = None) -> Attachment:
     """Store one evidence file (sniffed, size-limited, hashed, thumbnailed) for a hazard, of the
     kind the uploader chose where the state leaves a choice (see `kinds_allowed`)."""
     with transaction.atomic():
@@ -198,9 +212,12 @@ def attachment_add(*, actor: User, hazard_id: int, upload: File, kind: str = "")
             raise ValidationFailed(_("请选择要上传的文件"), fields={"file": _("请选择文件")})
         if hazard.status in (Status.CLOSED, Status.VERIFIED, Status.RECURRED, Status.WITHDRAWN):
             raise Conflict(_("已销号或已撤销的隐患不能再上传附件"), code="wrong_state")
-        chosen = _evidence_kind(hazard, Inputs({"kind": kind}))
+        inp = Inputs({"kind": kind, CAPTURED_AT.name: captured_at})
+        chosen = _evidence_kind(hazard, inp)
+        captured = inp.read(CAPTURED_AT)
+        inp.check()
         evidence_checked(upload, "file")
-        return evidence_attach(hazard=hazard, actor=actor, upload=upload, kind=chosen)
+        return evidence_attach(hazard=hazard, actor=actor, upload=upload, kind=chosen, captured=captured)
 
 
 def kinds_allowed(hazard: Hazard) -> tuple[str, ...]:
@@ -221,15 +238,22 @@ def _evidence_kind(hazard: Hazard, inp: Inputs) -> str:
     return chosen
 
 
-def evidence_attach(*, hazard: Hazard, actor: User, upload: File, kind: str) -> Attachment:
-    """Store one evidence file of `hazard` (locked, or new in this transaction) within its quota."""
+def evidence_attach(*, hazard: Hazard, actor: User, upload: File, kind: str, captured: Any = None) -> Attachment:
+    """Store one evidence file of `hazard` (locked, or new in this transaction) within its quota,
+    with the time it was taken: its EXIF, else `captured` (the phone's clock), else now."""
     _check_quota(hazard, upload)
+    now = timezone.now()
+    taken, source = exif_taken_at(upload), CapturedBy.EXIF
+    if taken is None:
+        taken, source = (captured, CapturedBy.PHONE) if captured else (now, CapturedBy.SERVER)
     stored = evidence_store(upload=upload, folder=f"hazards/{hazard.code}")
     return Attachment.objects.create(
         hazard=hazard,
         **stored.file_fields(),
         uploaded_by=actor,
         kind=kind,
+        captured_at=min(taken, now),
+        captured_by=source,
     )
 
 

@@ -333,7 +333,9 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     kind = request.POST.get("kind", "")
     try:
         for upload in request.FILES.getlist("file") or [None]:
-            attachment_add(actor=request.user, hazard_id=pk, upload=upload, kind=kind)
+            attachment_add(
+                actor=request.user, hazard_id=pk, upload=upload, kind=kind, captured_at=request.POST.get("captured_at")
+            )
     except ServiceError as exc:
         if exc.status == 404:
             raise Http404 from exc

@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from safeloop.core.fields import FieldSpec, Kind
+from safeloop.core.fields import CAPTURED_AT, FieldSpec, Kind
 from safeloop.core.roles import Role
 from safeloop.core.transitions import Context, Transition, Who, Workflow
 from safeloop.enforcement.models import ClueKind
@@ -64,13 +64,18 @@ def parties_of(actor: Any, inspection: Inspection) -> frozenset[str]:
 
 def run_check_in(ctx: Context) -> dict[str, Any]:
     lat, lng, accuracy = ctx.inp.read(LAT), ctx.inp.read(LNG), ctx.inp.read(ACCURACY)
+    captured = ctx.inp.read(CAPTURED_AT)
     if (lat is None) != (lng is None):
         ctx.inp.error("lat" if lat is None else "lng", _("经纬度须同时提供"))
     ctx.inp.check()
-    CheckIn.objects.create(inspection=ctx.obj, user=ctx.actor, at=ctx.now, lat=lat, lng=lng, accuracy_m=accuracy)
-    if ctx.obj.checked_in_at is None:
-        ctx.obj.checked_in_at = ctx.now
+    # offline: the check-in happened at the gate when the phone says (sent later from the queue);
+    # the event's own time is the server's arrival. A phone clock ahead of the server is capped.
+    at = min(captured, ctx.now) if captured else ctx.now
+    CheckIn.objects.create(inspection=ctx.obj, user=ctx.actor, at=at, lat=lat, lng=lng, accuracy_m=accuracy)
+    if ctx.obj.checked_in_at is None or at < ctx.obj.checked_in_at:
+        ctx.obj.checked_in_at = at
     return {
+        "captured_at": at.isoformat() if captured else None,
         "by": ctx.actor.pk,
         "lat": None if lat is None else str(lat),
         "lng": None if lng is None else str(lng),
@@ -157,7 +162,7 @@ FLOW = Workflow(
             who=Who(always=frozenset({OFFICER})),
             who_label=gettext_lazy("本次检查的执法人员"),
             needs=gettext_lazy("在企业门口扫企业码；手机提供定位时记录位置"),
-            fields=(LAT, LNG, ACCURACY),
+            fields=(LAT, LNG, ACCURACY, CAPTURED_AT),
             run=run_check_in,
         ),
         Transition(

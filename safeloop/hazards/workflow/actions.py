@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db.models import QuerySet, Subquery
+from django.db.models import Q, QuerySet, Subquery
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -231,10 +231,15 @@ def run_submit_rectification(ctx: Context) -> dict:
 
 
 def rectification_proof(hazard: Hazard) -> QuerySet[Attachment]:
-    """What may prove the rectification: evidence of that kind, uploaded since 开始整改, not used yet."""
+    """What may prove the rectification: evidence of that kind, uploaded since 开始整改, not used
+    yet, and taken since 开始整改 by its capture time (EXIF or the phone's clock): a photo taken
+    before is never proof, whenever it was uploaded (docs/offline.md)."""
     started = hazard.events.filter(action="start").order_by("seq").values("at")[:1]
     return hazard.attachments.filter(
-        kind=EvidenceKind.RECTIFICATION, used_in_event__isnull=True, uploaded_at__gte=Subquery(started)
+        Q(captured_at__isnull=True) | Q(captured_at__gte=Subquery(started)),
+        kind=EvidenceKind.RECTIFICATION,
+        used_in_event__isnull=True,
+        uploaded_at__gte=Subquery(started),
     )
 
 
