@@ -199,7 +199,6 @@ class Clue(models.Model):
         return self.enterprise.name if self.enterprise_id is not None else self.code
 
 
-
 class CluePhoto(StoredFile):
     clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="photos")
 
@@ -313,7 +312,6 @@ class Case(models.Model):
         if self.subject_id is not None:
             return self.subject.name
         return self.enterprise.name if self.enterprise_id is not None else self.code
-
 
 
 class CaseEvent(ChainedEvent):
