@@ -191,6 +191,13 @@ class Clue(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    @property
+    def party_name(self) -> str:
+        """The subject's name, or the enterprise's once registered/matched."""
+        if self.subject_id is not None:
+            return self.subject.name
+        return self.enterprise.name if self.enterprise_id is not None else self.code
+
 
 class CluePhoto(StoredFile):
     clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="photos")
@@ -298,6 +305,13 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def party_name(self) -> str:
+        """The subject's name, or the enterprise's once registered/matched."""
+        if self.subject_id is not None:
+            return self.subject.name
+        return self.enterprise.name if self.enterprise_id is not None else self.code
 
 
 class CaseEvent(ChainedEvent):
