@@ -4,7 +4,7 @@ responses, resources and drought."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -270,7 +270,10 @@ def zero_reports(request: HttpRequest) -> HttpResponse:
         day = date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else None
     except ValueError:
         day = None
-    context = {"zero": zero_report_status(request.user, day), "form": form, "can_record": can_record(request.user)}
+    zero = zero_report_status(request.user, day)
+    context = {"zero": zero, "form": form, "can_record": can_record(request.user)}
+    context["previous_day"] = zero.day - timedelta(days=1)
+    context["next_day"] = zero.day + timedelta(days=1) if zero.day < timezone.localdate() else None
     context["reports_as_township"] = request.user.role == "township"
     return render(request, "flood/zero_reports.html", context, status=status)
 
