@@ -3,24 +3,45 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import ModelSchema, Query, Router, Schema, Status
 
-from safeloop.core.api import OutSchema, Paging, input_schema, page_of, paginate
-from safeloop.flood.fields import ALERT_FIELDS, END_FIELDS, PATROL_FIELDS, RISK_POINT_FIELDS, ZERO_FIELDS
-from safeloop.flood.models import Alert, Patrol, RiskPoint
+from safeloop.core.api import OutSchema, Paging, action_routes, input_schema, page_of, paginate
+from safeloop.flood.fields import (
+    ALERT_FIELDS,
+    END_FIELDS,
+    EVACUATION_FIELDS,
+    PATROL_FIELDS,
+    RELIEF_FIELDS,
+    RISK_POINT_FIELDS,
+    ZERO_FIELDS,
+)
+from safeloop.flood.models import Alert, Danger, Evacuation, Patrol, Relief, RiskPoint
 from safeloop.flood.selectors import (
     FloodFilters,
     alert_get,
     alert_list,
+    danger_get,
+    danger_list,
     duty_today,
     patrol_list,
     risk_point_get,
     risk_point_list,
     zero_report_status,
 )
-from safeloop.flood.services import alert_end, alert_start, patrol_record, risk_point_create, zero_report_submit
+from safeloop.flood.services import (
+    alert_end,
+    alert_start,
+    evacuation_record,
+    patrol_record,
+    relief_record,
+    relief_update,
+    risk_point_create,
+    zero_report_submit,
+)
+from safeloop.flood.workflow import FLOW, danger_act
 
 router = Router(tags=["防汛抗旱"])
 
@@ -187,3 +208,76 @@ def warning_end(request: HttpRequest, alert_id: int, payload: WarningEnd):
     version = data.pop("version", None)
     alert_end(actor=request.user, alert_id=alert_id, data=data, version=version)
     return alert_get(request.user, alert_id)
+
+
+class DangerOut(ModelSchema, OutSchema):
+    """A 险情: `status` reported → handling → cleared, with its deadlines in hours."""
+
+    class Meta:
+        model = Danger
+        exclude = ["chain_head"]
+
+
+@router.get("/flood/dangers", response=page_of(DangerOut), summary="险情（按管辖范围）")
+def dangers(request: HttpRequest, paging: Query[Paging]):
+    return paginate(request, danger_list(request.user), paging)
+
+
+def _act(request: HttpRequest, danger_id: int, action: str, body: dict[str, Any]) -> Danger:
+    version = body.pop("version", None)
+    danger_act(pk=danger_id, actor=request.user, action=action, version=version, data=body)
+    return danger_get(request.user, danger_id)
+
+
+# POST /flood/dangers/{id}/actions/{action}: handle, clear (the table of flood/workflow.py).
+action_routes(
+    router,
+    path="/flood/dangers/{int:danger_id}/actions",
+    key="danger_id",
+    transitions=FLOW.transitions,
+    act=_act,
+    response=DangerOut,
+    prefix="FloodDangerAction",
+)
+
+
+EvacuationIn = input_schema("FloodEvacuationIn", EVACUATION_FIELDS)
+ReliefIn = input_schema("FloodReliefIn", RELIEF_FIELDS)
+ReliefPatch = input_schema("FloodReliefPatch", RELIEF_FIELDS, partial=True, extra={"version": (int | None, None)})
+
+
+class EvacuationOut(ModelSchema, OutSchema):
+    class Meta:
+        model = Evacuation
+        fields = ["id", "alert", "region", "people", "shelter", "moved_at"]
+
+
+class ReliefOut(ModelSchema, OutSchema):
+    class Meta:
+        model = Relief
+        fields = ["id", "alert", "region", "items", "arrived_at", "distributed_at", "version"]
+
+
+@router.post(
+    "/flood/warnings/{int:alert_id}/evacuations", response={201: EvacuationOut}, summary="应急响应下登记转移安置"
+)
+def evacuation_post(request: HttpRequest, alert_id: int, payload: EvacuationIn):
+    alert_get(request.user, alert_id)
+    return Status(201, evacuation_record(actor=request.user, alert_id=alert_id, data=payload.dict()))
+
+
+@router.post(
+    "/flood/warnings/{int:alert_id}/reliefs",
+    response={201: ReliefOut},
+    summary="应急响应下登记救灾物资（送达、发放到户时间计入救助时间指标）",
+)
+def relief_post(request: HttpRequest, alert_id: int, payload: ReliefIn):
+    alert_get(request.user, alert_id)
+    return Status(201, relief_record(actor=request.user, alert_id=alert_id, data=payload.dict()))
+
+
+@router.patch("/flood/reliefs/{int:relief_id}", response=ReliefOut, summary="更正物资送达或发放到户时间")
+def relief_patch(request: HttpRequest, relief_id: int, payload: ReliefPatch):
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version", None)
+    return relief_update(actor=request.user, relief_id=relief_id, data=data, version=version)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("duty/", views.duty, name="duty"),
     path("alerts/", views.alerts, name="alerts"),
     path("alerts/<int:pk>/", views.alert_detail, name="alert_detail"),
+    path("alerts/<int:pk>/document.docx", views.alert_file, name="alert_file"),
     path("alerts/<int:pk>/<str:action>/", views.alert_action, name="alert_action"),
     path("reliefs/<int:pk>/distributed/", views.relief_distributed, name="relief_distributed"),
     path("resources/", views.resources, name="resources"),

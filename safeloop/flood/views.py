@@ -4,13 +4,14 @@ responses, resources and drought."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from io import BytesIO as io_bytes
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,10 +20,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from safeloop.core.bulk import export_response, import_page
+from safeloop.core.docx import DOCX_CONTENT_TYPE
 from safeloop.core.errors import ServiceError
 from safeloop.core.forms import FormState, edited_version, posted, posted_version, submitted, with_files
 from safeloop.core.scope import visible
 from safeloop.flood import forms, io
+from safeloop.flood.documents import alert_document
 from safeloop.flood.models import Depot, Relief
 from safeloop.flood.permissions import can_command, can_record, sees_flood
 from safeloop.flood.selectors import (
@@ -270,7 +273,10 @@ def zero_reports(request: HttpRequest) -> HttpResponse:
         day = date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else None
     except ValueError:
         day = None
-    context = {"zero": zero_report_status(request.user, day), "form": form, "can_record": can_record(request.user)}
+    zero = zero_report_status(request.user, day)
+    context = {"zero": zero, "form": form, "can_record": can_record(request.user)}
+    context["previous_day"] = zero.day - timedelta(days=1)
+    context["next_day"] = zero.day + timedelta(days=1) if zero.day < timezone.localdate() else None
     context["reports_as_township"] = request.user.role == "township"
     return render(request, "flood/zero_reports.html", context, status=status)
 
@@ -331,6 +337,18 @@ def _alert_page(request: HttpRequest, alert, failed: dict, status: int = 200) ->
         "can_record": can_record(user),
     }
     return render(request, "flood/alert_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def alert_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The warning's or response's document (.docx)."""
+    _check_sees(request)
+    alert = alert_get(request.user, pk)
+    name = _("{code}-{title}.docx").format(code=alert.code, title=alert.title)
+    return FileResponse(
+        io_bytes(alert_document(alert)), as_attachment=True, filename=name, content_type=DOCX_CONTENT_TYPE
+    )
 
 
 @login_required

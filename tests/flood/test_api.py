@@ -102,3 +102,64 @@ def test_warnings_started_listed_and_ended(api, ziyang_user, heshan_user, townsh
     )
     assert ended.status_code == 200 and ended.json()["status"] == "ended"
     assert Alert.objects.get().events.count() == 2
+
+
+def test_danger_handled_and_cleared_and_relief_recorded_through_the_api(
+    api,  # noqa: F811
+    point,
+    township_user,
+    ziyang_user,
+    heshan_user,
+):
+    data = {
+        "risk_point": point.pk,
+        "patrolled_at": _at(1),
+        "lat": "28.6005",
+        "lng": "112.3205",
+        "finding": "piping",
+        "description": "管涌",
+    }
+    api.auth(township_user).call("post", "/flood/patrols", data)
+    danger = Danger.objects.get()
+    path = f"/flood/dangers/{danger.pk}/actions"
+    assert api.call("post", f"{path}/handle", {"version": 1, "measures": "反滤"}).status_code == 403
+    assert api.auth(heshan_user).call("post", f"{path}/handle", {"version": 1, "measures": "反滤"}).status_code == 404
+    missing = api.auth(ziyang_user).call("post", f"{path}/handle", {"version": 1})
+    assert missing.status_code == 400 and "measures" in missing.json()["error"]["fields"]
+    handled = api.call("post", f"{path}/handle", {"version": 1, "measures": "反滤围井"})
+    assert (handled.status_code, handled.json()["status"]) == (200, "handling")
+    cleared = api.call("post", f"{path}/clear", {"version": 2, "result": "险情排除"})
+    assert (cleared.status_code, cleared.json()["status"]) == (200, "cleared")
+
+    response = api.call(
+        "post",
+        "/flood/warnings",
+        {
+            "kind": "response",
+            "level": "III",
+            "region": "430902",
+            "title": "资阳区防汛Ⅲ级应急响应",
+            "document_no": "资防指〔2026〕11号",
+            "document": "启动。",
+            "reported_at": _at(6),
+            "started_at": _at(5),
+        },
+    )
+    assert response.status_code == 201, response.content
+    alert_id = response.json()["id"]
+    evacuated = api.call(
+        "post",
+        f"/flood/warnings/{alert_id}/evacuations",
+        {"region": ZIYANG_TOWN, "people": 80, "shelter": "中学", "moved_at": _at(4)},
+    )
+    assert evacuated.status_code == 201, evacuated.content
+    relief = api.call(
+        "post", f"/flood/warnings/{alert_id}/reliefs", {"region": ZIYANG_TOWN, "items": "帐篷", "arrived_at": _at(3)}
+    )
+    assert relief.status_code == 201, relief.content
+    early = api.call("patch", f"/flood/reliefs/{relief.json()['id']}", {"distributed_at": _at(3.5)})
+    assert early.status_code == 400 and early.json()["error"]["fields"] == {
+        "distributed_at": "发放到户时间不能早于送达现场时间"
+    }
+    done = api.call("patch", f"/flood/reliefs/{relief.json()['id']}", {"distributed_at": _at(2)})
+    assert done.status_code == 200 and done.json()["distributed_at"]

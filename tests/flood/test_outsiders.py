@@ -29,6 +29,7 @@ FLOOD_ROUTES = {
     "flood:duty",
     "flood:alerts",
     "flood:alert_detail",
+    "flood:alert_file",
     "flood:alert_action",
     "flood:relief_distributed",
     "flood:resources",
@@ -92,6 +93,7 @@ def _object_urls(things):
         ("get", reverse("flood:danger_detail", args=[d])),
         ("post", reverse("flood:danger_action", args=[d, "handle"])),
         ("get", reverse("flood:alert_detail", args=[a])),
+        ("get", reverse("flood:alert_file", args=[a])),
         ("post", reverse("flood:alert_action", args=[a, "end"])),
         ("post", reverse("flood:alert_action", args=[a, "relief"])),
         ("post", reverse("flood:relief_distributed", args=[r])),
@@ -129,3 +131,13 @@ def test_the_county_sees_its_own(client, login, ziyang_flood, ziyang_user):
             assert client.get(url).status_code == 200, url
     text = client.get(reverse("flood:index")).content.decode()
     assert "资阳秘密响应" in text and ziyang_flood["danger"].code in text
+
+
+def test_the_response_document_is_a_word_file(client, login, ziyang_flood, ziyang_user):
+    import io
+    import zipfile
+
+    response = login(ziyang_user).get(reverse("flood:alert_file", args=[ziyang_flood["alert"].pk]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
+    body = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).read("word/document.xml").decode()
+    assert "资阳秘密响应" in body and "资防指〔2026〕9号" in body and "资阳区防汛抗旱指挥部" in body

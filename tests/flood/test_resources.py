@@ -35,6 +35,7 @@ def test_depot_stock_and_shortfall(client, login, ziyang_user, heshan_user):
     }
     assert client.post(url, team).status_code == 302
     page = client.get(url).content.decode()
+    assert "<title>防汛物资和抢险队伍 · SafeLoop" in page and page.count("登记抢险队伍") == 1
     assert "大码头抢险队" in page and "1000" in page  # the sandbags' shortfall
     assert Stock.objects.get().quantity == short
 
