@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from safeloop.briefings import charts, sources
 from safeloop.briefings.figures import (
@@ -154,6 +155,13 @@ def _amount(value: Any, unit: str) -> str:
     return _(NO_DATA) if value is None else f"{value}{unit}"
 
 
+DENOMINATOR_WORDS = {
+    "deaths_per_100m_gdp": gettext_noop("地区生产总值"),
+    "deaths_per_100k_industrial_workers": gettext_noop("工矿商贸就业人员数"),
+    "road_deaths_per_10k_vehicles": gettext_noop("机动车保有量"),
+}
+
+
 def _target_figure(row: Any, url: str) -> Figure:
     ind = row.indicator
     definition = _("%(name)s：%(formula)s（%(source)s）；年度目标按规划目标逐年分解。") % {
@@ -162,9 +170,9 @@ def _target_figure(row: Any, url: str) -> Figure:
         "source": ind.source,
     }
     if row.value is None:
-        return no_data(
-            f"target_{ind.code}", ind.name, _("缺少计算所需的分母数据（地区生产总值、就业人员等）"), definition, url
-        )
+        needs = _(DENOMINATOR_WORDS.get(ind.code, gettext_noop("计算所需的分母")))
+        reason = _("未登记本区划本年度的%(what)s") % {"what": needs}
+        return no_data(f"target_{ind.code}", ind.name, reason, definition, url)
     return Figure(f"target_{ind.code}", ind.name, f"{row.value}{ind.unit}", float(row.value), definition, url)
 
 
