@@ -9,7 +9,7 @@ from tests.browser.test_enterprises import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_city_user_generates_edits_and_issues_a_briefing(page, live_server, city_user, demo_city):  # noqa: F811
+def test_city_user_generates_edits_and_issues_a_briefing(page, live_server, city_user, demo_city, tmp_path):  # noqa: F811
     sign_in(page, live_server.url, city_user)
     page.goto(f"{live_server.url}/briefings/")
     page.select_option("#f-kind", "annual")
@@ -40,5 +40,5 @@ def test_city_user_generates_edits_and_issues_a_briefing(page, live_server, city
     assert page.locator("#number").inner_text() == f"益阳市安委办通〔{YEAR}〕1号"
     assert len(page.locator("#sha256").inner_text()) == 64
     assert page.locator("details.edit").count() == 0 and page.locator("#issue").count() == 0
-    page.screenshot(path=f"/tmp/briefing-issued-{page.size_name}.png", full_page=False)
+    page.screenshot(path=tmp_path / f"briefing-issued-{page.size_name}.png")  # looked at when working on it
     assert page.console_errors == []
