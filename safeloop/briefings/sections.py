@@ -34,6 +34,7 @@ from safeloop.briefings.figures import (
 from safeloop.campaigns.models import Campaign
 from safeloop.campaigns.models import Status as CampaignStatus
 from safeloop.campaigns.selectors import campaigns_visible, progress
+from safeloop.core.docx import chinese_date
 from safeloop.core.regions import subtree_prefix
 from safeloop.core.scope import region_q
 from safeloop.reporting.models import Channel
@@ -370,7 +371,7 @@ def campaign_counties_section(ctx: Context) -> Section:
 def fire_section(ctx: Context) -> Section:
     f = fire_hazards(ctx)
     text = _("截至%(today)s，%(place)s尚有%(n)s重大火灾隐患未整改销号，其中逾期%(o)s。") % {
-        "today": timezone.localdate().isoformat(),
+        "today": chinese_date(timezone.localdate()),
         "place": ctx.place,
         "n": f[0].value,
         "o": f[1].value,
