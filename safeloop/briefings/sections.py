@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
@@ -394,7 +395,8 @@ def project_section(ctx: Context) -> Section:
         figure = no_data("key_projects", _("重点工程"), _("本年度没有登记重点工程"), definition, list_url)
         return Section("projects", heading, _missing_text(figure), [figure])
     behind = [r for r in rows if r["behind"]]
-    budget = sum((as_decimal(r["budget"]) or 0 for r in rows), start=as_decimal(0) or 0)
+    # Money is in yuan unless a field says otherwise (API.md); a briefing speaks of 万元.
+    budget = sum((as_decimal(r["budget"] or 0) or Decimal(0) for r in rows), Decimal(0)) / 10000
     figures = [
         Figure("key_projects", _("重点工程"), _("%(n)s项") % {"n": len(rows)}, len(rows), definition, list_url),
         Figure(
@@ -403,7 +405,7 @@ def project_section(ctx: Context) -> Section:
     ]
     text = _("年度重点工程%(n)s，计划投资%(b)s万元，%(behind)s进度滞后%(names)s。") % {
         "n": figures[0].value,
-        "b": budget,
+        "b": f"{budget:.2f}".rstrip("0").rstrip("."),
         "behind": figures[1].value,
         "names": ("：" + "、".join(str(r["name"]) for r in behind)) if behind else "",
     }

@@ -150,7 +150,7 @@ def fake_duties():
             {
                 "name": "消防站建设",
                 "lead_unit": "市消防救援支队",
-                "budget": Decimal("1200"),
+                "budget": Decimal("12000000"),
                 "planned_pct": 60,
                 "progress_pct": 20,
                 "behind": True,
@@ -160,7 +160,7 @@ def fake_duties():
             {
                 "name": "危化品监测平台",
                 "lead_unit": "市应急管理局",
-                "budget": Decimal("300"),
+                "budget": Decimal("3000000"),
                 "planned_pct": 50,
                 "progress_pct": 70,
                 "behind": False,
@@ -216,7 +216,10 @@ def test_key_projects_and_ranking_come_from_the_providers(demo_city, city_user, 
     f = figures_of(briefing)
     assert ("projects", city_user.pk, YEAR) in fake_duties and ("ranking", city_user.pk, YEAR) in fake_duties
     assert (f["key_projects"]["number"], f["key_projects_behind"]["number"]) == (2, 1)
-    assert "消防站建设" in paragraph(briefing, "projects").text and "1500" in paragraph(briefing, "projects").text
+    assert (
+        "消防站建设" in paragraph(briefing, "projects").text
+        and "计划投资1500万元" in paragraph(briefing, "projects").text
+    )
     assert f["ranking_first"]["value"] == "资阳区（93.0分）" and f["ranking_last"]["value"].startswith("沅江市")
     assert f["ranking_vetoed"]["number"] == 1
     assert paragraph(briefing, "ranking").table["links"][0] == "/duties/a/1/"
