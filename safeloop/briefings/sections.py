@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from safeloop.briefings import charts, sources
 from safeloop.briefings.figures import (
@@ -33,6 +35,7 @@ from safeloop.briefings.figures import (
 from safeloop.campaigns.models import Campaign
 from safeloop.campaigns.models import Status as CampaignStatus
 from safeloop.campaigns.selectors import campaigns_visible, progress
+from safeloop.core.docx import chinese_date
 from safeloop.core.regions import subtree_prefix
 from safeloop.core.scope import region_q
 from safeloop.reporting.models import Channel
@@ -154,6 +157,13 @@ def _amount(value: Any, unit: str) -> str:
     return _(NO_DATA) if value is None else f"{value}{unit}"
 
 
+DENOMINATOR_WORDS = {
+    "deaths_per_100m_gdp": gettext_noop("地区生产总值"),
+    "deaths_per_100k_industrial_workers": gettext_noop("工矿商贸就业人员数"),
+    "road_deaths_per_10k_vehicles": gettext_noop("机动车保有量"),
+}
+
+
 def _target_figure(row: Any, url: str) -> Figure:
     ind = row.indicator
     definition = _("%(name)s：%(formula)s（%(source)s）；年度目标按规划目标逐年分解。") % {
@@ -162,9 +172,9 @@ def _target_figure(row: Any, url: str) -> Figure:
         "source": ind.source,
     }
     if row.value is None:
-        return no_data(
-            f"target_{ind.code}", ind.name, _("缺少计算所需的分母数据（地区生产总值、就业人员等）"), definition, url
-        )
+        needs = _(DENOMINATOR_WORDS.get(ind.code, gettext_noop("计算所需的分母")))
+        reason = _("未登记本区划本年度的%(what)s") % {"what": needs}
+        return no_data(f"target_{ind.code}", ind.name, reason, definition, url)
     return Figure(f"target_{ind.code}", ind.name, f"{row.value}{ind.unit}", float(row.value), definition, url)
 
 
@@ -362,7 +372,7 @@ def campaign_counties_section(ctx: Context) -> Section:
 def fire_section(ctx: Context) -> Section:
     f = fire_hazards(ctx)
     text = _("截至%(today)s，%(place)s尚有%(n)s重大火灾隐患未整改销号，其中逾期%(o)s。") % {
-        "today": timezone.localdate().isoformat(),
+        "today": chinese_date(timezone.localdate()),
         "place": ctx.place,
         "n": f[0].value,
         "o": f[1].value,
@@ -385,7 +395,8 @@ def project_section(ctx: Context) -> Section:
         figure = no_data("key_projects", _("重点工程"), _("本年度没有登记重点工程"), definition, list_url)
         return Section("projects", heading, _missing_text(figure), [figure])
     behind = [r for r in rows if r["behind"]]
-    budget = sum((as_decimal(r["budget"]) or 0 for r in rows), start=as_decimal(0) or 0)
+    # Money is in yuan unless a field says otherwise (API.md); a briefing speaks of 万元.
+    budget = sum((as_decimal(r["budget"] or 0) or Decimal(0) for r in rows), Decimal(0)) / 10000
     figures = [
         Figure("key_projects", _("重点工程"), _("%(n)s项") % {"n": len(rows)}, len(rows), definition, list_url),
         Figure(
@@ -394,7 +405,7 @@ def project_section(ctx: Context) -> Section:
     ]
     text = _("年度重点工程%(n)s，计划投资%(b)s万元，%(behind)s进度滞后%(names)s。") % {
         "n": figures[0].value,
-        "b": budget,
+        "b": f"{budget:.2f}".rstrip("0").rstrip("."),
         "behind": figures[1].value,
         "names": ("：" + "、".join(str(r["name"]) for r in behind)) if behind else "",
     }

@@ -150,7 +150,7 @@ def fake_duties():
             {
                 "name": "消防站建设",
                 "lead_unit": "市消防救援支队",
-                "budget": Decimal("1200"),
+                "budget": Decimal("12000000"),
                 "planned_pct": 60,
                 "progress_pct": 20,
                 "behind": True,
@@ -160,7 +160,7 @@ def fake_duties():
             {
                 "name": "危化品监测平台",
                 "lead_unit": "市应急管理局",
-                "budget": Decimal("300"),
+                "budget": Decimal("3000000"),
                 "planned_pct": 50,
                 "progress_pct": 70,
                 "behind": False,
@@ -216,7 +216,10 @@ def test_key_projects_and_ranking_come_from_the_providers(demo_city, city_user, 
     f = figures_of(briefing)
     assert ("projects", city_user.pk, YEAR) in fake_duties and ("ranking", city_user.pk, YEAR) in fake_duties
     assert (f["key_projects"]["number"], f["key_projects_behind"]["number"]) == (2, 1)
-    assert "消防站建设" in paragraph(briefing, "projects").text and "1500" in paragraph(briefing, "projects").text
+    assert (
+        "消防站建设" in paragraph(briefing, "projects").text
+        and "计划投资1500万元" in paragraph(briefing, "projects").text
+    )
     assert f["ranking_first"]["value"] == "资阳区（93.0分）" and f["ranking_last"]["value"].startswith("沅江市")
     assert f["ranking_vetoed"]["number"] == 1
     assert paragraph(briefing, "ranking").table["links"][0] == "/duties/a/1/"
@@ -298,3 +301,38 @@ def test_a_county_briefing_counts_only_the_county(demo_city, ziyang_user):
     assert f["accidents"]["number"] == ziyang.count() == 2
     assert f["major_found"]["number"] == 2  # the chemical plant's and the mall's, not 赫山区's truck
     assert briefing.region_id == "430902" and "资阳区" in briefing.title
+
+
+def test_a_special_briefing_reports_on_its_campaign(demo_city, city_user):
+    from safeloop.campaigns.models import Campaign
+
+    campaign = Campaign.objects.get(code="ZX-T-1")
+    briefing = briefing_generate(actor=city_user, data={"kind": "special", "campaign": str(campaign.pk)})
+    keys = [p.key for p in briefing.paragraphs.order_by("order")]
+    assert keys == ["campaigns", "counties"]
+    assert campaign.title in briefing.title and (briefing.starts_on, briefing.ends_on) == (
+        campaign.starts_on,
+        campaign.ends_on,
+    )
+    f = figures_of(briefing)
+    assert f[f"campaign_{campaign.pk}"]["url"] == f"/campaigns/{campaign.pk}/"
+    assert f["campaign_counties"]["value"] == "暂无数据"  # no tasks yet: said, with the reason
+
+
+def test_a_special_briefing_needs_a_campaign_in_scope(demo_city, heshan_user):
+    from safeloop.campaigns.models import Campaign
+    from safeloop.core.errors import ValidationFailed
+
+    other = Campaign.objects.create(
+        code="ZX-T-2",
+        title="资阳区专项",
+        kind="special",
+        region_id="430902",
+        starts_on=date(YEAR, 3, 1),
+        ends_on=date(YEAR, 6, 30),
+        status="launched",
+        created_by=heshan_user,
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        briefing_generate(actor=heshan_user, data={"kind": "special", "campaign": str(other.pk)})
+    assert "campaign" in refused.value.fields
