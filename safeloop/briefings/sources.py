@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 Rows = Sequence[Mapping[str, Any]]
 Source = Callable[[Any, int], Rows]
@@ -40,7 +40,12 @@ def provide_ranking(fn: Source, list_url_name: str = "") -> None:
 def list_url(name: str, year: int) -> str:
     """The address of the provider's list for the year ('' when the provider named none)."""
     url_name = _lists.get(name)
-    return f"{reverse(url_name)}?year={year}" if url_name else ""
+    if not url_name:
+        return ""
+    try:  # a list addressed by its year (…/assessments/2026/)
+        return reverse(url_name, kwargs={"year": year})
+    except NoReverseMatch:
+        return f"{reverse(url_name)}?year={year}"
 
 
 def source(name: str) -> Source | None:
