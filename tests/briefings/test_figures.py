@@ -131,7 +131,14 @@ def test_campaign_progress_and_unrectified_major_fire_hazards(annual, demo_city)
     assert f["fire_open"]["number"] == open_fire.count() == 1
 
 
-def test_without_duties_key_projects_and_ranking_say_no_data_with_the_reason(annual):
+@pytest.fixture
+def no_providers(monkeypatch):
+    """The registry of providers emptied for one test (the workbench wires the duties' in)."""
+    monkeypatch.setattr(sources, "_sources", {})
+    monkeypatch.setattr(sources, "_lists", {})
+
+
+def test_without_duties_key_projects_and_ranking_say_no_data_with_the_reason(no_providers, annual):
     f = figures_of(annual)
     for key in ("key_projects", "ranking"):
         assert f[key]["value"] == "暂无数据" and "尚未接入" in f[key]["missing"]
@@ -139,7 +146,7 @@ def test_without_duties_key_projects_and_ranking_say_no_data_with_the_reason(ann
 
 
 @pytest.fixture
-def fake_duties():
+def fake_duties(no_providers):
     from decimal import Decimal
 
     calls = []
@@ -206,9 +213,7 @@ def fake_duties():
 
     sources.provide_key_projects(projects)
     sources.provide_ranking(ranking)
-    yield calls
-    sources.withdraw("key_projects")
-    sources.withdraw("ranking")
+    return calls
 
 
 def test_key_projects_and_ranking_come_from_the_providers(demo_city, city_user, fake_duties):
