@@ -97,7 +97,14 @@ def free_port() -> int:
 def start_server(port: int) -> subprocess.Popen:
     env = {**os.environ, "SAFELOOP_ENV": os.environ.get("SAFELOOP_ENV", "local")}
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "serve", "--port", str(port), "--no-worker"],  # the daily jobs not beside it
+        [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "serve",
+            "--port",
+            str(port),
+            "--no-worker",
+        ],  # the daily jobs not beside it
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -140,7 +147,7 @@ def browser_side(username: str, region: Region, runs: int) -> dict:
             page.wait_for_selector("body[data-board-ready='1']", timeout=60_000)
             return page.evaluate("performance.now()")
 
-        for run in range(runs):
+        for _run in range(runs):
             port = free_port()
             server = start_server(port)
             base = f"http://127.0.0.1:{port}"

@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safeloop.accounts.models import User
-from safeloop.core.regions import subtree_prefix, year_start
 from safeloop.board.permissions import can_open_board  # noqa: F401 - re-exported for the views
+from safeloop.core.regions import subtree_prefix, year_start
 from safeloop.core.roles import Role
 from safeloop.core.scope import region_in_scope, region_q, user_area, visible
 from safeloop.hazards.models import DEADLINE_STATUSES, OPEN_STATUSES, Level, Status
@@ -184,15 +184,15 @@ def hazard_counts(user: User, region: str, length: int) -> dict[str, dict[str, i
 
     def compute():
         today = timezone.localdate()
-        qs = hazards_in(user, region).filter(
-            status__in=OPEN_STATUSES
-        )
+        qs = hazards_in(user, region).filter(status__in=OPEN_STATUSES)
         rows = (
             qs.annotate(unit=Substr("enterprise__region_id", 1, length))
             .values("unit")
             .annotate(
                 open_major=Count("pk", filter=Q(level=Level.MAJOR)),
-                overdue_major=Count("pk", filter=Q(level=Level.MAJOR, status__in=DEADLINE_STATUSES, deadline__lt=today)),
+                overdue_major=Count(
+                    "pk", filter=Q(level=Level.MAJOR, status__in=DEADLINE_STATUSES, deadline__lt=today)
+                ),
                 due=Count("pk", filter=Q(status__in=DEADLINE_STATUSES)),
                 overdue=Count("pk", filter=Q(status__in=DEADLINE_STATUSES, deadline__lt=today)),
             )
@@ -250,9 +250,7 @@ def death_rates(user: User, codes: list[str]) -> dict[str, dict[str, Any]]:
                     "workers_year": used_year,
                 }
     for code in codes:
-        result.setdefault(
-            code, {"value": None, "reason": _("未录入该区划的工矿商贸就业人员数（统计分母），无法计算")}
-        )
+        result.setdefault(code, {"value": None, "reason": _("未录入该区划的工矿商贸就业人员数（统计分母），无法计算")})
     return result
 
 

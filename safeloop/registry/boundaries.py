@@ -70,8 +70,10 @@ def region_outline(code: str) -> dict[str, Any]:
     region = Region.objects.filter(pk=code).values("code", "level").first()
     if region is None:
         return {"type": "FeatureCollection", "features": [], "zones": []}
-    prefix = region["code"] if region["level"] in ("county", "township") else (
-        region["code"][:2] if region["level"] == "province" else region["code"][:4]
+    prefix = (
+        region["code"]
+        if region["level"] in ("county", "township")
+        else (region["code"][:2] if region["level"] == "province" else region["code"][:4])
     )
     counties = Region.objects.filter(level="county", code__startswith=prefix[:6]).order_by("code")
     tolerance = OUTLINE_TOLERANCE.get(region["level"], OUTLINE_TOLERANCE["county"])

@@ -43,9 +43,13 @@ def board_city(reference, django_capture_on_commit_callbacks) -> dict:
         "enterprise": make_user(Role.ENTERPRISE, enterprise=chem),
     }
     with django_capture_on_commit_callbacks(execute=True):
-        open_major = hazard_report(actor=users["ziyang"], data={**MAJOR, "enterprise": chem.pk, "description": "报警缺失"})
+        open_major = hazard_report(
+            actor=users["ziyang"], data={**MAJOR, "enterprise": chem.pk, "description": "报警缺失"}
+        )
         with time_machine.travel(timezone.now() - timedelta(days=40), tick=False):
-            late = hazard_report(actor=users["heshan"], data={**MAJOR, "enterprise": haul.pk, "description": "罐区超装"})
+            late = hazard_report(
+                actor=users["heshan"], data={**MAJOR, "enterprise": haul.pk, "description": "罐区超装"}
+            )
     # Confirming a major hazard needs the expert's and the principal's signatures (tests/hazards
     # walk that); the board only reads, so the states are set directly here.
     Hazard.objects.filter(pk=open_major.pk).update(status=Status.CONFIRMED)

@@ -29,9 +29,7 @@ def names(collection):
 
 def test_api_layer_is_a_feature_collection_with_the_properties_shown(client, board_city, bearer):
     users = board_city["users"]
-    response = client.get(
-        "/api/v1/board/layers/major-hazards", {"region": "430903"}, headers=bearer(users["city"])
-    )
+    response = client.get("/api/v1/board/layers/major-hazards", {"region": "430903"}, headers=bearer(users["city"]))
     assert response.status_code == 200
     body = response.json()
     assert body["type"] == "FeatureCollection" and body["layer"] == "major-hazards"
@@ -140,7 +138,13 @@ def test_death_rate_uses_the_worker_count_or_says_why_not(login, board_city):
     now = timezone.now()
     accident_create(
         actor=county,
-        data={"title": "资阳工贸事故", "occurred_at": now, "region": ZIYANG_TOWN, "sector": "construction", "deaths": 2},
+        data={
+            "title": "资阳工贸事故",
+            "occurred_at": now,
+            "region": ZIYANG_TOWN,
+            "sector": "construction",
+            "deaths": 2,
+        },
     )
     d = data(login(board_city["users"]["city"]), "430900")
     rate = {u["code"]: u["death_rate"] for u in d["units"]}
