@@ -172,3 +172,14 @@ def test_department_sees_only_its_sectors_points(login, board_city):
     transport = make_user("department", department=Department.objects.get(region_id="430900", kind="transport"))
     layer = login(transport).get("/board/layers/enterprises.json", {"region": "430903"}).json()
     assert names(layer) == {"赫山图层运输有限公司"}
+
+
+@pytest.mark.parametrize("layer", ["enterprises", "major-hazards", "listings", "campaigns", "inspections"])
+@pytest.mark.parametrize("region", ["430900", "430902", ZIYANG_TOWN])
+def test_every_board_layer_answers_at_every_level(login, board_city, layer, region):
+    response = login(board_city["users"]["city"]).get(f"/board/layers/{layer}.json", {"region": region})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["type"] == "FeatureCollection"
+    for feature in body["features"]:
+        assert feature["geometry"]["type"] == "Point" and feature["properties"]["name"]
