@@ -272,6 +272,8 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist")]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(_env("SAFELOOP_MEDIA_ROOT") or DATA_DIR / "media")
+# issue 19: the map board's precomputed figures per scope (served at once, refreshed behind)
+SAFELOOP_BOARD_STORE = Path(_env("SAFELOOP_BOARD_STORE") or DATA_DIR / "board")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

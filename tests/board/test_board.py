@@ -183,3 +183,28 @@ def test_every_board_layer_answers_at_every_level(login, board_city, layer, regi
     assert body["type"] == "FeatureCollection"
     for feature in body["features"]:
         assert feature["geometry"]["type"] == "Point" and feature["properties"]["name"]
+
+
+def test_stored_payload_is_served_then_recomputed_behind_the_answer(login, board_city, settings):
+    import os
+    import time
+
+    from django.core.cache import cache
+
+    from tests.conftest import make_enterprise
+
+    settings.SAFELOOP_BOARD_REFRESH_INLINE = True
+    city = login(board_city["users"]["city"])
+    assert data(city, "430900")["totals"]["enterprises"] == 3
+    make_enterprise(region=ZIYANG_TOWN, name="资阳新登记有限公司")
+    cache.clear()
+    assert data(city, "430900")["totals"]["enterprises"] == 3  # fresh: served as stored
+    [stored] = list(settings.SAFELOOP_BOARD_STORE.iterdir())
+    old = time.time() - 600
+    os.utime(stored, (old, old))
+    assert data(city, "430900")["totals"]["enterprises"] == 3  # stale: served, recomputed behind
+    assert data(city, "430900")["totals"]["enterprises"] == 4
+    os.utime(stored, (old - 7 * 3600, old - 7 * 3600))
+    make_enterprise(region=ZIYANG_TOWN, name="资阳再登记有限公司")
+    cache.clear()
+    assert data(city, "430900")["totals"]["enterprises"] == 5  # too old: computed while waiting
