@@ -77,3 +77,14 @@ def _refresh_behind(key: str, path: Path, compute: Callable[[], bytes]) -> None:
         run(own_thread=False)
         return
     threading.Thread(target=run, args=(True,), name="board-refresh", daemon=True).start()
+
+
+def kept(name: str, compute: Callable[[], bytes]) -> bytes:
+    """A file that never goes stale (its name carries its version: a simplified outline)."""
+    path = Path(settings.SAFELOOP_BOARD_STORE) / name
+    try:
+        return path.read_bytes()
+    except OSError:
+        body = compute()
+        _write(path, body)
+        return body

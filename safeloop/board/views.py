@@ -137,7 +137,12 @@ def board_data(request: HttpRequest) -> HttpResponse:
 
 @lru_cache(maxsize=32)
 def _outline_body(code: str) -> bytes:
-    return json.dumps(region_outline(code), ensure_ascii=False, separators=(",", ":")).encode()
+    """Simplified once per version (a province's 137 files: about a second), kept on disk for
+    every later process."""
+    return store.kept(
+        f"outline-{code}-{outline_version()}.json",
+        lambda: json.dumps(region_outline(code), ensure_ascii=False, separators=(",", ":")).encode(),
+    )
 
 
 @login_required
