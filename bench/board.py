@@ -12,7 +12,9 @@
 2. Headless Chromium (/usr/bin/chromium) against `manage.py serve` on a free port: time from
    navigation start to the board's first full render (outline drawn, payload's layers and
    panels drawn: `body[data-board-ready=1]`), with an empty browser cache; "fresh" restarts the
-   server before each run (its caches empty), "server warm" reuses it, "reload" keeps the
+   server before each run (its process caches empty): the first with nothing stored
+   (`board.store` emptied: the aggregates computed while the browser waits), the later ones
+   with the payload the previous run stored; "server warm" reuses the server, "reload" keeps the
    browser's cache (the outline's immutable URL is not asked again).
 Writes bench/results/board-<db>.json.
 """
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -30,6 +33,7 @@ import sys
 import time
 
 from _django import ROOT, database_label
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -64,12 +68,14 @@ def server_side(username: str, region: Region, runs: int) -> dict:
     client.force_login(User.objects.get(username=username))
     urls = first_paint_urls(region)
     health = [timed_get(client, "/healthz")[0] for _ in range(runs + 1)][1:]
+    shutil.rmtree(settings.SAFELOOP_BOARD_STORE, ignore_errors=True)
     first = {name: round(timed_get(client, url)[0], 1) for name, url in urls.items()}
     sizes = {name: timed_get(client, url)[1] for name, url in urls.items()}
     computed: dict[str, list[float]] = {name: [] for name in urls}
     kept: dict[str, list[float]] = {name: [] for name in urls}
     for _ in range(runs):
         cache.clear()
+        shutil.rmtree(settings.SAFELOOP_BOARD_STORE, ignore_errors=True)  # nothing stored either
         for name, url in urls.items():
             computed[name].append(timed_get(client, url)[0])
         for name, url in urls.items():
@@ -97,7 +103,14 @@ def free_port() -> int:
 def start_server(port: int) -> subprocess.Popen:
     env = {**os.environ, "SAFELOOP_ENV": os.environ.get("SAFELOOP_ENV", "local")}
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "serve", "--port", str(port), "--no-worker"],  # the daily jobs not beside it
+        [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "serve",
+            "--port",
+            str(port),
+            "--no-worker",
+        ],  # the daily jobs not beside it
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -140,7 +153,8 @@ def browser_side(username: str, region: Region, runs: int) -> dict:
             page.wait_for_selector("body[data-board-ready='1']", timeout=60_000)
             return page.evaluate("performance.now()")
 
-        for run in range(runs):
+        shutil.rmtree(settings.SAFELOOP_BOARD_STORE, ignore_errors=True)  # the first fresh run: nothing stored
+        for _run in range(runs):
             port = free_port()
             server = start_server(port)
             base = f"http://127.0.0.1:{port}"
@@ -161,7 +175,9 @@ def browser_side(username: str, region: Region, runs: int) -> dict:
                     server.wait()
         browser.close()
     return {
-        **{f"{k}_median_ms": round(statistics.median(v), 0) for k, v in results.items()},
+        "fresh_nothing_stored_ms": round(results["fresh"][0]),
+        "fresh_payload_stored_median_ms": round(statistics.median(results["fresh"][1:])) if runs > 1 else None,
+        **{f"{k}_median_ms": round(statistics.median(v), 0) for k, v in results.items() if k != "fresh"},
         "samples_ms": {k: [round(x) for x in v] for k, v in results.items()},
         "console_errors": errors,
     }

@@ -286,6 +286,8 @@ STATICFILES_DIRS += [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(_env("SAFELOOP_MEDIA_ROOT") or DATA_DIR / "media")
+# issue 19: the map board's precomputed figures per scope (served at once, refreshed behind)
+SAFELOOP_BOARD_STORE = Path(_env("SAFELOOP_BOARD_STORE") or DATA_DIR / "board")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -155,6 +155,12 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def board_store(settings, tmp_path):
+    """The map board's stored figures (issue 19) per test, never var/."""
+    settings.SAFELOOP_BOARD_STORE = tmp_path / "board"
+
+
+@pytest.fixture(autouse=True)
 def ledger_roots_file(settings, tmp_path):
     """The published ledger roots go to the test's own file, never var/."""
     settings.SAFELOOP_LEDGER_ROOTS_FILE = tmp_path / "ledger_roots.jsonl"

@@ -105,6 +105,8 @@ def major_hazard_features(user, region: str) -> list[dict[str, Any]]:
     def compute():
         today = timezone.localdate()
         qs = sel.hazards_in(user, region).filter(level=Level.MAJOR, status__in=OPEN_STATUSES)
+        if sel.level_of(region) == "province":
+            return _county_cells(user, region)
         if _wide(region) and qs.count() > MAX_POINTS:
             return _hazard_cells(user, region, qs, today)
         labels = dict(Status.choices)
@@ -130,9 +132,33 @@ def major_hazard_features(user, region: str) -> list[dict[str, Any]]:
     return sel.cached(user, "layer-major", region, compute)
 
 
+def _county_cells(user, region: str) -> list[dict[str, Any]]:
+    """A province's open major hazards per county, from the counts the board's table already
+    has (`selectors.hazard_counts`, cached): no second pass over the hazards."""
+    counts = sel.hazard_counts(user, region, 6)
+    ledger = reverse("hazards:ledger")
+    features = []
+    for c in sel.cells(user, region):
+        h = counts.get(c["code"], {})
+        if h.get("open_major") and c["lng"] is not None:
+            features.append(
+                point(
+                    c["lng"],
+                    c["lat"],
+                    name=c["name"],
+                    count=h["open_major"],
+                    days_overdue=0,
+                    overdue="yes" if h["overdue_major"] else "no",
+                    late=h["overdue_major"],
+                    url=f"{ledger}?region={c['code']}&level=major&list=problems",
+                )
+            )
+    return features
+
+
 def _hazard_cells(user, region: str, qs, today) -> list[dict[str, Any]]:
     rows = (
-        qs.annotate(unit=Substr("enterprise__region_id", 1, 6 if sel.level_of(region) == "province" else 9))
+        qs.annotate(unit=Substr("enterprise__region_id", 1, 9))
         .values("unit")
         .annotate(n=Count("pk"), late=Count("pk", filter=Q(status__in=DEADLINE_STATUSES, deadline__lt=today)))
         .order_by()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from safeloop.board import selectors as sel
+from safeloop.board import store
 from safeloop.registry.boundaries import outline_version, region_outline
 from safeloop.registry.models import Region
 
@@ -126,18 +127,22 @@ def _json(request: HttpRequest, body: bytes, cache_control: str, etag: str | Non
 @require_GET
 def board_data(request: HttpRequest) -> HttpResponse:
     region = _region(request)
-    body = sel.cached(
-        request.user,
-        "payload",
-        region.code,
-        lambda: json.dumps(sel.payload(request.user, region), cls=DjangoJSONEncoder, ensure_ascii=False).encode(),
+    user = request.user
+    body = store.payload(
+        f"{sel.scope_key(user)}:{region.code}",
+        lambda: json.dumps(sel.payload(user, region), cls=DjangoJSONEncoder, ensure_ascii=False).encode(),
     )
     return _json(request, body, "private, no-cache")
 
 
 @lru_cache(maxsize=32)
 def _outline_body(code: str) -> bytes:
-    return json.dumps(region_outline(code), ensure_ascii=False, separators=(",", ":")).encode()
+    """Simplified once per version (a province's 137 files: about a second), kept on disk for
+    every later process."""
+    return store.kept(
+        f"outline-{code}-{outline_version()}.json",
+        lambda: json.dumps(region_outline(code), ensure_ascii=False, separators=(",", ":")).encode(),
+    )
 
 
 @login_required

@@ -172,3 +172,39 @@ def test_department_sees_only_its_sectors_points(login, board_city):
     transport = make_user("department", department=Department.objects.get(region_id="430900", kind="transport"))
     layer = login(transport).get("/board/layers/enterprises.json", {"region": "430903"}).json()
     assert names(layer) == {"赫山图层运输有限公司"}
+
+
+@pytest.mark.parametrize("layer", ["enterprises", "major-hazards", "listings", "campaigns", "inspections"])
+@pytest.mark.parametrize("region", ["430900", "430902", ZIYANG_TOWN])
+def test_every_board_layer_answers_at_every_level(login, board_city, layer, region):
+    response = login(board_city["users"]["city"]).get(f"/board/layers/{layer}.json", {"region": region})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["type"] == "FeatureCollection"
+    for feature in body["features"]:
+        assert feature["geometry"]["type"] == "Point" and feature["properties"]["name"]
+
+
+def test_stored_payload_is_served_then_recomputed_behind_the_answer(login, board_city, settings):
+    import os
+    import time
+
+    from django.core.cache import cache
+
+    from tests.conftest import make_enterprise
+
+    settings.SAFELOOP_BOARD_REFRESH_INLINE = True
+    city = login(board_city["users"]["city"])
+    assert data(city, "430900")["totals"]["enterprises"] == 3
+    make_enterprise(region=ZIYANG_TOWN, name="资阳新登记有限公司")
+    cache.clear()
+    assert data(city, "430900")["totals"]["enterprises"] == 3  # fresh: served as stored
+    [stored] = list(settings.SAFELOOP_BOARD_STORE.iterdir())
+    old = time.time() - 600
+    os.utime(stored, (old, old))
+    assert data(city, "430900")["totals"]["enterprises"] == 3  # stale: served, recomputed behind
+    assert data(city, "430900")["totals"]["enterprises"] == 4
+    os.utime(stored, (old - 7 * 3600, old - 7 * 3600))
+    make_enterprise(region=ZIYANG_TOWN, name="资阳再登记有限公司")
+    cache.clear()
+    assert data(city, "430900")["totals"]["enterprises"] == 5  # too old: computed while waiting

@@ -12,7 +12,7 @@ from tests.board.conftest import board_city  # noqa: F401 - fixture
 from tests.browser.test_enterprises import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path(os.environ.get("SAFELOOP_SHOTS", "/tmp/shots/board"))
+SHOTS = Path(os.environ.get("SAFELOOP_SHOTS", "/tmp/shots/board"))  # noqa: S108 - screenshots to look at
 
 
 def ready(page):
