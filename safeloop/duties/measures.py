@@ -400,7 +400,7 @@ def _common_prefix(prefixes: list[str]) -> str:
     for p in prefixes:
         while not p.startswith(common):
             common = common[:-1]
-    return common[:4] if len(common) > 4 else common  # a city (or wider): every county's rows
+    return common  # one county: its own rows only; counties and the city's departments: the city's
 
 
 def _departments_of(unit: Unit, dept_regions: dict[int, str]) -> list[int]:
