@@ -342,7 +342,9 @@ def _tasks(rng, actor: User, units: dict[str, Unit], year: int, today: date) -> 
     for i, month in enumerate(months):
         pct = min(60, 4 + i * 6)  # running slow: far behind the plan
         task_update(actor=actor, pk=smoke.pk, data={"progress_pct": pct, "month": date(year, month, 1).isoformat()})
-    task_update(actor=actor, pk=smoke.pk, data={"milestone_done": smoke.milestones.first().pk})
+    reached = Task.objects.get(pk=smoke.pk).percent
+    for milestone in smoke.milestones.filter(planned_pct__lte=reached):
+        task_update(actor=actor, pk=smoke.pk, data={"milestone_done": milestone.pk})
     out.append(Task.objects.get(pk=smoke.pk))
     return out
 

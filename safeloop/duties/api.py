@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -32,7 +33,7 @@ router = Router(tags=["责任考核"])
 
 def _need(allowed: bool) -> None:
     if not allowed:
-        raise Forbidden("您的角色不能查看该数据")
+        raise Forbidden(_("您的角色不能查看该数据"))
 
 
 class DutyItemOut(Schema):

@@ -197,9 +197,15 @@ def on_time_q() -> Q:
 
 @dataclass
 class _Rows:
-    """Grouped rows of one source: ((region, category, override), {part: n})."""
+    """Grouped rows of one source: ((region, category, override), {part: n}), summed once by
+    region prefix (a province's 2 digits, a city's 4, a county's 6, the township itself) so that
+    a unit's total is a look-up, not a scan: a region unit takes its prefix's sum; a department
+    its categories' sums without override plus the rows overridden to it."""
 
     rows: list[tuple[tuple[str, str | None, int | None], dict[str, int]]] = field(default_factory=list)
+    _region: dict[str, dict[str, int]] | None = None
+    _category: dict[tuple[str, str | None], dict[str, int]] = field(default_factory=dict)
+    _override: dict[tuple[str, int], dict[str, int]] = field(default_factory=dict)
 
     def add(self, key: tuple[str, str | None, int | None], counts: dict[str, int]) -> None:
         self.rows.append((key, counts))
@@ -213,13 +219,33 @@ class _Rows:
             out.add(key, counts)
         return out
 
-    def total(self, m: Matcher) -> dict[str, int]:
-        out: dict[str, int] = defaultdict(int)
+    def _index(self) -> None:
+        self._region = {}
         for (region, category, override), counts in self.rows:
-            if m.holds(region, category, override):
-                for part, n in counts.items():
-                    out[part] += n or 0
+            for prefix in {region[:2], region[:4], region[:6], region}:
+                _add(self._region.setdefault(prefix, {}), counts)
+                if override is None:
+                    _add(self._category.setdefault((prefix, category), {}), counts)
+                else:
+                    _add(self._override.setdefault((prefix, override), {}), counts)
+
+    def total(self, m: Matcher) -> dict[str, int]:
+        if self._region is None:
+            self._index()
+        assert self._region is not None
+        out: dict[str, int] = defaultdict(int)
+        if m.department is None:
+            _add(out, self._region.get(m.prefix, {}))
+            return out
+        for category in m.categories:
+            _add(out, self._category.get((m.prefix, category), {}))
+        _add(out, self._override.get((m.prefix, m.department), {}))
         return out
+
+
+def _add(into: dict[str, int], counts: dict[str, int]) -> None:
+    for part, n in counts.items():
+        into[part] = into.get(part, 0) + (n or 0)
 
 
 def _hazard_rows(prefix: str, today: date, year: int) -> _Rows:
@@ -324,8 +350,8 @@ def unit_figures(
     def needed(source: str) -> bool:
         return only is None or bool(SOURCES[source] & only)
 
-    prefix = _common_prefix([matcher(u).prefix for u in units])
     matchers = {u.pk: matcher(u) for u in units}
+    prefix = _common_prefix([m.prefix for m in matchers.values()])
     empty = _Rows()
     hazards = _hazard_rows(prefix, today, year) if needed("hazards") else empty
     enterprises = _enterprise_rows(prefix, year) if needed("enterprises") else empty
@@ -374,7 +400,7 @@ def _common_prefix(prefixes: list[str]) -> str:
     for p in prefixes:
         while not p.startswith(common):
             common = common[:-1]
-    return common[:4] if len(common) > 4 else common  # a city (or wider): every county's rows
+    return common  # one county: its own rows only; counties and the city's departments: the city's
 
 
 def _departments_of(unit: Unit, dept_regions: dict[int, str]) -> list[int]:

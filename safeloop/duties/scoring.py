@@ -16,6 +16,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from safeloop.duties.measures import Figure, unit_figures
 from safeloop.duties.models import Applies, ManualScore, Rule, Scheme, SchemeItem, Unit, UnitKind
 
@@ -55,17 +57,17 @@ def item_score(item: SchemeItem, figure: Figure | None, manual: ManualScore | No
     params = item.params or {}
     if item.rule == Rule.MANUAL:
         if manual is None:
-            return Decimal(0), "待评分", False
+            return Decimal(0), _("待评分"), False
         return Decimal(manual.score).quantize(CENT, ROUND_HALF_UP), manual.reason, False
     assert figure is not None
     if item.rule == Rule.VETO:
-        return Decimal(0), ("一票否决" if figure.num else ""), bool(figure.num)
+        return Decimal(0), (_("一票否决") if figure.num else ""), bool(figure.num)
     if item.rule == Rule.DEDUCT:
         per = Decimal(str(params.get("per", 1)))
         return max(Decimal(0), weight - per * figure.num).quantize(CENT, ROUND_HALF_UP), "", False
     rate = figure.rate
     if rate is None:
-        return weight.quantize(CENT), "无应计数据，按满分", False
+        return weight.quantize(CENT), _("无应计数据，按满分"), False
     if item.rule == Rule.RATE:
         target = Decimal(str(params.get("target", 1)))
         share = min(Decimal(1), rate / target) if target else Decimal(1)

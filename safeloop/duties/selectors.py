@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from safeloop.core.errors import NotFound
 from safeloop.core.regions import ancestors
@@ -365,5 +366,5 @@ def _enterprise_value(code: str, figure: Figure | None) -> str:
     if figure is None:
         return ""
     if code == "ent_reward":
-        return "已建立" if figure.num else "未建立"
+        return str(_("已建立")) if figure.num else str(_("未建立"))
     return str(figure.num)

@@ -247,7 +247,11 @@ def _scheme(request: HttpRequest, year: int) -> Any:
 @login_required
 @require_GET
 def assessment_page(request: HttpRequest, year: int) -> HttpResponse:
-    scheme = _scheme(request, year)
+    _need(can_open_assessment(request.user))
+    try:
+        scheme = scheme_for(request.user, year)
+    except NotFound:  # no scheme for the year (yet): the page says so
+        return render(request, "duties/assessment_none.html", {"year": year})
     rows = assessment_rows(request.user, scheme)
     context = {
         "scheme": scheme,
