@@ -8,6 +8,8 @@ from safeloop.accidents.api import router as accidents_router
 from safeloop.accidents.selectors import AccidentFilters
 from safeloop.accounts.api import BearerAuth
 from safeloop.accounts.api import router as accounts_router
+from safeloop.api.changes import ChangeFilters
+from safeloop.api.changes import router as changes_router
 from safeloop.campaigns.api import router as campaigns_router
 from safeloop.checklists.api import router as checklists_router
 from safeloop.checklists.selectors import ChecklistFilters
@@ -62,6 +64,7 @@ FILTERS = (
     ChecklistFilters,
     InspectionFilters,
     PlanFilters,
+    ChangeFilters,
 )
 CREDENTIALS = {"username": gettext_noop("用户名"), "password": gettext_noop("密码")}  # noqa: S105 - names, not secrets
 install_error_handlers(api, labels_of(*FILTERS, **CREDENTIALS))
@@ -76,3 +79,4 @@ api.add_router("/", reporting_router)
 api.add_router("/", inspections_router)
 api.add_router("/", campaigns_router)
 api.add_router("/", standards_router)
+api.add_router("/", changes_router)  # issue 20: the change feed
