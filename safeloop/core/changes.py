@@ -61,9 +61,7 @@ class FeedType:
         if self.data is not None:
             return plain(self.data(obj))
         skip = NOT_IN_DATA | self.exclude
-        return plain(
-            {f.name: getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.name not in skip}
-        )
+        return plain({f.name: getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.name not in skip})
 
 
 _TYPES: dict[str, FeedType] = {}

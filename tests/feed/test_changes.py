@@ -22,9 +22,7 @@ from tests.conftest import HESHAN_TOWN, make_enterprise
 
 def feed(client, user, since=0, **params):
     token, _ = token_issue(user=user)
-    response = client.get(
-        "/api/v1/changes", {"since": since, **params}, headers={"Authorization": f"Bearer {token}"}
-    )
+    response = client.get("/api/v1/changes", {"since": since, **params}, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200, response.content
     return response.json()
 
@@ -77,7 +75,9 @@ def test_an_unknown_type_is_a_400_naming_the_field(client, ziyang_user):
     assert "nope" in response.json()["error"]["fields"]["types"]
 
 
-def test_a_county_sees_nothing_of_another_county(client, ziyang_user, heshan_user, ziyang_enterprise, heshan_enterprise):
+def test_a_county_sees_nothing_of_another_county(
+    client, ziyang_user, heshan_user, ziyang_enterprise, heshan_enterprise
+):
     report(ziyang_user, ziyang_enterprise)
     report(heshan_user, heshan_enterprise)
     mine, _ = drain(client, heshan_user)
@@ -85,7 +85,9 @@ def test_a_county_sees_nothing_of_another_county(client, ziyang_user, heshan_use
         ("enterprise", heshan_enterprise.pk),
         ("hazard", Hazard.objects.get(enterprise=heshan_enterprise).pk),
     }
-    assert all(c["data"]["region" if c["type"] == "enterprise" else "enterprise"] != ziyang_enterprise.region_id for c in mine)
+    assert all(
+        c["data"]["region" if c["type"] == "enterprise" else "enterprise"] != ziyang_enterprise.region_id for c in mine
+    )
 
 
 def test_an_object_that_leaves_the_scope_is_a_removal(client, ziyang_user, heshan_user, city_user, ziyang_enterprise):
