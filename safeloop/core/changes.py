@@ -77,6 +77,10 @@ def feed_types() -> list[str]:
     return sorted(_TYPES)
 
 
+def feed_named(name: str) -> FeedType:
+    return _TYPES[name]
+
+
 def feed_of(model: type[Model]) -> FeedType | None:
     return _BY_MODEL.get(model._meta.label)
 
@@ -247,3 +251,54 @@ def _result(row: dict[str, Any]) -> dict[str, Any]:
         "at": timezone.localtime(row["at"]),
         "data": None if removal or row["op"] == DELETED else row["data"],
     }
+
+
+# ---------------------------------------------------------------- bulk export (a first load)
+
+EXPORT_FORMATS = {"jsonl": "application/x-ndjson; charset=utf-8", "csv": "text/csv; charset=utf-8"}
+EXPORT_CHUNK = 2000
+
+
+def feed_top() -> int:
+    """The last change number committed now: every change up to it is visible (commit order)."""
+    from django.db.models import Max
+
+    return _change_model().objects.aggregate(top=Max("position"))["top"] or 0
+
+
+def export_lines(feed: FeedType, rows: QuerySet, fmt: str) -> Iterable[str]:
+    """Every row of `rows` (already scoped) as the feed's `data`, one JSON Lines or CSV line each,
+    read in primary-key order a chunk at a time (keyset, no window, memory flat)."""
+    import csv
+    import io
+    import json
+
+    last, header = None, None
+    while True:
+        chunk = rows.order_by("pk")
+        if last is not None:
+            chunk = chunk.filter(pk__gt=last)
+        batch = list(chunk[:EXPORT_CHUNK])
+        if not batch:
+            return
+        last = batch[-1].pk
+        out = io.StringIO()
+        writer = csv.writer(out) if fmt == "csv" else None
+        for obj in batch:
+            data = feed.snapshot(obj)
+            if writer is None:
+                out.write(json.dumps(data, ensure_ascii=False) + "\n")
+                continue
+            if header is None:
+                header = list(data)
+                writer.writerow(header)
+            writer.writerow([_csv_cell(data.get(name)) for name in header])
+        yield out.getvalue()
+
+
+def _csv_cell(value: Any) -> Any:
+    import json
+
+    if value is None:
+        return ""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list | bool) else value
