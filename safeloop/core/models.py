@@ -241,6 +241,7 @@ class SecurityKind(models.TextChoices):
     ADMIN_CHANGE = "admin_change", _("系统管理变更")
     ACCESS_REFUSED = "access_refused", _("拒绝访问")
     LOG_PURGE = "log_purge", _("清理过期日志")
+    SERVICE_CALL = "service_call", _("服务账号调用")  # every call of a service token (issue 20)
 
 
 class SecurityResult(models.TextChoices):
