@@ -29,6 +29,7 @@ user saw the object before and no longer does.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,7 +54,7 @@ class FeedType:
     foreign keys as ids, as JSON types); `exclude` drops more fields (internal ones)."""
 
     type: str
-    model: type[Model]
+    model: builtins.type[Model]
     data: Callable[[Any], dict[str, Any]] | None = None
     exclude: frozenset[str] = field(default_factory=frozenset)
 
@@ -229,7 +230,8 @@ def feed_page(user: Any, *, since: int, types: Iterable[str] = (), page_size: in
     if wanted:
         rows = rows.filter(type__in=wanted)
     if after:  # not everything: the rows the user sees after or saw before the change
-        rows = rows.filter(after | (before & Q(before_known=True))).annotate(
+        earlier = before & Q(before_known=True) if before is not None else Q(pk__in=[])
+        rows = rows.filter(after | earlier).annotate(
             sees=Case(When(after, then=Value(True)), default=Value(False), output_field=BooleanField())
         )
     else:
