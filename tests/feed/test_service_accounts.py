@@ -77,3 +77,14 @@ def test_tokens_expire_and_only_an_administrator_issues_them(client, sysadmin_us
         assert call(client, raw).status_code == 401
     with pytest.raises(Forbidden):
         service_token_issue(actor=ziyang_user, user=county_service, name="x")
+
+
+def test_the_command_issues_a_working_token(client, sysadmin_user, county_service):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("service_token", admin=sysadmin_user.username, user=county_service.username, name="命令", stdout=out)
+    raw = out.getvalue().splitlines()[0]
+    assert call(client, raw).status_code == 200
