@@ -30,6 +30,7 @@ from safeloop.accidents.validation import (
 )
 from safeloop.accounts.models import User
 from safeloop.core.audit import audit_record
+from safeloop.core.changes import changed
 from safeloop.core.errors import Conflict, Forbidden, NotFound
 from safeloop.core.scope import region_in_scope
 from safeloop.core.services import locked_row, locked_update, model_update, shown
@@ -49,6 +50,7 @@ def accident_create(*, actor: User, data: dict[str, Any]) -> Accident:
     values["category_id"] = supervision_category(values.get("enterprise"), values["sector"])
     with transaction.atomic():
         accident = Accident.objects.create(**values)
+        changed(accident, created=True)
         _report(accident, actor=actor, kind=ReportKind.INITIAL, note=_("快报"))
         audit_record(actor=actor, action="accident.create", target=accident, changes=_display(values))
     return accident

@@ -21,6 +21,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from safeloop.accounts.models import ApiToken, User
@@ -111,3 +112,25 @@ def bearer_user(request: Any) -> User | None:
         return None
     found = token_user(raw.strip())
     return found[0] if found else None
+def service_token_issue(
+    *, actor: User, user: User, name: str, read_only: bool = True, days: int = 90, per_minute: int | None = 600
+) -> tuple[str, ApiToken]:
+    """A machine client's token (issue 20): bound to `user`'s role and region like any token,
+    read-only unless said otherwise, expiring after `days`, limited to `per_minute` calls (None:
+    no limit of its own). Only a system administrator issues one; every call it makes is in the
+    security log (`accounts.api.BearerAuth`)."""
+    from safeloop.core.errors import Forbidden
+    from safeloop.core.roles import Role
+
+    if actor.role != Role.SYSADMIN:
+        raise Forbidden(_("只有系统管理员可以签发服务账号令牌"))
+    raw = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        key_hash=_hash(raw),
+        expires_at=timezone.now() + timedelta(days=days),
+        name=name[:60] or f"service-{user.username}",
+        read_only=read_only,
+        per_minute=per_minute,
+    )
+    return raw, token

@@ -1,14 +1,18 @@
+from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.security import HttpBearer
 
+from safeloop.accounts.models import ApiToken
 from safeloop.accounts.services import login_authenticate, token_issue, token_revoke, token_user
-from safeloop.core.errors import Forbidden
+from safeloop.core.errors import Forbidden, Locked, Throttled
 from safeloop.core.security_log import SecurityKind, SecurityResult, record
+from safeloop.core.throttle import Limits, Throttle
 
 router = Router(tags=["认证"])
 
@@ -21,7 +25,35 @@ class BearerAuth(HttpBearer):
         if found is None:
             return None
         request.user, request.api_token = found
+        if found[1].name:  # a service account's token
+            service_call(request, found[1])
         return request.user
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SERVICE_CALLS = Throttle(
+    "service-token",
+    lambda: Limits(window=timedelta(minutes=1)),
+    messages={"key_locked": gettext_noop("请求过于频繁，超过该令牌的每分钟上限，请{wait}后再试")},
+)
+
+
+def service_call(request: HttpRequest, token: ApiToken) -> None:
+    """Every call of a service token in the security log (who, what, when, from where), its
+    rate limit (429 with Retry-After, through `core.throttle`), and read-only means read-only (403)."""
+    allowed = request.method in SAFE_METHODS or not token.read_only
+    result = SecurityResult.SUCCESS if allowed else SecurityResult.REFUSED
+    record(SecurityKind.SERVICE_CALL, request=request, user=token.user, result=result,
+                        detail={"token": token.name, "method": request.method})  # fmt: skip
+    if token.per_minute:
+        limits = Limits(window=timedelta(minutes=1), per_key=token.per_minute)
+        throttle = Throttle(SERVICE_CALLS.scope, lambda: limits, SERVICE_CALLS.messages)
+        try:
+            throttle.admit(key=f"token:{token.pk}", address=None)
+        except Locked as exc:  # the token's minute is full: wait, nothing is locked
+            raise Throttled(str(exc), retry_after=exc.retry_after) from None
+    if not allowed:
+        raise Forbidden(_("该服务账号令牌为只读，不能修改数据"))
 
 
 class TokenIn(Schema):

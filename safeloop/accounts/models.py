@@ -106,6 +106,11 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # A service account's token (issue 20): named, issued by an administrator to an account whose
+    # role and region bound what it sees; read-only or read-write, its own expiry and rate limit.
+    name = models.CharField(_("服务账号令牌名称"), max_length=60, blank=True)
+    read_only = models.BooleanField(_("只读"), default=False)
+    per_minute = models.PositiveIntegerField(_("每分钟请求上限"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("接口令牌")

@@ -15,7 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 # Sign-in and tokens live in accounts.login and accounts.access; their names stay importable here.
-from safeloop.accounts.access import access_changed, token_issue, token_revoke, token_user, tokens_revoke_all  # noqa: F401
+from safeloop.accounts.access import (  # noqa: F401
+    access_changed,
+    service_token_issue,
+    token_issue,
+    token_revoke,
+    token_user,
+    tokens_revoke_all,
+)
 from safeloop.accounts.fields import (
     ACCOUNT_FIELDS,
     CONFIRM_PASSWORD,

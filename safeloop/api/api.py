@@ -8,6 +8,8 @@ from safeloop.accidents.api import router as accidents_router
 from safeloop.accidents.selectors import AccidentFilters
 from safeloop.accounts.api import BearerAuth
 from safeloop.accounts.api import router as accounts_router
+from safeloop.api.changes import ChangeFilters
+from safeloop.api.changes import router as changes_router
 from safeloop.board.api import router as board_router
 from safeloop.briefings.api import router as briefings_router
 from safeloop.campaigns.api import router as campaigns_router
@@ -67,6 +69,7 @@ FILTERS = (
     ChecklistFilters,
     InspectionFilters,
     PlanFilters,
+    ChangeFilters,
 )
 CREDENTIALS = {"username": gettext_noop("用户名"), "password": gettext_noop("密码")}  # noqa: S105 - names, not secrets
 install_error_handlers(api, labels_of(*FILTERS, **CREDENTIALS))
@@ -86,3 +89,4 @@ api.add_router("/", standards_router)
 api.add_router("/", flood_router)
 api.add_router("/", duties_router)
 api.add_router("/", board_router)  # issue 19: 挂图作战
+api.add_router("/", changes_router)  # issue 20: the change feed

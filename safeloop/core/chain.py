@@ -122,6 +122,12 @@ def ledger_advance(count: int = 1, *, name: str = LEDGER) -> int:
         raise RuntimeError("ledger_advance must run inside the transaction that appends the events")
     table = "core_ledgercounter"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The foreign keys' deferred checks lock the rows they name (FOR KEY SHARE) at COMMIT,
+            # that is while this transaction holds the counter: a writer holding such a row
+            # (an enterprise being edited) and waiting for the counter would deadlock with it.
+            # Checked now, before the counter is taken, and at once from here on.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
             f"INSERT INTO {table} (name, last) VALUES (%s, %s) ON CONFLICT (name) "  # noqa: S608 (constant table)
             f"DO UPDATE SET last = {table}.last + excluded.last RETURNING last",
@@ -197,6 +203,9 @@ def chain_append(
     if hasattr(owner, "chain_head"):
         type(owner)._default_manager.filter(pk=owner.pk).update(chain_head=event.hash)
         owner.chain_head = event.hash
+    from safeloop.core.changes import changed  # noqa: PLC0415 (changes builds on this module)
+
+    changed(owner, created=event.seq == 1)  # the change feed, if the owner's model joined it
     return event
 
 

@@ -241,6 +241,7 @@ class SecurityKind(models.TextChoices):
     ADMIN_CHANGE = "admin_change", _("系统管理变更")
     ACCESS_REFUSED = "access_refused", _("拒绝访问")
     LOG_PURGE = "log_purge", _("清理过期日志")
+    SERVICE_CALL = "service_call", _("服务账号调用")  # every call of a service token (issue 20)
 
 
 class SecurityResult(models.TextChoices):
@@ -359,3 +360,36 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.principal} {self.key}"
+class Change(models.Model):
+    """One created, updated or deleted object in the change feed (`core.changes`), written in the
+    transaction that made the change and numbered from the `changes` counter (`LedgerCounter`,
+    taken after the `ledger` row, so both are always locked in the same order): numbers are
+    handed out in commit order, which makes `position` the feed's cursor.
+
+    The scope keys the object had after the change (and, `before_*`, after its previous change)
+    let the feed show each client only what its role sees, and a removal to a client whose view
+    the object left."""
+
+    position = models.PositiveBigIntegerField(_("序号"), unique=True)
+    type = models.CharField(_("对象类型"), max_length=40)
+    object_id = models.BigIntegerField(_("对象编号"))
+    op = models.CharField(_("变更"), max_length=8)  # created / updated / deleted
+    at = models.DateTimeField(_("时间"))
+    data = models.JSONField(null=True)
+    region = models.CharField(max_length=12, blank=True)
+    enterprise = models.BigIntegerField(null=True)
+    category = models.CharField(max_length=20, blank=True)
+    department = models.BigIntegerField(null=True)
+    before_region = models.CharField(max_length=12, blank=True)
+    before_enterprise = models.BigIntegerField(null=True)
+    before_category = models.CharField(max_length=20, blank=True)
+    before_department = models.BigIntegerField(null=True)
+    before_known = models.BooleanField(default=False)  # the object had an earlier change
+
+    class Meta:
+        verbose_name = _("数据变更")
+        verbose_name_plural = _("数据变更")
+        indexes = [models.Index(fields=["type", "object_id", "position"], name="change_object")]
+
+    def __str__(self) -> str:
+        return f"#{self.position} {self.op} {self.type}:{self.object_id}"

@@ -22,6 +22,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from safeloop.core.audit import audit_record
+from safeloop.core.changes import changed
 from safeloop.core.errors import Conflict, NotFound
 from safeloop.core.scope import visible
 
@@ -125,3 +126,5 @@ def _save_fields(instance: Model, fields: list[str]) -> None:
     if _has_field(instance, "updated_at"):
         fields.append("updated_at")
     instance.save(update_fields=fields)
+    if not hasattr(instance, "chain_head"):  # a chained owner joins the feed with its event (core.chain)
+        changed(instance)

@@ -8,8 +8,18 @@ from django.utils import timezone
 from ninja import Field, File, Form, ModelSchema, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from safeloop.core.api import OutSchema, Paging, action_routes, input_schema, page_of, paginate
+from safeloop.core.api import (
+    EXPORT_RESPONSES,
+    OutSchema,
+    Paging,
+    action_routes,
+    export_response,
+    input_schema,
+    page_of,
+    paginate,
+)
 from safeloop.core.fields import CAPTURED_AT
+from safeloop.core.scope import visible
 from safeloop.hazards.fields import EVIDENCE_KIND, ON_SPOT_FIELDS, REPORT_FIELDS
 from safeloop.hazards.models import Hazard, Listing
 from safeloop.hazards.on_spot import hazard_fix_on_spot
@@ -153,6 +163,16 @@ def published_listing_list(request: HttpRequest, paging: Query[Paging], level: s
 @router.get("/hazards/{int:hazard_id}/listings", response=list[ListingOut], summary="挂牌督办记录")
 def hazard_listing_list(request: HttpRequest, hazard_id: int):
     return list(hazard_get(request.user, hazard_id).listings.all())
+
+
+@router.get(
+    "/hazards/export",
+    summary="隐患全量导出（首次同步；按管辖范围，不分页）",
+    description="`format`：`jsonl`（默认，每行一个 JSON 对象）或 `csv`。字段同变更订阅的 `data`。",
+    openapi_extra=EXPORT_RESPONSES,
+)
+def hazard_export(request: HttpRequest, format: str = "jsonl"):  # noqa: A002 (the parameter's name in the API)
+    return export_response("hazard", visible(request.user, Hazard.objects.all()), format)
 
 
 @router.get("/hazards/{int:hazard_id}", response=HazardOut, summary="隐患详情")

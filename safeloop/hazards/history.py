@@ -17,6 +17,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from safeloop.core.chain import GENESIS, current_key_id, keyed_hash, ledger_advance, plain
+from safeloop.core.changes import changed_many
 from safeloop.core.inserts import bulk_insert, pks_by
 from safeloop.hazards.events import event_content
 from safeloop.hazards.models import Attachment, Hazard, HazardEvent
@@ -103,6 +104,7 @@ def hazards_bulk_create(
     with connection.cursor() as cursor:
         cursor.executemany(INSERT_EVENT, params)
     Attachment.objects.bulk_create(_evidence_rows(items), batch_size=batch_size)
+    changed_many([item.hazard for item in items])
     return len(items)
 
 

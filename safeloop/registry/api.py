@@ -3,7 +3,16 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import ModelSchema, Query, Router, Status
 
-from safeloop.core.api import OutSchema, Paging, api_names, input_schema, page_of, paginate
+from safeloop.core.api import (
+    EXPORT_RESPONSES,
+    OutSchema,
+    Paging,
+    api_names,
+    export_response,
+    input_schema,
+    page_of,
+    paginate,
+)
 from safeloop.registry.fields import API_NAMES, ENTERPRISE_FIELDS
 from safeloop.registry.models import Category, Department, Enterprise, Region
 from safeloop.registry.selectors import (
@@ -11,6 +20,7 @@ from safeloop.registry.selectors import (
     RegionFilters,
     enterprise_get,
     enterprise_list,
+    enterprise_queryset,
     region_list,
     with_supervising_departments,
 )
@@ -108,6 +118,16 @@ def enterprise_post(request: HttpRequest, payload: EnterpriseIn):
     with api_names(API_NAMES):
         enterprise = enterprise_create(actor=request.user, data=payload.dict())
     return Status(201, _one(request.user, enterprise.pk))
+
+
+@router.get(
+    "/enterprises/export",
+    summary="企业全量导出（首次同步；按管辖范围，不分页）",
+    description="`format`：`jsonl`（默认，每行一个 JSON 对象）或 `csv`。字段同变更订阅的 `data`。",
+    openapi_extra=EXPORT_RESPONSES,
+)
+def enterprise_export(request: HttpRequest, format: str = "jsonl"):  # noqa: A002 (the parameter's name in the API)
+    return export_response("enterprise", enterprise_queryset(request.user), format)
 
 
 @router.get("/enterprises/{int:enterprise_id}", response=EnterpriseOut, summary="企业详情")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from safeloop.accounts.models import User
 from safeloop.core.audit import audit_record
+from safeloop.core.changes import changed, changed_many
 from safeloop.core.errors import Conflict, Forbidden
 from safeloop.core.services import locked_update, shown
 from safeloop.core.text import pinyin_initials
@@ -28,6 +29,7 @@ def enterprise_create(*, actor: User, data: dict[str, Any], cleaner: EnterpriseC
         with transaction.atomic():
             _ensure_credit_code_free(values["credit_code"])
             enterprise = Enterprise.objects.create(**values)
+            changed(enterprise, created=True)
             audit_record(actor=actor, action="enterprise.create", target=enterprise, changes=_display(values))
     except IntegrityError:  # a concurrent registration of the same code won the race
         raise _duplicate(values["credit_code"]) from None
@@ -119,4 +121,5 @@ def enterprises_bulk_register(*, enterprises: list[Enterprise], batch_size: int 
             enterprise.name_initials = pinyin_initials(enterprise.name)
     with transaction.atomic():
         Enterprise.objects.bulk_create(enterprises, batch_size=batch_size)
+        changed_many(enterprises)
     return len(enterprises)
