@@ -26,9 +26,9 @@ from safeloop.core.models import IdempotencyRecord
 from safeloop.hazards.models import Attachment, Hazard, HazardEvent
 from safeloop.hazards.services import hazard_report
 from safeloop.hazards.workflow import hazard_act
-from safeloop.inspections.models import CheckIn, OfficerCertificate
+from safeloop.inspections.models import CheckIn
 from safeloop.inspections.services import inspection_create
-from safeloop.registry.models import Department
+from safeloop.registry.models import Department, OfficerCertificate
 from safeloop.standards.catalogue import catalogue_load
 from safeloop.standards.models import Clause
 from tests.conftest import HESHAN_TOWN, PASSWORD, ZIYANG_TOWN, in_a_year, make_enterprise, make_user
