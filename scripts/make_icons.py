@@ -23,7 +23,18 @@ def icon(size: int, *, maskable: bool) -> Image.Image:
     def p(x: float, y: float) -> tuple[float, float]:
         return (ox + x * unit, oy + y * unit)
 
-    shield = [p(11, 0), p(20, 4), p(20, 10), p(19, 15), p(15.5, 19.5), p(11, 22), p(6.5, 19.5), p(3, 15), p(2, 10), p(2, 4)]
+    shield = [
+        p(11, 0),
+        p(20, 4),
+        p(20, 10),
+        p(19, 15),
+        p(15.5, 19.5),
+        p(11, 22),
+        p(6.5, 19.5),
+        p(3, 15),
+        p(2, 10),
+        p(2, 4),
+    ]
     draw.polygon(shield, fill="white")
     draw.line([p(6.5, 11), p(9.8, 14.3), p(16, 8)], fill=BRAND, width=int(2.6 * unit), joint="curve")
     return image.resize((size, size), Image.LANCZOS)

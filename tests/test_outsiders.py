@@ -57,6 +57,13 @@ NO_DATA_ROUTES = {
     "hazards:import_template",
     "accidents:denominator_import",
     "registry:region_map",  # county outlines: public geography, the same for every user
+    # offline (docs/offline.md): the app shell, and the caller's own session and receipts
+    "workbench:manifest",
+    "workbench:service_worker",
+    "workbench:offline_queue",
+    "workbench:offline_unavailable",
+    "workbench:offline_session",
+    "workbench:offline_receipt",  # the caller's own keys only (tests/offline)
 }
 # Public routes (no sign-in): they answer only to an unguessable token, show only what the
 # document itself publishes, and an unknown token is the plain 404 for everyone.
@@ -79,6 +86,7 @@ HAZARD_ROUTES = {
     "hazards:todo",
     "hazards:enterprise_options",
     "hazards:on_spot",
+    "workbench:offline_hazard_state",  # offline: tests/offline/test_pages.py
 }
 # Checklist and statistics routes, checked in tests/checklists/test_outsiders.py (another county,
 # another enterprise) with a checklist, its item and its photo.

@@ -43,6 +43,8 @@ from django_tasks import task
 from safeloop.core.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
+FORM_FIELD = "_idempotency_key"  # a page form posted by the browser itself carries the key as a field
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 REPLAYED_HEADER = "Idempotent-Replayed"
 REUSED_CODE = "idempotency_key_reused"
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:\-]{8,100}$")
@@ -82,8 +84,9 @@ def fingerprint_of(request: HttpRequest) -> str:
         except ValueError:
             parsed = request.body.decode("utf-8", "replace")
         digest.update(json.dumps(parsed, sort_keys=True, ensure_ascii=False).encode())
-    elif request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        fields = sorted((k, v) for k in request.POST for v in request.POST.getlist(k) if k != "csrfmiddlewaretoken")
+    elif request.content_type in FORM_TYPES:
+        skipped = ("csrfmiddlewaretoken", FORM_FIELD)
+        fields = sorted((k, v) for k in request.POST for v in request.POST.getlist(k) if k not in skipped)
         digest.update(json.dumps(fields, ensure_ascii=False).encode())
         for name in sorted(request.FILES):
             for upload in request.FILES.getlist(name):
@@ -139,8 +142,12 @@ class IdempotencyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method != "POST":
+            return self.get_response(request)
         key = request.headers.get(HEADER)
-        if request.method != "POST" or key is None:
+        if key is None and request.content_type in FORM_TYPES:
+            key = request.POST.get(FORM_FIELD)
+        if key is None:
             return self.get_response(request)
         if not KEY_PATTERN.match(key):
             message = gettext("幂等键应为 8 至 100 位字母、数字或 . _ : - 组成的字符串")

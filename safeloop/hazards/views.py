@@ -182,6 +182,8 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("您的角色不能上报隐患"))
     form = with_files(report_form(request.user, posted(request), request.GET), request, "photos")
     if request.method == "POST":
+        if request.POST.get("captured_at"):  # offline: the phone's time of the record (docs/offline.md)
+            form.data["captured_at"] = request.POST["captured_at"]
         hazard = submitted(form, hazard_report, actor=request.user)
         if hazard is not None:
             messages.success(request, _("隐患 {code} 已上报").format(code=hazard.code))

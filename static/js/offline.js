@@ -135,7 +135,7 @@
     var fields = [];
     var files = [];
     data.forEach(function (value, name) {
-      if (name === "csrfmiddlewaretoken") { return; }
+      if (name === "csrfmiddlewaretoken" || name === "_idempotency_key") { return; }
       if (value instanceof File) { if (value.size) { files.push([name, value]); } } else { fields.push([name, value]); }
     });
     var now = new Date();
@@ -217,6 +217,16 @@
   // Send one item; resolves to "done" (removed), "later" (still pending), "login", "conflict"
   // or "refused" (kept with its message, for the user to redo or drop).
   function send(item, sess) {
+    if (item.native) {
+      // Posted by the browser: the user saw the answer if it came. Only one that never reached
+      // the server is sent again (from the queue's copy, under the same key).
+      return receipt(item.key).then(function (found) {
+        if (found && found.login) { return { outcome: "later", item: item }; }
+        if (found) { return drop(item.key).then(function () { return { outcome: "done", item: item }; }); }
+        item.native = false;
+        return send(item, sess);
+      }, function () { return { outcome: "later", item: item }; });
+    }
     var headers = { "Idempotency-Key": item.key, "X-CSRFToken": sess.csrf };
     if (item.htmx) { headers["HX-Request"] = "true"; }
     var answer = null;
@@ -225,15 +235,16 @@
       redirect: item.htmx ? "follow" : "manual",
     }).then(function (r) {
       answer = r;
-      return item.htmx && r.ok ? r.text() : "";
+      // A page answered directly (not a redirect): the form again, with the server's messages.
+      return (item.htmx && r.ok) || (r.type === "basic" && r.status < 500 && r.status !== 403) ? r.text() : "";
     }, function () { return ""; }).then(function (html) {
+      item.html = html;
       return receipt(item.key).then(function (found) {
         if (found && found.login) { return "login"; }
         if (!found) { return answer && answer.status === 403 ? "login" : "later"; }
         item.answer = found;
         if (/^409/.test(found.refusal) || found.status === 409) { return "conflict"; }
         if (found.status >= 400 || /^4\d\d/.test(found.refusal)) { return "refused"; }
-        if (html && item.target) { item.html = html; }
         return "done";
       });
     }).catch(function () { return "later"; }).then(function (outcome) {
@@ -241,9 +252,11 @@
       if (outcome === "later") { return { outcome: outcome, item: item }; }
       item.state = outcome;
       item.message = t(outcome);
+      var keptHtml = item.html;
+      delete item.html;
       return conflictDetail(item).then(function () { return db(); })
         .then(function (d) { return d.put("queue", item); })
-        .then(function () { return { outcome: outcome, item: item }; });
+        .then(function () { item.html = keptHtml; return { outcome: outcome, item: item }; });
     });
   }
 
@@ -324,6 +337,16 @@
           location.assign(mine.item.answer.location || item.page);
           return;
         }
+        if (mine && mine.outcome === "refused" && mine.item.html && !item.htmx) {
+          // Online, a refused form behaves as without the queue: the page with its messages
+          // beside the fields and what was typed (the files have to be chosen again).
+          drop(item.key).then(function () {
+            document.open();
+            document.write(mine.item.html);
+            document.close();
+          });
+          return;
+        }
         if (mine && mine.outcome !== "later") { notice(form, mine.item.message, true); return; }
         if (item.htmx) {
           var state = form.closest("article") && form.closest("article").querySelector(".item-state");
@@ -337,18 +360,38 @@
     });
   }
 
+  // Online, the browser posts the form itself as it always did, carrying the key as a field; a copy
+  // waits in the queue until the next page asks the server whether it arrived (an upload cut off
+  // midway is then sent again). Offline, the queue keeps it and sends it when it can.
+  function postNatively(form, submitter) {
+    var key = newKey();
+    var field = form.querySelector("input[name=_idempotency_key]") || document.createElement("input");
+    field.type = "hidden";
+    field.name = "_idempotency_key";
+    field.value = key;
+    form.appendChild(field);
+    // The copy is kept while the browser posts (best effort: a page that unloads first keeps none).
+    capture(form, submitter).then(function (item) {
+      item.key = key;
+      item.native = true;
+      return save(item);
+    }).catch(function () {});
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.matches("form[data-queue]")) { return; }
+    if (navigator.onLine && !form.hasAttribute("hx-post")) { postNatively(form, event.submitter); return; }
     event.preventDefault();
     event.stopImmediatePropagation();
+    if (form.dataset.queueBusy) { return; }
     queueForm(form, event.submitter);
   }, true);
 
   // htmx forms that save on change (checklist answers): the queue sends them instead of htmx.
   document.addEventListener("htmx:confirm", function (event) {
     var form = event.detail.elt;
-    if (!(form instanceof HTMLFormElement) || !form.matches("form[data-queue]")) { return; }
+    if (!(form instanceof HTMLFormElement) || !form.matches("form[data-queue]") || navigator.onLine) { return; }
     event.preventDefault();
     queueForm(form, null);
   });

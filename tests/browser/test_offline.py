@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -88,7 +89,16 @@ def kept(page, user, *paths):
       for (const p of paths) { if (!(await cache.match(p))) return false; }
       return true;
     }"""
-    page.wait_for_function(script, arg=[str(user.pk), list(paths)], timeout=20000)
+    eventually(lambda: page.evaluate(script, [str(user.pk), list(paths)]), "pages kept")
+
+
+def eventually(check, what: str, seconds: float = 20):
+    """Poll `check` (page.evaluate awaits the page's promises; wait_for_function would not)."""
+    end = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.2)
 
 
 def cut(context):
@@ -106,7 +116,7 @@ def queue_length(page) -> int:
 
 
 def wait_empty(page):
-    page.wait_for_function(f"async () => (await ({QUEUE_LENGTH})()) === 0", timeout=20000)
+    eventually(lambda: queue_length(page) == 0, "an empty 待上传 list")
 
 
 class DropMidway:
@@ -545,9 +555,8 @@ def test_nothing_kept_for_one_account_is_shown_to_another_on_the_same_phone(phon
     other = make_user(Role.ENTERPRISE, enterprise=make_enterprise(region=ZIYANG_TOWN), display_name="另一家企业")
     Session.objects.all().delete()  # the first user's session ends without a logout
     sign_in(page, base, other)
-    page.wait_for_function(
-        "async (gone) => !(await caches.keys()).includes(gone)", arg=f"safeloop-user-{firm.pk}", timeout=20000
-    )
+    gone = f"safeloop-user-{firm.pk}"
+    eventually(lambda: not page.evaluate("async (gone) => (await caches.keys()).includes(gone)", gone), "cache gone")
     cut(context)
     page.goto(f"{base}/hazards/todo/")
     assert firm.enterprise.name not in page.content()

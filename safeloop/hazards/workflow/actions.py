@@ -235,12 +235,12 @@ def rectification_proof(hazard: Hazard) -> QuerySet[Attachment]:
     yet, and taken since 开始整改 by its capture time (EXIF or the phone's clock): a photo taken
     before is never proof, whenever it was uploaded (docs/offline.md)."""
     started = hazard.events.filter(action="start").order_by("seq").values("at")[:1]
-    return hazard.attachments.filter(
-        Q(captured_at__isnull=True) | Q(captured_at__gte=Subquery(started)),
-        kind=EvidenceKind.RECTIFICATION,
-        used_in_event__isnull=True,
-        uploaded_at__gte=Subquery(started),
+    proof = hazard.attachments.filter(
+        kind=EvidenceKind.RECTIFICATION, used_in_event__isnull=True, uploaded_at__gte=Subquery(started)
     )
+    if hazard.on_spot:  # 即查即改: the after photo is taken before the one act that records it all
+        return proof
+    return proof.filter(Q(captured_at__isnull=True) | Q(captured_at__gte=Subquery(started)))
 
 
 PROOF = Pick(
