@@ -22,7 +22,7 @@ from safeloop.core.geo import haversine_m
 from safeloop.core.inputs import Inputs
 from safeloop.core.regions import subtree_prefix
 from safeloop.core.roles import Role
-from safeloop.core.scope import visible
+from safeloop.core.scope import region_q, visible
 from safeloop.core.services import diff_apply, locked_row
 from safeloop.core.text import name_key
 from safeloop.experts.fields import (
@@ -500,7 +500,7 @@ def _matching_enterprises(actor: Any, filters: dict[str, Any]) -> QuerySet[Enter
     if filters.get("category"):
         qs = qs.filter(category_id=filters["category"])
     if filters.get("region"):
-        qs = qs.filter(region_id__startswith=subtree_prefix(str(filters["region"])))
+        qs = qs.filter(region_q("region", subtree_prefix(str(filters["region"]))))
     if filters.get("key_sector"):
         qs = qs.filter(key_sector=True)
     if filters.get("open_major"):

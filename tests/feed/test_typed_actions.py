@@ -8,6 +8,8 @@ import pytest
 from safeloop.accounts.services import token_issue
 from safeloop.api.api import api
 from safeloop.campaigns.workflow import TASK_FLOW
+from safeloop.enforcement.workflow import CASE_FLOW, CLUE_FLOW
+from safeloop.flood.workflow import FLOW as DANGER_FLOW
 from safeloop.hazards.services import hazard_report
 from safeloop.hazards.workflow import TRANSITIONS as HAZARD_TRANSITIONS
 from safeloop.inspections.workflow import FLOW as INSPECTION_FLOW
@@ -18,8 +20,11 @@ TABLES = {
     "/api/v1/hazards/{hazard_id}/actions/": HAZARD_TRANSITIONS,
     "/api/v1/reports/{report_id}/actions/": REPORT_FLOW.transitions,
     "/api/v1/inspections/{inspection_id}/actions/": [
-        t for t in INSPECTION_FLOW.transitions if t.action in ("close", "cancel", "rate")
+        t for t in INSPECTION_FLOW.transitions if t.action in ("illegal", "close", "cancel", "rate")
     ],
+    "/api/v1/clues/{clue_id}/actions/": CLUE_FLOW.transitions,
+    "/api/v1/cases/{case_id}/actions/": CASE_FLOW.transitions,
+    "/api/v1/flood/dangers/{danger_id}/actions/": DANGER_FLOW.transitions,
     "/api/v1/campaign-tasks/{task_id}/actions/": [t for t in TASK_FLOW.transitions if t.action != "checklist_done"],
 }
 # API.md's fixed hazard action names
