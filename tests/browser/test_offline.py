@@ -34,8 +34,8 @@ from safeloop.inspections.services import inspection_create
 from safeloop.registry.models import Department, OfficerCertificate
 from safeloop.standards.catalogue import catalogue_load
 from safeloop.standards.models import Clause
-from tests.flood.conftest import POINT
 from tests.conftest import HESHAN_TOWN, PASSWORD, ZIYANG_TOWN, in_a_year, make_enterprise, make_user
+from tests.flood.conftest import POINT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
