@@ -112,6 +112,8 @@ def bearer_user(request: Any) -> User | None:
         return None
     found = token_user(raw.strip())
     return found[0] if found else None
+
+
 def service_token_issue(
     *, actor: User, user: User, name: str, read_only: bool = True, days: int = 90, per_minute: int | None = 600
 ) -> tuple[str, ApiToken]:

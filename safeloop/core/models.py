@@ -360,6 +360,8 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.principal} {self.key}"
+
+
 class Change(models.Model):
     """One created, updated or deleted object in the change feed (`core.changes`), written in the
     transaction that made the change and numbered from the `changes` counter (`LedgerCounter`,

@@ -18,7 +18,7 @@ from safeloop.core.audit import audit_record
 from safeloop.core.chain import chain_append, ledger_advance
 from safeloop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from safeloop.core.evidence import evidence_store
-from safeloop.core.fields import FieldSpec
+from safeloop.core.fields import CAPTURED_AT, FieldSpec
 from safeloop.core.geo import distance_m
 from safeloop.core.inputs import Inputs
 from safeloop.core.scope import region_in_scope, visible
@@ -188,6 +188,7 @@ def patrol_record(*, actor: Any, data: dict[str, Any]) -> Patrol:
     point = inp.record(PATROL["risk_point"], visible(actor, RiskPoint.objects.all()))
     photos = data.get("photos") or []
     photos = [photos] if not isinstance(photos, (list, tuple)) else [p for p in photos if p]
+    captured = inp.read(CAPTURED_AT)
     lat, lng = values.get("lat"), values.get("lng")
     if (lat is None) != (lng is None):
         inp.error("lat" if lat is None else "lng", _("经纬度须同时提供"))
@@ -208,6 +209,8 @@ def patrol_record(*, actor: Any, data: dict[str, Any]) -> Patrol:
                 )
     inp.check()
     assert point is not None
+    if captured:  # recorded offline: patrolled when the phone says (capped at the arrival), docs/offline.md
+        values["patrolled_at"] = min(captured, timezone.now())
     values.setdefault("patroller_names", getattr(actor, "display_name", "") or str(actor))
     with transaction.atomic():
         patrol = Patrol.objects.create(
@@ -218,7 +221,8 @@ def patrol_record(*, actor: Any, data: dict[str, Any]) -> Patrol:
             PatrolPhoto.objects.create(patrol=patrol, uploaded_by=actor, **stored.file_fields())
         if patrol.finding != Finding.NONE:
             _danger_open(actor, patrol)
-        audit_record(actor=actor, action="flood.patrol", target=patrol, changes=_display(values))
+        changes = _display(values) | ({"captured_at": captured.isoformat()} if captured else {})
+        audit_record(actor=actor, action="flood.patrol", target=patrol, changes=changes)
     return patrol
 
 

@@ -192,6 +192,8 @@ def patrol_new(request: HttpRequest) -> HttpResponse:
     _check_records(request)
     form = with_files(forms.patrol_form(request.user, posted(request), request.GET.get("point", "")), request, "photos")
     if request.method == "POST":
+        if request.POST.get("captured_at"):  # offline: the phone's time of the patrol (docs/offline.md)
+            form.data["captured_at"] = request.POST["captured_at"]
         patrol = submitted(form, patrol_record, actor=request.user)
         if patrol is not None:
             if hasattr(patrol, "danger"):

@@ -42,6 +42,7 @@ from safeloop.checklists.models import Status as ChecklistStatus
 from safeloop.checklists.selectors import checklist_list, open_checklist
 from safeloop.core.idempotency import principal_of, receipt_of
 from safeloop.core.roles import Role
+from safeloop.flood.permissions import can_record as can_record_flood
 from safeloop.hazards.models import Status as HazardStatus
 from safeloop.hazards.permissions import can_report_hazards
 from safeloop.hazards.selectors import hazard_events, hazard_get, todo
@@ -102,9 +103,14 @@ def _inspection_pages(user: Any) -> list[str]:
     return [reverse("inspections:list")] + [reverse("inspections:detail", args=[pk]) for pk in ids]
 
 
+def _flood_pages(user: Any) -> list[str]:
+    return [reverse("flood:patrol_new")] if can_record_flood(user) else []
+
+
 register_field_pages(_hazard_pages)
 register_field_pages(_checklist_pages)
 register_field_pages(_inspection_pages)
+register_field_pages(_flood_pages)
 
 
 def field_pages(user: Any) -> list[str]:

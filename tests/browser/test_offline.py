@@ -24,6 +24,8 @@ from safeloop.accounts.models import Position, Role
 from safeloop.checklists.models import Item
 from safeloop.checklists.services import checklist_start
 from safeloop.core.models import IdempotencyRecord
+from safeloop.flood.models import Patrol, PatrolPhoto
+from safeloop.flood.services import risk_point_create
 from safeloop.hazards.models import Attachment, Hazard, HazardEvent
 from safeloop.hazards.services import hazard_report
 from safeloop.hazards.workflow import hazard_act
@@ -33,6 +35,7 @@ from safeloop.registry.models import Department, OfficerCertificate
 from safeloop.standards.catalogue import catalogue_load
 from safeloop.standards.models import Clause
 from tests.conftest import HESHAN_TOWN, PASSWORD, ZIYANG_TOWN, in_a_year, make_enterprise, make_user
+from tests.flood.conftest import POINT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
@@ -434,6 +437,79 @@ def test_check_in_dropped_midway_is_recorded_once_at_the_phones_time(phone, live
     )
     check_in = CheckIn.objects.get(inspection=inspection)
     assert abs((check_in.at - at_the_gate).total_seconds()) < 5  # the phone's time, not the arrival
+
+
+@pytest.fixture
+def patroller(ziyang_user, settings, tmp_path):
+    """A 资阳 township account and a risk point of its township (the flood tests' point)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    point = risk_point_create(actor=ziyang_user, data=POINT)
+    return make_user(Role.TOWNSHIP, region_id=ZIYANG_TOWN, display_name="巡查员"), point
+
+
+def fill_patrol(p, point, photo, lat="28.600000"):
+    form = p.locator("form[data-queue=flood_patrol]")
+    form.locator("select[name=risk_point]").select_option(str(point.pk))
+    form.locator("input[name=lat]").fill(lat)
+    form.locator("input[name=lng]").fill("112.320000")
+    form.locator("input[name=photos]").set_input_files(str(photo))
+    form.locator("button[type=submit]").click()
+
+
+def test_flood_patrol_with_a_photo_offline_arrives_once_at_the_phones_time(phone, live_server, patroller, tmp_path):
+    context, page = phone
+    user, point = patroller
+    base = live_server.url
+    sign_in(page, base, user)
+    kept(page, user, "/flood/patrols/new/")
+    page.goto(f"{base}/flood/patrols/new/")
+    cut(context)
+    on_the_dike = timezone.now() - timedelta(minutes=50)
+    page.clock.set_system_time(on_the_dike)  # the phone's clock on the dike
+    fill_patrol(page, point, big_photo(tmp_path, "dike.jpg", (40, 90, 140), "2026:12:02 09:00:00"))
+    page.locator(".queue-notice a").wait_for()
+    assert queue_length(page) == 1 and not Patrol.objects.exists()
+    restore(context)
+    page.reload()
+    wait_empty(page)
+    patrol = Patrol.objects.get()
+    assert PatrolPhoto.objects.filter(patrol=patrol).count() == 1
+    assert abs((patrol.patrolled_at - on_the_dike).total_seconds()) < 5  # the phone's time, not the arrival
+    assert not page.errors
+
+
+def test_flood_patrol_dropped_midway_arrives_once(phone, live_server, patroller, tmp_path):
+    context, page = phone
+    user, point = patroller
+    base = live_server.url
+    sign_in(page, base, user)
+    photo = big_photo(tmp_path, "dike.jpg", (40, 90, 140), "2026:12:02 09:00:00")
+    at_the_point = timezone.now() - timedelta(minutes=30)
+
+    def fill(p):
+        p.clock.set_system_time(at_the_point)
+        fill_patrol(p, point, photo)
+
+    queue_and_drop(context, page, base, "/flood/patrols/new/", "/flood/patrols/new/", fill, "online")
+    patrol = Patrol.objects.get()  # exactly once
+    assert PatrolPhoto.objects.filter(patrol=patrol).count() == 1
+    assert abs((patrol.patrolled_at - at_the_point).total_seconds()) < 5
+
+
+def test_a_queued_flood_patrol_too_far_from_its_township_is_refused(phone, live_server, patroller, tmp_path, settings):
+    context, page = phone
+    user, point = patroller
+    settings.SAFELOOP_FLOOD_PATROL_MAX_KM = 10
+    base = live_server.url
+    sign_in(page, base, user)
+    page.goto(f"{base}/flood/patrols/new/")
+    cut(context)
+    fill_patrol(page, point, big_photo(tmp_path, "far.jpg", (40, 90, 140), "2026:12:02 09:00:00"), lat="29.100000")
+    page.locator(".queue-notice a").wait_for()
+    restore(context)
+    page.goto(f"{base}/offline/")
+    page.locator("#offline-queue li[data-state=refused]").wait_for(timeout=20000)
+    assert not Patrol.objects.exists() and not PatrolPhoto.objects.exists()
 
 
 # ---------------------------------------------------------------------------- conflicts, sessions

@@ -103,3 +103,14 @@ def test_level_must_belong_to_its_kind(ziyang_user):
     with pytest.raises(ValidationFailed) as exc:
         _response(ziyang_user, level="red")
     assert "level" in exc.value.fields
+
+
+def test_a_patrol_captured_offline_keeps_the_phones_time_capped_at_the_arrival(point, township_user):
+    data = {"risk_point": point.pk, "patrolled_at": _at(3), "lat": "28.600000", "lng": "112.320000"}
+    phone = timezone.now() - timedelta(minutes=40)
+    patrol = patrol_record(actor=township_user, data={**data, "captured_at": phone.isoformat()})
+    assert abs((patrol.patrolled_at - phone).total_seconds()) < 1  # not the stale time on the kept page
+    ahead = patrol_record(
+        actor=township_user, data={**data, "captured_at": (timezone.now() + timedelta(hours=2)).isoformat()}
+    )
+    assert ahead.patrolled_at <= timezone.now()  # a phone clock ahead is capped at the arrival

@@ -23,6 +23,12 @@ def test_session_names_the_field_pages_of_the_role(client, login, enterprise_use
     login(enterprise_user)
     pages = client.get("/offline/session.json").json()["pages"]
     assert "/hazards/new/" in pages and "/offline/" in pages and "/hazards/todo/" in pages
+    assert "/flood/patrols/new/" not in pages  # an enterprise records no patrols
+
+
+def test_session_names_the_flood_patrol_form_for_a_township(client, login, township_user):
+    login(township_user)
+    assert "/flood/patrols/new/" in client.get("/offline/session.json").json()["pages"]
 
 
 def test_hazard_state_is_404_outside_scope(client, login, enterprise_user, heshan_user):
