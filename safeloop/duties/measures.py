@@ -36,6 +36,8 @@ from safeloop.checklists.models import Status as ChecklistStatus
 from safeloop.core.regions import subtree_prefix
 from safeloop.core.scope import ScopedUser, department_area, department_q, region_q, visible
 from safeloop.duties.models import Drill, Task, TaskStatus, Unit, UnitKind
+from safeloop.enforcement.models import Clue
+from safeloop.flood.models import Patrol
 from safeloop.hazards.models import Hazard
 from safeloop.hazards.selectors import LedgerFilters, filter_q
 from safeloop.inspections.models import Inspection, Plan
@@ -77,6 +79,8 @@ MEASURES: dict[str, Measure] = {
         ),
         Measure("tasks_on_time", _("年度任务按期完成率"), _("按期完成的年度任务"), _("已到期的年度任务"), "duties"),
         Measure("drills", _("应急演练次数"), _("本年组织的应急演练"), None, "duties"),
+        Measure("illegal_clues", _("打非治违线索"), _("本年登记的打非治违线索"), None, "enforcement"),
+        Measure("flood_patrols", _("巡堤查险次数"), _("本年记录的防汛巡查"), None, "flood"),
         Measure("ent_overdue", _("本企业逾期未整改隐患"), _("逾期未整改的隐患"), None, "hazards", True),
         Measure("ent_self_check", _("本年提交的自查清单"), _("本年提交的自查清单"), None, "checklists"),
         Measure("ent_reward", _("内部报告奖励机制"), _("已建立"), None, "reporting"),
@@ -289,6 +293,32 @@ def _accident_rows(prefix: str, year: int) -> _Rows:
     return _Rows.of(qs, "region_id", "category_id", None)
 
 
+def _clue_rows(prefix: str, year: int) -> _Rows:
+    """打非治违 clues by township and the category of the activity (a department takes its
+    categories' clues, as it takes their accidents: 三管三必须)."""
+    qs = (
+        Clue.objects.filter(region_q("region", prefix), created_at__year=year)
+        .values("region_id", "category_id")
+        .order_by()
+        .annotate(illegal_clues=Count("pk"))
+    )
+    return _Rows.of(qs, "region_id", "category_id", None)
+
+
+def _patrol_rows(prefix: str, year: int) -> _Rows:
+    """Flood patrols (巡堤查险) by township; a department records none."""
+    qs = (
+        Patrol.objects.filter(region_q("region", prefix), patrolled_at__year=year)
+        .values("region_id")
+        .order_by()
+        .annotate(n=Count("pk"))
+    )
+    out = _Rows()
+    for row in qs:
+        out.add((row["region_id"], None, None), {"flood_patrols": row["n"]})
+    return out
+
+
 def _campaign_rows(prefix: str, year: int) -> _Rows:
     qs = (
         CampaignTask.objects.filter(campaign_task_q(year))
@@ -336,6 +366,8 @@ SOURCES = {
     "inspections": {"inspection_plan"},
     "tasks": {"tasks_on_time"},
     "drills": {"drills"},
+    "clues": {"illegal_clues"},
+    "patrols": {"flood_patrols"},
 }
 
 
@@ -357,6 +389,8 @@ def unit_figures(
     enterprises = _enterprise_rows(prefix, year) if needed("enterprises") else empty
     accidents = _accident_rows(prefix, year) if needed("accidents") else empty
     campaigns = _campaign_rows(prefix, year) if needed("campaigns") else empty
+    clues = _clue_rows(prefix, year) if needed("clues") else empty
+    patrols = _patrol_rows(prefix, year) if needed("patrols") else empty
     planned, inspected, dept_regions = _inspection_counts(year) if needed("inspections") else ({}, {}, {})
     tasks = _task_counts(year, today) if needed("tasks") else {}
     drills = (
@@ -381,6 +415,8 @@ def unit_figures(
         figures["major_accidents"] = Figure(a["major_accidents"])
         figures["larger_accidents"] = Figure(a["larger_accidents"])
         figures["campaign_progress"] = Figure(c["campaign_done"], c["campaign_tasks"])
+        figures["illegal_clues"] = Figure(clues.total(m).get("illegal_clues", 0))
+        figures["flood_patrols"] = Figure(patrols.total(m).get("flood_patrols", 0))
         departments = _departments_of(unit, dept_regions)
         figures["inspection_plan"] = Figure(
             sum(inspected.get(d, 0) for d in departments), sum(planned.get(d, 0) for d in departments)
@@ -567,6 +603,34 @@ def drill_rows(user: ScopedUser, unit: Unit, code: str, part: str, year: int, to
                 (_("检查计划"), lambda p: p.name),
                 (_("执法主体"), lambda p: p.department.name),
                 (_("计划检查户次"), lambda p: p.target_total),
+            ],
+        )
+    if code == "illegal_clues":
+        qs = Clue.objects.filter(_accident_unit_q(unit), created_at__year=year)
+        qs = visible(user, qs).select_related("kind", "region").order_by("-created_at", "-pk")
+        return DrillRows(
+            title,
+            qs,
+            [
+                (_("线索编号"), lambda c: c.code),
+                (_("违法类型"), lambda c: c.kind.name),
+                (_("乡镇街道"), lambda c: c.region.name),
+                (_("状态"), lambda c: c.get_status_display()),
+                (_("登记时间"), lambda c: timezone.localtime(c.created_at).strftime("%Y-%m-%d %H:%M")),
+            ],
+            lambda c: reverse("enforcement:clue", args=[c.pk]),
+        )
+    if code == "flood_patrols":
+        area = Q(pk__in=[]) if unit.department_id else region_q("region", subtree_prefix(unit.region_id))
+        qs = visible(user, Patrol.objects.filter(area, patrolled_at__year=year))
+        qs = qs.select_related("risk_point", "region").order_by("-patrolled_at", "-pk")
+        return DrillRows(
+            title,
+            qs,
+            [
+                (_("风险点"), lambda p: p.risk_point.name),
+                (_("乡镇街道"), lambda p: p.region.name),
+                (_("巡查时间"), lambda p: timezone.localtime(p.patrolled_at).strftime("%Y-%m-%d %H:%M")),
             ],
         )
     all_units = {u.pk: u for u in Unit.objects.all()}
