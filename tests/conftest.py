@@ -6,8 +6,10 @@ import itertools
 import os
 import time
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.utils import timezone
 
@@ -17,6 +19,7 @@ from safeloop.accounts.services import user_create
 from safeloop.core.codes import make_credit_code
 from safeloop.core.db import allow_changes_sql, refuse_changes_sql, refuse_updates_and_young_deletes_sql
 from safeloop.core.security_log import LEGAL_MINIMUM_DAYS
+from safeloop.enforcement.models import ClueKind
 from safeloop.experts.services import expert_assign
 from safeloop.registry.models import Category, Department, Enterprise
 from safeloop.registry.reference import reference_load
@@ -64,6 +67,8 @@ def reference(db):
         reference_load()
     if not Clause.objects.exists():
         catalogue_load(force=True)
+    if not ClueKind.objects.exists():  # loaded by a data migration, flushed like the rest
+        import_module("safeloop.enforcement.migrations.0002_clue_kinds_and_append_only").load_kinds(django_apps, None)
 
 
 def make_enterprise(*, region: str = ZIYANG_TOWN, category: str = "hazchem", **fields) -> Enterprise:

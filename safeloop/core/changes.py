@@ -215,7 +215,7 @@ def keys_q(user: Any, prefix: str = "") -> Q | None:
         return Q(**{f"{prefix}enterprise": user.enterprise_id})
     rule = _enterprise_rules.get(user.role)
     if rule is not None:
-        return Q(**{f"{prefix}enterprise__in": list(rule(user))})
+        return Q(**{f"{prefix}enterprise__in": rule(user)})  # a subquery, as core.scope applies it
     return None
 
 

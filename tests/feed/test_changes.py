@@ -207,3 +207,14 @@ def test_a_long_transaction_holds_back_later_writers_so_the_cursor_never_skips_i
     after, _ = drain(client, ziyang_user, during["cursor"])
     seen = [c["data"]["enterprise"] for c in during["results"] + after if c["type"] == "hazard"]
     assert seen == [first.pk, second.pk]  # never the later one first
+
+
+def test_an_expert_sees_the_changes_of_the_enterprises_assigned_to_them(
+    client, expert_user, ziyang_user, heshan_user, ziyang_enterprise, heshan_enterprise
+):
+    """The expert's rule is a subquery of enterprise ids (core.scope), not a list of rows."""
+    report(ziyang_user, ziyang_enterprise)
+    report(heshan_user, heshan_enterprise)
+    mine, _ = drain(client, expert_user)
+    assert mine and {c["data"]["enterprise"] for c in mine if c["type"] == "hazard"} == {heshan_enterprise.pk}
+    assert all(not (c["type"] == "enterprise" and c["id"] == ziyang_enterprise.pk) for c in mine)
