@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from safeloop.accounts.models import User
 from safeloop.board.permissions import can_open_board  # noqa: F401 - re-exported for the views
+from safeloop.core.datetext import moment_text
 from safeloop.core.regions import subtree_prefix, year_start
 from safeloop.core.roles import Role
 from safeloop.core.scope import region_in_scope, region_q, user_area, visible
@@ -389,7 +390,7 @@ def payload(user: User, region: Region) -> dict[str, Any]:
     return {
         "region": {"code": region.code, "name": region.name, "level": level},
         "parent": {"code": parent.code, "name": parent.name} if parent and region_in_scope(user, parent.code) else None,
-        "generated": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+        "generated": moment_text(),
         "metrics": [m.__dict__ for m in metrics()] if length == 6 else [m.__dict__ for m in metrics()[:2]],
         "units": rows,
         "totals": {

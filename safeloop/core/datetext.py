@@ -49,3 +49,10 @@ def _with_offset(moment: datetime, offset: str | None) -> datetime:
     elif ":" not in offset:
         offset = f"{offset[:3]}:{offset[3:]}"
     return datetime.fromisoformat(f"{moment.isoformat()}{offset}")
+
+
+def moment_text(moment: datetime | None = None) -> str:
+    """A moment as a user reads it: local time, to the minute (now when none is given)."""
+    from django.utils import timezone
+
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")

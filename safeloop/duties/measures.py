@@ -33,6 +33,7 @@ from safeloop.campaigns.models import Task as CampaignTask
 from safeloop.campaigns.models import TaskStatus as CampaignTaskStatus
 from safeloop.checklists.models import Checklist
 from safeloop.checklists.models import Status as ChecklistStatus
+from safeloop.core.datetext import moment_text
 from safeloop.core.regions import subtree_prefix
 from safeloop.core.scope import ScopedUser, department_area, department_q, region_q, visible
 from safeloop.duties.models import Drill, Task, TaskStatus, Unit, UnitKind
@@ -549,7 +550,7 @@ def drill_rows(user: ScopedUser, unit: Unit, code: str, part: str, year: int, to
             [
                 (_("事故"), lambda a: a.title),
                 (_("发生地"), lambda a: a.region.name),
-                (_("发生时间"), lambda a: timezone.localtime(a.occurred_at).strftime("%Y-%m-%d %H:%M")),
+                (_("发生时间"), lambda a: moment_text(a.occurred_at)),
                 (_("死亡"), lambda a: a.deaths),
                 (_("等级"), lambda a: a.grade_label),
             ],
@@ -616,7 +617,7 @@ def drill_rows(user: ScopedUser, unit: Unit, code: str, part: str, year: int, to
                 (_("违法类型"), lambda c: c.kind.name),
                 (_("乡镇街道"), lambda c: c.region.name),
                 (_("状态"), lambda c: c.get_status_display()),
-                (_("登记时间"), lambda c: timezone.localtime(c.created_at).strftime("%Y-%m-%d %H:%M")),
+                (_("登记时间"), lambda c: moment_text(c.created_at)),
             ],
             lambda c: reverse("enforcement:clue", args=[c.pk]),
         )
@@ -630,7 +631,7 @@ def drill_rows(user: ScopedUser, unit: Unit, code: str, part: str, year: int, to
             [
                 (_("风险点"), lambda p: p.risk_point.name),
                 (_("乡镇街道"), lambda p: p.region.name),
-                (_("巡查时间"), lambda p: timezone.localtime(p.patrolled_at).strftime("%Y-%m-%d %H:%M")),
+                (_("巡查时间"), lambda p: moment_text(p.patrolled_at)),
             ],
         )
     all_units = {u.pk: u for u in Unit.objects.all()}

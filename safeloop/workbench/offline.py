@@ -34,12 +34,12 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from safeloop.checklists.models import Status as ChecklistStatus
 from safeloop.checklists.selectors import checklist_list, open_checklist
+from safeloop.core.datetext import moment_text
 from safeloop.core.idempotency import principal_of, receipt_of
 from safeloop.core.roles import Role
 from safeloop.flood.permissions import can_record as can_record_flood
@@ -217,7 +217,7 @@ def hazard_state(request: HttpRequest, pk: int) -> JsonResponse:
         {
             "action": str(ACTION_LABELS.get(e.action, e.action)),
             "actor": e.actor_name,
-            "at": timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M"),
+            "at": moment_text(e.at),
             "to_status": str(STATUS_LABELS.get(e.to_status, "")),
         }
         for e in hazard_events(hazard)

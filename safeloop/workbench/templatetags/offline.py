@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import json_script
 from django.utils.translation import gettext_lazy as _
 
+from safeloop.core.datetext import moment_text
+
 register = template.Library()
 
 TEXTS = {
@@ -41,10 +43,9 @@ def offline_text() -> str:
 @register.filter
 def moment(value: str) -> str:
     """An ISO datetime kept in an event's payload (the phone's time), shown as the page shows times."""
-    from django.utils import timezone
     from django.utils.dateparse import parse_datetime
 
     parsed = parse_datetime(str(value or ""))
     if parsed is None:
         return str(value or "")
-    return timezone.localtime(parsed).strftime("%Y-%m-%d %H:%M")
+    return moment_text(parsed)
