@@ -168,6 +168,7 @@ INSTALLED_APPS = [
     "safeloop.workbench",
     "safeloop.demo",
     "safeloop.api",
+    "safeloop.webhooks",  # issue 20 item 3: the change feed pushed to subscribers
 ]
 
 MIDDLEWARE = [
@@ -395,6 +396,10 @@ SAFELOOP_TOKEN_HOURS = env_int("SAFELOOP_TOKEN_HOURS", 12, minimum=1)
 SAFELOOP_IDEMPOTENCY_HOURS = env_int("SAFELOOP_IDEMPOTENCY_HOURS", 72, minimum=1)
 # A token's last use is written at most this often (not a write per request).
 SAFELOOP_TOKEN_TOUCH_SECONDS = env_int("SAFELOOP_TOKEN_TOUCH_SECONDS", 60, minimum=1)
+# Webhooks (safeloop.webhooks, ADR 0036): how long one POST may take, and the attempts before a
+# delivery is failed (backoff from 30 s doubling to an hour: 12 attempts span about 5 hours).
+SAFELOOP_WEBHOOK_TIMEOUT_SECONDS = env_int("SAFELOOP_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+SAFELOOP_WEBHOOK_MAX_ATTEMPTS = env_int("SAFELOOP_WEBHOOK_MAX_ATTEMPTS", 12, minimum=1)
 # Excel imports and the workbook guard (core/xlsx_guard.py): the upload's size; what its zip may
 # unpack to and the compression ratio of large members (zip bombs); the rows (data rows) and
 # columns a sheet may reach; the memory and CPU seconds of the child process that parses it.

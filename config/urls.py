@@ -27,7 +27,8 @@ urlpatterns = [
     path("inspections/", include("safeloop.inspections.urls")),
     path("enforcement/", include("safeloop.enforcement.urls")),  # 打非治违 (issue 17)
     path("duties/", include("safeloop.duties.urls")),
-    path("board/", include("safeloop.board.urls")),  # issue 19: 挂图作战
+    path("board/", include("safeloop.board.urls")),
+    path("system/webhooks/", include("safeloop.webhooks.urls")),  # issue 20 item 3: 数据推送  # issue 19: 挂图作战
     path("standards/stats/", include("safeloop.checklists.stats_urls")),
     path("standards/", include("safeloop.standards.urls")),
     path("", include("safeloop.reporting.urls")),

@@ -25,11 +25,16 @@ The scope: each row stores the scope keys (`ScopePaths`: region code, enterprise
 department override) the object had after the change and after its previous change; a row is
 shown to a user whose role sees either, and as a removal (`op` "deleted", no data) when the
 user saw the object before and no longer does.
+
+A higher app hears of new changes with `on_changes(fn)` (webhooks): `fn()` is called once per
+transaction that wrote changes, after it commits (never inside the request's transaction, and
+not at all when it rolls back); what it does must be quick (enqueue a task).
 """
 
 from __future__ import annotations
 
 import builtins
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +47,7 @@ from safeloop.core.chain import LEDGER, ledger_advance, plain
 from safeloop.core.regions import subtree_prefix
 from safeloop.core.roles import AREA_ROLES, Role
 
+logger = logging.getLogger("safeloop.changes")
 COUNTER = "changes"
 CREATED, UPDATED, DELETED = "created", "updated", "deleted"
 NOT_IN_DATA = frozenset({"chain_head", "password"})  # moved by the chain after the save; never served
@@ -72,6 +78,29 @@ _BY_MODEL: dict[str, FeedType] = {}
 def register_feed(feed: FeedType) -> None:
     _TYPES[feed.type] = feed
     _BY_MODEL[feed.model._meta.label] = feed
+
+
+_ON_CHANGES: list[Callable[[], None]] = []
+
+
+def on_changes(fn: Callable[[], None]) -> None:
+    """`fn()` runs after each commit that wrote changes (see the module's docstring)."""
+    if fn not in _ON_CHANGES:
+        _ON_CHANGES.append(fn)
+
+
+def _committed() -> None:
+    for fn in _ON_CHANGES:
+        try:
+            fn()
+        except Exception:  # noqa: BLE001 - the change is committed; a listener's failure must not undo it
+            logger.exception("a listener of the change feed failed")
+
+
+def _tell_on_commit() -> None:
+    """Once per transaction: a callback already waiting (in a savepoint not rolled back) is enough."""
+    if _ON_CHANGES and not any(entry[1] is _committed for entry in connection.run_on_commit):
+        transaction.on_commit(_committed)
 
 
 def feed_types() -> list[str]:
@@ -142,6 +171,7 @@ def _write(feed: FeedType, items: list[tuple[Any, str | None, dict | None]], kno
             )
         )
     _change_model().objects.bulk_create(rows, batch_size=2000)
+    _tell_on_commit()
 
 
 def _change_model() -> Any:

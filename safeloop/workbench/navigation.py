@@ -125,6 +125,7 @@ MENU = (
             MenuItem(_("接口文档"), "api:openapi-view", "⇄", reads_api_docs),
             MenuItem(_("安全日志"), "core:security_log", "☷", can_read_security_log),
             MenuItem(_("数据安全"), "core:system", "⛨", is_sysadmin),
+            MenuItem(_("数据推送"), "webhooks:home", "⇶", is_sysadmin),
         ),
     ),
 )
