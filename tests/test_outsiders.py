@@ -70,6 +70,17 @@ NO_DATA_ROUTES = {
 PUBLIC_ROUTES = {"core:verify"}
 # The system administrator's pages: every other role gets the 403 page (tests/core/test_system_page.py).
 SYSADMIN_ROUTES = {"core:system"}
+# 数据推送 (webhooks, issue 20 item 3): the system administrator's alone, every other role gets
+# the plain 404 for every page and action (tests/webhooks/test_pages.py).
+WEBHOOK_ROUTES = {
+    "webhooks:home",
+    "webhooks:target_new",
+    "webhooks:target_remove",
+    "webhooks:subscription_new",
+    "webhooks:subscription",
+    "webhooks:subscription_active",
+    "webhooks:replay",
+}
 # 一企一档's tabs (each tab for every kind of role, and every document link in them) and the
 # enterprise's printable code (unknown codes 404, outsiders see only the public page), checked in
 # tests/workbench/test_dossier.py and tests/workbench/test_codes.py.
@@ -257,6 +268,7 @@ def test_every_route_has_an_outsider_check():
     declared |= DUTY_ROUTES  # tests/duties/test_outsiders.py
     declared |= set(BOARD_ROUTES) | BOARD_NO_DATA_ROUTES
     declared |= BRIEFING_ROUTES  # tests/briefings/test_issue.py
+    declared |= WEBHOOK_ROUTES  # tests/webhooks/test_pages.py
     assert set(_names(get_resolver())) == declared
 
 
