@@ -49,7 +49,11 @@ PAGES_PER_PASS = 50  # per subscription and pump; more: the pump enqueues itself
 CLAIM = timedelta(minutes=5)  # how long a pump's claim on a subscription's sending lasts
 RESPONSE_READ = 64 * 1024  # bytes of a receiver's answer read (and dropped)
 FIRST_DELAY, LONGEST_DELAY = 30, 3600  # seconds: 30 s, 1 min, 2 min … then hourly
-SIGNATURE_HEADER, TIMESTAMP_HEADER, DELIVERY_HEADER = "X-SafeLoop-Signature", "X-SafeLoop-Timestamp", "X-SafeLoop-Delivery"
+SIGNATURE_HEADER, TIMESTAMP_HEADER, DELIVERY_HEADER = (
+    "X-SafeLoop-Signature",
+    "X-SafeLoop-Timestamp",
+    "X-SafeLoop-Delivery",
+)
 _pool: urllib3.PoolManager | None = None
 
 

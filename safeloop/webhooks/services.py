@@ -102,6 +102,7 @@ def subscription_create(*, actor: Any, data: dict[str, Any]) -> tuple[Subscripti
     types = _types(inp)
     owner = _owner(inp)
     inp.check()
+    assert owner is not None  # check() refused a missing one
     secret = secrets.token_hex(32)
     with transaction.atomic():
         sub = Subscription.objects.create(
@@ -175,15 +176,17 @@ def delivery_replay(*, actor: Any, delivery_id: Any) -> Delivery:
     return delivery
 
 
-def _id(raw: Any) -> int | None:
+def _id(raw: Any) -> int:
+    """The key asked for; 0 (no row has it) for what is not a number."""
     try:
         return int(raw)
     except (TypeError, ValueError):
-        return None
+        return 0
 
 
-def _uuid(raw: Any) -> uuid.UUID | None:
+def _uuid(raw: Any) -> uuid.UUID:
+    """The delivery asked for; the nil UUID (no row has it) for what is not one."""
     try:
         return uuid.UUID(str(raw))
     except ValueError:
-        return None
+        return uuid.UUID(int=0)

@@ -39,7 +39,9 @@ def _or_404(write: Callable[..., T], **kwargs: Any) -> T:
         raise Http404 from exc
 
 
-def _home(request: HttpRequest, *, target_form: FormState | None = None, sub_form: FormState | None = None) -> HttpResponse:
+def _home(
+    request: HttpRequest, *, target_form: FormState | None = None, sub_form: FormState | None = None
+) -> HttpResponse:
     target_form = target_form or FormState(services.TARGET_FIELDS, prefix="target")
     sub_form = sub_form or FormState(services.SUBSCRIPTION_FIELDS, prefix="sub")
     context = {

@@ -146,7 +146,9 @@ def test_a_large_batch_is_split_into_deliveries_without_gap_or_repeat(
     hook, receiver, page, monkeypatch, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr("safeloop.webhooks.delivery.PAGE", page)
-    made = [committed(django_capture_on_commit_callbacks, lambda: make_enterprise(region=ZIYANG_TOWN)) for _ in range(7)]
+    made = [
+        committed(django_capture_on_commit_callbacks, lambda: make_enterprise(region=ZIYANG_TOWN)) for _ in range(7)
+    ]
     webhooks_pump.call()
     assert receiver.bad == [] and len(receiver.received) == 3
     assert [c["id"] for c in receiver.changes] == [e.pk for e in made]
@@ -160,10 +162,9 @@ def test_listeners_hear_once_per_committed_transaction_and_never_of_a_rollback(
 
     from safeloop.core.changes import _committed
 
-    with django_capture_on_commit_callbacks() as callbacks:
-        with transaction.atomic():
-            make_enterprise(region=ZIYANG_TOWN)
-            make_enterprise(region=HESHAN_TOWN)
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        make_enterprise(region=ZIYANG_TOWN)
+        make_enterprise(region=HESHAN_TOWN)
     assert [fn for fn in callbacks if fn is _committed] == [_committed]
     with django_capture_on_commit_callbacks() as callbacks:
         try:

@@ -20,7 +20,9 @@ def allowed(sysadmin_user):
 
 @pytest.fixture
 def sub(allowed, sysadmin_user, ziyang_user):
-    return subscription_create(actor=sysadmin_user, data={"name": "市平台", "url": URL, "owner": ziyang_user.username})[0]
+    return subscription_create(actor=sysadmin_user, data={"name": "市平台", "url": URL, "owner": ziyang_user.username})[
+        0
+    ]
 
 
 def test_the_administrator_allows_a_target_and_subscribes_and_sees_the_secret_once(login, sysadmin_user, ziyang_user):
