@@ -174,3 +174,9 @@ def test_listeners_hear_once_per_committed_transaction_and_never_of_a_rollback(
         except RuntimeError:
             pass
     assert [fn for fn in callbacks if fn is _committed] == []
+
+
+def test_the_pump_is_also_a_daily_pass():
+    from safeloop.core.schedule import daily_tasks
+
+    assert webhooks_pump in daily_tasks()
