@@ -71,11 +71,12 @@ class Receiver:
 @pytest.fixture(autouse=True)
 def dummy_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    from django_tasks import default_task_backend
+    from django_tasks import task_backends
 
-    default_task_backend.clear()
-    yield default_task_backend
-    default_task_backend.clear()
+    backend = task_backends["default"]  # this one, even if a test switches to another
+    backend.clear()
+    yield backend
+    backend.clear()
 
 
 @pytest.fixture
