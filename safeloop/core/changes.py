@@ -113,6 +113,16 @@ def deleted(obj: Any) -> None:
         _write(feed, [(obj, DELETED, None)])
 
 
+def changed_each(objs: Sequence[Any]) -> None:
+    """Record several objects (all of one model) created or updated by one write (a queryset
+    `update()`, re-read): one counter step for all."""
+    if not objs:
+        return
+    feed = feed_of(type(objs[0]))
+    if feed is not None:
+        _write(feed, [(obj, None, feed.snapshot(obj)) for obj in objs])
+
+
 def changed_many(objs: Sequence[Any]) -> None:
     """Record bulk-inserted objects (all of one model) as created: one counter step for all."""
     if not objs:

@@ -4,18 +4,33 @@ deletion. A write path that forgot `changed()` shows up here as a stale or missi
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from safeloop.core.changes import DELETED, feed_named, feed_types
 from safeloop.core.models import Change
 
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
 
 def _same(value: Any) -> Any:
+    """A value as compared: a moment as its timestamp, a number (or a decimal's text) as a Decimal
+    (a value saved as 12.5 reads back as "12.50")."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float):
+        return Decimal(str(value))
     if isinstance(value, str) and len(value) >= 19 and value[4:5] == "-" and value[10:11] in "T ":
         try:
             return datetime.fromisoformat(value).timestamp()
         except ValueError:
+            return value
+    if isinstance(value, str) and NUMBER.fullmatch(value):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
             return value
     return value
 
