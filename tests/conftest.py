@@ -244,3 +244,22 @@ def caches_cleared():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """SAFELOOP_FEED_CHECK=1 (or "all", counting objects the feed never saw): after each database
+    test, before its rollback, every registered type's feed must equal the database
+    (tests/feed/consistency.py), written to SAFELOOP_FEED_CHECK_LOG — a way to find a write path
+    without `changed()` by running an app's tests."""
+    outcome = yield
+    mode = os.environ.get("SAFELOOP_FEED_CHECK")
+    uses_db = {"db", "transactional_db"} & set(pyfuncitem.fixturenames) or pyfuncitem.get_closest_marker("django_db")
+    if not mode or outcome.excinfo is not None or not uses_db:
+        return
+    from tests.feed.consistency import feed_problems
+
+    problems = feed_problems(missing=mode == "all")
+    if problems:
+        with open(os.environ.get("SAFELOOP_FEED_CHECK_LOG", "/dev/null"), "a") as log:
+            log.write(f"{pyfuncitem.nodeid}\n" + "".join(f"    {p}\n" for p in problems[:20]))

@@ -15,14 +15,17 @@ from safeloop.core.changes import feed_page, feed_types
 from safeloop.core.errors import ValidationFailed
 
 router = Router(tags=["数据交换"])
+FEED_TYPES_DESCRIPTION = (
+    "逗号分隔，如 hazard,enterprise；不填为全部。可选：enterprise, hazard, accident, checklist, inspection, "
+    "campaign, campaign_task, stationing, report, duty_task, clue, case, flood_patrol, flood_danger, "
+    "flood_alert, briefing"
+)
 MAX_FEED_PAGE = 1000
 
 
 class ChangeFilters(Schema):
     since: int = Field(0, ge=0, le=2**62, title=gettext_noop("游标"), description="上次返回的 cursor；0 为从头读取")
-    types: str = Field(
-        "", max_length=400, title=gettext_noop("对象类型"), description="逗号分隔，如 hazard,enterprise；不填为全部"
-    )
+    types: str = Field("", max_length=400, title=gettext_noop("对象类型"), description=FEED_TYPES_DESCRIPTION)
     page_size: int = Field(500, ge=1, le=MAX_FEED_PAGE, title=gettext_noop("每页条数"), description="最多 1000 条")
 
 

@@ -5,3 +5,9 @@ class BriefingsConfig(AppConfig):
     name = "safeloop.briefings"
     label = "briefings"
     verbose_name = "工作通报"
+
+    def ready(self) -> None:
+        from safeloop.briefings.models import Briefing
+        from safeloop.core.changes import FeedType, register_feed
+
+        register_feed(FeedType("briefing", Briefing))  # the change feed (core.changes)

@@ -205,7 +205,7 @@ def chain_append(
         owner.chain_head = event.hash
     from safeloop.core.changes import changed  # noqa: PLC0415 (changes builds on this module)
 
-    changed(owner, created=event.seq == 1)  # the change feed, if the owner's model joined it
+    changed(owner)  # the change feed, if the owner's model joined it (created: new to the feed, e.g. not bulk-made)
     return event
 
 

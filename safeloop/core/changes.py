@@ -57,12 +57,20 @@ NOT_IN_DATA = frozenset({"chain_head", "password"})  # moved by the chain after 
 class FeedType:
     """A model in the feed under the name `type` (what `types=` and each result's `type` say).
     `data(obj)` is what a client receives (default: every concrete field but `NOT_IN_DATA`,
-    foreign keys as ids, as JSON types); `exclude` drops more fields (internal ones)."""
+    foreign keys as ids, as JSON types); `exclude` drops more fields (internal or confidential
+    ones). `keys(obj)` replaces the model's `ScopePaths` keys where the model's reads narrow the
+    scope further (reporting: an enterprise sees only its internal reports); `hidden_from` names
+    the roles that never see the type (whatever the keys say)."""
 
     type: str
     model: builtins.type[Model]
     data: Callable[[Any], dict[str, Any]] | None = None
     exclude: frozenset[str] = field(default_factory=frozenset)
+    keys: Callable[[Any], dict[str, Any]] | None = None
+    hidden_from: frozenset[str] = field(default_factory=frozenset)
+
+    def keys_of(self, obj: Any) -> dict[str, Any]:
+        return self.keys(obj) if self.keys is not None else scope_keys(obj)
 
     def snapshot(self, obj: Any) -> dict[str, Any]:
         if self.data is not None:
@@ -134,6 +142,16 @@ def deleted(obj: Any) -> None:
         _write(feed, [(obj, DELETED, None)])
 
 
+def changed_each(objs: Sequence[Any]) -> None:
+    """Record several objects (all of one model) created or updated by one write (a queryset
+    `update()`, re-read): one counter step for all."""
+    if not objs:
+        return
+    feed = feed_of(type(objs[0]))
+    if feed is not None:
+        _write(feed, [(obj, None, feed.snapshot(obj)) for obj in objs])
+
+
 def changed_many(objs: Sequence[Any]) -> None:
     """Record bulk-inserted objects (all of one model) as created: one counter step for all."""
     if not objs:
@@ -153,7 +171,7 @@ def _write(feed: FeedType, items: list[tuple[Any, str | None, dict | None]], kno
     now = timezone.now()
     rows = []
     for offset, (obj, op, data) in enumerate(items):
-        keys = scope_keys(obj)
+        keys = feed.keys_of(obj)
         before = previous.get(obj.pk)
         if op is None:
             op = UPDATED if before is not None else CREATED
@@ -259,6 +277,9 @@ def feed_page(user: Any, *, since: int, types: Iterable[str] = (), page_size: in
     wanted = list(types)
     if wanted:
         rows = rows.filter(type__in=wanted)
+    hidden = [name for name, feed in _TYPES.items() if user.role in feed.hidden_from]
+    if hidden:
+        rows = rows.exclude(type__in=hidden)
     if after:  # not everything: the rows the user sees after or saw before the change
         earlier = before & Q(before_known=True) if before is not None else Q(pk__in=[])
         rows = rows.filter(after | earlier).annotate(

@@ -31,6 +31,7 @@ from safeloop.accidents.models import (
     ReportKind,
 )
 from safeloop.accidents.reference import sectors
+from safeloop.core.changes import changed_many
 from safeloop.registry.models import Enterprise, Region, RegionLevel
 from safeloop.registry.reference import YIYANG
 from safeloop.targets.indicators import DATA
@@ -83,6 +84,7 @@ def seed_targets_demo(*, seed: int, scale: int, progress: Callable[[str], None])
     accidents = list(_accidents(rng, counties, scale, enterprises))
     _add_missing(random.Random(seed + 5), accidents)  # its own stream: the other figures stay as they were
     Accident.objects.bulk_create(accidents, batch_size=2000)
+    changed_many(accidents)  # a client's first copy of the demo holds them (core.changes)
     AccidentReport.objects.bulk_create(_reports(rng, accidents), batch_size=2000)
     disasters = Disaster.objects.bulk_create(list(_disasters(rng, counties)), batch_size=2000)
     EmergencyResponse.objects.bulk_create(list(_responses(rng, disasters)), batch_size=2000)

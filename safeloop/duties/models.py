@@ -182,6 +182,11 @@ class TaskStatus(models.TextChoices):
 class Task(models.Model):
     """A task of the year's work plan; with a budget, a key project (重点工程) with physical progress."""
 
+    # The change feed's keys (core.changes): the lead unit's region and department. The pages read
+    # through `selectors.tasks_visible` (lead or co-operating unit); the feed follows the lead unit.
+    scope = ScopePaths(
+        enterprise=None, region="lead_unit__region", category=None, department_override="lead_unit__department"
+    )
     code = models.CharField(_("任务编号"), max_length=24, unique=True)
     year = models.PositiveSmallIntegerField(_("年度"))
     title = models.CharField(_("任务"), max_length=200)

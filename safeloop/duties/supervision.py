@@ -38,6 +38,7 @@ def _record(milestone: Milestone, rung: Rung, overdue: int) -> None:
     task = Task.objects.select_for_update().get(pk=milestone.task_id)
     if rung.level > task.escalation:
         Task.objects.filter(pk=task.pk).update(escalation=rung.level)
+        task.escalation = rung.level  # what the chain's feed entry records (core.chain → core.changes)
     name = str(Escalation(rung.level).label)
     chain_append(
         events=TaskEvent,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from safeloop.core.audit import audit_record
 from safeloop.core.chain import chain_append
+from safeloop.core.changes import changed_each
 from safeloop.core.errors import Forbidden, ValidationFailed
 from safeloop.core.evidence import evidence_store
 from safeloop.core.inputs import Inputs
@@ -203,6 +204,8 @@ def subject_match(*, actor: Any, subject: Subject, enterprise: Enterprise) -> Su
         subject.save(update_fields=["enterprise", "matched_at"])
         Clue.objects.filter(subject=subject).update(enterprise=enterprise, category=enterprise.category)
         Case.objects.filter(subject=subject).update(enterprise=enterprise, category=enterprise.category)
+        changed_each(list(Clue.objects.filter(subject=subject)))  # the change feed (core.changes)
+        changed_each(list(Case.objects.filter(subject=subject)))
         audit_record(
             actor=actor,
             action="enforcement.subject_match",
@@ -250,5 +253,8 @@ def operation_attach(*, actor: Any, operation: Operation, clue: Clue) -> None:
     """A clue (and its cases) handled within an operation."""
     if actor.role not in (Role.CITY, Role.COUNTY, Role.SYSADMIN):
         raise Forbidden(_("联合执法行动由市、县两级组织"))
-    Clue.objects.filter(pk=clue.pk).update(operation=operation)
-    Case.objects.filter(clue=clue).update(operation=operation)
+    with transaction.atomic():
+        Clue.objects.filter(pk=clue.pk).update(operation=operation)
+        Case.objects.filter(clue=clue).update(operation=operation)
+        changed_each(list(Clue.objects.filter(pk=clue.pk)))  # the change feed (core.changes)
+        changed_each(list(Case.objects.filter(clue=clue)))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from safeloop.accidents.services import response_create, response_update
 from safeloop.core.audit import audit_record
 from safeloop.core.chain import chain_append, ledger_advance
+from safeloop.core.changes import changed
 from safeloop.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from safeloop.core.evidence import evidence_store
 from safeloop.core.fields import CAPTURED_AT, FieldSpec
@@ -216,6 +217,7 @@ def patrol_record(*, actor: Any, data: dict[str, Any]) -> Patrol:
         patrol = Patrol.objects.create(
             risk_point=point, region_id=point.region_id, patroller=actor, distance_m=distance, **values
         )
+        changed(patrol, created=True)  # the change feed (core.changes)
         for upload in photos:
             stored = evidence_store(upload=upload, folder="flood/patrols")
             PatrolPhoto.objects.create(patrol=patrol, uploaded_by=actor, **stored.file_fields())

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from safeloop.accounts.models import User
 from safeloop.core.audit import audit_record
 from safeloop.core.chain import chain_append
+from safeloop.core.changes import changed
 from safeloop.core.errors import Forbidden
 from safeloop.core.inputs import Inputs
 from safeloop.core.regions import subtree_prefix
@@ -416,6 +417,8 @@ def inspection_create(*, actor: Any, data: dict[str, Any]) -> Inspection:
         )
         if joint is not None and not joint.joint_code:
             Inspection.objects.filter(pk=joint.pk).update(joint_code=joint.code)
+            joint.joint_code = joint.code
+            changed(joint)  # the change feed (core.changes)
     return inspection
 
 

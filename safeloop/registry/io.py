@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from safeloop.accounts.models import User
 from safeloop.core.audit import audit_bulk, audit_import
 from safeloop.core.bulk import Export, Import, by_id_chunks
+from safeloop.core.changes import changed_each, changed_many
 from safeloop.core.codes import normalise_credit_code
 from safeloop.core.errors import Forbidden, ValidationFailed
 from safeloop.core.inserts import bulk_insert
@@ -228,11 +229,20 @@ class _EnterpriseImport:
         fields = sorted({f for _, changes in self.changed.values() for f in changes} | {"version", "updated_at"})
         if updated:
             Enterprise.objects.bulk_update(updated, fields, batch_size=CHUNK)
+        self._feed(updated)
         audit_bulk(actor=self.actor, action="enterprise.import.update", targets=list(self.changed.values()))
         self.report.created, self.report.updated = len(self.new), len(updated)
         counts = {"rows": len(self.rows), "created": self.report.created, "updated": self.report.updated}
         counts["unchanged"] = self.report.unchanged
         audit_import(actor=self.actor, action="enterprise.import", model=Enterprise, data=data, counts=counts)
+
+    def _feed(self, updated: list[Enterprise]) -> None:
+        """The change feed (core.changes): the new enterprises as created, the known ones as updated."""
+        codes = [values["credit_code"] for values in self.new]
+        for start in range(0, len(codes), CHUNK):
+            changed_many(list(Enterprise.objects.filter(credit_code__in=codes[start : start + CHUNK]).order_by("pk")))
+        for start in range(0, len(updated), CHUNK):
+            changed_each(updated[start : start + CHUNK])
 
     def _recheck(self) -> None:
         ids = sorted(self.versions)
