@@ -5,3 +5,9 @@ class BriefingsConfig(AppConfig):
     name = "safeloop.briefings"
     label = "briefings"
     verbose_name = "工作通报"
+
+    def ready(self) -> None:
+        from safeloop.briefings.jobs import generate_job
+        from safeloop.core.jobs import register_job
+
+        register_job(generate_job())

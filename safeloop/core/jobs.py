@@ -8,7 +8,8 @@ An app registers each kind of job once, in `AppConfig.ready()`:
 where `run(job, progress) -> JobResult` reads `job.params` (what the user asked for, e.g. the
 filters) and `job_upload(job)` (an import's file), calls `progress.total(n)` and
 `progress.advance(k)` (or iterates `progress.track(rows)`) as it goes, and returns the file
-(and/or a report for an import). It runs as `job.owner`, with the scope the owner has when it
+(and/or a report for an import), or a link to what it made (`JobResult.link`: a generated
+draft's page, which checks the owner's scope itself). It runs as `job.owner`, with the scope the owner has when it
 runs. The view starts it with `job_start(...)` and redirects to the job's page; `run_now` runs
 small work in the request instead. `core.bulk` declares the exports and imports that use this.
 When a background job ends, every function registered with `on_job_finished` hears of it
@@ -49,6 +50,8 @@ class JobResult:
     filename: str = ""
     content_type: str = "application/octet-stream"
     report: dict[str, Any] | None = None  # what an import tells the user (counts, errors)
+    link: str = ""  # what the job made, if it is a page (a generated draft): linked from the job's page
+    link_label: str = ""  # that link's words (查看通报草稿)
 
 
 @dataclass(frozen=True)
@@ -210,7 +213,7 @@ def _report_of(exc: ServiceError) -> dict[str, Any] | None:
 
 
 def _stored(job: Job, result: JobResult) -> dict[str, Any]:
-    values: dict[str, Any] = {"report": result.report}
+    values: dict[str, Any] = {"report": result.report, "result_url": result.link, "result_label": result.link_label}
     if result.content is not None:
         content = ContentFile(result.content) if isinstance(result.content, bytes) else File(result.content)
         with content:
