@@ -42,5 +42,10 @@ def run_generate(job: Job, progress: Progress) -> JobResult:
 
 def generate_job() -> JobKind:
     return JobKind(
-        GENERATE, gettext_lazy("生成通报草稿"), run_generate, back="briefings:list", back_label=gettext_lazy("工作通报")
+        GENERATE,
+        gettext_lazy("生成通报草稿"),
+        run_generate,
+        back="briefings:list",
+        back_label=gettext_lazy("工作通报"),
+        unit=gettext_lazy("段"),  # one step per section
     )

@@ -61,6 +61,7 @@ class JobKind:
     run: Callable[[Job, Progress], JobResult]
     back: str = ""  # the URL name of the page the job belongs to, linked from the job's page
     back_label: str = ""  # that page's name (隐患台账)
+    unit: str = ""  # what its progress counts (段); rows (条) by default
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -265,6 +266,12 @@ def job_back(job: Job) -> tuple[str, str] | None:
     """The page the job belongs to, (URL name, its name), for the job's page; None if unknown."""
     spec = _KINDS.get(job.kind)
     return (spec.back, str(spec.back_label or spec.title)) if spec and spec.back else None
+
+
+def job_unit(job: Job) -> str:
+    """What the job's progress counts, for "已处理 3 / 10 段"."""
+    spec = _KINDS.get(job.kind)
+    return str(spec.unit) if spec and spec.unit else _("条")
 
 
 def job_expired(job: Job) -> bool:

@@ -60,7 +60,7 @@ def test_the_job_page_shows_progress_while_it_runs(demo_city, city_user, login):
     assert job.state == JobState.QUEUED and not Briefing.objects.exists()
     Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, total=8, done=3)
     page = client.get(reverse("core:job", args=[job.pk])).content.decode()
-    assert "已处理 3 / 8 条" in page and "hx-trigger" in page and "查看通报草稿" not in page
+    assert "已处理 3 / 8 段" in page and "hx-trigger" in page and "查看通报草稿" not in page
 
 
 def test_the_job_and_its_draft_are_404_to_another_county(demo_city, city_user, heshan_user, login, worker):
