@@ -7,7 +7,8 @@ class BriefingsConfig(AppConfig):
     verbose_name = "工作通报"
 
     def ready(self) -> None:
-        from safeloop.briefings.jobs import generate_job
+        from safeloop.briefings.jobs import generate_job, regenerate_job
         from safeloop.core.jobs import register_job
 
         register_job(generate_job())
+        register_job(regenerate_job())

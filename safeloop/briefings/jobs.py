@@ -1,4 +1,4 @@
-"""Generating a draft as a background job (core.jobs): a city's or the province's briefing reads
+"""Generating (and regenerating) a draft as a background job (core.jobs): a city's or the province's briefing reads
 a year of records over many counties and takes seconds, so the page starts a job and shows its
 progress (one step per section), ending with a link to the draft. A county's runs in the request
 (`run_now`, the same job row). The job generates as its owner, with the scope the owner has
@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from safeloop.briefings import sections
-from safeloop.briefings.services import Plan, briefing_generate
+from safeloop.briefings.models import Briefing
+from safeloop.briefings.services import Plan, briefing_generate, briefing_regenerate
 from safeloop.core.jobs import JobKind, JobResult, Progress
 from safeloop.core.models import Job
 
 GENERATE = "briefings.generate"
+REGENERATE = "briefings.regenerate"
 FIELDS = ("kind", "year", "period", "campaign", "region")  # what the form sends
 
 
@@ -40,6 +42,24 @@ def run_generate(job: Job, progress: Progress) -> JobResult:
     return JobResult(link=reverse("briefings:detail", args=[briefing.pk]), link_label=_("查看通报草稿"))
 
 
+def run_regenerate(job: Job, progress: Progress) -> JobResult:
+    briefing = Briefing.objects.filter(pk=job.params.get("pk")).only("kind").first()
+    if briefing is not None:
+        progress.total(sections.count(briefing.kind))
+    done = briefing_regenerate(
+        actor=job.owner, pk=job.params.get("pk"), version=job.params.get("version"), step=progress.advance
+    )
+    return JobResult(link=reverse("briefings:detail", args=[done.pk]), link_label=_("查看通报草稿"))
+
+
+def regenerate_in_request(briefing: Briefing) -> bool:
+    return briefing.region.level == "county"
+
+
+def regenerate_title(briefing: Briefing) -> str:
+    return _("按最新数据重新生成：%(t)s") % {"t": briefing.title}
+
+
 def generate_job() -> JobKind:
     return JobKind(
         GENERATE,
@@ -48,4 +68,15 @@ def generate_job() -> JobKind:
         back="briefings:list",
         back_label=gettext_lazy("工作通报"),
         unit=gettext_lazy("段"),  # one step per section
+    )
+
+
+def regenerate_job() -> JobKind:
+    return JobKind(
+        REGENERATE,
+        gettext_lazy("重新生成通报草稿"),
+        run_regenerate,
+        back="briefings:list",
+        back_label=gettext_lazy("工作通报"),
+        unit=gettext_lazy("段"),
     )

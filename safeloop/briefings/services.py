@@ -30,7 +30,7 @@ from safeloop.core.chain import canonical, chain_append
 from safeloop.core.docx import DOCX_CONTENT_TYPE
 from safeloop.core.errors import Conflict, Forbidden, NotFound
 from safeloop.core.inputs import Inputs
-from safeloop.core.scope import region_in_scope
+from safeloop.core.scope import region_in_scope, visible
 from safeloop.core.seals import record_seal
 from safeloop.core.services import locked_row
 from safeloop.registry.models import Region
@@ -150,10 +150,6 @@ def _context(briefing: Briefing, actor: User) -> Context:
     return Context(user=actor, region=briefing.region, span=span, year=briefing.year, campaign=briefing.campaign)
 
 
-def _write_paragraphs(briefing: Briefing, actor: User) -> None:
-    _store_paragraphs(briefing, sections.build(briefing.kind, _context(briefing, actor)))
-
-
 def _store_paragraphs(briefing: Briefing, built: list[sections.Section]) -> None:
     Paragraph.objects.bulk_create(
         Paragraph(
@@ -187,12 +183,35 @@ def _version(value: Any) -> int | None:
     return version
 
 
-def briefing_regenerate(*, actor: User, pk: Any, version: Any) -> Briefing:
-    """Recompute a draft from today's data (its edits are replaced by the new text)."""
+def briefing_regenerate_check(*, actor: User, pk: Any, version: Any) -> Briefing:
+    """What regenerating would refuse (not a writer, missing or out of scope, issued, a bad or
+    stale version), checked without writing: the page starts a job after it."""
+    _check_writer(actor)
+    expected = _version(version)
+    current = visible(actor, Briefing.objects.select_related("region", "campaign")).filter(pk=pk).first()
+    if current is None:
+        raise NotFound()
+    if current.status != Status.DRAFT:
+        raise Conflict(_("通报已印发，不能再修改"), code="issued")
+    if expected is not None and current.version != expected:
+        raise Conflict(
+            _("该{name}已被他人修改（当前版本 {current}），请刷新后重试").format(
+                name=Briefing._meta.verbose_name, current=current.version
+            ),
+            code="stale_version",
+        )
+    return current
+
+
+def briefing_regenerate(*, actor: User, pk: Any, version: Any, step: Callable[[], object] | None = None) -> Briefing:
+    """Recompute a draft from today's data (its edits are replaced by the new text). The sections
+    are read first; the transaction then checks the version (an edit meanwhile: 409) and swaps them."""
+    current = briefing_regenerate_check(actor=actor, pk=pk, version=version)
+    built = sections.build(current.kind, _context(current, actor), step)
     with transaction.atomic():
         briefing = _locked_draft(actor, pk, version)
         briefing.paragraphs.all().delete()
-        _write_paragraphs(briefing, actor)
+        _store_paragraphs(briefing, built)
         briefing.generated_at = timezone.now()
         briefing.version += 1
         briefing.save(update_fields=["generated_at", "version", "updated_at"])

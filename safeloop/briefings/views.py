@@ -23,7 +23,14 @@ from safeloop.briefings.document import render as render_document
 from safeloop.briefings.models import Briefing, Kind, Status
 from safeloop.briefings.permissions import can_open_briefings
 from safeloop.briefings.selectors import briefing_detail, briefing_list, paragraphs_of
-from safeloop.briefings.services import Plan, briefing_check, briefing_issue, briefing_regenerate, paragraph_edit
+from safeloop.briefings.services import (
+    Plan,
+    briefing_check,
+    briefing_issue,
+    briefing_regenerate,
+    briefing_regenerate_check,
+    paragraph_edit,
+)
 from safeloop.campaigns.selectors import campaigns_visible
 from safeloop.core.docx import DOCX_CONTENT_TYPE
 from safeloop.core.errors import ServiceError, refusal_shown
@@ -78,6 +85,15 @@ def _generate(request: HttpRequest, plan: Plan, typed: dict[str, Any]) -> HttpRe
         raise ServiceError(job.error)
     messages.success(request, _("已根据数据生成通报草稿，请逐段核改后印发"))
     return redirect(job.result_url)
+
+
+def _regenerate_job(request: HttpRequest, briefing: Briefing) -> HttpResponse:
+    """A city's or the province's draft recomputed in the worker, once what it would refuse is checked."""
+    version = request.POST.get("version", "")
+    briefing_regenerate_check(actor=request.user, pk=briefing.pk, version=version)
+    params = {"pk": briefing.pk, "version": version}
+    job = job_start(owner=request.user, kind=jobs.REGENERATE, params=params, title=jobs.regenerate_title(briefing))
+    return redirect("core:job", pk=job.pk)
 
 
 def _briefing_or_404(request: HttpRequest, pk: int) -> Briefing:
@@ -138,11 +154,13 @@ def briefing_url(pk: int) -> str:
 @login_required
 @require_POST
 def briefing_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    _briefing_or_404(request, pk)
+    briefing = _briefing_or_404(request, pk)
     act = {"issue": briefing_issue, "regenerate": briefing_regenerate}.get(action)
     if act is None:
         raise Http404
     try:
+        if action == "regenerate" and not jobs.regenerate_in_request(briefing):
+            return _regenerate_job(request, briefing)
         act(actor=request.user, pk=pk, version=request.POST.get("version"))
         messages.success(request, _("通报已印发并存证") if action == "issue" else _("已按最新数据重新生成"))
     except ServiceError as exc:

@@ -100,3 +100,24 @@ def test_a_job_run_after_its_owner_lost_the_area_makes_nothing(
     run_job.call(str(job.pk))
     job.refresh_from_db()
     assert job.state == JobState.FAILED and "本辖区" in job.error and not Briefing.objects.exists()
+
+
+def test_regenerating_a_city_draft_is_a_job_too_and_a_stale_version_starts_nothing(
+    demo_city, city_user, login, worker
+):
+    from safeloop.briefings.jobs import REGENERATE
+    from safeloop.briefings.models import Paragraph
+
+    draft = briefing_generate(actor=city_user, data=ANNUAL)
+    first = draft.paragraphs.order_by("order").first()
+    Paragraph.objects.filter(pk=first.pk).update(text="手工改过的段落")
+    client = login(city_user)
+    act = reverse("briefings:act", args=[draft.pk, "regenerate"])
+    refused = worker(lambda: client.post(act, {"version": draft.version + 1}))
+    assert refused.url == reverse("briefings:detail", args=[draft.pk]) and not Job.objects.exists()
+    response = worker(lambda: client.post(act, {"version": draft.version}))
+    job = Job.objects.get(kind=REGENERATE)
+    assert response.url == reverse("core:job", args=[job.pk]) and job.state == JobState.DONE
+    assert job.result_url == reverse("briefings:detail", args=[draft.pk])
+    draft.refresh_from_db()
+    assert draft.version == 2 and draft.paragraphs.order_by("order").first().text == first.generated
