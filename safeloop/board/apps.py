@@ -8,5 +8,8 @@ class BoardConfig(AppConfig):
 
     def ready(self) -> None:
         from safeloop.board.layers import register
+        from safeloop.board.tasks import WARM_HOURS, board_warm
+        from safeloop.core.schedule import register_daily
 
         register()
+        register_daily(board_warm, every_hours=WARM_HOURS)  # the store filled before anyone opens

@@ -8,7 +8,6 @@ from functools import lru_cache
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,8 +15,8 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from safeloop.board import selectors as sel
-from safeloop.board import store
-from safeloop.registry.boundaries import outline_version, region_outline
+from safeloop.board import store, tasks
+from safeloop.registry.boundaries import outline_version
 from safeloop.registry.models import Region
 
 REFRESH_SECONDS = 60  # the big screen's refresh
@@ -30,11 +29,8 @@ def _region(request: HttpRequest) -> Region:
 
 
 def outline_url(region: Region) -> str:
-    """The outline a region's board draws: the same file for every region of one city (a county
-    board draws its own county), so the browser keeps it for good."""
-    level = sel.level_of(region.code)
-    code = region.code if level in ("province", "city") else region.code[:6]
-    return reverse("board:outline", args=[code, outline_version()])
+    """The outline's immutable URL (`tasks.outline_code`), so the browser keeps it for good."""
+    return reverse("board:outline", args=[tasks.outline_code(region.code), outline_version()])
 
 
 def _labels() -> dict[str, str]:
@@ -129,20 +125,16 @@ def board_data(request: HttpRequest) -> HttpResponse:
     region = _region(request)
     user = request.user
     body = store.payload(
-        f"{sel.scope_key(user)}:{region.code}",
-        lambda: json.dumps(sel.payload(user, region), cls=DjangoJSONEncoder, ensure_ascii=False).encode(),
+        tasks.payload_key(user, region.code),
+        lambda: tasks.payload_body(user, region),
+        lambda: tasks.board_refresh.enqueue(user.pk, region.code),
     )
     return _json(request, body, "private, no-cache")
 
 
 @lru_cache(maxsize=32)
 def _outline_body(code: str) -> bytes:
-    """Simplified once per version (a province's 137 files: about a second), kept on disk for
-    every later process."""
-    return store.kept(
-        f"outline-{code}-{outline_version()}.json",
-        lambda: json.dumps(region_outline(code), ensure_ascii=False, separators=(",", ":")).encode(),
-    )
+    return tasks.outline_body(code)
 
 
 @login_required

@@ -498,8 +498,18 @@ SPECIAL: tuple[Callable[[Context], Section], ...] = (campaign_section, campaign_
 TEMPLATES = {"monthly": PERIODIC, "quarterly": PERIODIC, "annual": PERIODIC, "special": SPECIAL}
 
 
-def build(kind: str, ctx: Context) -> list[Section]:
-    return [section(ctx) for section in TEMPLATES[kind]]
+def build(kind: str, ctx: Context, step: Callable[[], object] | None = None) -> list[Section]:
+    """The kind's sections in order; `step()` after each (a background job's progress)."""
+    built = []
+    for section in TEMPLATES[kind]:
+        built.append(section(ctx))
+        if step is not None:
+            step()
+    return built
+
+
+def count(kind: str) -> int:
+    return len(TEMPLATES[kind])
 
 
 def today() -> date:

@@ -8,6 +8,8 @@ touches an issued briefing's paragraphs, sealed file or published content again.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -22,12 +24,13 @@ from safeloop.briefings.models import Briefing, BriefingEvent, Kind, Paragraph, 
 from safeloop.briefings.periods import Span, period_span, period_words
 from safeloop.briefings.permissions import can_open_briefings
 from safeloop.briefings.selectors import content_of
+from safeloop.campaigns.models import Campaign
 from safeloop.campaigns.selectors import campaign_detail
 from safeloop.core.chain import canonical, chain_append
 from safeloop.core.docx import DOCX_CONTENT_TYPE
 from safeloop.core.errors import Conflict, Forbidden, NotFound
 from safeloop.core.inputs import Inputs
-from safeloop.core.scope import region_in_scope
+from safeloop.core.scope import region_in_scope, visible
 from safeloop.core.seals import record_seal
 from safeloop.core.services import locked_row
 from safeloop.registry.models import Region
@@ -41,8 +44,22 @@ def _check_writer(actor: User) -> None:
         raise Forbidden(_("工作通报由市、县区安委办生成和印发"))
 
 
-def briefing_generate(*, actor: User, data: dict[str, Any]) -> Briefing:
-    """A new draft from the data: kind, year, period (month or quarter), campaign (special)."""
+@dataclass(frozen=True)
+class Plan:
+    """A briefing asked for, checked: what `briefing_generate` writes."""
+
+    kind: str
+    region: Region
+    year: int
+    period: int | None
+    campaign: Campaign | None
+    span: Span
+    title: str
+
+
+def briefing_check(*, actor: User, data: dict[str, Any]) -> Plan:
+    """The request checked without writing (the page starts a job with it): kind, year, period
+    (month or quarter), campaign (special), region; bad input is refused naming the field."""
     _check_writer(actor)
     inp = Inputs(data)
     kind = inp.choice("kind", _("通报类型"), Kind, required=True)
@@ -75,28 +92,38 @@ def briefing_generate(*, actor: User, data: dict[str, Any]) -> Briefing:
             "p": period_words(kind, year, period),
             "place": region.name,
         }
+    return Plan(kind=kind, region=region, year=year, period=period, campaign=campaign, span=span, title=title)
+
+
+def briefing_generate(*, actor: User, data: dict[str, Any], step: Callable[[], object] | None = None) -> Briefing:
+    """A new draft from the data (`briefing_check`'s fields); `step()` after each section (a
+    background job's progress, `sections.count` of them)."""
+    plan = briefing_check(actor=actor, data=data)
+    today = timezone.localdate()
+    ctx = Context(user=actor, region=plan.region, span=plan.span, year=plan.year, campaign=plan.campaign)
+    built = sections.build(plan.kind, ctx, step)  # read before the transaction: it writes briefly
     with transaction.atomic():
         briefing = Briefing.objects.create(
-            code=_code(region, today),
-            kind=kind,
-            region=region,
-            year=year,
-            period=period,
-            campaign=campaign,
-            starts_on=span.start,
-            ends_on=span.end,
-            title=title,
-            issuer=_("%(r)s安全生产委员会办公室") % {"r": region.name},
+            code=_code(plan.region, today),
+            kind=plan.kind,
+            region=plan.region,
+            year=plan.year,
+            period=plan.period,
+            campaign=plan.campaign,
+            starts_on=plan.span.start,
+            ends_on=plan.span.end,
+            title=plan.title,
+            issuer=_("%(r)s安全生产委员会办公室") % {"r": plan.region.name},
             created_by=actor,
             generated_at=timezone.now(),
         )
-        _write_paragraphs(briefing, actor)
+        _store_paragraphs(briefing, built)
         _event(
             briefing,
             actor,
             "generate",
             "",
-            {"kind": kind, "starts_on": span.start.isoformat(), "ends_on": span.end.isoformat()},
+            {"kind": plan.kind, "starts_on": plan.span.start.isoformat(), "ends_on": plan.span.end.isoformat()},
         )
     return briefing
 
@@ -123,8 +150,7 @@ def _context(briefing: Briefing, actor: User) -> Context:
     return Context(user=actor, region=briefing.region, span=span, year=briefing.year, campaign=briefing.campaign)
 
 
-def _write_paragraphs(briefing: Briefing, actor: User) -> None:
-    built = sections.build(briefing.kind, _context(briefing, actor))
+def _store_paragraphs(briefing: Briefing, built: list[sections.Section]) -> None:
     Paragraph.objects.bulk_create(
         Paragraph(
             briefing=briefing,
@@ -157,12 +183,35 @@ def _version(value: Any) -> int | None:
     return version
 
 
-def briefing_regenerate(*, actor: User, pk: Any, version: Any) -> Briefing:
-    """Recompute a draft from today's data (its edits are replaced by the new text)."""
+def briefing_regenerate_check(*, actor: User, pk: Any, version: Any) -> Briefing:
+    """What regenerating would refuse (not a writer, missing or out of scope, issued, a bad or
+    stale version), checked without writing: the page starts a job after it."""
+    _check_writer(actor)
+    expected = _version(version)
+    current = visible(actor, Briefing.objects.select_related("region", "campaign")).filter(pk=pk).first()
+    if current is None:
+        raise NotFound()
+    if current.status != Status.DRAFT:
+        raise Conflict(_("通报已印发，不能再修改"), code="issued")
+    if expected is not None and current.version != expected:
+        raise Conflict(
+            _("该{name}已被他人修改（当前版本 {current}），请刷新后重试").format(
+                name=Briefing._meta.verbose_name, current=current.version
+            ),
+            code="stale_version",
+        )
+    return current
+
+
+def briefing_regenerate(*, actor: User, pk: Any, version: Any, step: Callable[[], object] | None = None) -> Briefing:
+    """Recompute a draft from today's data (its edits are replaced by the new text). The sections
+    are read first; the transaction then checks the version (an edit meanwhile: 409) and swaps them."""
+    current = briefing_regenerate_check(actor=actor, pk=pk, version=version)
+    built = sections.build(current.kind, _context(current, actor), step)
     with transaction.atomic():
         briefing = _locked_draft(actor, pk, version)
         briefing.paragraphs.all().delete()
-        _write_paragraphs(briefing, actor)
+        _store_paragraphs(briefing, built)
         briefing.generated_at = timezone.now()
         briefing.version += 1
         briefing.save(update_fields=["generated_at", "version", "updated_at"])

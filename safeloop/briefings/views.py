@@ -18,14 +18,24 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from safeloop.briefings import jobs
 from safeloop.briefings.document import render as render_document
 from safeloop.briefings.models import Briefing, Kind, Status
 from safeloop.briefings.permissions import can_open_briefings
 from safeloop.briefings.selectors import briefing_detail, briefing_list, paragraphs_of
-from safeloop.briefings.services import briefing_generate, briefing_issue, briefing_regenerate, paragraph_edit
+from safeloop.briefings.services import (
+    Plan,
+    briefing_check,
+    briefing_issue,
+    briefing_regenerate,
+    briefing_regenerate_check,
+    paragraph_edit,
+)
 from safeloop.campaigns.selectors import campaigns_visible
 from safeloop.core.docx import DOCX_CONTENT_TYPE
 from safeloop.core.errors import ServiceError, refusal_shown
+from safeloop.core.jobs import job_start, run_now
+from safeloop.core.models import JobState
 from safeloop.core.seals import SealBroken, sealed_bytes
 from safeloop.core.security_log import SecurityKind, SecurityResult, record
 
@@ -46,9 +56,7 @@ def briefing_index(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         typed = request.POST.dict()
         try:
-            briefing = briefing_generate(actor=request.user, data=typed)
-            messages.success(request, _("已根据数据生成通报草稿，请逐段核改后印发"))
-            return redirect("briefings:detail", pk=briefing.pk)
+            return _generate(request, briefing_check(actor=request.user, data=typed), typed)
         except ServiceError as exc:
             refusal_shown(exc)
             errors = {**exc.fields, "message": exc.message}
@@ -64,6 +72,28 @@ def briefing_index(request: HttpRequest) -> HttpResponse:
         "years": list(range(timezone.localdate().year, 2019, -1)),
     }
     return render(request, "briefings/list.html", context, status=400 if errors else 200)
+
+
+def _generate(request: HttpRequest, plan: Plan, typed: dict[str, Any]) -> HttpResponse:
+    """A county's draft in the request; a wider one in the worker, its job's page linking to it."""
+    params = jobs.generate_params(plan, typed)
+    if not jobs.in_request(plan):
+        job = job_start(owner=request.user, kind=jobs.GENERATE, params=params, title=jobs.generate_title(plan))
+        return redirect("core:job", pk=job.pk)
+    job = run_now(owner=request.user, kind=jobs.GENERATE, params=params)
+    if job.state != JobState.DONE:
+        raise ServiceError(job.error)
+    messages.success(request, _("已根据数据生成通报草稿，请逐段核改后印发"))
+    return redirect(job.result_url)
+
+
+def _regenerate_job(request: HttpRequest, briefing: Briefing) -> HttpResponse:
+    """A city's or the province's draft recomputed in the worker, once what it would refuse is checked."""
+    version = request.POST.get("version", "")
+    briefing_regenerate_check(actor=request.user, pk=briefing.pk, version=version)
+    params = {"pk": briefing.pk, "version": version}
+    job = job_start(owner=request.user, kind=jobs.REGENERATE, params=params, title=jobs.regenerate_title(briefing))
+    return redirect("core:job", pk=job.pk)
 
 
 def _briefing_or_404(request: HttpRequest, pk: int) -> Briefing:
@@ -124,11 +154,13 @@ def briefing_url(pk: int) -> str:
 @login_required
 @require_POST
 def briefing_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    _briefing_or_404(request, pk)
+    briefing = _briefing_or_404(request, pk)
     act = {"issue": briefing_issue, "regenerate": briefing_regenerate}.get(action)
     if act is None:
         raise Http404
     try:
+        if action == "regenerate" and not jobs.regenerate_in_request(briefing):
+            return _regenerate_job(request, briefing)
         act(actor=request.user, pk=pk, version=request.POST.get("version"))
         messages.success(request, _("通报已印发并存证") if action == "issue" else _("已按最新数据重新生成"))
     except ServiceError as exc:

@@ -8,7 +8,8 @@ An app registers each kind of job once, in `AppConfig.ready()`:
 where `run(job, progress) -> JobResult` reads `job.params` (what the user asked for, e.g. the
 filters) and `job_upload(job)` (an import's file), calls `progress.total(n)` and
 `progress.advance(k)` (or iterates `progress.track(rows)`) as it goes, and returns the file
-(and/or a report for an import). It runs as `job.owner`, with the scope the owner has when it
+(and/or a report for an import), or a link to what it made (`JobResult.link`: a generated
+draft's page, which checks the owner's scope itself). It runs as `job.owner`, with the scope the owner has when it
 runs. The view starts it with `job_start(...)` and redirects to the job's page; `run_now` runs
 small work in the request instead. `core.bulk` declares the exports and imports that use this.
 When a background job ends, every function registered with `on_job_finished` hears of it
@@ -49,6 +50,8 @@ class JobResult:
     filename: str = ""
     content_type: str = "application/octet-stream"
     report: dict[str, Any] | None = None  # what an import tells the user (counts, errors)
+    link: str = ""  # what the job made, if it is a page (a generated draft): linked from the job's page
+    link_label: str = ""  # that link's words (查看通报草稿)
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class JobKind:
     run: Callable[[Job, Progress], JobResult]
     back: str = ""  # the URL name of the page the job belongs to, linked from the job's page
     back_label: str = ""  # that page's name (隐患台账)
+    unit: str = ""  # what its progress counts (段); rows (条) by default
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -210,7 +214,7 @@ def _report_of(exc: ServiceError) -> dict[str, Any] | None:
 
 
 def _stored(job: Job, result: JobResult) -> dict[str, Any]:
-    values: dict[str, Any] = {"report": result.report}
+    values: dict[str, Any] = {"report": result.report, "result_url": result.link, "result_label": result.link_label}
     if result.content is not None:
         content = ContentFile(result.content) if isinstance(result.content, bytes) else File(result.content)
         with content:
@@ -262,6 +266,12 @@ def job_back(job: Job) -> tuple[str, str] | None:
     """The page the job belongs to, (URL name, its name), for the job's page; None if unknown."""
     spec = _KINDS.get(job.kind)
     return (spec.back, str(spec.back_label or spec.title)) if spec and spec.back else None
+
+
+def job_unit(job: Job) -> str:
+    """What the job's progress counts, for "已处理 3 / 10 段"."""
+    spec = _KINDS.get(job.kind)
+    return str(spec.unit) if spec and spec.unit else _("条")
 
 
 def job_expired(job: Job) -> bool:

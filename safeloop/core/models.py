@@ -165,6 +165,8 @@ class Job(models.Model):
     result_name = models.CharField(_("文件名"), max_length=200, blank=True)
     result_type = models.CharField(_("文件类型"), max_length=100, blank=True)
     report = models.JSONField(_("结果说明"), null=True, blank=True)
+    result_url = models.CharField(_("结果页面"), max_length=300, blank=True)
+    result_label = models.CharField(_("结果页面名称"), max_length=120, blank=True)
     error = models.CharField(_("未完成原因"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from safeloop.core.backup import backup_files
 from safeloop.core.docx import chinese_date
 from safeloop.core.http import HtmxHttpRequest
-from safeloop.core.jobs import job_back, job_download, job_expired, job_get
+from safeloop.core.jobs import job_back, job_download, job_expired, job_get, job_unit
 from safeloop.core.ledger import ledger_status
 from safeloop.core.roles import Role
 from safeloop.core.seals import seal_by_token, seal_check
@@ -42,7 +42,9 @@ def job_page(request: HtmxHttpRequest, pk: str) -> HttpResponse:
     """A job's progress; the htmx partial polls itself until the job has ended."""
     job = job_get(request.user, pk)
     template = "core/job.html#status" if request.htmx else "core/job.html"
-    return render(request, template, {"job": job, "expired": job_expired(job), "back": job_back(job)})
+    return render(
+        request, template, {"job": job, "expired": job_expired(job), "back": job_back(job), "unit": job_unit(job)}
+    )
 
 
 @login_required

@@ -193,7 +193,7 @@ def test_stored_payload_is_served_then_recomputed_behind_the_answer(login, board
 
     from tests.conftest import make_enterprise
 
-    settings.SAFELOOP_BOARD_REFRESH_INLINE = True
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # the worker
     city = login(board_city["users"]["city"])
     assert data(city, "430900")["totals"]["enterprises"] == 3
     make_enterprise(region=ZIYANG_TOWN, name="资阳新登记有限公司")

@@ -1,4 +1,4 @@
-"""A city official generates the annual briefing, follows a figure to the list it counts, edits a
+"""A city official generates the annual briefing (a background job: its page links to the draft), follows a figure to the list it counts, edits a
 paragraph in the page and issues the briefing, on a phone and a desktop, with no console error."""
 
 import pytest
@@ -9,12 +9,16 @@ from tests.browser.test_enterprises import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_city_user_generates_edits_and_issues_a_briefing(page, live_server, city_user, demo_city, tmp_path):  # noqa: F811
+def test_city_user_generates_edits_and_issues_a_briefing(page, live_server, city_user, demo_city, tmp_path, settings):  # noqa: F811
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # the worker
     sign_in(page, live_server.url, city_user)
     page.goto(f"{live_server.url}/briefings/")
     page.select_option("#f-kind", "annual")
     page.fill("#f-year", str(YEAR))
     page.locator("#generate button[type=submit]").click()
+    page.wait_for_url("**/jobs/*/")
+    page.screenshot(path=tmp_path / f"briefing-job-{page.size_name}.png")
+    page.get_by_role("link", name="查看通报草稿").click()
     page.wait_for_url("**/briefings/*/")
     first = page.locator(".briefing-paragraph").first
     assert "4起" in first.locator(".briefing-text").inner_text()

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from waitress import serve
 
 from config.wsgi import application
-from safeloop.core.schedule import enqueue_daily
+from safeloop.core.schedule import enqueue_due
 
 
 class Command(BaseCommand):
@@ -37,8 +37,13 @@ class Command(BaseCommand):
                 worker.wait(timeout=10)
 
 
+CHECK_SECONDS = 300  # how often the scheduler looks for a job whose period has passed
+
+
 def _daily() -> None:
-    """Enqueue the daily jobs at start-up and every 24 hours after (production: cron or a timer unit)."""
+    """Enqueue the daily jobs at start-up and then each when its period (a day, or a job's own
+    `every_hours`) has passed (production: cron or a timer unit)."""
+    last: dict = {}
     while True:
-        enqueue_daily()
-        time.sleep(24 * 3600)
+        enqueue_due(last, time.monotonic())
+        time.sleep(CHECK_SECONDS)
