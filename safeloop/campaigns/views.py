@@ -26,6 +26,7 @@ from safeloop.campaigns.permissions import can_launch_campaigns, can_open_campai
 from safeloop.campaigns.selectors import (
     campaign_detail,
     campaign_list,
+    campaign_rows,
     figures_of,
     findings_visible,
     progress,
@@ -81,13 +82,10 @@ def campaign_index(request: HttpRequest) -> HttpResponse:
     if not can_open_campaigns(request.user):
         raise PermissionDenied(_("专项行动由监管部门发起，企业查看本企业的任务"))
     kind = request.GET.get("kind", "") if request.GET.get("kind", "") in Kind.values else ""
-    page = Paginator(campaign_list(request.user, kind=kind).select_related("seed_hazard"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    figures = figures_of(request.user, list(page.object_list))
+    page = Paginator(campaign_list(request.user, kind=kind), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "rows": [(c, figures[c.pk]) for c in page.object_list],
+        "rows": campaign_rows(request.user, page.object_list),
         "kinds": Kind.choices,
         "kind": kind,
         "can_launch": can_launch_campaigns(request.user),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 from ninja import Field
@@ -18,7 +18,7 @@ from safeloop.checklists.models import Checklist, Item, Photo, Status
 from safeloop.core.filters import RECORD_ID, YEAR, Filters
 from safeloop.core.rows import detail_url, labels
 from safeloop.core.scope import area_q, get_visible_or_404, visible
-from safeloop.registry.models import Category, Enterprise, Region
+from safeloop.registry.models import Enterprise
 from safeloop.standards.models import Clause
 from safeloop.standards.models import Status as ClauseStatus
 from safeloop.standards.selectors import categories_of
@@ -166,23 +166,40 @@ class CompletionRow:
     def percent(self) -> float:
         return round(self.share * 100, 1)
 
+    @property
+    def enterprises_text(self) -> str:
+        return f"{self.enterprises:,}"
 
-def completion_by(user: User, year: int, by: str) -> list[CompletionRow]:
-    """Per county (`by="county"`) or category (`by="category"`): the enterprises in scope and
-    those that submitted at least one checklist in `year`."""
-    column = "region__parent_id" if by == "county" else "category_id"
-    enterprises = visible(user, Enterprise.objects.all())
-    total = dict(enterprises.values_list(column).annotate(n=Count("pk")).order_by())
+    @property
+    def completed_text(self) -> str:
+        return f"{self.completed:,}"
+
+
+def completion_tables(user: User, year: int) -> tuple[list[CompletionRow], list[CompletionRow]]:
+    """Per county and per category: the enterprises in scope and those that submitted at least
+    one checklist in `year`, both tables from one grouped query (county × category, with the
+    names joined in) over the enterprises the user sees."""
     done_ids = checklist_list(user).filter(status=Status.SUBMITTED, submitted_at__year=year).values("enterprise_id")
-    completed = dict(enterprises.filter(pk__in=done_ids).values_list(column).annotate(n=Count("pk")).order_by())
-    names = _names(by, set(total))
-    rows = [CompletionRow(key, names.get(key) or key, n, completed.get(key, 0)) for key, n in total.items() if key]
+    grouped = (
+        visible(user, Enterprise.objects.all())
+        .values_list("region__parent_id", "region__parent__name", "category_id", "category__name")
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(pk__in=done_ids)))
+        .order_by()
+    )
+    counties: dict[str, list] = {}
+    categories: dict[str, list] = {}
+    for county, county_name, category, category_name, n, done in grouped:
+        for table, key, name in ((counties, county, county_name), (categories, category, category_name)):
+            if key:
+                row = table.setdefault(key, [name or key, 0, 0])
+                row[1] += n
+                row[2] += done
+    return _completion_rows(counties), _completion_rows(categories)
+
+
+def _completion_rows(table: dict[str, list]) -> list[CompletionRow]:
+    rows = [CompletionRow(key, label, n, done) for key, (label, n, done) in table.items()]
     return sorted(rows, key=lambda r: (-r.share, r.key))
-
-
-def _names(by: str, keys: set[str | None]) -> dict[str, str]:
-    model = Region if by == "county" else Category
-    return dict(model.objects.filter(pk__in=keys).values_list("pk", "name"))
 
 
 def completion_by_month(user: User, year: int) -> list[tuple[int, int]]:

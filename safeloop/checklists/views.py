@@ -25,8 +25,8 @@ from safeloop.checklists.selectors import (
     checklist_get,
     checklist_list,
     checklist_rows,
-    completion_by,
     completion_by_month,
+    completion_tables,
     item_get,
     open_checklist,
     photo_get,
@@ -80,9 +80,10 @@ def checklist_index(request: HttpRequest) -> HttpResponse:
         "years": year_options(_today(), filters.year),
     }
     if can_see_completion(request.user):
+        by_county, by_category = completion_tables(request.user, year)
         context |= {
-            "by_county": completion_by(request.user, year, "county"),
-            "by_category": completion_by(request.user, year, "category"),
+            "by_county": by_county,
+            "by_category": by_category,
             "by_month": completion_by_month(request.user, year),
         }
     return render(request, "checklists/list.html", context, status=refused_status(filters))

@@ -15,9 +15,10 @@ from safeloop.core.fields import FieldSpec
 from safeloop.core.filters import DAY, RECORD_ID, YEAR, Filters
 from safeloop.core.regions import subtree_prefix
 from safeloop.core.roles import Role
+from safeloop.core.rows import detail_url, labels
 from safeloop.core.scope import NotVisible, area_q, region_q, user_area, visible
 from safeloop.hazards.models import Hazard
-from safeloop.inspections.models import Draw, Finding, Inspection, Plan, Status
+from safeloop.inspections.models import Draw, Finding, Inspection, Kind, OverCapReason, Plan, Status
 from safeloop.registry.models import Department, Enterprise, OfficerCertificate, Region, RiskLevel
 
 DEFAULT_YEARLY_CAP = 2  # per enforcement body per enterprise per year (RULES.md §6.2: 娄底, 咸宁 ≤2)
@@ -230,6 +231,43 @@ def inspection_list(user: Any, filters: InspectionFilters) -> QuerySet[Inspectio
     if filters.planned_to:
         qs = qs.filter(planned_on__lte=filters.planned_to)
     return qs.order_by("-planned_on", "-pk")
+
+
+INSPECTION_ROW_FIELDS = (
+    "pk",
+    "code",
+    "enterprise__name",
+    "enforcement_body__name",
+    "kind",
+    "over_cap_reason",
+    "planned_on",
+    "status",
+    "checked_in_at",
+)
+
+
+def inspection_rows(qs: QuerySet[Inspection, Any]) -> list[dict[str, Any]]:
+    """One page of the inspection list as dicts of ready-to-show values, from one narrow query
+    (docs/performance.md: no model instances, `get_FOO_display` or `{% url %}` per row)."""
+    kinds, statuses, reasons = labels(Kind), labels(Status), labels(OverCapReason)
+    url = detail_url("inspections:detail")
+    rows = []
+    for pk, code, enterprise, body, kind, reason, planned, status, checked_in in qs.values_list(*INSPECTION_ROW_FIELDS):
+        rows.append(
+            {
+                "url": url(pk),
+                "code": code,
+                "enterprise": enterprise,
+                "body": body or "",
+                "kind": kinds.get(kind, kind),
+                "over_cap": reasons.get(reason, reason) if reason else "",
+                "planned": f"{planned:%Y-%m-%d}",
+                "status": statuses.get(status, status),
+                "checked_in": f"{timezone.localtime(checked_in):%m-%d %H:%M}" if checked_in else "",
+                "not_checked_in": not checked_in and status == Status.CLOSED,
+            }
+        )
+    return rows
 
 
 def officer_choices(user: Any) -> list[tuple[str, str]]:

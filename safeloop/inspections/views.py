@@ -44,6 +44,7 @@ from safeloop.inspections.selectors import (
     draws_visible,
     inspection_detail,
     inspection_list,
+    inspection_rows,
     is_no_disturb,
     key_not_inspected,
     may_inspect,
@@ -86,10 +87,10 @@ def _require(request: HttpRequest) -> None:
 def inspection_index(request: HttpRequest) -> HttpResponse:
     _require(request)
     filters = InspectionFilters.from_params(request.GET)
-    qs = inspection_list(request.user, filters).prefetch_related("participants")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(inspection_list(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
+        "rows": inspection_rows(page.object_list),
         "filters": filters,
         "query": query_without_page(request),
         "statuses": Status.choices,

@@ -10,8 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from safeloop.accounts.models import User
@@ -162,10 +165,29 @@ def menu_for(user) -> list[MenuItem]:
 
 def groups_for(user, current: MenuItem | None) -> list[ShownGroup]:
     """The menu's groups with the user's entries; a group with none is left out."""
-    allowed = set(menu_for(user))
+    return _shown(tuple(item.url_name for item in menu_for(user)), current.url_name if current else "")
+
+
+def _shown(allowed: tuple[str, ...], current: str) -> list[ShownGroup]:
     shown = []
     for group in MENU:
-        entries = tuple((item, item is current) for item in group.items if item in allowed)
+        entries = tuple((item, item.url_name == current) for item in group.items if item.url_name in allowed)
         if entries:
             shown.append(ShownGroup(group.label, entries))
     return shown
+
+
+def menu_html(user, view_name: str = "", namespace: str = "") -> SafeString:
+    """The menu as the top bar shows it. Its HTML follows from the entries the user may open,
+    the current entry, the language and the script prefix alone (the entries are code), so it
+    is rendered once per process for each of those and kept: the top bar of every page would
+    otherwise translate and render some 25 entries anew (2–4 ms a page, docs/performance.md)."""
+    items = menu_for(user)
+    current = current_item(items, view_name, namespace) if view_name else None
+    allowed = tuple(item.url_name for item in items)
+    return _menu_html(get_language() or "", get_script_prefix(), allowed, current.url_name if current else "")
+
+
+@lru_cache(maxsize=1024)
+def _menu_html(_language: str, _prefix: str, allowed: tuple[str, ...], current: str) -> SafeString:
+    return mark_safe(render_to_string("partials/menu.html", {"menu": _shown(allowed, current)}))  # noqa: S308 - our own template's output

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.urls import reverse
 
 from safeloop.workbench.navigation import MENU, groups_for, menu_for
 
@@ -45,3 +46,16 @@ def test_the_page_lists_exactly_the_entries_the_role_may_open(login, enterprise_
     body = login(enterprise_user).get("/").content.decode()
     expected = [reverse(item.url_name) for item in menu_for(enterprise_user)]
     assert hrefs(body) == expected
+
+
+def test_the_kept_menu_marks_each_page_its_own_entry(login, city_user, enterprise_user):
+    """The menu's HTML is kept per set of entries and current entry: each page still marks its
+    own entry, and another role gets its own entries."""
+    client = login(city_user)
+    for path in ("/hazards/", "/accidents/", "/hazards/"):
+        nav = client.get(path).content.decode().split('<nav class="menu"', 1)[1].split("</nav>", 1)[0]
+        active = re.findall(r'href="([^"]+)" class="active"', nav)
+        assert active == [path]
+    body = login(enterprise_user).get("/").content.decode()
+    assert hrefs(body) == [reverse(item.url_name) for item in menu_for(enterprise_user)]
+    assert "/security-log/" not in hrefs(body)
