@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 PG_URL="${SAFELOOP_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 env SAFELOOP_ENV=local "$PY" -m config.local_setup  # the data directory and local secret key
+# One pytest worker per core (pytest-xdist); each worker has its own test database.
+# SAFELOOP_TEST_WORKERS=0 runs in one process (a debugger, -x on the first failure in order).
+WORKERS="${SAFELOOP_TEST_WORKERS:-auto}"
+if [ "$WORKERS" != "0" ]; then set -- -n "$WORKERS" "$@"; fi
 
 echo "== SafeLoop test suite on SQLite =="
 env -u DATABASE_URL SAFELOOP_ENV=local "$PY" -m pytest "$@"

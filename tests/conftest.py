@@ -26,6 +26,7 @@ from safeloop.registry.reference import reference_load
 from safeloop.registry.services import enterprises_bulk_register
 from safeloop.standards.catalogue import catalogue_load
 from safeloop.standards.models import Clause
+from tests.fuzz import tally as fuzz_tally
 
 PASSWORD = "Test@pass-2026"
 _serial = itertools.count(1)
@@ -263,3 +264,22 @@ def pytest_pyfunc_call(pyfuncitem):
     if problems:
         with open(os.environ.get("SAFELOOP_FEED_CHECK_LOG", "/dev/null"), "a") as log:
             log.write(f"{pyfuncitem.nodeid}\n" + "".join(f"    {p}\n" for p in problems[:20]))
+
+
+# ---------------------------------------------------------------- the fuzzers' tally (tests/fuzz/tally.py)
+
+
+def pytest_sessionfinish(session):
+    """A pytest-xdist worker hands its fuzz tally to the controller."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["fuzz"] = fuzz_tally.handed_over()
+
+
+def pytest_testnodedown(node, error):
+    fuzz_tally.take(getattr(node, "workeroutput", {}).get("fuzz"))
+
+
+def pytest_terminal_summary(terminalreporter):
+    for line in fuzz_tally.summary_lines():
+        terminalreporter.write_line(line)

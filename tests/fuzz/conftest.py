@@ -4,7 +4,6 @@ documents' kinds, an accident; and the values path parameters may take."""
 from __future__ import annotations
 
 import os
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -25,6 +24,7 @@ from safeloop.inspections.workflow import FLOW as INSPECTION_FLOW
 from safeloop.registry.models import Department, Enterprise, OfficerCertificate
 from safeloop.workbench.dossier import TABS
 from tests.conftest import HESHAN_TOWN, ZIYANG_TOWN, make_enterprise, make_user
+from tests.fuzz import tally
 
 # The budget: examples per fuzz test (pages, API), about a minute and a half each on a 2-core
 # machine; CI can raise or lower them without touching the code.
@@ -39,22 +39,7 @@ FUZZ = settings(
 )
 
 
-# What the fuzzers tried (requests sent, seconds), shown after the run.
-STATS: dict[str, float] = {"pages": 0, "page_seconds": 0.0, "api": 0, "api_seconds": 0.0}
-ANSWERS: dict[str, Counter] = {"pages": Counter(), "api": Counter()}  # status codes seen
-
-
-def pytest_terminal_summary(terminalreporter):
-    if STATS["pages"] or STATS["api"]:
-        terminalreporter.write_line(
-            f"fuzz: pages {STATS['pages']:.0f} requests in {STATS['page_seconds']:.0f} s, "
-            f"API {STATS['api']:.0f} requests in {STATS['api_seconds']:.0f} s"
-        )
-        for kind, counts in ANSWERS.items():
-            if counts:
-                terminalreporter.write_line(
-                    f"fuzz: {kind} answered " + ", ".join(f"{c}×{n}" for c, n in sorted(counts.items()))
-                )
+STATS, ANSWERS = tally.STATS, tally.ANSWERS  # what the fuzzers tried (tests/fuzz/tally.py)
 
 
 @dataclass
