@@ -102,9 +102,7 @@ def test_a_job_run_after_its_owner_lost_the_area_makes_nothing(
     assert job.state == JobState.FAILED and "本辖区" in job.error and not Briefing.objects.exists()
 
 
-def test_regenerating_a_city_draft_is_a_job_too_and_a_stale_version_starts_nothing(
-    demo_city, city_user, login, worker
-):
+def test_regenerating_a_city_draft_is_a_job_too_and_a_stale_version_starts_nothing(demo_city, city_user, login, worker):
     from safeloop.briefings.jobs import REGENERATE
     from safeloop.briefings.models import Paragraph
 
