@@ -7,7 +7,10 @@ Joining is one line per model in its app's `AppConfig.ready()` (as `core.maplaye
 
 and one call in each service write path, inside the writing transaction, after the row is saved:
 `changed(obj)` (created or updated), `deleted(obj)` before the row goes, `changed_many(objs)`
-for bulk inserts. `core.transitions` calls it for every workflow action of a registered model.
+for bulk inserts, `changed_each(objs)` for rows a queryset `update()` changed (re-read them).
+`core.chain.chain_append` calls it for every event of a registered chained model (so every
+workflow action); `core.services` for every `model_update`/`save_changed` of an unchained one.
+`tests/feed/consistency.py` finds a write path that forgot it (SAFELOOP_FEED_CHECK, docs/api.md).
 
 The guarantee (docs/api.md, ADR "change feed"): each change row takes its number from the
 `changes` counter row (`core.chain.ledger_advance`), whose row lock the writing transaction

@@ -1,8 +1,8 @@
 # ruff: noqa: F811  (fixtures imported from tests/hazards/conftest.py are parameters here)
 """Issue 20: a client generated from the served `/api/v1/openapi.json` (openapi-python-client, as
-a client's developer would) calls every hazard workflow action and the other modules' action
-routes, each with its generated request model, and parses each answer with its generated
-response model. The requests go through Django in-process (httpx's WSGI transport), inside the
+a client's developer would) calls every hazard workflow action and actions of the flood,
+enforcement and reporting modules, each with its generated request model, and parses each
+answer with its generated response model; every action route has its generated function. The requests go through Django in-process (httpx's WSGI transport), inside the
 test's transaction."""
 
 from __future__ import annotations
@@ -22,12 +22,21 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import Client
+from django.utils import timezone
 
 from safeloop.accounts.services import token_issue
+from safeloop.enforcement.models import Case
+from safeloop.enforcement.services import clue_record
+from safeloop.flood.models import Danger
+from safeloop.flood.services import patrol_record
 from safeloop.hazards.models import Hazard
 from safeloop.hazards.services import attachment_add, hazard_report
 from safeloop.hazards.workflow import TRANSITIONS as HAZARD_TRANSITIONS
+from safeloop.reporting.services import report_submit
+from tests.enforcement.conftest import PHONE_CLUE, recorder, ziyang_emergency  # noqa: F401 (fixtures)
+from tests.flood.conftest import point  # noqa: F401 (a fixture)
 from tests.hazards.conftest import PLAN, boss, expert, photo, worker  # noqa: F401 (boss, expert, worker: fixtures)
+from tests.reporting.conftest import submission
 
 GENERATE_TIMEOUT = 120  # seconds; a generation takes ~2 s of CPU (~10 s on a loaded machine)
 PACKAGE = "sl_client"
@@ -163,6 +172,73 @@ def test_every_hazard_action_through_the_generated_client(
         listed.act(ziyang_user, "look_back", result="holds", note="未复发")
         reopened.act(ziyang_user, "reopen", reason="复查发现问题", deadline_days=10)
     assert set(listed.done + withdrawn.done + reopened.done) == {t.action for t in HAZARD_TRANSITIONS}
+
+
+def called(generated, user, module: str, model: str, ids: dict, body: dict):
+    answer = Caller(generated, user).act(module, model, ids, body)
+    assert answer.status_code == 200, (module, answer.content)
+    assert answer.parsed is not None, module  # the generated response model read the answer
+    return answer.parsed
+
+
+def test_other_modules_actions_through_the_generated_client(
+    settings, in_process, generated, ziyang_user, township_user, recorder, ziyang_emergency, point, ziyang_enterprise
+):
+    settings.DEBUG_PROPAGATE_EXCEPTIONS = True
+    patrol = {"risk_point": point.pk, "lat": "28.6005", "lng": "112.3205", "finding": "piping", "description": "管涌"}
+    patrol_record(actor=township_user, data=patrol | {"patrolled_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})
+    danger = Danger.objects.get()
+    ids = {"danger_id": danger.pk}
+    handled = called(
+        generated,
+        ziyang_user,
+        "防汛抗旱.flood_danger_action_handle",
+        "FloodDangerActionHandleIn",
+        ids,
+        {"version": 1, "measures": "反滤围井"},
+    )
+    cleared = called(
+        generated,
+        ziyang_user,
+        "防汛抗旱.flood_danger_action_clear",
+        "FloodDangerActionClearIn",
+        ids,
+        {"version": 2, "result": "险情排除"},
+    )
+    assert (handled.status, cleared.status) == ("handling", "cleared")
+
+    clue = clue_record(actor=recorder, data=PHONE_CLUE)
+    ids = {"clue_id": clue.pk}
+    called(generated, ziyang_user, "打非治违.clue_check", "ClueCheckIn", ids, {"version": 1, "check_note": "属实"})
+    opened = called(
+        generated,
+        ziyang_user,
+        "打非治违.clue_open_case",
+        "ClueOpenCaseIn",
+        ids,
+        {"version": 2, "body": ziyang_emergency.pk},
+    )
+    case = Case.objects.get(clue=clue)
+    decided = called(
+        generated,
+        ziyang_user,
+        "打非治违.case_decide",
+        "CaseDecideIn",
+        {"case_id": case.pk},
+        {"version": 1, "measure": "suspend", "note": "停产"},
+    )
+    assert (opened.status, decided.status) == ("case_opened", "handling")
+
+    report = report_submit(data=submission(ziyang_enterprise), address="198.51.100.1")
+    accepted = called(
+        generated,
+        township_user,
+        "隐患报告与举报.report_action_accept",
+        "ReportActionAcceptIn",
+        {"report_id": report.pk},
+        {"version": 1},
+    )
+    assert accepted.status == "checking"
 
 
 def test_every_action_route_has_its_generated_function_and_request_model(generated, client):
