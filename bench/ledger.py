@@ -102,6 +102,7 @@ CASES = [
     ("security log", "sysadmin", "/security-log/", {}, {}),
 ]
 SKIPPED = re.compile(r"^\s*(SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT)\b", re.I)
+DECLARE = re.compile(r'^\s*DECLARE "[^"]+" NO SCROLL CURSOR WITH HOLD FOR ', re.I)  # a server-side cursor
 NEXT_LINK = re.compile(r'href="\?([^"]*page=2000[^"]*)">')
 
 
@@ -121,10 +122,11 @@ def deep_params(client: Client, path: str, params: dict) -> dict:
 
 
 def bare(statements: list[str]) -> None:
-    """The page's statements, executed through the DB-API cursor (no ORM, no Django cursor)."""
+    """The page's statements, executed through the DB-API cursor (no ORM, no Django cursor); a
+    server-side cursor's query (`.iterator()` on PostgreSQL) is run as its SELECT, fetched whole."""
     raw = connection.connection.cursor()
     for sql in statements:
-        raw.execute(sql)
+        raw.execute(DECLARE.sub("", sql))
         if raw.description is not None:
             raw.fetchall()
     raw.close()
