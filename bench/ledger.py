@@ -31,6 +31,7 @@ from safeloop.hazards.models import Hazard
 HX = {"HTTP_HX_REQUEST": "true"}
 CASES = [
     ("health (baseline)", "sysadmin", "/healthz", {}, {}),
+    ("base page (password form)", "city_admin", "/accounts/password/", {}, {}),
     ("ledger, province, no filter", "sysadmin", "/hazards/", {}, {}),
     ("ledger, city, no filter", "city_admin", "/hazards/", {}, {}),
     (
@@ -74,8 +75,34 @@ CASES = [
     ("inspections, city", "city_admin", "/inspections/", {}, {}),
     ("inspections, county", "county_heshan", "/inspections/", {}, {}),
     ("reports, city", "city_admin", "/reports/", {}, {}),
+    ("reporting mechanisms, city", "city_admin", "/reports/mechanisms/", {}, {}),
+    ("disasters, city", "city_admin", "/accidents/disasters/", {}, {}),
+    ("emergency responses, city", "city_admin", "/accidents/responses/", {}, {}),
+    ("denominators, city", "city_admin", "/accidents/denominators/", {}, {}),
+    ("inspection plans, city", "city_admin", "/inspections/plans/", {}, {}),
+    ("draws, city", "city_admin", "/inspections/draws/", {}, {}),
+    ("inspection burden, city", "city_admin", "/inspections/burden/", {}, {}),
+    ("matching runs, city", "city_admin", "/experts/matching/", {}, {}),
+    ("enforcement clues, city", "city_admin", "/enforcement/", {}, {}),
+    ("enforcement clues, township", "township_demo", "/enforcement/", {}, {}),
+    ("enforcement cases, city", "city_admin", "/enforcement/cases/", {}, {}),
+    ("joint operations, city", "city_admin", "/enforcement/operations/", {}, {}),
+    ("flood points, city", "city_admin", "/flood/points/", {}, {}),
+    ("flood points, county", "county_heshan", "/flood/points/", {}, {}),
+    ("flood patrols, township", "township_demo", "/flood/patrols/", {}, {}),
+    ("flood alerts, city", "city_admin", "/flood/alerts/", {}, {}),
+    ("zero reports, city", "city_admin", "/flood/zero-reports/", {}, {}),
+    ("flood resources, city", "city_admin", "/flood/resources/", {}, {}),
+    ("duty tasks, city", "city_admin", "/duties/tasks/", {}, {}),
+    ("duty tasks, county", "county_heshan", "/duties/tasks/", {}, {}),
+    ("standards", "city_admin", "/standards/", {}, {}),
+    ("briefings, city", "city_admin", "/briefings/", {}, {}),
+    ("notifications, county", "county_heshan", "/notifications/", {}, {}),
+    ("enterprise accounts", "enterprise_demo", "/accounts/enterprise/", {}, {}),
+    ("security log", "sysadmin", "/security-log/", {}, {}),
 ]
 SKIPPED = re.compile(r"^\s*(SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT)\b", re.I)
+DECLARE = re.compile(r'^\s*DECLARE "[^"]+" NO SCROLL CURSOR WITH HOLD FOR ', re.I)  # a server-side cursor
 NEXT_LINK = re.compile(r'href="\?([^"]*page=2000[^"]*)">')
 
 
@@ -95,10 +122,11 @@ def deep_params(client: Client, path: str, params: dict) -> dict:
 
 
 def bare(statements: list[str]) -> None:
-    """The page's statements, executed through the DB-API cursor (no ORM, no Django cursor)."""
+    """The page's statements, executed through the DB-API cursor (no ORM, no Django cursor); a
+    server-side cursor's query (`.iterator()` on PostgreSQL) is run as its SELECT, fetched whole."""
     raw = connection.connection.cursor()
     for sql in statements:
-        raw.execute(sql)
+        raw.execute(DECLARE.sub("", sql))
         if raw.description is not None:
             raw.fetchall()
     raw.close()

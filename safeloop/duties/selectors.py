@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from safeloop.core.errors import NotFound
 from safeloop.core.regions import ancestors
 from safeloop.core.roles import AREA_ROLES, Role
+from safeloop.core.rows import detail_url, labels
 from safeloop.core.scope import ScopedUser, area_q, user_area
 from safeloop.duties.measures import MEASURES, Figure, enterprise_figures, unit_figures
 from safeloop.duties.models import (
@@ -166,6 +167,33 @@ def is_behind(task: Task, today: date | None = None) -> bool:
 
 def next_milestone(task: Task) -> Milestone | None:
     return next((m for m in task.milestones.all() if m.done_on is None), None)
+
+
+def task_rows(tasks: list[Task], today: date) -> list[dict[str, Any]]:
+    """One page of the task list as dicts of ready-to-show values (docs/performance.md: no
+    `get_FOO_display`, `{% url %}` or date filter per cell); `tasks` with their milestones and
+    progress reports prefetched."""
+    statuses, url = labels(TaskStatus), detail_url("duties:task")
+    rows = []
+    for t in tasks:
+        nxt = next_milestone(t)
+        rows.append(
+            {
+                "url": url(t.pk),
+                "title": t.title,
+                "code": t.code,
+                "lead": t.lead_unit.name,
+                "due": f"{t.due_on:%Y-%m-%d}",
+                "overdue": t.status != TaskStatus.DONE and t.due_on < today,
+                "status": statuses.get(t.status, t.status),
+                "budget": round(t.budget / 10000) if t.budget is not None else "",
+                "planned": planned_pct(t, today),
+                "progress": progress_pct(t),
+                "behind": is_behind(t, today),
+                "next": f"{nxt.title} · {nxt.due_on:%Y-%m-%d}" if nxt else "",
+            }
+        )
+    return rows
 
 
 def key_projects_summary(user: ScopedUser, year: int) -> list[dict]:

@@ -33,13 +33,13 @@ from safeloop.duties.selectors import (
     holders,
     is_behind,
     list_items,
-    next_milestone,
     own_unit,
     planned_pct,
     progress_pct,
     scheme_for,
     task_get,
     task_list,
+    task_rows,
     unit_get,
 )
 from safeloop.duties.services import (
@@ -111,12 +111,9 @@ def task_index(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    rows = [
-        (t, planned_pct(t, today), progress_pct(t), is_behind(t, today), next_milestone(t)) for t in page.object_list
-    ]
     context = {
         "page": page,
-        "rows": rows,
+        "rows": task_rows(list(page.object_list), today),
         "year": year,
         "key": key,
         "status": status,
