@@ -47,6 +47,7 @@ from django.db.models import BooleanField, Case, Model, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from safeloop.core.chain import LEDGER, ledger_advance, plain
+from safeloop.core.inserts import bulk_insert
 from safeloop.core.regions import subtree_prefix
 from safeloop.core.roles import AREA_ROLES, Role
 
@@ -191,7 +192,7 @@ def _write(feed: FeedType, items: list[tuple[Any, str | None, dict | None]], kno
                 before_known=before is not None,
             )
         )
-    _change_model().objects.bulk_create(rows, batch_size=2000)
+    bulk_insert(_change_model(), rows)  # executemany: a bulk import's change rows in a few statements
     _tell_on_commit()
 
 
