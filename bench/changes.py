@@ -24,6 +24,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
+import config.wsgi  # noqa: F401 - the server's start-up, its heap frozen as there (config/wsgi.py)
 from safeloop.accounts.models import User
 from safeloop.accounts.services import token_issue
 from safeloop.core.chain import ledger_advance

@@ -119,6 +119,19 @@ def feed_types() -> list[str]:
     return sorted(_TYPES)
 
 
+def feed_label(name: str) -> str:
+    """What a user reads for a type (its model's name: 隐患); the type's own name if unknown."""
+    feed = _TYPES.get(name)
+    return str(feed.model._meta.verbose_name) if feed is not None else name
+
+
+def feed_type_named(text: str) -> str | None:
+    """The type a user named, by its API name (hazard) or what the pages call it (隐患)."""
+    if text in _TYPES:
+        return text
+    return next((name for name in _TYPES if feed_label(name) == text), None)
+
+
 def feed_named(name: str) -> FeedType:
     return _TYPES[name]
 

@@ -11,11 +11,12 @@ from ninja import Body, Query, Router, Schema, Status
 from safeloop.core.api import Paging, action_routes, page_of, paginate
 from safeloop.inspections.models import Draw, Inspection, ParticipantRole, Plan
 from safeloop.inspections.selectors import (
+    InspectionFilters,
     PlanFilters,
     draw_detail,
     draws_visible,
     inspection_detail,
-    inspections_visible,
+    inspection_list,
     plan_detail,
     plan_progress,
     plans_visible,
@@ -151,20 +152,9 @@ def _rows(user: Any) -> Any:
 
 
 @router.get("/inspections", response=page_of(InspectionOut), summary="行政检查")
-def inspections(
-    request: HttpRequest,
-    paging: Query[Paging],
-    status: str = "",
-    enterprise: int | None = None,
-    year: int | None = None,
-):
-    qs = inspections_visible(request.user).prefetch_related("participants", "findings__hazard")
-    if status:
-        qs = qs.filter(status=status)
-    if enterprise:
-        qs = qs.filter(enterprise_id=enterprise)
-    if year:
-        qs = qs.filter(planned_on__year=year)
+def inspections(request: HttpRequest, paging: Query[Paging], filters: Query[InspectionFilters]):
+    """The list's filters as the page reads them (a year or id out of range is a 400 naming it)."""
+    qs = inspection_list(request.user, filters).prefetch_related("participants", "findings__hazard")
     return paginate(request, qs, paging, prepare=_rows(request.user))
 
 

@@ -51,6 +51,13 @@ class Subscription(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def type_labels(self) -> list[str]:
+        """The types as the pages name them (隐患、企业)."""
+        from safeloop.core.changes import feed_label
+
+        return [feed_label(name) for name in self.types]
+
 
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("待投递")

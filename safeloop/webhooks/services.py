@@ -3,6 +3,7 @@ recorded in the security log (系统管理变更) and the audit log (操作日�
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
 from typing import Any
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from safeloop.accounts.models import User
 from safeloop.core.audit import audit_record
-from safeloop.core.changes import feed_top, feed_types
+from safeloop.core.changes import feed_label, feed_top, feed_type_named, feed_types
 from safeloop.core.errors import NotFound
 from safeloop.core.fields import FieldSpec, model_spec
 from safeloop.core.inputs import Inputs
@@ -26,13 +27,23 @@ from safeloop.webhooks.models import AllowedTarget, Delivery, DeliveryStatus, Su
 from safeloop.webhooks.targets import parse_address, url_allowed
 
 TARGET_FIELDS = [
-    model_spec(AllowedTarget, "prefix", required=True, help=gettext_lazy("如 https://city.example.gov.cn/hooks/")),
+    model_spec(
+        AllowedTarget,
+        "prefix",
+        required=True,
+        help=gettext_lazy("对方系统接收推送的网址开头部分，只有其下的地址可作推送地址"),
+    ),
     model_spec(AllowedTarget, "note"),
 ]
 SUBSCRIPTION_FIELDS = [
     model_spec(Subscription, "name", required=True),
     model_spec(Subscription, "url", required=True, help=gettext_lazy("须在推送地址白名单之内")),
-    FieldSpec("types", gettext_lazy("对象类型"), max_length=400, help=gettext_lazy("逗号分隔；不填为全部类型")),
+    FieldSpec(
+        "types",
+        gettext_lazy("对象类型"),
+        max_length=400,
+        help=gettext_lazy("用顿号或逗号分隔，如：隐患、企业；不填为全部类型"),
+    ),
     FieldSpec(
         "owner",
         gettext_lazy("数据范围账号"),
@@ -114,15 +125,15 @@ def subscription_create(*, actor: Any, data: dict[str, Any]) -> tuple[Subscripti
 
 
 def _types(inp: Inputs) -> list[str]:
+    """Types named by what the pages call them (隐患) or their API names (hazard), 、 or , between."""
     raw = inp.text("types", _("对象类型"), max_length=400)
-    wanted = sorted({part.strip() for part in raw.replace("，", ",").split(",") if part.strip()})
-    unknown = [name for name in wanted if name not in feed_types()]
+    parts = {part.strip() for part in re.split(r"[,，、;；\s]+", raw) if part.strip()}
+    named = {part: feed_type_named(part) for part in parts}
+    unknown = sorted(part for part, name in named.items() if name is None)
     if unknown:
-        inp.error(
-            "types",
-            _("对象类型“%(type)s”不存在，可选：%(known)s") % {"type": unknown[0], "known": "、".join(feed_types())},
-        )
-    return wanted
+        known = "、".join(feed_label(name) for name in feed_types())
+        inp.error("types", _("对象类型“%(type)s”不存在，可选：%(known)s") % {"type": unknown[0], "known": known})
+    return sorted({name for name in named.values() if name is not None})
 
 
 def _owner(inp: Inputs) -> User | None:

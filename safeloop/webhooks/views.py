@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from safeloop.core.changes import feed_types
+from safeloop.core.changes import feed_label, feed_types
 from safeloop.core.errors import NotFound
 from safeloop.core.forms import FormState, submitted
 from safeloop.core.http import query_without_page
@@ -49,7 +49,7 @@ def _home(
         "targets": allowed_targets(request.user),
         "target_form": target_form,
         "sub_form": sub_form,
-        "types": feed_types(),
+        "types": [feed_label(name) for name in feed_types()],
     }
     status = max(target_form.status, sub_form.status) if target_form.has_errors or sub_form.has_errors else 200
     return render(request, "webhooks/home.html", context, status=status)

@@ -3,6 +3,8 @@ field by field with nothing changed, every action in the security and audit logs
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from safeloop.core.models import AuditEntry, SecurityEvent, SecurityKind
@@ -41,6 +43,17 @@ def test_the_administrator_allows_a_target_and_subscribes_and_sees_the_secret_on
     assert sub.secret not in client.get("/system/webhooks/").content.decode()
     kinds = SecurityEvent.objects.filter(action=SecurityKind.ADMIN_CHANGE).count()
     assert kinds == 2 and AuditEntry.objects.filter(action__startswith="webhooks.").count() == 2
+
+
+def test_types_are_named_as_the_pages_name_them_and_shown_so(login, allowed, sysadmin_user, ziyang_user):
+    client = login(sysadmin_user)
+    data = {"name": "市平台", "url": URL, "types": "隐患、企业，hazard", "owner": ziyang_user.username}
+    assert client.post("/system/webhooks/new", data).status_code == 200
+    sub = Subscription.objects.get()
+    assert sub.types == ["enterprise", "hazard"]
+    for page in (client.get("/system/webhooks/"), client.get(f"/system/webhooks/{sub.pk}/")):
+        text = page.content.decode()
+        assert "企业、隐患" in text and not re.search(r">[^<]*\b(enterprise|hazard)\b[^<]*<", text)  # visible
 
 
 @pytest.mark.parametrize(
